@@ -1,0 +1,1 @@
+"""Backprop Studio core: a from-scratch NumPy neural-network engine (no Qt)."""

@@ -1,0 +1,1 @@
+"""Backprop Studio desktop window (PySide6 + pyqtgraph)."""

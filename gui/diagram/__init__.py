@@ -1,0 +1,1 @@
+"""diagram of the Backprop Studio window."""

@@ -1,0 +1,1 @@
+"""views of the Backprop Studio window."""
