@@ -1,0 +1,344 @@
+"""Headless training: ``python main.py train [options]``.
+
+The option parser is reusable: ``add_training_options(parser)`` adds every option to any
+``argparse`` parser (the GUI accepts the same ones to open preconfigured) and
+``config_from_args(args)`` turns the parsed options into ``(Dataset, TrainConfig)``.
+
+Exit status: 0 done, 1 training diverged, 2 invalid input (one line on stderr, no traceback),
+130 interrupted.
+"""
+
+import argparse
+import json
+import math
+import sys
+import time
+
+from core.activations import ACTIVATIONS
+from core.config import DTYPES, TrainConfig
+from core.errors import TrainingDiverged, UserInputError
+from core.initializers import INITIALIZERS
+from core.losses import LOSSES
+from core.optimizers import OPTIMIZERS
+from core.schedules import SCHEDULES
+
+TASK_CHOICES = ("binary", "multiclass", "regression", "classification")
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Reports a usage error as a single line on stderr, exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _int_list(text):
+    """``"16,8"`` -> ``(16, 8)``; ``""`` or ``"0"`` -> ``()`` (no hidden layer)."""
+    text = text.strip()
+    if text in ("", "0"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected whole numbers separated by commas like 16,8 (or 0 for none), got {text!r}"
+        ) from None
+    if any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"every hidden layer needs >= 1 unit, got {text!r}")
+    return sizes
+
+
+def _name_list(registry, allow_softmax=False):
+    def parse(text):
+        names = tuple(n.strip() for n in text.split(",") if n.strip())
+        choices = [n for n in registry.names() if allow_softmax or n != "softmax"]
+        for n in names:
+            if n not in choices:
+                raise argparse.ArgumentTypeError(
+                    f"unknown {registry.kind} {n!r}; choose from {', '.join(choices)}"
+                )
+        if not names:
+            raise argparse.ArgumentTypeError("give at least one name")
+        return names[0] if len(names) == 1 else names
+
+    return parse
+
+
+def _feature_list(text):
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def _batch_size(text):
+    if text.strip().lower() == "full":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number or 'full', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 or 'full', got {value}")
+    return value
+
+
+def _optional_positive(kind):
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        return None if value == 0 else value
+
+    return parse
+
+
+def add_training_options(parser):
+    """Add every data and training option to ``parser`` (an ``argparse.ArgumentParser``).
+
+    Options left out take ``TrainConfig``'s defaults (``None`` here means "not given").
+    """
+    from core.datasets import DATASETS, DERIVED_FEATURES
+
+    data = parser.add_argument_group("data")
+    data.add_argument("--dataset", choices=DATASETS.names(), default=None,
+                      help="built-in dataset (default: circles)")
+    data.add_argument("--csv", metavar="PATH", help="train on a CSV file instead")
+    data.add_argument("--target", metavar="COL",
+                      help="CSV target column: name or 0-based index (default: last)")
+    data.add_argument("--task", choices=TASK_CHOICES, help="CSV task (default: inferred)")
+    data.add_argument("--samples", type=int, metavar="N", help="rows to generate")
+    data.add_argument("--noise", type=float, help="noise level of generated data")
+    data.add_argument("--train-ratio", type=float, default=0.8, metavar="R",
+                      help="fraction of rows used for training (default 0.8)")
+    data.add_argument("--features", type=_feature_list, metavar="LIST",
+                      help="derived inputs for 2-D data, comma list of: "
+                           + ", ".join(DERIVED_FEATURES))
+    data.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
+                      help="standardise inputs (default: real data yes, generated data no)")
+
+    net = parser.add_argument_group("network")
+    net.add_argument("--hidden", type=_int_list, metavar="SIZES",
+                     help="hidden layer sizes, e.g. 16,8; '' or 0 for none (default 8,8)")
+    net.add_argument("--activation", type=_name_list(ACTIVATIONS), metavar="NAME[,NAME...]",
+                     help="hidden activation, one for all or one per layer: "
+                          + ", ".join(n for n in ACTIVATIONS.names() if n != "softmax"))
+    net.add_argument("--output-activation", choices=ACTIVATIONS.names(),
+                     help="output activation (default by task: sigmoid/softmax/identity)")
+    net.add_argument("--loss", choices=LOSSES.names(), help="loss (default by task: bce/cce/mse)")
+    net.add_argument("--init", choices=INITIALIZERS.names(), help="weight initialisation")
+    net.add_argument("--dropout", type=float, help="dropout on hidden layers, in [0, 1)")
+    net.add_argument("--dtype", choices=DTYPES, help="float64 (default) or float32")
+
+    train = parser.add_argument_group("training")
+    train.add_argument("--optimizer", choices=OPTIMIZERS.names())
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--momentum", type=float, help="momentum (optimizers that have one)")
+    train.add_argument("--schedule", choices=SCHEDULES.names(), help="learning-rate schedule")
+    train.add_argument("--batch-size", type=_batch_size, metavar="N|full",
+                       default=argparse.SUPPRESS,
+                       help="rows per step, or 'full' for the whole training set (default 10)")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--l1", type=float, help="L1 weight penalty")
+    train.add_argument("--l2", type=float, help="L2 weight penalty")
+    train.add_argument("--clip-norm", type=_optional_positive(float), metavar="NORM",
+                       help="clip the gradient norm (0: off)")
+    train.add_argument("--early-stopping", type=_optional_positive(int), metavar="PATIENCE",
+                       help="stop after PATIENCE epochs without a better test loss (0: off)")
+    train.add_argument("--seed", type=int, default=0,
+                       help="seeds data, init, shuffling (default 0)")
+    return parser
+
+
+def add_output_options(parser):
+    """Options of the headless command only (printing and files)."""
+    out = parser.add_argument_group("output")
+    out.add_argument("--print-every", type=int, metavar="N",
+                     help="print a line every N epochs (default: 10 lines; 0: none)")
+    out.add_argument("--json", action="store_true",
+                     help="print one JSON object with the results at the end")
+    out.add_argument("--save-weights", metavar="PATH.npz", help="save the trained weights")
+    out.add_argument("--load-weights", metavar="PATH.npz", help="start from saved weights")
+    out.add_argument("--save-data", metavar="PATH.npz",
+                     help="save X_train, y_train, X_test, y_test as the network sees them")
+    return parser
+
+
+def build_train_parser(prog="main.py train"):
+    """The full parser of ``python main.py train`` (the GUI parses its arguments with it too)."""
+    parser = _OneLineParser(
+        prog=prog,
+        description="Train a network headlessly and report losses and metrics.",
+    )
+    add_training_options(parser)
+    add_output_options(parser)
+    return parser
+
+
+build_parser = build_train_parser
+
+
+_CONFIG_OPTIONS = {
+    "hidden": "hidden", "activation": "activation", "output_activation": "output_activation",
+    "loss": "loss", "init": "init", "optimizer": "optimizer", "lr": "lr",
+    "momentum": "momentum", "schedule": "schedule", "epochs": "epochs", "l1": "l1",
+    "l2": "l2", "dropout": "dropout", "clip_norm": "clip_norm",
+    "early_stopping": "early_stopping", "features": "features", "standardize": "standardize",
+    "seed": "seed", "dtype": "dtype",
+}
+
+
+def load_data(args):
+    """The ``Dataset`` the options name (CSV file or registered dataset)."""
+    from core.datasets import load_csv, load_dataset
+
+    if args.csv:
+        if args.dataset:
+            raise UserInputError("Give either --dataset or --csv, not both.")
+        task = args.task
+        return load_csv(args.csv, target=_target(args.target), task=task,
+                        train_ratio=args.train_ratio, seed=args.seed)
+    if args.target or args.task:
+        raise UserInputError("--target and --task apply to --csv files only.")
+    return load_dataset(args.dataset or "circles", n_samples=args.samples, noise=args.noise,
+                        seed=args.seed, train_ratio=args.train_ratio)
+
+
+def _target(text):
+    """A CSV target given on the command line: an integer is a column index, else a name."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def config_from_args(args):
+    """``(dataset, config)`` from parsed options; the config is validated against the data.
+
+    Raises
+    ------
+    UserInputError
+        Invalid data source or setting (the message lists valid choices).
+    """
+    dataset = load_data(args)
+    given = {field: getattr(args, opt) for opt, field in _CONFIG_OPTIONS.items()
+             if getattr(args, opt, None) is not None}
+    if hasattr(args, "batch_size"):
+        given["batch_size"] = args.batch_size
+    config = TrainConfig(**given)
+    config.validate(dataset)
+    return dataset, config
+
+
+def _fmt_loss(value):
+    """Four decimals, or four significant digits once a diverging loss gets huge."""
+    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.4g}"
+
+
+def _fmt_metric(name, value):
+    if math.isnan(value):
+        return "n/a"
+    return f"{100 * value:.2f}%" if name == "accuracy" else f"{value:.4f}"
+
+
+def progress_line(trainer, width=4):
+    """``Epoch  200 | Loss: 0.1234 | Accuracy: 98.50% | Test loss: ... | Test accuracy: ...``."""
+    m = trainer.history.last()
+    label = "Accuracy" if trainer.metric_name == "accuracy" else "R²"
+    return (f"Epoch {int(m['epoch']):{width}d} | Loss: {_fmt_loss(m['train_loss'])} | "
+            f"{label}: {_fmt_metric(trainer.metric_name, m['train_metric'])} | "
+            f"Test loss: {_fmt_loss(m['test_loss'])} | "
+            f"Test {label if label == 'R²' else label.lower()}: "
+            f"{_fmt_metric(trainer.metric_name, m['test_metric'])}")
+
+
+def _results(trainer, wall):
+    m = trainer.history.last() or {}
+    key = "accuracy" if trainer.metric_name == "accuracy" else "r2"
+    out = {
+        "config": trainer.config.to_dict(),
+        "dataset": trainer.dataset.name,
+        "task": trainer.dataset.task,
+        "epochs_run": trainer.epoch,
+        "steps": trainer.step_count,
+        "stopped_early": trainer.stopped_early,
+        "train_loss": m.get("train_loss"),
+        "test_loss": m.get("test_loss"),
+        f"train_{key}": m.get("train_metric"),
+        f"test_{key}": m.get("test_metric"),
+        "wall_time_s": wall,
+    }
+    # JSON has no NaN: a missing value (no test rows) is null.
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in out.items()}
+
+
+def save_network_data(path, trainer):
+    """Save the arrays exactly as the network sees them (after features and scaling)."""
+    import numpy as np
+
+    from core.weights_io import atomic_savez
+
+    names = trainer.pipeline.feature_names(trainer.dataset.input_names)
+    return atomic_savez(path, {
+        "X_train": trainer.X_train, "y_train": trainer.y_train,
+        "X_test": trainer.X_test, "y_test": trainer.y_test,
+        "feature_names": np.array(names), "target_names": np.array(trainer.dataset.target_names),
+    })
+
+
+def run(args, out=None, err=None):
+    """Train as ``args`` say; returns the exit status (see the module docstring).
+
+    ``out``/``err`` default to the current ``sys.stdout``/``sys.stderr``.
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    from core.trainer import Trainer
+    from core.weights_io import load_weights_into, save_weights
+
+    dataset, config = config_from_args(args)
+    trainer = Trainer(dataset, config)
+    if args.load_weights:
+        load_weights_into(trainer, args.load_weights)
+    every = args.print_every
+    if every is None:
+        every = 0 if args.json else max(1, config.epochs // 10)
+    progress = err if args.json else out
+    width = max(4, len(str(config.epochs)))
+
+    def report(t, _metrics):
+        if every and (t.epoch % every == 0 or t.stopped_early):
+            print(progress_line(t, width), file=progress, flush=True)
+
+    start = time.perf_counter()
+    try:
+        trainer.train(callback=report)
+    except TrainingDiverged as e:
+        print(f"error: {e}", file=err)
+        return 1
+    wall = time.perf_counter() - start
+    if trainer.stopped_early and not args.json:
+        print(trainer.stop_reason, file=out)
+    if args.save_weights:
+        save_weights(args.save_weights, trainer)
+    if args.save_data:
+        save_network_data(args.save_data, trainer)
+    if args.json:
+        print(json.dumps(_results(trainer, wall)), file=out)
+    return 0
+
+
+def main(argv=None):
+    """Entry point of ``python main.py train``; returns the exit status."""
+    parser = build_train_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except UserInputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

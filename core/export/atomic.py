@@ -1,0 +1,151 @@
+"""All-or-nothing file writes: the one helper every save and export goes through.
+
+``atomic_write(path, writer)`` lets ``writer`` fill a temporary file created in the target
+folder, flushes it to disk and renames it over ``path`` with ``os.replace`` (atomic on one file
+system). A writer that fails or is interrupted therefore never leaves a half-written file and
+never destroys the previous one: the temporary file is removed and the old file stays as it
+was. Operating-system failures (missing folder, no permission, full disk, a name the file
+system cannot store) become a ``UserInputError`` that names the path and says what to do.
+"""
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from core.errors import UserInputError
+
+_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space or choose another drive",
+    errno.EDQUOT: "the disk quota is exceeded; free some space or choose another drive",
+    errno.EACCES: "permission denied; choose a folder you can write to",
+    errno.EPERM: "permission denied; choose a folder you can write to",
+    errno.EROFS: "the drive is read-only; choose another folder",
+    errno.ENAMETOOLONG: "the file name is too long; choose a shorter one",
+    errno.ENOENT: "the folder does not exist; create it or choose another one",
+}
+
+
+def _describe(exc):
+    """A short reason for an ``OSError`` (a hint for common errors, else its text)."""
+    return _HINTS.get(exc.errno) or exc.strerror or str(exc) or type(exc).__name__
+
+
+def _folder_of(path):
+    """Check ``path`` names a file in an existing folder; returns the folder."""
+    if not path.name or path.name in (".", ".."):
+        raise UserInputError(f"Cannot save to {str(path)!r}: give a file name, not a folder.")
+    folder = path.parent
+    if path.is_dir():
+        raise UserInputError(f"Cannot save to {path}: it is a folder; give a file name.")
+    if not folder.is_dir():
+        raise UserInputError(
+            f"Cannot save {path.name!r}: folder {folder} does not exist. Create it first or "
+            "choose another folder."
+        )
+    return folder
+
+
+def _new_file_mode(path):
+    """Permissions for the new file: the old file's, else the usual ``0o666 & ~umask``."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def atomic_write(path, writer, text=False):
+    """Write ``path`` all or nothing.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to create or replace. Its folder must exist.
+    writer : callable
+        ``writer(f)`` writes the whole content to the open file object ``f`` (binary, or
+        UTF-8 text with ``"\\n"`` line ends when ``text`` is True).
+    text : bool
+        Open the temporary file in text mode.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    UserInputError
+        Missing folder, a folder given as the file, no permission, full disk, or any other
+        ``OSError`` while writing; the message names the path. The previous file (if any) is
+        left intact and no temporary file remains.
+    Exception
+        Whatever else ``writer`` raises, after the same clean-up.
+    """
+    path = Path(path)
+    try:
+        folder = _folder_of(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except (OSError, UnicodeError) as e:
+        raise _as_user_error(path, e) from None
+    try:
+        with _open(fd, text) as f:
+            writer(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _new_file_mode(path))
+        os.replace(tmp, path)
+    except BaseException as e:
+        _remove_quietly(tmp)
+        if isinstance(e, OSError):
+            raise _as_user_error(path, e) from None
+        raise
+    _sync_folder(folder)
+    return path
+
+
+def atomic_write_bytes(path, data):
+    """``atomic_write`` of a ``bytes`` object."""
+    return atomic_write(path, lambda f: f.write(data))
+
+
+def atomic_write_text(path, text):
+    """``atomic_write`` of a ``str`` (UTF-8, ``"\\n"`` line ends)."""
+    return atomic_write(path, lambda f: f.write(text), text=True)
+
+
+def _open(fd, text):
+    if text:
+        return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    return os.fdopen(fd, "wb")
+
+
+def _as_user_error(path, exc):
+    if isinstance(exc, UnicodeError):
+        return UserInputError(
+            f"Cannot save {path!s}: this system cannot store some characters of the name; "
+            "choose a name with plain letters and digits."
+        )
+    return UserInputError(f"Cannot save {path}: {_describe(exc)}.")
+
+
+def _remove_quietly(tmp):
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def _sync_folder(folder):
+    """Flush the rename to disk where the platform allows it (best effort)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,235 @@
+"""Sessions: one ``.bpsession`` file that reopens a training run exactly where it was.
+
+The file is an ``.npz`` (zip) archive (see ``core.export.archive``) whose JSON description
+holds the format version, the dataset definition (generator name and seed, or the CSV's path
+and the sha256 of its bytes; data the app cannot rebuild, such as drawn points, is embedded),
+a fingerprint of the data, the ``TrainConfig``, the network's sizes and activations, the input
+pipeline, the GUI's opaque ``ui_state`` and the trainer's ``state_dict()``; the arrays of that
+state (weights, optimizer buffers, batch order, history) are ``.npy`` members.
+
+Opening rebuilds the dataset, builds a ``Trainer`` from the saved config and restores the
+state: continuing to train gives bit-identical weights and history to never having stopped.
+Every problem with the file (damaged, newer format, dataset file moved or changed) raises a
+``UserInputError`` naming the path.
+"""
+
+import datetime
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import UserInputError
+from core.export.archive import join_arrays, read_archive, split_arrays, write_archive
+
+FORMAT_TAG = "backprop-studio-session"
+#: Version written; files of versions 1..FORMAT_VERSION are read.
+FORMAT_VERSION = 1
+SUFFIX = ".bpsession"
+_REBUILDABLE = ("generator", "builtin", "csv")
+_DATA_PARTS = ("X_train", "y_train", "X_test", "y_test")
+#: Exceptions a malformed description can cause while the run is rebuilt.
+_MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
+
+
+def data_fingerprint(dataset):
+    """sha256 (hex) of the dataset's four arrays as float64, with their shapes."""
+    h = hashlib.sha256()
+    for name in _DATA_PARTS:
+        a = np.ascontiguousarray(getattr(dataset, name), dtype=np.float64)
+        h.update(f"{name}{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _app_version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("backprop-studio")
+    except PackageNotFoundError:
+        return None
+
+
+def _dataset_description(dataset, arrays):
+    spec = dict(dataset.spec)
+    embedded = spec.get("source") not in _REBUILDABLE
+    if embedded:
+        for name in _DATA_PARTS:
+            arrays[f"data.{name}"] = getattr(dataset, name)
+    return {"name": dataset.name, "task": dataset.task, "spec": spec,
+            "input_names": list(dataset.input_names),
+            "target_names": list(dataset.target_names),
+            "fingerprint": data_fingerprint(dataset), "embedded": embedded}
+
+
+def _check_ui_state(ui_state):
+    if ui_state is None:
+        return {}
+    if not isinstance(ui_state, dict):
+        raise TypeError(f"ui_state must be a dict, got {type(ui_state).__name__}")
+    try:
+        json.dumps(ui_state, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"ui_state must be plain JSON data (str keys, finite numbers): {e}") \
+            from None
+    return ui_state
+
+
+def save_session(path, trainer, ui_state=None):
+    """Save everything needed to reopen ``trainer`` and continue bit-identically.
+
+    Parameters
+    ----------
+    path : str or Path
+        Target file, conventionally ``*.bpsession``; written atomically.
+    trainer : Trainer
+    ui_state : dict, optional
+        Opaque GUI state (selected views, ...): JSON data, returned as is by ``load_session``.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    UserInputError
+        The file cannot be written (the message says why; a previous file stays intact).
+    TypeError
+        ``ui_state`` is not JSON data.
+    """
+    ui_state = _check_ui_state(ui_state)
+    arrays = {}
+    net = trainer.network
+    document = {
+        "format": FORMAT_TAG,
+        "format_version": FORMAT_VERSION,
+        "app_version": _app_version(),
+        "saved_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "dataset": _dataset_description(trainer.dataset, arrays),
+        "config": trainer.config.to_dict(),
+        "network": {"sizes": list(net.sizes), "activations": list(net.activation_names),
+                    "dtype": net.dtype.name},
+        "pipeline": trainer.pipeline.to_dict(),
+        "state": split_arrays(trainer.state_dict(), "state", arrays),
+        "ui_state": ui_state,
+    }
+    return write_archive(path, document, arrays)
+
+
+def load_session(path):
+    """Reopen a session saved by ``save_session``.
+
+    Returns
+    -------
+    trainer : Trainer
+        At the saved step, with weights, optimizer state, RNG state, batch order and history.
+    ui_state : dict
+        What the GUI passed when saving (``{}`` if nothing).
+
+    Raises
+    ------
+    UserInputError
+        Missing, damaged or foreign file; a session from a newer Backprop Studio; the
+        dataset's CSV file missing or changed; data that no longer matches the session.
+    """
+    path = Path(path)
+    document, arrays = read_archive(path, "session")
+    _check_version(path, document)
+    try:
+        return _rebuild(path, document, arrays)
+    except UserInputError as e:
+        text = str(e)
+        raise UserInputError(text if str(path) in text else f"{path}: {text}") from None
+    except _MALFORMED as e:
+        raise UserInputError(
+            f"{path}: the session file is damaged ({type(e).__name__}: {e}). Save it again."
+        ) from None
+
+
+def _check_version(path, document):
+    if document.get("format") != FORMAT_TAG:
+        raise UserInputError(f"{path} is not a Backprop Studio session file.")
+    version = document.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise UserInputError(f"{path}: invalid session format version {version!r}.")
+    if version > FORMAT_VERSION:
+        raise UserInputError(
+            f"{path}: this session was saved by a newer Backprop Studio (format {version}, "
+            f"this app reads up to {FORMAT_VERSION}). Update Backprop Studio to open it."
+        )
+
+
+def _rebuild(path, document, arrays):
+    from core.config import TrainConfig
+    from core.trainer import Trainer
+
+    dataset = _rebuild_dataset(path, document["dataset"], arrays)
+    trainer = Trainer(dataset, TrainConfig.from_dict(document["config"]))
+    state = join_arrays(document["state"], arrays, path)
+    _check_params(path, state["params"])
+    trainer.load_state_dict(state)
+    ui_state = document.get("ui_state") or {}
+    if not isinstance(ui_state, dict):
+        raise UserInputError(f"{path}: the saved window state is not a JSON object.")
+    return trainer, ui_state
+
+
+def _check_params(path, params):
+    for i, p in enumerate(params):
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f" or not np.isfinite(p).all():
+            raise UserInputError(
+                f"{path}: saved parameter {i} is not an array of finite numbers."
+            )
+
+
+def _rebuild_dataset(path, desc, arrays):
+    from core.datasets import Dataset, dataset_from_spec
+
+    spec = desc["spec"]
+    if desc.get("embedded"):
+        parts = [_data_array(path, arrays, name) for name in _DATA_PARTS]
+        dataset = Dataset(str(desc["name"]), desc["task"], *parts, list(desc["input_names"]),
+                          list(desc["target_names"]), dict(spec))
+    else:
+        if spec.get("source") == "csv":
+            _check_csv(spec)
+        dataset = dataset_from_spec(spec)
+    if data_fingerprint(dataset) != desc["fingerprint"]:
+        raise UserInputError(
+            f"{path}: the dataset {desc['name']!r} rebuilt from its definition differs from "
+            "the data this session was trained on, so training could not continue exactly."
+        )
+    return dataset
+
+
+def _data_array(path, arrays, name):
+    a = arrays.get(f"data.{name}")
+    if a is None or a.dtype.kind != "f" or a.ndim != 2 or not np.isfinite(a).all():
+        raise UserInputError(f"{path}: the embedded dataset array {name} is missing or invalid.")
+    return a
+
+
+def _check_csv(spec):
+    """Clear errors naming the CSV file when it is missing or its content changed."""
+    csv_path = Path(spec["path"])
+    if not csv_path.is_file():
+        raise UserInputError(
+            f"The session's dataset file {csv_path} is missing. Put the CSV file back at that "
+            "path, or open the CSV again and start a new run."
+        )
+    expected = spec.get("sha256")
+    if expected and _sha256(csv_path) != expected:
+        raise UserInputError(
+            f"The session's dataset file {csv_path} has changed since the session was saved "
+            "(its sha256 differs). Restore the original file, or open it again and retrain."
+        )
+
+
+def _sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,173 @@
+"""Weights files of either format (``.npz`` or ``.json``): read, save, load into, rebuild from.
+
+``load_into`` checks everything before it changes anything, so a failed load leaves the
+target network exactly as it was. A file made for another architecture raises
+``WeightsMismatch`` (a ``UserInputError`` carrying the file), so the GUI can offer to rebuild
+the network from the file with ``network_from_weights`` / ``config_from_weights``.
+"""
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import UserInputError
+from core.export.weights_json import load_weights_json, save_weights_json
+from core.weights_io import WeightsFile, _target_parts, load_weights, save_weights
+
+_DTYPES = ("float32", "float64")
+
+
+class WeightsMismatch(UserInputError):
+    """The file's network (layer sizes or activations) differs from the target's.
+
+    Attributes
+    ----------
+    weights_file : WeightsFile
+        What the file holds (enough to rebuild: ``network_from_weights(weights_file)``).
+    """
+
+    def __init__(self, message, weights_file):
+        super().__init__(message)
+        self.weights_file = weights_file
+
+
+def is_json_file(path):
+    """True when ``path`` holds JSON text (its first non-blank byte is ``{``)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return Path(path).suffix.lower() == ".json"
+    return head.lstrip().startswith(b"{")
+
+
+def read_weights(path):
+    """Read and validate a weights file of either format.
+
+    Returns
+    -------
+    WeightsFile
+
+    Raises
+    ------
+    UserInputError
+        For anything wrong with the file (see ``load_weights`` and ``load_weights_json``).
+    """
+    return load_weights_json(path) if is_json_file(path) else load_weights(path)
+
+
+def save_weights_file(path, target):
+    """Save as JSON when ``path`` ends in ``.json``, else as ``.npz``; returns the path."""
+    if Path(path).suffix.lower() == ".json":
+        return save_weights_json(path, target)
+    return save_weights(path, target)
+
+
+def _arch(sizes):
+    return "-".join(str(s) for s in sizes)
+
+
+def check_fits(target, weights_file, path="the weights file"):
+    """Raise unless ``weights_file`` can be copied into ``target`` (a Trainer or Network).
+
+    Raises
+    ------
+    WeightsMismatch
+        Different layer sizes or activations.
+    UserInputError
+        For a Trainer: the file was trained on other network inputs.
+    """
+    network, trainer = _target_parts(target)
+    wf = weights_file
+    if list(network.sizes) != wf.sizes:
+        raise WeightsMismatch(
+            f"{path} holds a {_arch(wf.sizes)} network but this one is "
+            f"{_arch(network.sizes)}: expected layer sizes {list(network.sizes)}, found "
+            f"{wf.sizes}. Rebuild the network from the file, or change the hidden layers (or "
+            "the data/features) to match.", wf)
+    if list(network.activation_names) != list(wf.meta["activations"]):
+        raise WeightsMismatch(
+            f"{path} uses activations {wf.meta['activations']}; this network uses "
+            f"{list(network.activation_names)}. Rebuild the network from the file or change "
+            "the activations.", wf)
+    features = wf.meta.get("input_features")
+    if trainer is not None and features is not None:
+        mine = trainer.pipeline.feature_names(trainer.dataset.input_names)
+        if list(features) != mine:
+            raise UserInputError(
+                f"{path} was trained on inputs {features}; this network's inputs are {mine}."
+            )
+
+
+def load_into(target, path):
+    """Copy the weights in ``path`` (npz or JSON) into a Trainer or Network, in place.
+
+    Everything is checked first: on any error the target is unchanged. Values are cast to
+    the target's dtype.
+
+    Returns
+    -------
+    WeightsFile
+    """
+    wf = read_weights(path)
+    check_fits(target, wf, path)
+    network, _ = _target_parts(target)
+    for layer, W, b in zip(network.layers, wf.weights, wf.biases, strict=True):
+        np.copyto(layer.W, W, casting="same_kind")
+        np.copyto(layer.b, b, casting="same_kind")
+    return wf
+
+
+def _as_weights_file(weights_file):
+    if isinstance(weights_file, WeightsFile):
+        return weights_file
+    return read_weights(weights_file)
+
+
+def _dtype_of(wf):
+    dtype = wf.meta.get("dtype") or "float64"
+    if dtype not in _DTYPES:
+        raise UserInputError(f"Weights dtype {dtype!r} is not supported; expected "
+                             f"{' or '.join(_DTYPES)}.")
+    return dtype
+
+
+def network_from_weights(weights_file):
+    """A new ``Network`` with the file's sizes, activations, dtype and weights.
+
+    Parameters
+    ----------
+    weights_file : WeightsFile, str or Path
+        A file already read with ``read_weights``, or a path to read.
+
+    Returns
+    -------
+    Network
+        Dropout 0 (set ``network.dropout`` before training with dropout).
+    """
+    from core.network import Network
+
+    wf = _as_weights_file(weights_file)
+    net = Network(wf.sizes, wf.meta["activations"], init="zeros", dtype=_dtype_of(wf))
+    for layer, W, b in zip(net.layers, wf.weights, wf.biases, strict=True):
+        np.copyto(layer.W, W, casting="same_kind")
+        np.copyto(layer.b, b, casting="same_kind")
+    return net
+
+
+def config_from_weights(weights_file, base):
+    """``base`` (a ``TrainConfig``) changed to the file's architecture, to rebuild a trainer.
+
+    Hidden sizes, hidden and output activations and dtype come from the file; when it
+    recorded them, so do the derived input features. Use with ``network_from_weights``:
+    ``Trainer(dataset, config_from_weights(wf, cfg), network=network_from_weights(wf))``.
+    """
+    wf = _as_weights_file(weights_file)
+    acts = list(wf.meta["activations"])
+    changes = {"hidden": tuple(wf.sizes[1:-1]), "activation": tuple(acts[:-1]),
+               "output_activation": acts[-1], "dtype": _dtype_of(wf)}
+    saved = wf.meta.get("config")
+    if isinstance(saved, dict) and isinstance(saved.get("features"), list):
+        changes["features"] = tuple(saved["features"])
+    return dataclasses.replace(base, **changes)

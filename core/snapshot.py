@@ -1,0 +1,276 @@
+"""What crosses the thread boundary: ``TrainerInfo`` (once per run) and ``Snapshot`` (per frame).
+
+The training worker keeps updating its arrays in place, so everything here is a **copy**,
+marked read-only, taken between two steps. A snapshot of a 2-16-8-1 network with a 50×50
+decision surface costs well under a millisecond; it is meant to be taken at most ~30 times
+a second, never per step.
+
+Surface grids are row-major images: ``output[iy, ix]`` is the network at raw input
+``(x[ix], y[iy])``, i.e. rows follow the second input column.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.history import COLUMNS
+
+#: Fraction of the data range added on each side of a surface, so points are not on the edge.
+SURFACE_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class TrainerInfo:
+    """Static description of a run: built once by ``Trainer.info()``, shared read-only.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    pipeline : InputPipeline
+    config : TrainConfig
+        Resolved (output activation, loss and standardize filled in).
+    sizes : tuple of int
+        Layer sizes including input and output, e.g. ``(2, 16, 8, 1)``.
+    activation_names : tuple of str
+        One per layer (hidden layers, then output).
+    feature_names : tuple of str
+        Names of the network inputs (raw inputs then derived features).
+    metric_name : str
+        ``"accuracy"`` or ``"r2"``.
+    surface_bounds : tuple of float or None
+        ``(xmin, xmax, ymin, ymax)`` in raw input coordinates for 2-D data, else None.
+    """
+
+    dataset: object
+    pipeline: object
+    config: object
+    sizes: tuple
+    activation_names: tuple
+    feature_names: tuple
+    metric_name: str
+    surface_bounds: tuple | None
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """The network evaluated on a regular grid over two raw input columns.
+
+    Attributes
+    ----------
+    x, y : ndarray, shape (res,)
+        Raw-input coordinates along the first and second chosen column.
+    output : ndarray, shape (res, res, n_out)
+        Network outputs; ``output[iy, ix]`` is at ``(x[ix], y[iy])``.
+    neurons : list of ndarray
+        Every layer's activations over the grid, the i-th of shape (res, res, sizes[i + 1]);
+        empty when not requested.
+    columns : tuple of int
+        The two raw input columns spanned; other inputs are held at their training mean.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    output: np.ndarray
+    neurons: list
+    columns: tuple = (0, 1)
+
+    def __repr__(self):
+        return (f"SurfaceGrid(res={len(self.x)}, columns={self.columns}, "
+                f"n_out={self.output.shape[2]})")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The trainer's state at one moment, every array a read-only copy.
+
+    Attributes
+    ----------
+    step, epoch : int
+        Updates applied and epochs completed.
+    lr : float
+        Learning rate of the next step.
+    weights, biases : list of ndarray
+        ``W`` (fan_in, fan_out) and ``b`` (fan_out,) per layer.
+    weight_grads, bias_grads : list of ndarray
+        Gradients of the last step (zeros before the first).
+    weight_updates, bias_updates : list of ndarray
+        Δ applied by the last step (zeros before the first).
+    history : dict of str to ndarray
+        Columns of ``core.history.COLUMNS``, each shape (epochs,).
+    surface : SurfaceGrid or None
+    test_probs : ndarray or None
+        Network outputs on the test set, shape (n_test, n_out).
+    """
+
+    step: int
+    epoch: int
+    lr: float
+    weights: list
+    biases: list
+    weight_grads: list
+    bias_grads: list
+    weight_updates: list
+    bias_updates: list
+    history: dict
+    surface: SurfaceGrid | None
+    test_probs: np.ndarray | None
+
+    def __repr__(self):
+        sizes = [w.shape[0] for w in self.weights] + [self.weights[-1].shape[1]]
+        return (f"Snapshot(step={self.step}, epoch={self.epoch}, lr={self.lr:g}, "
+                f"sizes={sizes}, surface={self.surface is not None})")
+
+
+def _frozen(a):
+    """A read-only copy of ``a``."""
+    c = np.array(a, copy=True)
+    c.flags.writeable = False
+    return c
+
+
+def trainer_info(trainer):
+    """``Trainer.info()``: the run's ``TrainerInfo``."""
+    ds = trainer.dataset
+    return TrainerInfo(
+        dataset=ds,
+        pipeline=trainer.pipeline,
+        config=trainer.config,
+        sizes=tuple(trainer.network.sizes),
+        activation_names=tuple(trainer.network.activation_names),
+        feature_names=tuple(trainer.pipeline.feature_names(ds.input_names)),
+        metric_name=trainer.metric_name,
+        surface_bounds=surface_bounds(ds, (0, 1)) if ds.is_2d else None,
+    )
+
+
+def surface_bounds(dataset, columns=(0, 1)):
+    """``(xmin, xmax, ymin, ymax)`` of two raw input columns over train and test rows.
+
+    Each range gets ``SURFACE_MARGIN`` of its span on both sides (at least 0.1, so a
+    constant column still spans a visible strip).
+    """
+    X = np.concatenate([dataset.X_train[:, list(columns)], dataset.X_test[:, list(columns)]])
+    bounds = []
+    for lo, hi in zip(X.min(axis=0).tolist(), X.max(axis=0).tolist(), strict=True):
+        pad = max(SURFACE_MARGIN * (hi - lo), 0.1)
+        bounds += [lo - pad, hi + pad]
+    return tuple(bounds)
+
+
+def _grid_inputs(trainer, columns, resolution):
+    """Cached (x, y, network inputs (res*res, d_net)) for a grid over ``columns``."""
+    key = (tuple(columns), int(resolution))
+    cached = trainer._surface_cache.get(key)
+    if cached is not None:
+        return cached
+    ds = trainer.dataset
+    i, j = columns
+    d = ds.n_inputs
+    if not (0 <= i < d and 0 <= j < d and i != j):
+        from core.errors import UserInputError
+
+        raise UserInputError(
+            f"Surface columns {tuple(columns)} must be two different input columns in 0..{d - 1}."
+        )
+    xmin, xmax, ymin, ymax = surface_bounds(ds, columns)
+    x = np.linspace(xmin, xmax, resolution)
+    y = np.linspace(ymin, ymax, resolution)
+    raw = np.tile(ds.X_train.mean(axis=0), (resolution * resolution, 1))
+    xx, yy = np.meshgrid(x, y)  # xx[iy, ix] = x[ix]
+    raw[:, i] = xx.ravel()
+    raw[:, j] = yy.ravel()
+    net_in = trainer.pipeline.transform(raw, dtype=trainer.dtype)
+    x.flags.writeable = y.flags.writeable = False
+    trainer._surface_cache[key] = cached = (x, y, net_in)
+    return cached
+
+
+def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=True):
+    """The network over a grid of two raw input columns, the others at their training mean.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    columns : (int, int)
+        Raw input columns for the horizontal and vertical axes.
+    resolution : int
+        Grid points per axis (res).
+    with_neurons : bool
+        Also return every layer's activations.
+
+    Returns
+    -------
+    SurfaceGrid
+        ``output`` (res, res, n_out); ``neurons`` i-th (res, res, sizes[i + 1]).
+    """
+    x, y, net_in = _grid_inputs(trainer, columns, resolution)
+    res = int(resolution)
+    # forward_all computes fresh arrays and leaves the training caches alone.
+    layers = trainer.network.forward_all(net_in)
+    grids = [a.reshape(res, res, a.shape[1]) for a in layers]
+    for g in grids:
+        g.flags.writeable = False
+    return SurfaceGrid(x=x, y=y, output=grids[-1], neurons=grids if with_neurons else [],
+                       columns=tuple(columns))
+
+
+def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neurons=True):
+    """A copied, read-only ``Snapshot`` of ``trainer`` (call between steps).
+
+    Parameters
+    ----------
+    trainer : Trainer
+    surface_resolution : int or None
+        Grid points per axis; None or 0 skips the surface.
+    surface_columns : (int, int) or None
+        None: columns (0, 1) for 2-D data and no surface otherwise. A pair: a surface over
+        those raw columns for any input count (others at their mean).
+    with_neurons : bool
+        Include every layer's activations over the surface grid.
+
+    Returns
+    -------
+    Snapshot
+    """
+    layers = trainer.network.layers
+    n_layers = len(layers)
+    grads = [_grad_copy(layer.dW, layer.W) for layer in layers] + \
+            [_grad_copy(layer.db, layer.b) for layer in layers]
+    updates = [_frozen(u) for u in trainer.last_updates]
+    surface = None
+    if surface_resolution:
+        columns = surface_columns
+        if columns is None and trainer.dataset.is_2d:
+            columns = (0, 1)
+        if columns is not None:
+            surface = surface_for_columns(trainer, columns, surface_resolution, with_neurons)
+    test_probs = None
+    if trainer.dataset.n_test:
+        test_probs = trainer.network.predict(trainer.X_test)
+        test_probs.flags.writeable = False
+    history = trainer.history.as_arrays()
+    for a in history.values():
+        a.flags.writeable = False
+    return Snapshot(
+        step=trainer.step_count,
+        epoch=trainer.epoch,
+        lr=float(trainer.lr),
+        weights=[_frozen(layer.W) for layer in layers],
+        biases=[_frozen(layer.b) for layer in layers],
+        weight_grads=grads[:n_layers],
+        bias_grads=grads[n_layers:],
+        weight_updates=updates[0::2],
+        bias_updates=updates[1::2],
+        history={c: history[c] for c in COLUMNS},
+        surface=surface,
+        test_probs=test_probs,
+    )
+
+
+def _grad_copy(grad, like):
+    """A read-only copy of a gradient, or zeros shaped like its parameter before any step."""
+    if grad is None:
+        z = np.zeros_like(like)
+        z.flags.writeable = False
+        return z
+    return _frozen(grad)

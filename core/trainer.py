@@ -1,0 +1,374 @@
+"""``Trainer``: drives a ``Network`` over a ``Dataset`` one mini-batch step at a time.
+
+The trainer knows nothing of threads or windows: the GUI calls ``step()`` between its own
+requests, the command line calls ``train()``. An epoch is one pass over a fresh shuffle of the
+training rows; the last, partial batch is used (``ceil(n / batch_size)`` steps per epoch).
+Metrics are computed once per epoch, after its last step, into ``history``.
+
+Randomness: ``SeedSequence(config.seed)`` spawns two independent streams, one for the initial
+weights and one (``trainer.rng``) for shuffling and dropout masks, so the same seed gives the
+same run, and changing only the batch size or dropout leaves the initial weights unchanged.
+
+Divergence: every step checks the loss and the gradient norm (computed anyway for clipping)
+before the update is applied, and raises ``TrainingDiverged`` with the network left as it was.
+With finite gradients every optimizer's update is finite, so weights can only become
+non-finite by overflowing on their own; the weights are checked once per epoch as well.
+"""
+
+import math
+
+import numpy as np
+
+from core.config import TrainConfig, optimizer_kwargs, schedule_kwargs
+from core.datasets import InputPipeline
+from core.errors import TrainingDiverged, UserInputError
+from core.history import History
+from core.losses import LOSSES
+from core.metrics import accuracy, data_loss, outputs, r2_score
+from core.network import Network, loss_and_gradients
+from core.optimizers import OPTIMIZERS
+from core.schedules import SCHEDULES
+from core.trainer_state import restore_state, snapshot_state
+
+#: Settings ``apply_live`` changes without rebuilding the network.
+LIVE_FIELDS = ("lr", "l1", "l2", "epochs", "clip_norm")
+
+
+class Trainer:
+    """Step-based training of one network on one dataset.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    config : TrainConfig, optional
+        Validated against ``dataset`` (``UserInputError`` if unusable); defaults to
+        ``TrainConfig()``. Stored resolved (no dataset-dependent ``None`` left).
+    network : Network, optional
+        Train this network instead of a freshly initialised one; its layer sizes and dtype
+        must match the config. Its ``rng`` is replaced by the trainer's.
+
+    Attributes
+    ----------
+    X_train, y_train, X_test, y_test : ndarray
+        What the network sees: inputs after the pipeline, all in the config's dtype;
+        shapes (n_train, d_net), (n_train, k), (n_test, d_net), (n_test, k).
+    step_count : int
+        Updates applied so far. ``epoch`` : completed epochs.
+    last_updates : list of ndarray
+        Δ applied to ``[W0, b0, W1, b1, ...]`` by the last step (optimizer-owned buffers,
+        overwritten by the next step: copy to keep).
+    stopped_early : bool
+        Early stopping triggered; ``stop_reason`` says why (else None).
+    """
+
+    def __init__(self, dataset, config=None, network=None):
+        config = TrainConfig() if config is None else config
+        config.validate(dataset)
+        if dataset.n_train == 0:
+            raise UserInputError(f"Dataset {dataset.name!r} has no training rows.")
+        self.dataset = dataset
+        self.config = cfg = config.resolved(dataset)
+        self.dtype = np.dtype(cfg.dtype)
+        init_seed, train_seed = np.random.SeedSequence(cfg.seed).spawn(2)
+        self.rng = np.random.default_rng(train_seed)
+        self.pipeline = InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize)
+        self.X_train, self.y_train = self._as_network_data(dataset.X_train, dataset.y_train)
+        self.X_test, self.y_test = self._as_network_data(dataset.X_test, dataset.y_test)
+        self.network = self._build_network(network, np.random.default_rng(init_seed))
+        self.network.rng = self.rng  # dropout masks come from the shuffling stream
+        self.loss = LOSSES.get(cfg.loss)
+        self.metric_name = "r2" if dataset.task == "regression" else "accuracy"
+        if dataset.task != "regression":
+            self._labels = (dataset.labels_train, dataset.labels_test)
+        self.schedule = SCHEDULES.get(cfg.schedule)(cfg.lr, **schedule_kwargs(cfg))
+        self._params = self.network.params()
+        self.optimizer = OPTIMIZERS.get(cfg.optimizer)(self._params, **optimizer_kwargs(cfg))
+        self.optimizer.lr = self.schedule.lr_at(0)
+        self.history = History()
+        self._reset_progress()
+
+    # ---- construction helpers ------------------------------------------------------------
+    def _as_network_data(self, X_raw, y):
+        X = self.pipeline.transform(X_raw, dtype=self.dtype)  # cast once, here
+        return X, np.ascontiguousarray(y, dtype=self.dtype)
+
+    def _build_network(self, network, init_rng):
+        cfg = self.config
+        sizes = [self.X_train.shape[1], *cfg.hidden, self.y_train.shape[1]]
+        if network is None:
+            return Network(sizes, cfg.layer_activations(), init=cfg.init, rng=init_rng,
+                           dtype=self.dtype, dropout=cfg.dropout)
+        if list(network.sizes) != sizes or network.dtype != self.dtype:
+            raise UserInputError(
+                f"The given network is {'-'.join(map(str, network.sizes))} "
+                f"({network.dtype.name}); the config and data need "
+                f"{'-'.join(map(str, sizes))} ({self.dtype.name})."
+            )
+        return network
+
+    def _reset_progress(self):
+        n = len(self.X_train)
+        self._n = n
+        self._batch = n if self.config.batch_size is None else min(self.config.batch_size, n)
+        self._shuffle = self._batch < n  # one full batch: the row order changes nothing
+        self._Xp = np.empty_like(self.X_train) if self._shuffle else self.X_train
+        self._yp = np.empty_like(self.y_train) if self._shuffle else self.y_train
+        self._order = None
+        self._pos = 0
+        self._l1, self._l2 = float(self.config.l1), float(self.config.l2)
+        clip = self.config.clip_norm
+        self._clip_sq = None if clip is None else float(clip) ** 2
+        self.step_count = 0
+        self.epoch = 0
+        self.last_updates = [np.zeros_like(p) for p in self._params]
+        self.last_loss = math.nan
+        self.stopped_early = False
+        self.stop_reason = None
+        self._best = (math.inf, 0)  # (best monitored loss, epoch it was reached)
+        self._surface_cache = {}
+
+    # ---- training ------------------------------------------------------------------------
+    @property
+    def steps_per_epoch(self):
+        """``ceil(n_train / batch_size)``."""
+        return -(-self._n // self._batch)
+
+    @property
+    def lr(self):
+        """Learning rate the next step uses."""
+        return self.optimizer.lr
+
+    def step(self):
+        """One mini-batch update.
+
+        Returns
+        -------
+        float
+            The batch loss before the update, including the L1/L2 penalty (the objective
+            being minimised; ``history`` records data losses without it).
+
+        Raises
+        ------
+        TrainingDiverged
+            The loss or the gradients are not finite; nothing was updated.
+        """
+        try:
+            return self._step()
+        except RuntimeWarning as w:
+            # Only reached when warnings are errors (tests): an overflow interrupted the
+            # forward/backward pass, before any update (see the module docstring).
+            raise TrainingDiverged(self.step_count + 1, self._first_bad_activation(),
+                                   f"loss ({w})") from None
+
+    def _step(self):
+        if self._pos == 0:
+            self._begin_epoch()
+        start = self._pos
+        stop = min(start + self._batch, self._n)
+        value, grads = loss_and_gradients(
+            self.network, self.loss, self._Xp[start:stop], self._yp[start:stop],
+            self._l1, self._l2, training=True,
+        )
+        if not math.isfinite(value):
+            raise TrainingDiverged(self.step_count + 1, self._first_bad_activation(), "loss")
+        # The squared norm is cheap (one BLAS call per array) and conservative: it overflows
+        # long before an update could, so a finite value means every update is finite.
+        sq = 0.0
+        for g in grads:
+            sq += float(np.vdot(g, g))
+        if not math.isfinite(sq):
+            layer = _first_bad_layer(grads, largest_if_all_finite=True)
+            raise TrainingDiverged(self.step_count + 1, layer, "gradients")
+        if self._clip_sq is not None and sq > self._clip_sq:
+            scale = math.sqrt(self._clip_sq) / (math.sqrt(sq) + 1e-6)  # as clip_grad_norm_
+            for g in grads:
+                g *= scale
+        self.last_updates = self.optimizer.step(grads)
+        self.step_count += 1
+        self.last_loss = value
+        self._pos = stop
+        if stop == self._n:
+            self._end_epoch()
+        return value
+
+    def run_steps(self, n):
+        """Up to ``n`` steps (fewer if an epoch ends with early stopping); returns steps done.
+
+        Floating-point warnings are silenced once for the whole run: divergence is reported
+        by ``TrainingDiverged``, not by NumPy warnings.
+        """
+        with np.errstate(all="ignore"):
+            for done in range(int(n)):
+                self._step()
+                if self.stopped_early and self._pos == 0:
+                    return done + 1
+        return int(n)
+
+    def _begin_epoch(self):
+        self.optimizer.lr = self.schedule.lr_at(self.epoch)
+        if self._shuffle:
+            self._order = self.rng.permutation(self._n)
+            np.take(self.X_train, self._order, axis=0, out=self._Xp)
+            np.take(self.y_train, self._order, axis=0, out=self._yp)
+
+    def _end_epoch(self):
+        self._pos = 0
+        self._order = None
+        self.epoch += 1
+        bad = _first_bad_layer(self._params)
+        if bad is not None:
+            raise TrainingDiverged(self.step_count, bad, "weights")
+        m = self.evaluate()
+        self.history.append(self.epoch, m["train_loss"], m["test_loss"], m["train_metric"],
+                            m["test_metric"], self.optimizer.lr)
+        if not math.isfinite(m["train_loss"]):
+            raise TrainingDiverged(self.step_count, None, "training loss")
+        self._update_early_stopping(m)
+
+    def _update_early_stopping(self, m):
+        patience = self.config.early_stopping
+        if patience is None:
+            return
+        # Monitor the test loss; with no test rows, the training loss is all there is.
+        monitored = m["test_loss"] if self.dataset.n_test else m["train_loss"]
+        best, best_epoch = self._best
+        if monitored < best:
+            self._best = (monitored, self.epoch)
+        elif self.epoch - best_epoch >= patience and not self.stopped_early:
+            self.stopped_early = True
+            which = "test" if self.dataset.n_test else "training"
+            self.stop_reason = (
+                f"Early stopping at epoch {self.epoch}: the {which} loss has not improved for "
+                f"{patience} epochs (best {best:.4g} at epoch {best_epoch})."
+            )
+
+    def run_epoch(self):
+        """Step until the current epoch ends; returns its metrics (``history.last()``)."""
+        start_epoch = self.epoch
+        with np.errstate(all="ignore"):  # see run_steps
+            while self.epoch == start_epoch:
+                self._step()
+        return self.history.last()
+
+    def train(self, epochs=None, callback=None):
+        """Run whole epochs.
+
+        Parameters
+        ----------
+        epochs : int, optional
+            Epochs to run now; default: until ``config.epochs`` epochs are completed.
+        callback : callable, optional
+            ``callback(trainer, metrics)`` after each epoch; returning False stops.
+
+        Returns
+        -------
+        History
+            Stops early when early stopping triggers.
+        """
+        target = self.config.epochs if epochs is None else self.epoch + int(epochs)
+        while self.epoch < target and not self.stopped_early:
+            metrics = self.run_epoch()
+            if callback is not None and callback(self, metrics) is False:
+                break
+        return self.history
+
+    # ---- evaluation ----------------------------------------------------------------------
+    def evaluate(self):
+        """Data losses and metrics on the whole train and test sets (no dropout, no penalty).
+
+        Returns
+        -------
+        dict
+            ``{"train_loss", "test_loss", "train_metric", "test_metric"}`` as floats;
+            accuracy in [0, 1] or R² (see ``metric_name``); NaN for an empty test set.
+        """
+        out = {}
+        for part, X, y in (("train", self.X_train, self.y_train),
+                           ("test", self.X_test, self.y_test)):
+            z, a = outputs(self.network, X)
+            out[f"{part}_loss"] = data_loss(self.loss, self.config.output_activation, z, a, y)
+            if self.metric_name == "r2":
+                out[f"{part}_metric"] = r2_score(a, y)
+            else:
+                labels = self._labels[0 if part == "train" else 1]
+                out[f"{part}_metric"] = accuracy(a, labels, self.dataset.task)
+        return {k: out[k] for k in ("train_loss", "test_loss", "train_metric", "test_metric")}
+
+    def predict(self, X_raw):
+        """Network outputs (n, n_out) for raw inputs ``X_raw`` (n, d), through the pipeline."""
+        return outputs(self.network, self.pipeline.transform(X_raw, dtype=self.dtype))[1]
+
+    # ---- live changes --------------------------------------------------------------------
+    def set_lr(self, lr):
+        """Change the base learning rate; the schedule continues from it at the next step."""
+        self.apply_live({"lr": lr})
+
+    def apply_live(self, changes):
+        """Apply settings that need no new network (``LIVE_FIELDS``), effective next step.
+
+        Parameters
+        ----------
+        changes : dict
+            Any of ``lr``, ``l1``, ``l2``, ``epochs``, ``clip_norm``. ``lr`` is the base rate:
+            the rate used is ``schedule.lr_at(epoch)`` of a schedule rebuilt from it.
+        """
+        unknown = [k for k in changes if k not in LIVE_FIELDS]
+        if unknown:
+            raise UserInputError(
+                f"{unknown[0]!r} cannot change during training; live settings: "
+                f"{', '.join(LIVE_FIELDS)}."
+            )
+        import dataclasses
+
+        new = dataclasses.replace(self.config, **changes)
+        new.validate(self.dataset)
+        self._set_config(new)
+
+    def _set_config(self, cfg):
+        self.config = cfg
+        self.schedule = SCHEDULES.get(cfg.schedule)(cfg.lr, **schedule_kwargs(cfg))
+        self.optimizer.lr = self.schedule.lr_at(self.epoch)
+        self._l1, self._l2 = float(cfg.l1), float(cfg.l2)
+        self._clip_sq = None if cfg.clip_norm is None else float(cfg.clip_norm) ** 2
+
+    # ---- state ---------------------------------------------------------------------------
+    def state_dict(self):
+        """Everything needed to continue bit-identically (copies; see ``core.trainer_state``)."""
+        return snapshot_state(self)
+
+    def load_state_dict(self, state):
+        """Restore a ``state_dict()`` taken from a trainer with the same data and architecture."""
+        restore_state(self, state)
+
+    def info(self):
+        """A ``TrainerInfo`` describing this run for the GUI (immutable)."""
+        from core.snapshot import trainer_info
+
+        return trainer_info(self)
+
+    # ---- failure diagnostics (rare path only) --------------------------------------------
+    def _first_bad_activation(self):
+        for i, layer in enumerate(self.network.layers):
+            if layer.z is not None and not np.isfinite(layer.z).all():
+                return i
+        return None
+
+    def __repr__(self):
+        arch = "-".join(map(str, self.network.sizes))
+        return (f"Trainer({self.dataset.name!r}, {arch}, {self.config.optimizer} "
+                f"lr={self.lr:g}, epoch={self.epoch}, step={self.step_count})")
+
+
+def _first_bad_layer(arrays, largest_if_all_finite=False):
+    """Index of the first layer whose array in ``[W0, b0, W1, b1, ...]`` is not finite.
+
+    Returns None when all are finite, or with ``largest_if_all_finite`` (a squared norm that
+    overflowed) the layer holding the largest magnitude.
+    """
+    for i, arr in enumerate(arrays):
+        if not np.isfinite(arr).all():
+            return i // 2
+    if not largest_if_all_finite or not arrays:
+        return None
+    peaks = [float(np.abs(a).max()) if a.size else 0.0 for a in arrays]
+    return max(range(len(arrays)), key=peaks.__getitem__) // 2

@@ -1,0 +1,254 @@
+"""The weights file: a ``.npz`` archive any NumPy user can read.
+
+Keys
+----
+``layers.{i}.weight``
+    ``W`` of layer i, shape (fan_in, fan_out).
+``layers.{i}.bias``
+    ``b`` of layer i, shape (fan_out,).
+``meta``
+    A JSON string: ``format_version``, ``sizes`` (layer sizes incl. input and output),
+    ``activations`` (one per layer), ``loss``, ``dtype``, ``input_features`` (network input
+    names), ``input_scaling`` (``InputPipeline.to_dict()`` or null), ``dataset`` (name and
+    ``spec``), ``epoch``, ``step``, ``seed`` and ``config`` (``TrainConfig.to_dict()``);
+    the last few are null when a bare network is saved.
+
+Files are written to a temporary file in the target folder and renamed over the target, so a
+reader never sees a half-written file. Loading validates everything and raises
+``UserInputError`` with a message naming the file and the problem.
+"""
+
+import json
+import os
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import UserInputError
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    """The validated contents of a weights file.
+
+    Attributes
+    ----------
+    weights, biases : list of ndarray
+        ``W`` (fan_in, fan_out) and ``b`` (fan_out,) per layer, float64 or float32 as saved.
+    meta : dict
+        The decoded ``meta`` JSON (see the module docstring).
+    """
+
+    weights: list
+    biases: list
+    meta: dict
+
+    @property
+    def sizes(self):
+        return list(self.meta["sizes"])
+
+    def __repr__(self):
+        return f"WeightsFile(sizes={self.sizes}, activations={self.meta['activations']})"
+
+
+def atomic_savez(path, arrays):
+    """Write ``arrays`` (dict name -> array) to ``path`` as ``.npz``, all or nothing.
+
+    The data goes to a temporary file in the same folder, flushed to disk, then renamed over
+    ``path`` (``os.replace`` is atomic on one file system).
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserInputError(f"Cannot save {path}: folder {folder} does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _target_parts(target):
+    """``(network, trainer or None)`` for a Trainer or a Network."""
+    network = getattr(target, "network", None)
+    return (network, target) if network is not None else (target, None)
+
+
+def build_meta(target):
+    """The ``meta`` dict for a Trainer (everything) or a bare Network (architecture only)."""
+    network, trainer = _target_parts(target)
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "sizes": [int(s) for s in network.sizes],
+        "activations": list(network.activation_names),
+        "dtype": network.dtype.name,
+        "loss": None, "input_features": None, "input_scaling": None, "dataset": None,
+        "epoch": None, "step": None, "seed": None, "config": None,
+    }
+    if trainer is not None:
+        ds = trainer.dataset
+        meta.update(
+            loss=trainer.config.loss,
+            input_features=trainer.pipeline.feature_names(ds.input_names),
+            input_scaling=trainer.pipeline.to_dict(),
+            dataset={"name": ds.name, "task": ds.task, "spec": ds.spec,
+                     "target_names": list(ds.target_names)},
+            epoch=trainer.epoch, step=trainer.step_count, seed=trainer.config.seed,
+            config=trainer.config.to_dict(),
+        )
+    return meta
+
+
+def save_weights(path, target):
+    """Save a Trainer's (or a bare Network's) weights and description to ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        Target file, conventionally ``*.npz`` (written exactly there).
+    target : Trainer or Network
+
+    Returns
+    -------
+    Path
+    """
+    network, _ = _target_parts(target)
+    arrays = {"meta": np.array(json.dumps(build_meta(target)))}
+    for i, layer in enumerate(network.layers):
+        arrays[f"layers.{i}.weight"] = layer.W
+        arrays[f"layers.{i}.bias"] = layer.b
+    return atomic_savez(path, arrays)
+
+
+def load_weights(path):
+    """Read and validate a weights file.
+
+    Returns
+    -------
+    WeightsFile
+
+    Raises
+    ------
+    UserInputError
+        Missing file, not an ``.npz`` archive, corrupted or truncated, missing keys, wrong
+        shapes, non-finite values, or an unsupported format version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"Weights file {path} does not exist.")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, KeyError) as e:
+        raise UserInputError(
+            f"{path} is not a readable weights file (.npz archive): {e}. It may be truncated "
+            "or corrupted; save the weights again."
+        ) from None
+    if not isinstance(arrays, dict) or "meta" not in arrays:
+        raise UserInputError(
+            f"{path} has no 'meta' entry: it is not a Backprop Studio weights file.")
+    meta = _parse_meta(path, arrays.pop("meta"))
+    weights, biases = _layer_arrays(path, arrays, meta["sizes"])
+    return WeightsFile(weights=weights, biases=biases, meta=meta)
+
+
+def _parse_meta(path, raw):
+    try:
+        meta = json.loads(str(raw[()]))
+    except (ValueError, TypeError, IndexError) as e:
+        raise UserInputError(f"{path}: the 'meta' entry is not valid JSON ({e}).") from None
+    if not isinstance(meta, dict):
+        raise UserInputError(f"{path}: the 'meta' entry must be a JSON object.")
+    version = meta.get("format_version")
+    if version != FORMAT_VERSION:
+        raise UserInputError(
+            f"{path}: weights format version {version!r} is not supported (this program reads "
+            f"version {FORMAT_VERSION})."
+        )
+    missing = [k for k in ("sizes", "activations") if k not in meta]
+    if missing:
+        raise UserInputError(f"{path}: 'meta' lacks {', '.join(missing)}.")
+    sizes, acts = meta["sizes"], meta["activations"]
+    if (not isinstance(sizes, list) or len(sizes) < 2
+            or not all(isinstance(s, int) and s >= 1 for s in sizes)):
+        raise UserInputError(f"{path}: layer sizes {sizes!r} in 'meta' are invalid.")
+    if not isinstance(acts, list) or len(acts) != len(sizes) - 1:
+        raise UserInputError(
+            f"{path}: 'meta' lists {acts!r} as activations for {len(sizes) - 1} layers."
+        )
+    return meta
+
+
+def _layer_arrays(path, arrays, sizes):
+    weights, biases = [], []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        for kind, shape, out in (("weight", (fan_in, fan_out), weights),
+                                 ("bias", (fan_out,), biases)):
+            key = f"layers.{i}.{kind}"
+            if key not in arrays:
+                raise UserInputError(f"{path}: missing {key!r} (layer sizes {sizes}).")
+            a = arrays.pop(key)
+            if a.shape != shape:
+                raise UserInputError(
+                    f"{path}: {key!r} has shape {a.shape}, expected {shape} for layer sizes "
+                    f"{_arch(sizes)}."
+                )
+            if a.dtype.kind != "f":
+                raise UserInputError(f"{path}: {key!r} has dtype {a.dtype}, expected floats.")
+            if not np.isfinite(a).all():
+                raise UserInputError(f"{path}: {key!r} contains NaN or infinite values.")
+            out.append(a)
+    if arrays:
+        raise UserInputError(
+            f"{path}: unexpected entries {sorted(arrays)} for layer sizes {_arch(sizes)}."
+        )
+    return weights, biases
+
+
+def _arch(sizes):
+    return "-".join(str(s) for s in sizes)
+
+
+def load_weights_into(target, path):
+    """Copy the weights in ``path`` into a Trainer's or Network's parameters, in place.
+
+    The layer sizes must match exactly; for a Trainer, the file's network input names must too
+    (a model fitted on other inputs would be meaningless). Values are cast to the target's dtype.
+
+    Returns
+    -------
+    WeightsFile
+        What was loaded (its ``meta`` tells the epoch, dataset, etc.).
+    """
+    network, trainer = _target_parts(target)
+    wf = load_weights(path)
+    if list(network.sizes) != wf.sizes:
+        raise UserInputError(
+            f"{path} holds a {_arch(wf.sizes)} network but this one is "
+            f"{_arch(network.sizes)}: expected layer sizes {list(network.sizes)}, found "
+            f"{wf.sizes}. Change the hidden layers (or the data/features) to match."
+        )
+    if trainer is not None and wf.meta.get("input_features") is not None:
+        mine = trainer.pipeline.feature_names(trainer.dataset.input_names)
+        if list(wf.meta["input_features"]) != mine:
+            raise UserInputError(
+                f"{path} was trained on inputs {wf.meta['input_features']}; this network's "
+                f"inputs are {mine}."
+            )
+    for layer, W, b in zip(network.layers, wf.weights, wf.biases, strict=True):
+        np.copyto(layer.W, W, casting="same_kind")
+        np.copyto(layer.b, b, casting="same_kind")
+    return wf

@@ -1,0 +1,29 @@
+"""Shared test setup: the repository root on ``sys.path`` and a few small, seeded fixtures.
+
+Kept light on purpose (no Qt here; GUI fixtures live in ``tests/gui/conftest.py``).
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # `pytest` (unlike `python -m pytest`) does not add the cwd
+
+
+@pytest.fixture
+def circles():
+    """Two circles, 200 rows, noise 0.15, seed 0 (160 train / 40 test)."""
+    from core.datasets import load_dataset
+
+    return load_dataset("circles", n_samples=200, noise=0.15, seed=0)
+
+
+@pytest.fixture
+def small_config():
+    """A quick 2-8-1 tanh network config: SGD lr 0.1, batch 16, 5 epochs, seed 0."""
+    from core.config import TrainConfig
+
+    return TrainConfig(hidden=(8,), activation="tanh", lr=0.1, batch_size=16, epochs=5, seed=0)
