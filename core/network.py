@@ -96,8 +96,9 @@ class Network:
         Probability in ``[0, 1)`` of dropping a hidden unit when ``forward(training=True)``.
     """
 
-    def __init__(self, sizes, activations, init="he_normal", rng=None, dtype=np.float64,
-                 dropout=0.0):
+    def __init__(
+        self, sizes, activations, init="he_normal", rng=None, dtype=np.float64, dropout=0.0
+    ):
         self.sizes = _check_sizes(sizes)
         self.activation_names = _check_activations(activations, len(self.sizes) - 1)
         self.dtype = _check_dtype(dtype)

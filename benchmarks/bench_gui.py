@@ -1,0 +1,251 @@
+"""GUI benchmarks (offscreen): is the window fast enough to watch training live?
+
+Measures, for a 2-16-8-1 network on two circles with batch size 10:
+
+- training steps/s headless (a bare ``Trainer.step()`` loop) vs with the window attached
+  (playing, views redrawn ≤ 30/s); target ≥ 80 %;
+- event-loop latency while training: lateness of a 5 ms heartbeat ``QTimer`` (p50/p99);
+  target p99 ≤ 33 ms;
+- time to redraw the decision surface at 100×100 (``show_snapshot`` + render); ≤ 5 ms;
+- memory (RSS) growth while the window trains ``--steps`` steps (default 10⁶); ≤ 50 MB;
+- time from ``python main.py`` to the window shown (subprocess); ≤ 2 s.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_gui.py [--seconds 5] [--steps 1000000] [--json]
+        [--write-results]     # replace the "## GUI" section of benchmarks/RESULTS.md
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from core.config import TrainConfig  # noqa: E402
+from core.datasets import load_dataset  # noqa: E402
+from core.snapshot import take_snapshot  # noqa: E402
+from core.trainer import Trainer  # noqa: E402
+
+CONFIG = TrainConfig(hidden=(16, 8), batch_size=10, epochs=10**9)
+TARGETS = {
+    "with_window_ratio": (">=", 0.80),
+    "latency_p99_ms": ("<=", 33.0),
+    "surface_redraw_ms": ("<=", 5.0),
+    "memory_growth_mb": ("<=", 50.0),
+    "startup_s": ("<=", 2.0),
+}
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+
+
+def rss_mb():
+    """Resident set size of this process in MB (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def headless_rate(seconds):
+    trainer = Trainer(load_dataset("circles"), CONFIG)
+    for _ in range(200):
+        trainer.step()
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(100):
+            trainer.step()
+        n += 100
+    return n / (time.perf_counter() - start)
+
+
+def spin(seconds, until=None):
+    """Run the Qt event loop for ``seconds``, or until ``until()`` is true (polled)."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    poll = QTimer()
+    if until is not None:
+        poll.timeout.connect(lambda: until() and loop.quit())
+        poll.start(50)
+    loop.exec()
+    poll.stop()
+
+
+def new_window():
+    from gui.main_window import MainWindow
+
+    window = MainWindow(load_dataset("circles"), CONFIG)
+    window.show()
+    return window
+
+
+def window_rate_and_latency(seconds):
+    """Steps/s while the window trains, and the lateness of a 5 ms heartbeat (ms)."""
+    window = new_window()
+    spin(0.5)
+    session = window.session
+    late, clock = [], QElapsedTimer()
+    heartbeat = QTimer()
+    heartbeat.setInterval(5)
+    heartbeat.setTimerType(heartbeat.timerType().PreciseTimer)
+
+    def beat():
+        if clock.isValid():
+            late.append(max(0.0, clock.nsecsElapsed() / 1e6 - 5.0))
+        clock.restart()
+
+    heartbeat.timeout.connect(beat)
+    session.play()
+    spin(1.0)  # warm up: first snapshots, caches
+    step0, t0 = session.counters[0], time.perf_counter()
+    heartbeat.start()
+    spin(seconds)
+    heartbeat.stop()
+    rate = (session.counters[0] - step0) / (time.perf_counter() - t0)
+    window.close()
+    return rate, np.percentile(late, 50), np.percentile(late, 99)
+
+
+def surface_redraw_ms(repeats=60):
+    from gui.views.surface import DecisionSurfaceView
+
+    trainer = Trainer(load_dataset("circles"), CONFIG)
+    view = DecisionSurfaceView()
+    view.resize(420, 420)
+    view.show()
+    view.reset(trainer.info())
+    times = []
+    for _ in range(repeats):
+        trainer.step()
+        snap = take_snapshot(trainer, surface_resolution=100)
+        start = time.perf_counter()
+        view.show_snapshot(snap)
+        view.grab()
+        times.append((time.perf_counter() - start) * 1000)
+    view.close()
+    return float(np.median(times[5:]))
+
+
+def memory_growth_mb(steps):
+    window = new_window()
+    session = window.session
+    session.play()
+    spin(60, until=lambda: session.counters[0] >= min(5000, steps // 10))
+    base = rss_mb()
+    spin(3600, until=lambda: session.counters[0] >= steps)
+    done = session.counters[0]
+    window.close()
+    return rss_mb() - base, done
+
+
+def startup_seconds(repeats=3):
+    times = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as home:
+            env = dict(
+                os.environ,
+                QT_QPA_PLATFORM="offscreen",
+                XDG_CONFIG_HOME=home,
+                BACKPROP_STUDIO_EXIT_ON_SHOW="1",
+            )
+            start = time.time()
+            out = subprocess.run(
+                [sys.executable, str(ROOT / "main.py")],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        shown = [ln for ln in out.stdout.splitlines() if ln.startswith("window-shown ")]
+        if not shown:
+            raise RuntimeError(f"main.py did not report the window: {out.stderr[-2000:]}")
+        times.append(float(shown[0].split()[1]) - start)
+    return float(np.median(times))
+
+
+def run(seconds, steps):
+    QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as folder:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+        headless = headless_rate(seconds)
+        rate, p50, p99 = window_rate_and_latency(seconds)
+        redraw = surface_redraw_ms()
+        growth, done = memory_growth_mb(steps)
+    return {
+        "headless_steps_per_s": headless,
+        "window_steps_per_s": rate,
+        "with_window_ratio": rate / headless,
+        "latency_p50_ms": float(p50),
+        "latency_p99_ms": float(p99),
+        "surface_redraw_ms": redraw,
+        "memory_growth_mb": growth,
+        "memory_steps": done,
+        "startup_s": startup_seconds(),
+    }
+
+
+def verdict(name, value):
+    if name not in TARGETS:
+        return ""
+    op, target = TARGETS[name]
+    ok = value >= target if op == ">=" else value <= target
+    return f"{'ok' if ok else 'MISSED'} (target {op} {target:g})"
+
+
+def table(results):
+    rows = [
+        f"| {k} | {v:,.3f} | {verdict(k, v)} |"
+        if isinstance(v, float)
+        else f"| {k} | {v:,} | {verdict(k, v)} |"
+        for k, v in results.items()
+    ]
+    return "\n".join(["| measure | value | target |", "|---|---:|---|", *rows])
+
+
+def write_results(results, path=RESULTS):
+    """Replace (or append) the ``## GUI`` section of ``path``, leaving other sections alone."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    head, sep, tail = text.partition("\n## GUI\n")
+    rest = tail[tail.find("\n## ") :] if sep and "\n## " in tail else ""
+    machine = f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}"
+    section = (
+        f"\n## GUI\n\n`benchmarks/bench_gui.py` (offscreen, {machine}; "
+        f"{time.strftime('%Y-%m-%d')}). 2-16-8-1 on circles, batch 10.\n\n"
+        f"{table(results)}\n"
+    )
+    path.write_text(head.rstrip("\n") + "\n" + section + rest)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per rate run")
+    parser.add_argument("--steps", type=int, default=1_000_000, help="steps for memory run")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--write-results",
+        action="store_true",
+        help="write the GUI section of benchmarks/RESULTS.md",
+    )
+    args = parser.parse_args(argv)
+    results = run(args.seconds, args.steps)
+    print(json.dumps(results, indent=2) if args.json else table(results))
+    if args.write_results:
+        write_results(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
