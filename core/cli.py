@@ -17,6 +17,7 @@ import time
 from core.activations import ACTIVATIONS
 from core.config import DTYPES, TrainConfig
 from core.errors import TrainingDiverged, UserInputError
+from core.export.cli_options import add_export_arguments, run_exports, trainer_from_session_args
 from core.initializers import INITIALIZERS
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS
@@ -171,6 +172,7 @@ def build_train_parser(prog="main.py train"):
     )
     add_training_options(parser)
     add_output_options(parser)
+    add_export_arguments(parser)
     return parser
 
 
@@ -298,8 +300,10 @@ def run(args, out=None, err=None):
     from core.trainer import Trainer
     from core.weights_io import load_weights_into, save_weights
 
-    dataset, config = config_from_args(args)
-    trainer = Trainer(dataset, config)
+    trainer = trainer_from_session_args(args)
+    if trainer is None:
+        trainer = Trainer(*config_from_args(args))
+    config = trainer.config
     if args.load_weights:
         load_weights_into(trainer, args.load_weights)
     every = args.print_every
@@ -325,6 +329,7 @@ def run(args, out=None, err=None):
         save_weights(args.save_weights, trainer)
     if args.save_data:
         save_network_data(args.save_data, trainer)
+    run_exports(trainer, args)
     if args.json:
         print(json.dumps(_results(trainer, wall)), file=out)
     return 0

@@ -19,16 +19,14 @@ reader never sees a half-written file. Loading validates everything and raises
 """
 
 import json
-import os
-import tempfile
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from core.errors import UserInputError
+from core.export.archive import DAMAGED_FILE_ERRORS
+from core.export.atomic import atomic_write
 
 FORMAT_VERSION = 1
 
@@ -60,25 +58,10 @@ class WeightsFile:
 def atomic_savez(path, arrays):
     """Write ``arrays`` (dict name -> array) to ``path`` as ``.npz``, all or nothing.
 
-    The data goes to a temporary file in the same folder, flushed to disk, then renamed over
-    ``path`` (``os.replace`` is atomic on one file system).
+    Goes through :func:`core.export.atomic.atomic_write`: a temporary file in the same folder,
+    renamed over ``path`` only once it is complete.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserInputError(f"Cannot save {path}: folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def _target_parts(target):
@@ -152,7 +135,7 @@ def load_weights(path):
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, KeyError) as e:
+    except DAMAGED_FILE_ERRORS as e:
         raise UserInputError(
             f"{path} is not a readable weights file (.npz archive): {e}. It may be truncated "
             "or corrupted; save the weights again."

@@ -67,7 +67,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(trained, tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(np, "savez", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(UserInputError, match="disk full"):
         save_weights(target, trained)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]

@@ -16,38 +16,28 @@ module                 what it holds
 =====================  ==========================================================
 """
 
-from core.export.atomic import atomic_write, atomic_write_bytes, atomic_write_text
-from core.export.onnx_export import export_onnx
-from core.export.python_export import export_python
-from core.export.session import FORMAT_VERSION as SESSION_FORMAT_VERSION
-from core.export.session import load_session, save_session
-from core.export.weights_files import (
-    WeightsMismatch,
-    check_fits,
-    config_from_weights,
-    load_into,
-    network_from_weights,
-    read_weights,
-    save_weights_file,
-)
-from core.export.weights_json import load_weights_json, save_weights_json
+import importlib
 
-__all__ = [
-    "SESSION_FORMAT_VERSION",
-    "WeightsMismatch",
-    "atomic_write",
-    "atomic_write_bytes",
-    "atomic_write_text",
-    "check_fits",
-    "config_from_weights",
-    "export_onnx",
-    "export_python",
-    "load_into",
-    "load_session",
-    "load_weights_json",
-    "network_from_weights",
-    "read_weights",
-    "save_session",
-    "save_weights_file",
-    "save_weights_json",
-]
+# Public name -> module. Loaded on first use, so that ``core.weights_io`` can import
+# ``core.export.atomic`` without pulling in the modules that import ``core.weights_io``.
+_PUBLIC = {
+    "atomic_write": "atomic", "atomic_write_bytes": "atomic", "atomic_write_text": "atomic",
+    "export_onnx": "onnx_export",
+    "export_python": "python_export",
+    "SESSION_FORMAT_VERSION": "session", "load_session": "session", "save_session": "session",
+    "WeightsMismatch": "weights_files", "check_fits": "weights_files",
+    "config_from_weights": "weights_files", "load_into": "weights_files",
+    "network_from_weights": "weights_files", "read_weights": "weights_files",
+    "save_weights_file": "weights_files",
+    "load_weights_json": "weights_json", "save_weights_json": "weights_json",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'core.export' has no attribute {name!r}")
+    module = importlib.import_module(f"core.export.{_PUBLIC[name]}")
+    attr = "FORMAT_VERSION" if name == "SESSION_FORMAT_VERSION" else name
+    return getattr(module, attr)

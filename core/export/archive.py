@@ -9,6 +9,7 @@ anything (``allow_pickle=False``) and turns every way a file can be damaged into
 
 import json
 import struct
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -21,10 +22,12 @@ from core.export.atomic import atomic_write
 DOCUMENT_KEY = "document"
 _REF = "__array__"
 
-#: Exceptions that reading a truncated, corrupted or forged zip/npy can raise.
+#: Exceptions that reading a truncated, corrupted or forged zip/npy can raise (a damaged
+#: ``.npy`` header reaches ``tokenize`` and ``ast.literal_eval`` before any CRC check).
 DAMAGED_FILE_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, KeyError,
                        NotImplementedError, RuntimeError, struct.error, IndexError, TypeError,
-                       OverflowError, MemoryError, AttributeError)
+                       OverflowError, MemoryError, AttributeError, SyntaxError,
+                       tokenize.TokenError)
 
 
 def split_arrays(value, prefix, arrays):

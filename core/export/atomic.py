@@ -8,6 +8,7 @@ was. Operating-system failures (missing folder, no permission, full disk, a name
 system cannot store) become a ``UserInputError`` that names the path and says what to do.
 """
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -131,10 +132,8 @@ def _as_user_error(path, exc):
 
 
 def _remove_quietly(tmp):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)
-    except FileNotFoundError:
-        pass
 
 
 def _sync_folder(folder):
@@ -144,8 +143,7 @@ def _sync_folder(folder):
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
     finally:
         os.close(fd)

@@ -166,9 +166,13 @@ def _rebuild(path, document, arrays):
     from core.trainer import Trainer
 
     dataset = _rebuild_dataset(path, document["dataset"], arrays)
-    trainer = Trainer(dataset, TrainConfig.from_dict(document["config"]))
+    config = TrainConfig.from_dict(document["config"])
+    config.validate(dataset)
     state = join_arrays(document["state"], arrays, path)
-    _check_params(path, state["params"])
+    # Checked before the trainer allocates anything: the saved arrays bound its size.
+    _check_params(path, state["params"], _param_shapes(dataset, config))
+    _check_progress(path, state, dataset.n_train)
+    trainer = Trainer(dataset, config)
     trainer.load_state_dict(state)
     ui_state = document.get("ui_state") or {}
     if not isinstance(ui_state, dict):
@@ -176,12 +180,50 @@ def _rebuild(path, document, arrays):
     return trainer, ui_state
 
 
-def _check_params(path, params):
-    for i, p in enumerate(params):
+def _param_shapes(dataset, config):
+    """``[W0.shape, b0.shape, ...]`` of the network ``config`` builds for ``dataset``."""
+    from core.datasets import canonical_features
+
+    n_in = dataset.n_inputs + len(canonical_features(config.features))
+    sizes = [n_in, *config.hidden, dataset.n_outputs]
+    return [s for a, b in zip(sizes[:-1], sizes[1:], strict=True) for s in ((a, b), (b,))]
+
+
+def _check_params(path, params, shapes):
+    if not isinstance(params, list) or len(params) != len(shapes):
+        raise UserInputError(f"{path}: the saved weights do not fit the saved network.")
+    for i, (p, shape) in enumerate(zip(params, shapes, strict=True)):
         if not isinstance(p, np.ndarray) or p.dtype.kind != "f" or not np.isfinite(p).all():
             raise UserInputError(
                 f"{path}: saved parameter {i} is not an array of finite numbers."
             )
+        if p.shape != shape:
+            raise UserInputError(
+                f"{path}: saved parameter {i} has shape {p.shape}; the saved network needs "
+                f"{shape}."
+            )
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_progress(path, state, n_train):
+    """Counters, batch position and order, losses: the types training relies on."""
+    order, pos, best = state["order"], state["pos"], state["best"]
+    ok = (all(_is_count(state[k]) for k in ("step_count", "epoch", "pos"))
+          and pos < n_train
+          and isinstance(state["last_loss"], float | int)
+          and isinstance(best, list) and len(best) == 2
+          and isinstance(best[0], float | int) and _is_count(best[1])
+          and isinstance(state["stopped_early"], bool)
+          and (state["stop_reason"] is None or isinstance(state["stop_reason"], str)))
+    if ok and order is not None:
+        ok = (isinstance(order, np.ndarray) and order.dtype.kind in "iu"
+              and order.shape == (n_train,)
+              and np.array_equal(np.sort(order), np.arange(n_train)))
+    if not ok:
+        raise UserInputError(f"{path}: the saved training progress is damaged. Save it again.")
 
 
 def _rebuild_dataset(path, desc, arrays):

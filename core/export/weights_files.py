@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserInputError
+from core.export.archive import DAMAGED_FILE_ERRORS
 from core.export.weights_json import load_weights_json, save_weights_json
 from core.weights_io import WeightsFile, _target_parts, load_weights, save_weights
 
@@ -54,7 +55,17 @@ def read_weights(path):
     UserInputError
         For anything wrong with the file (see ``load_weights`` and ``load_weights_json``).
     """
-    return load_weights_json(path) if is_json_file(path) else load_weights(path)
+    if is_json_file(path):
+        return load_weights_json(path)
+    try:
+        return load_weights(path)
+    except UserInputError:
+        raise
+    except DAMAGED_FILE_ERRORS as e:  # a damaged zip can fail in more ways than npz expects
+        raise UserInputError(
+            f"{path} is not a readable weights file (.npz archive): {e or type(e).__name__}. "
+            "It may be truncated or corrupted; save the weights again."
+        ) from None
 
 
 def save_weights_file(path, target):
@@ -133,6 +144,12 @@ def _dtype_of(wf):
     return dtype
 
 
+def _check_activation_names(wf):
+    names = wf.meta["activations"]
+    if not all(isinstance(n, str) for n in names):
+        raise UserInputError(f"Activations {names!r} in the weights file are not names.")
+
+
 def network_from_weights(weights_file):
     """A new ``Network`` with the file's sizes, activations, dtype and weights.
 
@@ -149,6 +166,7 @@ def network_from_weights(weights_file):
     from core.network import Network
 
     wf = _as_weights_file(weights_file)
+    _check_activation_names(wf)
     net = Network(wf.sizes, wf.meta["activations"], init="zeros", dtype=_dtype_of(wf))
     for layer, W, b in zip(net.layers, wf.weights, wf.biases, strict=True):
         np.copyto(layer.W, W, casting="same_kind")
@@ -164,6 +182,7 @@ def config_from_weights(weights_file, base):
     ``Trainer(dataset, config_from_weights(wf, cfg), network=network_from_weights(wf))``.
     """
     wf = _as_weights_file(weights_file)
+    _check_activation_names(wf)
     acts = list(wf.meta["activations"])
     changes = {"hidden": tuple(wf.sizes[1:-1]), "activation": tuple(acts[:-1]),
                "output_activation": acts[-1], "dtype": _dtype_of(wf)}
