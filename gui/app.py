@@ -1,0 +1,92 @@
+"""Start-up: ``run(argv) -> int`` opens Backprop Studio.
+
+``argv`` are the command-line arguments after the program name. They accept the same
+options as ``python main.py train`` (dataset, hidden, lr, …) and open the window with that
+dataset and network. Where no display is available (Linux without ``DISPLAY`` or
+``WAYLAND_DISPLAY`` and without ``QT_QPA_PLATFORM``), ``run`` says so in one line and
+returns 2 instead of letting Qt abort.
+
+With the environment variable ``BACKPROP_STUDIO_EXIT_ON_SHOW=1`` the app prints
+``window-shown <unix time>`` when the window is first exposed, then quits (start-up
+benchmark).
+"""
+
+import os
+import sys
+import time
+
+NO_DISPLAY_MESSAGE = (
+    "Backprop Studio: no display found (DISPLAY and WAYLAND_DISPLAY are unset); run it with "
+    "`xvfb-run python main.py`, or `QT_QPA_PLATFORM=offscreen python main.py`, "
+    "or train without a window: `python main.py train ...`."
+)
+EXIT_ON_SHOW = "BACKPROP_STUDIO_EXIT_ON_SHOW"
+
+
+def display_available(environ=None, platform=None):
+    """Whether Qt can open a window: always off Linux/BSD; there only with a display set."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return True
+    return any(environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
+
+
+def parse_window_args(argv):
+    """``(dataset, config)`` from ``train``-style options; ``(None, None)`` when none given.
+
+    Raises ``SystemExit`` (argparse) on bad options, ``UserInputError`` on bad values.
+    """
+    if not argv:
+        return None, None
+    from core.cli import build_train_parser, config_from_args
+
+    parser = build_train_parser(prog="main.py")
+    args = parser.parse_args(argv)
+    return config_from_args(args)
+
+
+def _exit_when_shown(app, window):
+    """Print when ``window`` is first exposed on screen, then quit (start-up benchmark)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class ExposeWatcher(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Expose and obj.isExposed():
+                print(f"window-shown {time.time():.6f}", flush=True)
+                obj.removeEventFilter(self)
+                window.close()
+                app.quit()
+            return False
+
+    watcher = ExposeWatcher(window)
+    window.windowHandle().installEventFilter(watcher)
+
+
+def run(argv=None):
+    """Open the window (see module docstring) and return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not display_available():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 2
+    from core.errors import UserInputError
+
+    try:
+        dataset, config = parse_window_args(argv)
+    except UserInputError as exc:
+        print(f"Backprop Studio: {exc}", file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import ORGANISATION, SETTINGS_APP, MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(SETTINGS_APP)
+    window = MainWindow(dataset, config)
+    if os.environ.get(EXIT_ON_SHOW):
+        window.winId()  # creates the native window, so its expose event can be watched
+        _exit_when_shown(app, window)
+    window.show()
+    return app.exec()

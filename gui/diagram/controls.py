@@ -1,0 +1,185 @@
+"""The diagram's header: +/− buttons for layers and neurons, and the edge colour mode.
+
+`DiagramControls` holds the hidden sizes the user is asking for and emits
+`architectureChanged(tuple)` on every click; the window then resets the network. The
+arithmetic lives in pure functions (`add_layer`, …) so the limits are easy to test.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+MAX_LAYERS = 8
+MIN_NEURONS, MAX_NEURONS = 1, 64
+NEW_LAYER_SIZE = 4
+EDGE_MODES = ("weight", "gradient", "update")
+ROW_H = 26
+HEADER_H = 2 * ROW_H + 4
+
+
+def add_layer(hidden: tuple) -> tuple:
+    """One more hidden layer at the end, as wide as the last one (or 4)."""
+    if len(hidden) >= MAX_LAYERS:
+        return tuple(hidden)
+    return tuple(hidden) + ((hidden[-1] if hidden else NEW_LAYER_SIZE),)
+
+
+def remove_layer(hidden: tuple) -> tuple:
+    """The hidden sizes without the last layer."""
+    return tuple(hidden)[:-1]
+
+
+def resize_layer(hidden: tuple, index: int, delta: int) -> tuple:
+    """Layer `index` grown by `delta` neurons: never below 1, never grown past 64.
+
+    (A wider layer loaded from a file can still shrink one neuron at a time.)
+    """
+    sizes = list(hidden)
+    size = sizes[index]
+    sizes[index] = max(MIN_NEURONS, size + delta) if delta < 0 else \
+        max(size, min(MAX_NEURONS, size + delta))
+    return tuple(sizes)
+
+
+def _button(text: str, name: str, slot) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setObjectName(name)
+    b.setAutoRaise(False)
+    b.setFixedSize(22, 20)
+    b.clicked.connect(slot)
+    return b
+
+
+class DiagramControls(QWidget):
+    """Two rows: layer −/+ with the edge-mode combo, then −/+ above each hidden layer."""
+
+    architectureChanged = Signal(object)
+    edgeModeChanged = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._hidden: tuple[int, ...] | None = None
+        self._neuron_buttons: list[tuple[QToolButton, QToolButton]] = []
+        self._xs: list[float] = []
+        self._build_top_row()
+        self._neuron_row = QWidget()
+        self._neuron_row.setFixedHeight(ROW_H)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 2, 6, 2)
+        outer.setSpacing(0)
+        outer.addLayout(self._top)
+        outer.addWidget(self._neuron_row)
+        self.set_hidden(None)
+
+    def _build_top_row(self) -> None:
+        self.layer_minus = _button("−", "layerMinus", lambda: self._request(
+            remove_layer(self._hidden)))
+        self.layer_plus = _button("+", "layerPlus", lambda: self._request(
+            add_layer(self._hidden)))
+        self.layer_label = QLabel()
+        self.layer_label.setMinimumWidth(
+            self.layer_label.fontMetrics().horizontalAdvance("8 hidden layers") + 8)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("edgeMode")
+        self.mode_combo.addItems(list(EDGE_MODES))
+        self.mode_combo.setToolTip("Colour and thicken edges by the weight, its last gradient "
+                                   "∂L/∂w or its last update Δw")
+        self.mode_combo.currentTextChanged.connect(self.edgeModeChanged)
+        self._top = QHBoxLayout()
+        self._top.setSpacing(4)
+        for w in (self.layer_minus, self.layer_plus, self.layer_label):
+            self._top.addWidget(w)
+        self._top.addStretch(1)
+        self._top.addWidget(QLabel("Edges:"))
+        self._top.addWidget(self.mode_combo)
+
+    @property
+    def hidden(self) -> tuple[int, ...] | None:
+        """The hidden sizes shown by the buttons (None before the first reset)."""
+        return self._hidden
+
+    def set_hidden(self, hidden) -> None:
+        """Show the buttons for `hidden` (tuple of sizes; None disables them all)."""
+        self._hidden = None if hidden is None else tuple(int(h) for h in hidden)
+        self._rebuild_neuron_buttons()
+        self._refresh()
+
+    def _request(self, hidden: tuple) -> None:
+        if self._hidden is None or tuple(hidden) == self._hidden:
+            return
+        self.set_hidden(hidden)
+        self.architectureChanged.emit(self._hidden)
+
+    def _rebuild_neuron_buttons(self) -> None:
+        n = 0 if self._hidden is None else len(self._hidden)
+        if n == len(self._neuron_buttons):
+            return
+        for pair in self._neuron_buttons:
+            for b in pair:
+                b.deleteLater()
+        self._neuron_buttons = [self._neuron_pair(k) for k in range(n)]
+        self.place_neuron_buttons(self._xs)
+
+    def _neuron_pair(self, k: int) -> tuple[QToolButton, QToolButton]:
+        minus = _button("−", f"neuronMinus{k}", lambda: self._request(
+            resize_layer(self._hidden, k, -1)))
+        plus = _button("+", f"neuronPlus{k}", lambda: self._request(
+            resize_layer(self._hidden, k, +1)))
+        for b in (minus, plus):
+            b.setParent(self._neuron_row)
+            b.show()
+        return minus, plus
+
+    def place_neuron_buttons(self, xs) -> None:
+        """Centre each −/+ pair over its hidden column at x positions `xs` (pixels)."""
+        self._xs = list(xs)
+        if len(self._xs) != len(self._neuron_buttons):
+            return
+        offset = self._neuron_row.mapTo(self, self._neuron_row.rect().topLeft()).x()
+        for x, (minus, plus) in zip(self._xs, self._neuron_buttons, strict=True):
+            left = int(round(x)) - offset - minus.width() - 1
+            minus.move(left, 3)
+            plus.move(left + minus.width() + 2, 3)
+
+    def _refresh(self) -> None:
+        hidden = self._hidden
+        on = hidden is not None
+        n = len(hidden) if on else 0
+        self.layer_minus.setEnabled(on and n > 0)
+        self.layer_plus.setEnabled(on and n < MAX_LAYERS)
+        self.layer_minus.setToolTip("Remove the last hidden layer" if n > 0 else
+                                    "No hidden layer left to remove")
+        self.layer_plus.setToolTip(f"Add a hidden layer (at most {MAX_LAYERS})" if n < MAX_LAYERS
+                                   else f"Already {MAX_LAYERS} hidden layers, the most allowed")
+        word = "layer" if n == 1 else "layers"
+        self.layer_label.setText(f"{n} hidden {word}" if on else "no network yet")
+        for k, (minus, plus) in enumerate(self._neuron_buttons):
+            self._refresh_pair(k, hidden[k], minus, plus)
+
+    @staticmethod
+    def _refresh_pair(k: int, size: int, minus: QToolButton, plus: QToolButton) -> None:
+        minus.setEnabled(size > MIN_NEURONS)
+        plus.setEnabled(size < MAX_NEURONS)
+        minus.setToolTip(f"Remove a neuron from hidden layer {k + 1}" if size > MIN_NEURONS
+                         else f"Hidden layer {k + 1} has a single neuron, the fewest allowed")
+        plus.setToolTip(f"Add a neuron to hidden layer {k + 1}" if size < MAX_NEURONS
+                        else f"Hidden layer {k + 1} has {size} neurons; the diagram adds "
+                             f"up to {MAX_NEURONS}")
+
+    def edge_mode(self) -> str:
+        return self.mode_combo.currentText()
+
+    def set_edge_mode(self, mode: str) -> None:
+        self.mode_combo.setCurrentText(mode)
+
+    def neuron_buttons(self, k: int) -> tuple[QToolButton, QToolButton]:
+        """The (−, +) buttons of hidden layer `k` (0-based)."""
+        return self._neuron_buttons[k]
+
+    def sizeHint(self):
+        hint = super().sizeHint()
+        hint.setHeight(HEADER_H)
+        return hint
+

@@ -1,0 +1,264 @@
+"""`NetworkDiagram`: the network drawn left to right, updated live from snapshots.
+
+`reset(trainer_info)` builds one `NeuronItem` per drawn unit, one `EdgeLayer` per pair of
+columns and the texts; `show_snapshot(snapshot)` only recolours them. The scene rectangle is
+the viewport, laid out again on resize, so text and buttons keep their pixel size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView
+
+from gui.diagram import frames
+from gui.diagram.controls import EDGE_MODES, HEADER_H, DiagramControls
+from gui.diagram.heatmaps import layer_pixels, levels_for, pixels_to_image, signed_colors
+from gui.diagram.items import EdgeLayer, NeuronItem
+from gui.diagram.labels import Labels, edge_text, neuron_text
+from gui.diagram.layout import DiagramLayout, compute_layout, drawn_units, edge_segments
+from gui.diagram.texts import DiagramTexts
+from gui.style import NEUTRAL
+
+BACKGROUND = QColor("#ffffff")
+
+
+class NetworkDiagram(QGraphicsView):
+    """The network as a diagram with live neuron heatmaps, edge colours and +/− buttons.
+
+    Signals: `architectureChanged(object)` (tuple of hidden sizes the user asks for),
+    `edgeModeChanged(str)`. Slots: `reset(trainer_info)`, `show_snapshot(snapshot)`.
+    """
+
+    architectureChanged = Signal(object)
+    edgeModeChanged = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setBackgroundBrush(BACKGROUND)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setMinimumSize(240, 160)
+        self.controls = DiagramControls(self)
+        self.controls.architectureChanged.connect(self._place_buttons)
+        self.controls.architectureChanged.connect(self.architectureChanged)
+        self.controls.edgeModeChanged.connect(self._on_edge_mode)
+        self.setViewportMargins(0, HEADER_H, 0, 0)
+        self._texts = DiagramTexts(self.scene())
+        self._labels: Labels | None = None
+        self._layout: DiagramLayout | None = None
+        self._neurons: list[list[NeuronItem]] = []
+        self._edges: list[EdgeLayer] = []
+        self._snapshot = None
+        self._info = None
+        self._inputs_cache: tuple | None = None   # (grid key, inputs grid, [(pixels, image)])
+        self._pixels: list[np.ndarray] = []       # keeps the heatmap QImages' memory alive
+        self._relayout()
+
+    # ----- the view contract -------------------------------------------------------------
+
+    def reset(self, trainer_info) -> None:
+        """Build the items of a new network (`trainer_info.sizes`, names, activations)."""
+        self._clear_items()
+        self._info = trainer_info
+        self._labels = Labels.from_info(trainer_info)
+        self._snapshot = None
+        self._inputs_cache = None
+        sizes = self._labels.sizes
+        drawn = [drawn_units(n) for n in sizes]
+        self._neurons = [[self._new_neuron(c, u) for u in units] for c, units in enumerate(drawn)]
+        self._edges = [self._new_edges(p, len(drawn[p]), len(drawn[p + 1]))
+                       for p in range(len(sizes) - 1)]
+        self._texts.build(self._labels, drawn)
+        self.controls.set_hidden(sizes[1:-1])
+        self._relayout()
+
+    def show_snapshot(self, snapshot) -> None:
+        """Recolour edges, biases and heatmaps from `snapshot` (skipped if from another net)."""
+        if self._labels is None or not frames.matches(snapshot, self._labels.sizes):
+            return
+        self._snapshot = snapshot
+        self._paint_edges()
+        images = self._heatmap_images(snapshot.surface)
+        scale = frames.abs_max(snapshot.biases)
+        for c, column in enumerate(self._neurons):
+            biases = [None] * len(column) if c == 0 else \
+                signed_colors(snapshot.biases[c - 1][: len(column)], scale)
+            for k, (item, bias) in enumerate(zip(column, biases, strict=True)):
+                image = images[c][k] if k < len(images[c]) else None
+                if image is None:      # a disc filled by its bias colour
+                    item.set_look(None, NEUTRAL if bias is None else bias, None)
+                else:                  # a heatmap with the bias as a corner marker
+                    item.set_look(image, NEUTRAL, bias)
+
+    # ----- public helpers ----------------------------------------------------------------
+
+    def set_edge_mode(self, mode: str) -> None:
+        """Colour edges by 'weight' (default), 'gradient' (∂L/∂w) or 'update' (Δw)."""
+        if mode not in EDGE_MODES:
+            raise ValueError(f"edge mode {mode!r} is not one of {', '.join(EDGE_MODES)}")
+        self.controls.set_edge_mode(mode)
+
+    def edge_mode(self) -> str:
+        return self.controls.edge_mode()
+
+    def hidden_sizes(self) -> tuple[int, ...] | None:
+        """Hidden sizes the +/− buttons currently show (None before the first reset)."""
+        return self.controls.hidden
+
+    def neuron_item(self, column: int, index: int) -> NeuronItem:
+        """The `index`-th drawn unit of `column` (0 = input)."""
+        return self._neurons[column][index]
+
+    def edge_layer(self, pair: int) -> EdgeLayer:
+        """Edges from column `pair` to column `pair + 1`."""
+        return self._edges[pair]
+
+    def counts(self) -> dict:
+        """Numbers of neurons, drawn edges and scene items (for tests and profiling)."""
+        return {"neurons": sum(len(c) for c in self._neurons),
+                "edges": sum(e.count for e in self._edges),
+                "edge_items": len(self._edges),
+                "items": len(self.scene().items())}
+
+    def neuron_tooltip(self, column: int, unit: int) -> str:
+        """Hover text of unit `unit` of `column`, from the latest snapshot."""
+        return neuron_text(self._labels, self._snapshot, column, unit,
+                           self._unit_values(column, unit))
+
+    def edge_tooltip(self, pair: int, i: int, j: int) -> str:
+        """Hover text of the weight from unit `i` of column `pair` to unit `j` of the next.
+
+        Drawn units are always the first ones of a layer, so drawn index == unit index.
+        """
+        return edge_text(self._labels, self._snapshot, pair, i, j)
+
+    # ----- building ----------------------------------------------------------------------
+
+    def _new_neuron(self, column: int, unit: int) -> NeuronItem:
+        item = NeuronItem(column, unit, self.neuron_tooltip)
+        self.scene().addItem(item)
+        return item
+
+    def _new_edges(self, pair: int, n_src: int, n_dst: int) -> EdgeLayer:
+        item = EdgeLayer(pair, n_src, n_dst, self.edge_tooltip)
+        self.scene().addItem(item)
+        return item
+
+    def _clear_items(self) -> None:
+        for item in [i for col in self._neurons for i in col] + self._edges:
+            self.scene().removeItem(item)
+        self._neurons, self._edges, self._pixels = [], [], []
+
+    def _scene_size(self) -> tuple[float, float]:
+        vp = self.viewport()
+        return float(vp.width()), float(vp.height())
+
+    def _relayout(self) -> None:
+        w, h = self._scene_size()
+        self.scene().setSceneRect(0, 0, w, h)
+        self.controls.setGeometry(0, 0, self.width(), HEADER_H)
+        if self._labels is None:
+            self._texts.show_hint(w, h)
+            return
+        self._layout = compute_layout(self._labels.sizes, w, h, *self._texts.name_widths())
+        self._place_buttons()
+        node = self._layout.node
+        for col, items in zip(self._layout.columns, self._neurons, strict=True):
+            for item, y in zip(items, col.ys, strict=True):
+                item.set_size(node)
+                item.setPos(col.x, y)
+        cols = self._layout.columns
+        for p, edges in enumerate(self._edges):
+            edges.set_segments(edge_segments(cols[p], cols[p + 1], node),
+                               max(1.5, min(6.0, node * 0.14)))
+        self._texts.place(self._layout)
+
+    def _place_buttons(self, *_) -> None:
+        """Put the neuron −/+ pairs over the hidden columns of the architecture they show."""
+        hidden = self.controls.hidden
+        if self._labels is None or hidden is None:
+            return
+        sizes = (self._labels.sizes[0], *hidden, self._labels.sizes[-1])
+        layout = compute_layout(sizes, *self._scene_size(), *self._texts.name_widths())
+        self.controls.place_neuron_buttons([c.x for c in layout.columns[1:-1]])
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    # ----- per snapshot ------------------------------------------------------------------
+
+    def _on_edge_mode(self, mode: str) -> None:
+        if self._snapshot is not None:
+            self._paint_edges()
+        self.edgeModeChanged.emit(mode)
+
+    def _paint_edges(self) -> None:
+        arrays = frames.edge_arrays(self._snapshot, self.edge_mode())
+        scale = frames.abs_max(arrays)
+        for edges, a in zip(self._edges, arrays, strict=True):
+            edges.set_values(a[: edges.n_src, : edges.n_dst], scale)
+
+    def _heatmap_images(self, surface) -> list[list]:
+        """Per column, the QImages of its drawn units ([] for a column without heatmaps)."""
+        if surface is None:
+            return [[] for _ in self._neurons]
+        self._pixels = []
+        out = [self._input_images(surface)]
+        acts = self._labels.activations
+        for layer, values in enumerate(surface.neurons[: len(self._neurons) - 1]):
+            k = len(self._neurons[layer + 1])
+            sub = values[:, :, :k]
+            out.append(self._images(layer_pixels(sub, *levels_for(acts[layer], sub))))
+        return out + [[] for _ in range(len(self._neurons) - len(out))]
+
+    def _images(self, pixels: np.ndarray) -> list:
+        self._pixels.append(pixels)
+        return [pixels_to_image(p) for p in pixels]
+
+    def _input_images(self, surface) -> list:
+        """Heatmaps of the input features over the plane (computed once per grid)."""
+        self._input_grid(surface)
+        return [image for _, image in self._inputs_cache[2]]
+
+    def _input_grid(self, surface) -> np.ndarray | None:
+        key = (len(surface.x), len(surface.y), float(surface.x[0]), float(surface.x[-1]),
+               float(surface.y[0]), float(surface.y[-1]))
+        if self._inputs_cache is None or self._inputs_cache[0] != key:
+            grid = None
+            if getattr(self._info.dataset, "is_2d", False):
+                grid = frames.input_grid(self._info.pipeline, surface.x, surface.y)
+            self._inputs_cache = (key, grid, self._feature_images(grid))
+        return self._inputs_cache[1]
+
+    def _feature_images(self, grid: np.ndarray | None) -> list:
+        if grid is None:
+            return []
+        images = []
+        for u in range(min(len(self._neurons[0]), grid.shape[2])):
+            pixels = layer_pixels(grid[:, :, u:u + 1], *levels_for(None, grid[:, :, u]))
+            images.append((pixels, pixels_to_image(pixels[0])))
+        return images
+
+    def _unit_values(self, column: int, unit: int) -> np.ndarray | None:
+        """A unit's current outputs for its tooltip: over the plane, or on the test set."""
+        s = self._snapshot
+        if s is None:
+            return None
+        if s.surface is not None:
+            grids = [self._input_grid(s.surface), *s.surface.neurons]
+            grid = grids[column] if column < len(grids) else None
+            return None if grid is None else grid[:, :, unit]
+        last = len(self._neurons) - 1
+        if column == last and s.test_probs is not None:
+            return s.test_probs[:, unit]
+        return None

@@ -1,0 +1,201 @@
+"""What the File-menu actions do once a path is chosen (no file dialogs here).
+
+Each function takes the main window and a path, does the work in the right thread and tells
+the user the outcome: a status-bar message on success, a ``QMessageBox.critical`` with a
+clear message on failure (the app keeps running and the current network is untouched).
+Work on the trainer runs in the worker thread (:mod:`gui.trainer_calls`) and is
+asynchronous: those functions return the pending :class:`TrainerCall` (None if refused at
+once). Plots are rendered in the GUI thread from what the views show.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtWidgets import QMessageBox
+
+from core.export import (
+    WeightsMismatch,
+    check_fits,
+    config_from_weights,
+    export_onnx,
+    export_python,
+    load_session,
+    network_from_weights,
+    read_weights,
+    save_session,
+    save_weights_file,
+)
+from core.trainer import Trainer
+from gui.export.export_all import applicable_views, export_all, window_views
+from gui.export.plot_export import export_view
+from gui.export.ui_state import apply_ui_state, capture_ui_state
+from gui.trainer_calls import call_with_trainer, install_trainer, refresh_views
+
+ONNX_HINT = "ONNX export needs the onnx package: pip install onnx (then restart)."
+
+
+def onnx_available():
+    """Whether the optional ``onnx`` package can be imported."""
+    return importlib.util.find_spec("onnx") is not None
+
+
+def describe(exc):
+    """The message to show for ``exc`` (its text; the type when it has none)."""
+    text = str(exc).strip()
+    return text if text else type(exc).__name__
+
+
+def report_error(window, title, exc):
+    """Tell the user ``exc`` went wrong (message box and status bar); returns the text."""
+    text = describe(exc)
+    window.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000)
+    QMessageBox.critical(window, title, text)
+    return text
+
+
+def report_done(window, text):
+    window.statusBar().showMessage(text, 8000)
+
+
+def _in_worker(window, title, fn, done_text):
+    """``fn(trainer)`` in the worker thread; success message or error box afterwards."""
+    return call_with_trainer(window.session, fn,
+                             on_done=lambda _value: report_done(window, done_text),
+                             on_error=lambda exc: report_error(window, title, exc))
+
+
+# ----------------------------------------------------------------------------- weights
+def save_weights_to(window, path):
+    """Save the current weights (``.json`` by extension, else ``.npz``)."""
+    return _in_worker(window, "Export weights", lambda t: save_weights_file(path, t),
+                      f"Weights saved to {path}.")
+
+
+def load_weights_from(window, path):
+    """Load a weights file into the current network, offering a rebuild on a mismatch.
+
+    A damaged, truncated or foreign file is refused before anything changes.
+    """
+    try:
+        wf = read_weights(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
+        report_error(window, "Load weights", exc)
+        return None
+
+    def copy_into(trainer):
+        check_fits(trainer, wf, path)
+        for layer, W, b in zip(trainer.network.layers, wf.weights, wf.biases, strict=True):
+            np.copyto(layer.W, W, casting="same_kind")
+            np.copyto(layer.b, b, casting="same_kind")
+        return wf
+
+    def failed(exc):
+        if isinstance(exc, WeightsMismatch):
+            offer_rebuild(window, path, exc)
+        else:
+            report_error(window, "Load weights", exc)
+
+    def loaded(_wf):
+        refresh_views(window.session)
+        report_done(window, f"Loaded weights from {path}.")
+
+    return call_with_trainer(window.session, copy_into, on_done=loaded, on_error=failed)
+
+
+def offer_rebuild(window, path, mismatch):
+    """Ask whether to rebuild the network from the file; do it on Yes. Returns True if done."""
+    answer = QMessageBox.question(
+        window, "Load weights",
+        f"{mismatch}\n\nRebuild the network from the file (its layers, activations and "
+        "weights)? The current network and its training progress are replaced.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    wf = mismatch.weights_file
+    session = window.session
+    try:
+        config = config_from_weights(wf, session.config)
+        trainer = Trainer(session.dataset, config, network=network_from_weights(wf))
+    except Exception as exc:  # noqa: BLE001 - e.g. the file's inputs do not fit this data
+        report_error(window, "Load weights", exc)
+        return False
+    _show_trainer(window, trainer, f"Network rebuilt from {Path(path).name}.")
+    return True
+
+
+def _show_trainer(window, trainer, note):
+    """Install ``trainer`` and make the panels show its dataset and settings."""
+    install_trainer(window.session, trainer, note)
+    window.dataset_panel.show_dataset(trainer.dataset)
+    if trainer.dataset.is_2d:
+        window.dataset_panel.set_features(trainer.config.features)
+    window.hyper_panel.set_from_config(trainer.config)
+    report_done(window, note)
+
+
+# ----------------------------------------------------------------------------- sessions
+def save_session_to(window, path):
+    """Save the whole run and the window's display choices to a ``.bpsession`` file."""
+    ui_state = capture_ui_state(window)  # GUI thread: widgets
+    return _in_worker(window, "Save session", lambda t: save_session(path, t, ui_state),
+                      f"Session saved to {path}.")
+
+
+def open_session_from(window, path):
+    """Reopen a session: dataset, hyperparameters, network, history, counters, views.
+
+    Returns True on success; on failure shows why and keeps the current run.
+    """
+    try:
+        trainer, ui_state = load_session(path)
+    except Exception as exc:  # noqa: BLE001 - damaged, newer or foreign file
+        report_error(window, "Open session", exc)
+        return False
+    _show_trainer(window, trainer, f"Session {Path(path).name} opened "
+                                   f"(epoch {trainer.epoch}, step {trainer.step_count}).")
+    apply_ui_state(window, ui_state)
+    return True
+
+
+# ----------------------------------------------------------------------------- models
+def export_python_to(window, path):
+    """Write a standalone NumPy ``.py`` file that predicts like the current network."""
+    return _in_worker(window, "Export Python", lambda t: export_python(path, t),
+                      f"Python model written to {path}.")
+
+
+def export_onnx_to(window, path):
+    """Write the current network as an ``.onnx`` model (needs the ``onnx`` package)."""
+    if not onnx_available():
+        report_error(window, "Export ONNX", RuntimeError(ONNX_HINT))
+        return None
+    return _in_worker(window, "Export ONNX", lambda t: export_onnx(path, t),
+                      f"ONNX model written to {path}.")
+
+
+# ----------------------------------------------------------------------------- plots
+def export_view_to(window, view, path, size=None):
+    """Export one view to ``path`` (PNG/SVG); returns the path or None after an error."""
+    try:
+        written = export_view(view, path, size)
+    except Exception as exc:  # noqa: BLE001 - unwritable path, full disk, bad size…
+        report_error(window, "Export view", exc)
+        return None
+    report_done(window, f"Saved {written}.")
+    return written
+
+
+def export_plots_to(window, folder, size=None, formats=("png", "svg")):
+    """Export every applicable view and ``history.csv`` into ``folder``; list or None."""
+    session = window.session
+    views = applicable_views(window_views(window), session.info)
+    history = session.last_snapshot.history if session.last_snapshot is not None else {}
+    try:
+        written = export_all(views, folder, history, size, formats)
+    except Exception as exc:  # noqa: BLE001 - unwritable folder, full disk…
+        report_error(window, "Export all plots", exc)
+        return None
+    report_done(window, f"Wrote {len(written)} files to {folder}.")
+    return written

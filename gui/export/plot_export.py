@@ -1,0 +1,248 @@
+"""Export one view (a pyqtgraph view or the network diagram) to PNG or SVG.
+
+A *view* is any widget of the window that shows training: the pyqtgraph views
+(``LossCurvesView``, ``DecisionSurfaceView``, …) or the ``NetworkDiagram`` (a plain
+``QGraphicsView``). What is exported is the picture, without the view's own check boxes:
+
+- a pyqtgraph view: the central item (``PlotItem`` or ``GraphicsLayout``) of the
+  ``pg.GraphicsView`` it shows, through ``pyqtgraph.exporters.ImageExporter`` /
+  ``SVGExporter`` (text and lines scale with the image);
+- the diagram: its ``QGraphicsScene``, through ``QGraphicsScene.render`` into a ``QImage``
+  or a ``QSvgGenerator``.
+
+A PNG has exactly the requested pixel size (default: twice the on-screen size, for slides);
+when its aspect ratio differs from the view's, the picture is scaled uniformly and centred on
+the background. Every file is written all or nothing (``core.export.atomic``): a failure
+leaves any previous file untouched and raises ``UserInputError`` naming the path.
+"""
+
+import re
+from pathlib import Path
+
+import pyqtgraph as pg
+import pyqtgraph.exporters as pg_exporters
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsView
+
+from core.errors import UserInputError
+from core.export.atomic import atomic_write_bytes
+
+FORMATS = ("png", "svg")
+#: Default PNG size: this many times the on-screen size.
+DEFAULT_SCALE = 2
+MAX_SIDE = 20_000
+
+
+def _is_diagram(view):
+    return isinstance(view, QGraphicsView) and not isinstance(view, pg.GraphicsView)
+
+
+def shown_graphics_view(view):
+    """The ``pg.GraphicsView`` ``view`` shows (itself, or the first child not hidden)."""
+    if isinstance(view, pg.GraphicsView):
+        return view
+    for child in view.findChildren(pg.GraphicsView):
+        if child.isVisibleTo(view) and child.centralWidget is not None:
+            return child
+    raise UserInputError(f"{type(view).__name__} has no plot to export.")
+
+
+def source_item(view):
+    """What is exported: the diagram's scene, or the pyqtgraph view's central item."""
+    if _is_diagram(view):
+        return view.scene()
+    return shown_graphics_view(view).centralWidget
+
+
+def screen_size(view):
+    """The picture's size on screen, in (logical) pixels, as a ``QSize``."""
+    item = source_item(view)
+    rect = item.sceneRect() if _is_diagram(view) else item.sceneBoundingRect()
+    return QSize(max(1, round(rect.width())), max(1, round(rect.height())))
+
+
+def check_size(size):
+    """``size`` as a ``QSize`` with both sides in 1..MAX_SIDE, else ``UserInputError``."""
+    size = QSize(*size) if isinstance(size, tuple) else QSize(size)
+    if not (1 <= size.width() <= MAX_SIDE and 1 <= size.height() <= MAX_SIDE):
+        raise UserInputError(
+            f"Image size {size.width()}×{size.height()} is out of range: choose a width and "
+            f"height between 1 and {MAX_SIDE} pixels."
+        )
+    return size
+
+
+def resolve_size(view, size, default_scale=DEFAULT_SCALE):
+    """The pixel size for ``size``: None (``default_scale`` × on screen), a number (that
+    many times the on-screen size) or an exact ``QSize`` / ``(width, height)``."""
+    if size is None:
+        size = default_scale
+    if isinstance(size, int | float):
+        on_screen = screen_size(view)
+        size = (max(1, round(on_screen.width() * size)), max(1, round(on_screen.height() * size)))
+    return check_size(size)
+
+
+def fit_rect(source, target):
+    """The largest rect of ``source``'s aspect ratio centred in ``target`` (both ``QSize``)."""
+    scale = min(target.width() / source.width(), target.height() / source.height())
+    w = max(1, min(target.width(), round(source.width() * scale)))
+    h = max(1, min(target.height(), round(source.height() * scale)))
+    return QRect((target.width() - w) // 2, (target.height() - h) // 2, w, h)
+
+
+def background_of(view):
+    """The colour behind the picture (opaque white if the view has none)."""
+    widget = view if _is_diagram(view) else shown_graphics_view(view)
+    brush = widget.backgroundBrush()
+    if brush.style() == Qt.BrushStyle.NoBrush:
+        return QColor("white")
+    return QColor(brush.color())
+
+
+# ----------------------------------------------------------------------------- rendering
+def render_image(view, size=None):
+    """The view as a ``QImage`` (ARGB32) of exactly ``size`` pixels (see ``resolve_size``;
+    default 2× on screen)."""
+    size = resolve_size(view, size)
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(background_of(view))
+    target = fit_rect(screen_size(view), size)
+    painter = QPainter(image)
+    try:
+        if _is_diagram(view):
+            _paint_scene(painter, view.scene(), target)
+        else:
+            painter.drawImage(target, _pyqtgraph_image(view, target.size()))
+    finally:
+        painter.end()
+    return image
+
+
+def _pyqtgraph_image(view, size):
+    exporter = pg_exporters.ImageExporter(source_item(view))
+    _set_size_params(exporter, size)
+    exporter.parameters()["background"] = background_of(view)
+    return exporter.export(toBytes=True)
+
+
+def _set_size_params(exporter, size):
+    """Set width and height independently (the exporter links them to the aspect ratio)."""
+    params = exporter.parameters()
+    params.param("width").setValue(size.width(), blockSignal=exporter.widthChanged)
+    params.param("height").setValue(size.height(), blockSignal=exporter.heightChanged)
+
+
+def _paint_scene(painter, scene, target):
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                           | QPainter.RenderHint.SmoothPixmapTransform
+                           | QPainter.RenderHint.TextAntialiasing)
+    scene.render(painter, QRectF(target), scene.sceneRect(),
+                 Qt.AspectRatioMode.KeepAspectRatio)
+
+
+def render_svg(view, size=None):
+    """The view as SVG ``bytes`` of ``size`` pixels (see ``resolve_size``; default 1×).
+
+    pyqtgraph's own ``SVGExporter`` cannot parse the path data Qt ≥ 6.7 writes
+    (pyqtgraph#3485), so both kinds of view are painted into a ``QSvgGenerator``.
+    """
+    size = resolve_size(view, size, default_scale=1)
+    target = fit_rect(screen_size(view), size)
+    if _is_diagram(view):
+        def paint(painter):
+            _paint_scene(painter, view.scene(), target)
+    else:
+        def paint(painter):
+            paint_pyqtgraph(painter, source_item(view), target)
+    return svg_document(size, background_of(view), paint, view.logicalDpiX(),
+                        f"Backprop Studio: {type(view).__name__}")
+
+
+def svg_document(size, background, paint, dpi, title):
+    """SVG ``bytes`` of ``size`` pixels: ``background`` filled, then ``paint(painter)``.
+
+    ``dpi`` must be the screen's logical DPI the items were laid out for (pyqtgraph sizes
+    fonts and some transforms through the paint device's DPI).
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)  # 1.1: keeps clip paths
+    generator.setOutputDevice(buffer)
+    generator.setResolution(round(dpi))
+    generator.setSize(size)
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setTitle(title)
+    painter = QPainter(generator)
+    try:
+        painter.fillRect(QRect(0, 0, size.width(), size.height()), background)
+        paint(painter)
+    finally:
+        painter.end()
+    return _tidy(bytes(buffer.data()), size)
+
+
+def _tidy(svg, size):
+    """Give the root element a pixel width and height (Qt writes millimetres) and drop the
+    empty paths Qt writes for empty curves (SVG readers warn about ``d=""``)."""
+    svg = re.sub(rb'<svg width="[^"]*" height="[^"]*"',
+                 f'<svg width="{size.width()}" height="{size.height()}"'.encode(), svg, count=1)
+    return re.sub(rb'<path[^>]*\sd=""[^>]*/>\s*', b"", svg)
+
+
+def paint_pyqtgraph(painter, item, target):
+    """Paint pyqtgraph ``item`` (or a whole scene) into ``target`` as its exporters do."""
+    exporter = pg_exporters.ImageExporter(item)
+    scale = target.width() / max(1.0, exporter.getTargetRect().width())
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    exporter.setExportMode(True, {"antialias": True, "background": QColor(0, 0, 0, 0),
+                                  "painter": painter, "resolutionScale": scale})
+    try:
+        exporter.getScene().render(painter, QRectF(target), exporter.getSourceRect())
+    finally:
+        exporter.setExportMode(False)
+
+
+def png_bytes(image):
+    """``image`` encoded as PNG ``bytes``."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise UserInputError("Could not encode the image as PNG (out of memory?).")
+    return bytes(data)
+
+
+# ----------------------------------------------------------------------------- files
+def format_of(path, fmt=None):
+    """``"png"`` or ``"svg"``: ``fmt`` if given, else from the file extension."""
+    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise UserInputError(
+            f"Cannot export {Path(path).name!r}: choose a file ending in .png or .svg."
+        )
+    return fmt
+
+
+def export_view(view, path, size=None, fmt=None):
+    """Write ``view`` to ``path`` (PNG or SVG by extension or ``fmt``), all or nothing.
+
+    Parameters
+    ----------
+    view : QWidget
+        A pyqtgraph view of the window or the ``NetworkDiagram``.
+    path : str or Path
+        The target file; its folder must exist. An existing file is replaced.
+    size : QSize, (int, int) or number, optional
+        Exact pixel size, or a multiple of the on-screen size; PNG default: twice the
+        on-screen size; SVG default: the on-screen size.
+
+    Returns
+    -------
+    Path
+    """
+    fmt = format_of(path, fmt)
+    data = png_bytes(render_image(view, size)) if fmt == "png" else render_svg(view, size)
+    return atomic_write_bytes(path, data)

@@ -1,0 +1,288 @@
+"""``MainWindow``: the Backprop Studio window, laid out like TensorFlow Playground.
+
+- top: the transport bar (Play/Step/Epoch/Reset, speed, counters) and the
+  hyperparameter panel (a dock);
+- left: the dataset panel (a dock);
+- centre: the network diagram, under a message banner for errors and notices;
+- right: the output surface (decision or regression), the loss curves, and tabs for the
+  weight heatmaps and the digits view (docks, so each can be hidden or floated).
+
+The window owns a :class:`~gui.session.TrainingSession`, routes every panel's signal to
+it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
+from the worker thread) updates them. Window layout, speed, log scale and the last
+dataset and settings are remembered in ``QSettings`` (organisation "BackpropStudio").
+"""
+
+import dataclasses
+import json
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import TrainConfig
+from gui.banner import MessageBanner
+from gui.diagram import NetworkDiagram
+from gui.export.actions import install_export_actions
+from gui.menus import APP_NAME, build_menus
+from gui.panels.dataset_panel import DatasetPanel
+from gui.panels.hyper_panel import HyperparameterPanel
+from gui.session import TrainingSession
+from gui.transport import TransportBar
+from gui.views.curves import LossCurvesView
+from gui.views.digits import DigitsView
+from gui.views.heatmaps import WeightHeatmapsView
+from gui.views.regression import RegressionSurfaceView
+from gui.views.surface import DecisionSurfaceView
+
+ORGANISATION = "BackpropStudio"
+SETTINGS_APP = "Backprop Studio"
+DEFAULT_SIZE = (1280, 800)
+MIN_SIZE = (1024, 680)
+DIGITS_TAB = 1
+
+
+def app_settings():
+    """The ``QSettings`` store of the app (INI format, user scope)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                     ORGANISATION, SETTINGS_APP)
+
+
+class MainWindow(QMainWindow):
+    """The whole app window.
+
+    ``MainWindow()`` opens on the last dataset and settings used (first time: two circles
+    and a small network, so Play works at once); ``MainWindow(dataset, config)`` opens on
+    those (the command line's options).
+    """
+
+    def __init__(self, dataset=None, config=None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(*MIN_SIZE)
+        self._build_widgets()
+        dataset, config = self._initial_run(dataset, config)
+        self.hyper_panel.set_from_config(config)
+        self.session = TrainingSession(dataset, config, parent=self)
+        self._build_docks()
+        self.actions_by_name = {**self.transport.actions_by_name(),
+                                **build_menus(self, self.docks, self._toggle_log_scale)}
+        self.actions_by_name.update(install_export_actions(self))
+        self._build_status_bar()
+        self._wire()
+        for view in self.views():
+            self.session.add_view(view)
+        self._on_trainer_changed(self.session.info)
+        self._on_counters(self.session.counters)
+        self._restore_layout()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build_widgets(self):
+        self.transport = TransportBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
+        self.dataset_panel = DatasetPanel()
+        self.hyper_panel = HyperparameterPanel()
+        self.diagram = NetworkDiagram()
+        self.decision_view = DecisionSurfaceView()
+        self.regression_view = RegressionSurfaceView()
+        self.loss_view = LossCurvesView()
+        self.weights_view = WeightHeatmapsView()
+        self.digits_view = DigitsView()
+        self.banner = MessageBanner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.diagram, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, name, title, widget, area, tip, scroll=False):
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        if scroll:
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            area_widget.setWidget(widget)
+            widget = area_widget
+        dock.setWidget(widget)
+        dock.setToolTip(tip)
+        dock.toggleViewAction().setToolTip(f"Show or hide the {title} panel: {tip}")
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self):
+        """Left: Data and Hyperparameters as tabs; right: output, loss, inside (stacked)."""
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.surface_stack = QStackedWidget()
+        self.surface_stack.addWidget(self.decision_view)
+        self.surface_stack.addWidget(self.regression_view)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.weights_view, "Weights")
+        self.tabs.addTab(self.digits_view, "Digits")
+        self.tabs.setTabToolTip(0, "Every weight matrix as a heatmap (blue +, orange −)")
+        self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
+                                            "and the first layer's 8×8 weights")
+        data = self._dock("datasetDock", "Data", self.dataset_panel, left,
+                          "which data to learn and which input features to use", scroll=True)
+        hyper = self._dock("hyperDock", "Hyperparameters", self.hyper_panel, left,
+                           "learning rate, optimizer, activation, regularization", scroll=True)
+        self.tabifyDockWidget(data, hyper)
+        data.raise_()
+        output = self._dock("surfaceDock", "Output", self.surface_stack, right,
+                            "what the network predicts over the input plane")
+        loss = self._dock("lossDock", "Loss", self.loss_view, right,
+                          "training and test loss per epoch")
+        inside = self._dock("inspectDock", "Inside the network", self.tabs, right,
+                            "weight heatmaps and the digits view")
+        self.docks = [data, hyper, output, loss, inside]
+        self.setTabPosition(left, QTabWidget.TabPosition.North)
+        self.resizeDocks([output, loss, inside], [330, 220, 220], Qt.Orientation.Vertical)
+        self.resizeDocks([data, output], [300, 440], Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self):
+        self.rate_label = QLabel("")
+        self.rate_label.setObjectName("stepsPerSecond")
+        self.rate_label.setToolTip("Training speed: weight updates per second")
+        self.rate_label.setMinimumWidth(110)
+        self.statusBar().addPermanentWidget(self.rate_label)
+        self.statusBar().showMessage("Ready. Press Space (or Play) to train.")
+
+    def views(self):
+        """Everything that gets ``reset``/``show_snapshot``: the diagram and the views."""
+        return [self.diagram, self.decision_view, self.regression_view, self.loss_view,
+                self.weights_view, self.digits_view]
+
+    # -- wiring -----------------------------------------------------------------------------
+    def _wire(self):
+        s, t = self.session, self.transport
+        t.playToggled.connect(s.toggle)
+        t.stepRequested.connect(s.step)
+        t.epochRequested.connect(s.step_epoch)
+        t.resetRequested.connect(s.reset)
+        t.speedChanged.connect(s.set_speed)
+        self.dataset_panel.datasetChanged.connect(s.set_dataset)
+        self.dataset_panel.featuresChanged.connect(s.set_features)
+        self.hyper_panel.configChanged.connect(s.update_config)
+        self.hyper_panel.liveChanged.connect(s.set_live)
+        self.diagram.architectureChanged.connect(self._on_architecture)
+        self.decision_view.columnsChanged.connect(s.set_surface_columns)
+        self.regression_view.columnsChanged.connect(s.set_surface_columns)
+        self.loss_view.logScaleChanged.connect(self.actions_by_name["logScale"].setChecked)
+        s.runningChanged.connect(t.set_running)
+        s.countersChanged.connect(self._on_counters)
+        s.trainerChanged.connect(self._on_trainer_changed)
+        s.error.connect(self.show_error)
+        s.message.connect(self._show_message)
+        s.finished.connect(lambda reason: self.banner.show_info(f"Training stopped. {reason}"))
+
+    def _on_architecture(self, hidden):
+        """The diagram's +/− buttons: a new network with ``hidden`` layer sizes."""
+        self.hyper_panel.set_hidden_layers(len(hidden))
+        activation = self.hyper_panel.config_fields()["activation"]
+        self.session.update_config({"hidden": tuple(hidden), "activation": activation})
+
+    def _on_counters(self, counters):
+        step, epoch, rate = counters
+        self.transport.set_counters(step, epoch)
+        self.rate_label.setText(f"{rate:,.0f} steps/s" if rate else "paused")
+
+    def _on_trainer_changed(self, info):
+        """Fit the panels to the new run; show the views that fit its data."""
+        task = info.dataset.task
+        self.hyper_panel.set_task(task)
+        self.hyper_panel.set_hidden_layers(len(info.config.hidden))
+        self.surface_stack.setCurrentWidget(
+            self.regression_view if task == "regression" else self.decision_view)
+        digits = DigitsView.supports(info.dataset)
+        self.tabs.setTabEnabled(DIGITS_TAB, digits)
+        self.tabs.setCurrentIndex(DIGITS_TAB if digits else 0)
+        if self.banner.kind is not None:
+            self.banner.clear()
+
+    def _show_message(self, text):
+        self.statusBar().showMessage(text, 8000)
+
+    def show_error(self, text):
+        """Show ``text`` in the banner and the status bar; training is already paused."""
+        self.banner.show_error(text)
+        self.statusBar().showMessage(text.splitlines()[0], 15000)
+
+    # -- menu actions -----------------------------------------------------------------------
+    def open_csv(self):
+        """File → Open CSV…: the dataset panel's own dialog, so both paths behave alike."""
+        return self.dataset_panel.open_csv()
+
+    def _toggle_log_scale(self, on):
+        self.loss_view.set_log_scale(bool(on))
+
+    # -- settings ---------------------------------------------------------------------------
+    def _initial_run(self, dataset, config):
+        """``(dataset, config)`` to start with: the given ones, else the last run's."""
+        if dataset is not None:
+            self.dataset_panel.show_dataset(dataset)
+        else:
+            self._restore_dataset()
+        dataset = self.dataset_panel.current_dataset()
+        config = config if config is not None else self._restored_config(dataset)
+        if config.features and dataset.is_2d:
+            self.dataset_panel.set_features(config.features)
+        return dataset, config
+
+    def _restore_dataset(self):
+        text = app_settings().value("run/dataset")
+        try:
+            return bool(text) and self.dataset_panel.apply_settings(json.loads(text))
+        except Exception:  # noqa: BLE001 - stale settings: start from the defaults
+            return False
+
+    def _restored_config(self, dataset):
+        text = app_settings().value("run/config")
+        try:
+            config = TrainConfig.from_dict(json.loads(text)) if text else TrainConfig()
+            config.validate(dataset)
+        except Exception:  # noqa: BLE001 - stale settings: start from the defaults
+            config = TrainConfig()
+        if config.features and not dataset.is_2d:
+            config = dataclasses.replace(config, features=())
+        return config
+
+    def _restore_layout(self):
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.transport.set_speed_value(int(settings.value("training/speed", 0)))
+        log = settings.value("view/logScale", False) in (True, "true")
+        self.actions_by_name["logScale"].setChecked(log)
+        self._toggle_log_scale(log)
+
+    def save_settings(self):
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("training/speed", self.transport.speed.currentData())
+        settings.setValue("view/logScale", self.actions_by_name["logScale"].isChecked())
+        settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))
+        settings.setValue("run/config", json.dumps(self.session.config.to_dict()))
+        settings.sync()
+
+    def closeEvent(self, event):
+        """Remember the layout and the run, stop the worker thread and wait for it."""
+        if self.session.thread is not None:
+            self.save_settings()
+            self.session.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,242 @@
+"""``CsvImportDialog``: preview a CSV file, pick the target column and task, then load it.
+
+Everything is checked as it is chosen: the file is previewed with
+``core.datasets.preview_csv`` and loaded with ``load_csv`` on every change, so any problem
+(with its row and column) is shown inside the dialog and OK stays disabled until the file
+loads. No modal loop is needed to drive it: ``set_path``, ``set_target``, ``set_task`` and
+``set_train_ratio`` do what the widgets do, and ``dataset()`` returns the result.
+"""
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from core.datasets import load_csv, preview_csv
+from core.errors import UserInputError
+from gui.style import ERROR_FG
+
+PREVIEW_ROWS = 20
+_TASK_TEXT = {
+    "binary": "binary classification",
+    "multiclass": "multi-class classification",
+    "regression": "regression",
+}
+
+
+class CsvImportDialog(QDialog):
+    """Choose a CSV file and how to read it; see the module docstring.
+
+    Parameters
+    ----------
+    train_ratio : float
+        Initial share of rows used for training.
+    seed : int
+        Seed of the train/test split.
+    """
+
+    def __init__(self, parent=None, train_ratio=0.8, seed=0):
+        super().__init__(parent)
+        self.setWindowTitle("Open CSV")
+        self.resize(720, 520)
+        self._seed = seed
+        self._preview = None
+        self._dataset = None
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._file_row())
+        self.info_label = QLabel(objectName="info_label")
+        layout.addWidget(self.info_label)
+        self.table = QTableWidget(objectName="preview_table")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setToolTip(f"The first {PREVIEW_ROWS} data rows of the file, as read.")
+        self.table.verticalHeader().hide()  # messages count file lines, not table rows
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._options_form(train_ratio))
+        self.summary_label = QLabel(objectName="summary_label", wordWrap=True)
+        layout.addWidget(self.summary_label)
+        self.error_label = QLabel(objectName="error_label", wordWrap=True)
+        self.error_label.setStyleSheet(f"color: {ERROR_FG.name()};")
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._show_error("Choose a CSV file.")
+
+    # ---- building ------------------------------------------------------------------------
+    def _file_row(self):
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(objectName="path_edit")
+        self.path_edit.setPlaceholderText("path/to/data.csv")
+        self.path_edit.setToolTip("The file to import; type a path or use Browse….")
+        self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
+        browse = QPushButton("Browse…", objectName="browse")
+        browse.clicked.connect(self._browse)
+        row.addWidget(QLabel("File"))
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        return row
+
+    def _options_form(self, train_ratio):
+        form = QFormLayout()
+        self.target_combo = QComboBox(objectName="target_combo")
+        self.target_combo.setToolTip(
+            "The column the network learns to predict; every other "
+            "column is an input and must hold numbers."
+        )
+        self.target_combo.currentIndexChanged.connect(self._on_target)
+        form.addRow("Target column", self.target_combo)
+        self.task_combo = QComboBox(objectName="task_combo")
+        self.task_combo.setToolTip(
+            "Auto: text or few whole-number values → classification, "
+            "other numbers → regression. Override if Auto guessed wrong."
+        )
+        for text, task in (
+            ("Auto", None),
+            ("Classification", "classification"),
+            ("Regression", "regression"),
+        ):
+            self.task_combo.addItem(text, task)
+        self.task_combo.currentIndexChanged.connect(self._reload)
+        form.addRow("Task", self.task_combo)
+        self.ratio_spin = QSpinBox(
+            objectName="ratio_spin",
+            minimum=10,
+            maximum=100,
+            singleStep=10,
+            suffix=" %",
+            keyboardTracking=False,
+        )
+        self.ratio_spin.setValue(round(100 * train_ratio))
+        self.ratio_spin.setToolTip("Share of rows used for training; the rest is the test set.")
+        self.ratio_spin.valueChanged.connect(self._reload)
+        form.addRow("Training data", self.ratio_spin)
+        return form
+
+    # ---- public API ----------------------------------------------------------------------
+    def set_path(self, path):
+        """Preview the file at ``path`` and load it (target: the last column by default)."""
+        path = str(path)
+        if self.path_edit.text() != path:
+            self.path_edit.setText(path)
+        self._preview = None
+        try:
+            self._preview = preview_csv(path, n_rows=PREVIEW_ROWS)
+        except (UserInputError, OSError) as exc:
+            self._show_table(None)
+            self._show_error(str(exc))
+            return
+        self._show_table(self._preview)
+        self._fill_targets(self._preview)
+
+    def set_target(self, column):
+        """Use the column named ``column`` as the target."""
+        self.target_combo.setCurrentIndex(self.target_combo.findText(column))
+
+    def set_task(self, task):
+        """``None`` (auto), ``"classification"`` or ``"regression"``."""
+        self.task_combo.setCurrentIndex(self.task_combo.findData(task))
+
+    def set_train_ratio(self, ratio):
+        """Share of rows for training, in (0, 1]."""
+        self.ratio_spin.setValue(round(100 * ratio))
+
+    def dataset(self):
+        """The loaded ``Dataset``, or None while the choices are not valid."""
+        return self._dataset
+
+    def error_text(self):
+        """The problem shown in the dialog, or ``""``."""
+        return self.error_label.text() if self._dataset is None else ""
+
+    # ---- reactions -----------------------------------------------------------------------
+    def _browse(self):
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open CSV", self.path_edit.text(), "CSV files (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if path:
+            self.set_path(path)
+
+    def _show_table(self, preview):
+        self.table.clear()
+        if preview is None:
+            self.table.setRowCount(0)
+            self.table.setColumnCount(0)
+            self.info_label.setText("")
+            return
+        self.table.setColumnCount(len(preview.header))
+        self.table.setRowCount(len(preview.rows))
+        labels = [
+            f"{name}\n{kind}"
+            for name, kind in zip(preview.header, preview.column_types, strict=True)
+        ]
+        self.table.setHorizontalHeaderLabels(labels)
+        for i, row in enumerate(preview.rows):
+            for j, cell in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(cell))
+        self.table.resizeColumnsToContents()
+        header = "yes" if preview.has_header else "no (columns named col1 … colN)"
+        self.info_label.setText(
+            f"Delimiter: {preview.delimiter_name} · header row: {header} · "
+            f"{preview.n_rows} rows × {len(preview.header)} columns"
+            + ("" if preview.n_rows <= PREVIEW_ROWS else f" (first {PREVIEW_ROWS} shown)")
+        )
+
+    def _fill_targets(self, preview):
+        """Offer the file's columns; keep the chosen target if the file still has it."""
+        chosen = self.target_combo.currentText()
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        self.target_combo.addItems(preview.header)
+        keep = chosen in preview.header
+        self.target_combo.setCurrentText(chosen if keep else preview.default_target)
+        self.target_combo.blockSignals(False)
+        self._on_target()
+
+    def _on_target(self):
+        if self._preview is None:
+            return
+        guess = self._preview.suggest_task(self.target_combo.currentText())
+        self.task_combo.setItemText(0, f"Auto ({_TASK_TEXT[guess]})")
+        self._reload()
+
+    def _reload(self):
+        """Load the file with the current choices; show the result or the problem."""
+        self._dataset = None
+        if self._preview is None:
+            return
+        try:
+            self._dataset = load_csv(
+                self._preview.path,
+                target=self.target_combo.currentText(),
+                task=self.task_combo.currentData(),
+                train_ratio=self.ratio_spin.value() / 100.0,
+                seed=self._seed,
+            )
+        except UserInputError as exc:
+            self._show_error(str(exc))
+            return
+        self.error_label.setText("")
+        self.summary_label.setText(self._dataset.summary())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    def _show_error(self, message):
+        self._dataset = None
+        self.summary_label.setText("")
+        self.error_label.setText(message)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)

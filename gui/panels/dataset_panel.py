@@ -1,0 +1,458 @@
+"""``DatasetPanel``: choose the data to learn, how it is generated and which inputs to use.
+
+Every dataset of ``core.datasets.DATASETS`` is a tile with a thumbnail of its actual points
+(grouped: classification, regression, real data), plus "Open CSV…". Below: noise, sample
+count, train share and seed (with "Regenerate"), each disabled with the reason when it does
+not apply, and the derived 2-D input features as TF Playground's toggles.
+
+Signals
+-------
+datasetChanged(object)
+    A new ``core.datasets.Dataset``, built in the GUI thread. A non-2-D dataset implies no
+    derived features: the toggles are cleared without a ``featuresChanged``.
+featuresChanged(object)
+    The derived features chosen by the user, a tuple in ``DERIVED_FEATURES`` order.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.datasets import (
+    DATASET_INFO,
+    DATASETS,
+    DERIVED_FEATURES,
+    canonical_features,
+    load_csv,
+    load_dataset,
+)
+from core.errors import UserInputError
+from gui.panels.csv_dialog import CsvImportDialog
+from gui.panels.thumbnails import THUMB_SIZE, ThumbnailButton, render_thumbnail
+from gui.panels.widgets import FloatSpinBox, FlowLayout, scroll_body
+from gui.style import ERROR_FG
+
+DEFAULT_DATASET = "circles"
+FEATURE_LABELS = {
+    "x1^2": "x1²",
+    "x2^2": "x2²",
+    "x1*x2": "x1·x2",
+    "sin(x1)": "sin x1",
+    "sin(x2)": "sin x2",
+}
+_GROUPS = (
+    ("Classification", "classification"),
+    ("Regression", "regression"),
+    ("Real data", "builtin"),
+)
+_TRAIN_TIP = (
+    "Share of the rows used for training; the rest is the test set, never trained on, "
+    "that shows how well the network generalises."
+)
+_THUMBNAILS = {}  # dataset name -> QPixmap, drawn once per process
+
+
+def _group_of(info):
+    if info.source == "builtin":
+        return "builtin"
+    return "regression" if info.task == "regression" else "classification"
+
+
+def _thumbnail(name):
+    if name not in _THUMBNAILS:
+        _THUMBNAILS[name] = render_thumbnail(load_dataset(name))
+    return _THUMBNAILS[name]
+
+
+def _two_lines(text, metrics, width):
+    """``text`` wrapped at spaces onto at most two lines of ``width`` pixels."""
+    words, lines = text.split(), [""]
+    for word in words:
+        candidate = f"{lines[-1]} {word}".strip()
+        if metrics.horizontalAdvance(candidate) <= width or not lines[-1]:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
+
+
+class DatasetPanel(QWidget):
+    """The data chooser; see the module docstring for what it shows and emits."""
+
+    datasetChanged = Signal(object)
+    featuresChanged = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._updating = False
+        self._csv = None  # {"path", "target", "task"} while a CSV file is the data
+        self._dataset = None
+        self.body = scroll_body(self)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._choice_group())
+        self.error_label = QLabel(objectName="error_label", wordWrap=True)
+        self.error_label.setStyleSheet(f"color: {ERROR_FG.name()};")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        layout.addWidget(self._settings_group())
+        layout.addWidget(self._features_group())
+        layout.addStretch(1)
+        self._select_tile(DEFAULT_DATASET)
+        self._show_name_settings(DEFAULT_DATASET)
+        self._build_and_show(emit=False)
+
+    # ---- building ------------------------------------------------------------------------
+    def _choice_group(self):
+        group = QGroupBox("Dataset")
+        column = QVBoxLayout(group)
+        self._tiles = QButtonGroup(self)
+        self._tiles.setExclusive(True)
+        flows = {}
+        for title, key in _GROUPS:
+            header = QLabel(f"<b>{title}</b>")
+            column.addWidget(header)
+            flows[key] = FlowLayout(spacing=4)
+            column.addLayout(flows[key])
+        metrics = QFontMetrics(self.font())
+        for name in DATASETS.names():
+            info = DATASET_INFO[name]
+            short = info.title.split(" (")[0]  # the full title is in the tooltip
+            text = _two_lines(short, metrics, THUMB_SIZE + 16)
+            tile = ThumbnailButton(name, text, _thumbnail(name))
+            tile.setToolTip(f"<b>{info.title}</b><br>{info.description}")
+            tile.clicked.connect(lambda _=False, n=name: self.select_dataset(n))
+            self._tiles.addButton(tile)
+            flows[_group_of(info)].addWidget(tile)
+        row = QHBoxLayout()
+        self.csv_button = QPushButton("Open CSV…", objectName="open_csv")
+        self.csv_button.setToolTip(
+            "Train on your own table: choose a CSV file, preview it and pick the column to predict."
+        )
+        self.csv_button.clicked.connect(lambda: self.open_csv())
+        self.csv_label = QLabel(objectName="csv_label", wordWrap=True)
+        row.addWidget(self.csv_button)
+        row.addWidget(self.csv_label, 1)
+        column.addLayout(row)
+        self.description = QLabel(objectName="description", wordWrap=True)
+        self.description.setStyleSheet("color: #555;")
+        column.addWidget(self.description)
+        return group
+
+    def _settings_group(self):
+        group = QGroupBox("Generation")
+        form = QFormLayout(group)
+        self.noise = FloatSpinBox(0.0, 1.0, 0.0)
+        self.noise.setObjectName("noise")
+        self.noise.setSingleStep(0.05)
+        self.noise.setStepType(FloatSpinBox.StepType.DefaultStepType)
+        form.addRow("Noise", self.noise)
+        self.samples = QSpinBox(
+            objectName="samples", minimum=1, maximum=100_000, singleStep=50, keyboardTracking=False
+        )
+        form.addRow("Samples", self.samples)
+        self.train_percent = QSpinBox(
+            objectName="train_percent",
+            minimum=10,
+            maximum=100,
+            singleStep=10,
+            suffix=" %",
+            value=80,
+            keyboardTracking=False,
+        )
+        form.addRow("Training data", self.train_percent)
+        self.seed = QSpinBox(
+            objectName="data_seed", minimum=0, maximum=2**31 - 1, keyboardTracking=False
+        )
+        self.seed.setToolTip(
+            "Seed of the random generator behind the points and the train/"
+            "test split: the same seed gives the same data."
+        )
+        self.seed.setMinimumWidth(70)  # the hint would fit 10 digits
+        self.regenerate = QPushButton("Regenerate", objectName="regenerate")
+        self.regenerate.setToolTip("New random data: the next seed.")
+        self.regenerate.clicked.connect(lambda: self.seed.setValue(self.seed.value() + 1))
+        row = QHBoxLayout()
+        row.addWidget(self.seed, 1)
+        row.addWidget(self.regenerate)
+        form.addRow("Seed", row)
+        for box in (self.noise, self.samples, self.train_percent, self.seed):
+            box.valueChanged.connect(self._on_setting)
+        return group
+
+    def _features_group(self):
+        self.features_group = QGroupBox("Extra input features")
+        self.features_group.setToolTip(
+            "Feed the network products and sines of x1 and x2 "
+            "besides x1 and x2 themselves: a circle is a straight "
+            "line in x1², x2²."
+        )
+        flow = FlowLayout(self.features_group, spacing=8)
+        flow.setContentsMargins(8, 8, 8, 8)
+        self.feature_boxes = {}
+        for name in DERIVED_FEATURES:
+            box = QCheckBox(FEATURE_LABELS.get(name, name), objectName=f"feature_{name}")
+            box.toggled.connect(self._on_feature)
+            flow.addWidget(box)
+            self.feature_boxes[name] = box
+        return self.features_group
+
+    # ---- reactions -----------------------------------------------------------------------
+    def _on_setting(self):
+        if not self._updating:
+            self._build_and_show(emit=True)
+
+    def _on_feature(self):
+        if not self._updating:
+            self.featuresChanged.emit(self.features())
+
+    def _select_tile(self, name):
+        """Check the tile of dataset ``name`` (none for ``None``: CSV data)."""
+        self._tiles.setExclusive(False)
+        for tile in self._tiles.buttons():
+            tile.setChecked(tile.dataset_name == name)
+        self._tiles.setExclusive(True)
+
+    def _show_name_settings(self, name, spec=None):
+        """Put the defaults (or ``spec``'s values) of dataset ``name`` in the widgets."""
+        info, spec = DATASET_INFO[name], spec or {}
+        noise = spec.get("noise")
+        self._updating = True
+        self.noise.setMaximum(max(info.noise_max, 1.0))
+        self.noise.setValue(noise if noise is not None else info.default_noise or 0.0)
+        fixed = info.exact_table or not info.samples_apply
+        self.samples.setMinimum(0 if fixed else 2)
+        self.samples.setSpecialValueText("Truth table" if info.exact_table else "All rows")
+        self.samples.setValue(spec.get("n_samples") or info.default_samples or 0)
+        self._updating = False
+
+    def _describe(self):
+        """The description under the tiles: the dataset's, or the CSV file's summary."""
+        if self._csv:
+            self.description.setText(self._dataset.summary())
+        else:
+            self.description.setText(DATASET_INFO[self._name()].description)
+
+    def _apply_enabled(self):
+        """Enable what applies to the current data; the tooltip of the rest says why."""
+        info = None if self._csv else DATASET_INFO[self._name()]
+        table = info is not None and info.exact_table and self.samples.value() == 0
+        reasons = {
+            self.noise: self._noise_reason(info),
+            self.samples: self._samples_reason(info),
+            self.train_percent: "The exact truth table is both the training and the test set."
+            if table
+            else "",
+        }
+        for widget, reason in reasons.items():
+            widget.setEnabled(not reason)
+            widget.setToolTip(reason or self._tip(widget, info))
+        is_2d = self._dataset.is_2d
+        self.features_group.setEnabled(is_2d)
+        for box in self.feature_boxes.values():
+            box.setEnabled(is_2d)
+            box.setToolTip(
+                ""
+                if is_2d
+                else "Extra features are built from x1 and x2: this "
+                f"dataset has {self._dataset.X_train.shape[1]} inputs."
+            )
+
+    def _noise_reason(self, info):
+        if info is None:
+            return "A CSV file's rows are fixed: noise does not apply."
+        if not info.noise_apply:
+            return f"{info.title} is real, measured data: noise does not apply."
+        return ""
+
+    def _samples_reason(self, info):
+        if info is None:
+            return "A CSV file's rows are fixed: the sample count does not apply."
+        if not info.samples_apply:
+            return f"{info.title} is a fixed table of real data: the sample count does not apply."
+        return ""
+
+    def _tip(self, widget, info):
+        if widget is self.noise:
+            return f"How noisy the points are. {info.description}"
+        if widget is self.samples:
+            extra = " 'Truth table': exactly the 4 rows." if info.exact_table else ""
+            return "How many points to generate (training and test together)." + extra
+        return _TRAIN_TIP
+
+    # ---- loading -------------------------------------------------------------------------
+    def _name(self):
+        checked = self._tiles.checkedButton()
+        return checked.dataset_name if checked else DEFAULT_DATASET
+
+    def _build(self):
+        """A new ``Dataset`` from the widgets (``UserInputError`` on bad input)."""
+        ratio, seed = self.train_percent.value() / 100.0, self.seed.value()
+        if self._csv:
+            return load_csv(
+                self._csv["path"],
+                target=self._csv["target"],
+                task=self._csv["task"],
+                train_ratio=ratio,
+                seed=seed,
+            )
+        info = DATASET_INFO[self._name()]
+        n = self.samples.value() if info.samples_apply else None
+        noise = self.noise.value() if info.noise_apply else None
+        return load_dataset(
+            info.name, n_samples=n or None, noise=noise, seed=seed, train_ratio=ratio
+        )
+
+    def _build_and_show(self, emit):
+        """Build from the widgets; on success show and (if ``emit``) announce it.
+
+        On failure the message is shown, the previous dataset stays, nothing is emitted.
+        """
+        try:
+            dataset = self._build()
+        except (UserInputError, OSError) as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            self._restore_previous()
+            return False
+        self.error_label.hide()
+        self._dataset = dataset
+        self._refresh()
+        if emit:
+            self.datasetChanged.emit(dataset)
+        return True
+
+    def _refresh(self):
+        """Bring description, enabled states and feature toggles in line with the data."""
+        if not self._dataset.is_2d:
+            self._set_features(())
+        self._describe()
+        self._apply_enabled()
+
+    def _restore_previous(self):
+        if self._dataset is None:
+            return
+        spec = self._dataset.spec
+        self._csv = self._csv_of(spec)
+        self._select_tile(None if self._csv else spec.get("name"))
+        self._show_source(spec)
+
+    @staticmethod
+    def _csv_of(spec):
+        if spec.get("source") != "csv":
+            return None
+        return {"path": spec["path"], "target": spec.get("target"), "task": spec.get("task")}
+
+    def _show_source(self, spec):
+        """Show ``spec`` (a dataset's) in the widgets and the CSV label, emitting nothing."""
+        if self._csv is None:
+            self._show_name_settings(spec.get("name", DEFAULT_DATASET), spec)
+        self._updating = True
+        self.train_percent.setValue(round(100 * spec.get("train_ratio", 0.8)))
+        self.seed.setValue(spec.get("seed", 0))
+        self._updating = False
+        self.csv_label.setText(
+            f"{Path(self._csv['path']).name} → {self._csv['target']}" if self._csv else ""
+        )
+
+    def _set_features(self, features):
+        self._updating = True
+        for name, box in self.feature_boxes.items():
+            box.setChecked(name in features)
+        self._updating = False
+
+    # ---- public API ----------------------------------------------------------------------
+    def current_dataset(self):
+        """The ``Dataset`` last built (and emitted)."""
+        return self._dataset
+
+    def features(self):
+        """The checked derived features, in ``DERIVED_FEATURES`` order (``()`` for non-2-D)."""
+        if not self._dataset.is_2d:
+            return ()
+        return tuple(n for n, box in self.feature_boxes.items() if box.isChecked())
+
+    def select_dataset(self, name):
+        """Choose registered dataset ``name`` with its default settings and emit it.
+
+        Returns True on success; on failure shows the message and keeps the previous data.
+        """
+        DATASETS.get(name)  # unknown name -> UserInputError listing the choices
+        self._csv = None
+        self.csv_label.setText("")
+        self._select_tile(name)
+        self._show_name_settings(name)
+        return self._build_and_show(emit=True)
+
+    def open_csv(self, path=None):
+        """Open the CSV import dialog (window-modal, not blocking); load its data on OK."""
+        dialog = CsvImportDialog(
+            self, train_ratio=self.train_percent.value() / 100.0, seed=self.seed.value()
+        )
+        if path is not None:
+            dialog.set_path(path)
+        dialog.accepted.connect(lambda: self.use_dataset(dialog.dataset()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def use_dataset(self, dataset):
+        """Show an already built ``dataset`` (e.g. from the CSV dialog) and emit it."""
+        self.show_dataset(dataset)
+        self.datasetChanged.emit(dataset)
+
+    def show_dataset(self, dataset):
+        """Reflect ``dataset`` (built elsewhere, e.g. from the command line); emits nothing."""
+        self._dataset = dataset
+        self._csv = self._csv_of(dataset.spec)
+        self._select_tile(None if self._csv else dataset.spec.get("name"))
+        self._show_source(dataset.spec)
+        self.error_label.hide()
+        self._refresh()
+
+    def set_features(self, features):
+        """Check exactly ``features`` (any order; validated); emits nothing."""
+        self._set_features(canonical_features(features))
+
+    def settings(self):
+        """The choices as a JSON-safe dict (store it with ``json.dumps`` in ``QSettings``)."""
+        spec = self._dataset.spec
+        return {
+            "spec": {k: v for k, v in spec.items() if k != "sha256"},
+            "features": list(self.features()),
+        }
+
+    def apply_settings(self, settings):
+        """Restore ``settings()`` output: rebuild that data and emit it (and the features).
+
+        Returns False (message shown, data unchanged) when it cannot be rebuilt, e.g. the
+        CSV file is gone.
+        """
+        spec = dict(settings.get("spec") or {})
+        if spec.get("source") != "csv" and spec.get("name") not in DATASET_INFO:
+            return False
+        self._csv = self._csv_of(spec)
+        self._select_tile(None if self._csv else spec["name"])
+        self._show_source(spec)
+        if not self._build_and_show(emit=True):
+            return False
+        features = tuple(settings.get("features") or ()) if self._dataset.is_2d else ()
+        if features:
+            self.set_features(features)
+            self.featuresChanged.emit(self.features())
+        return True

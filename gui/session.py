@@ -1,0 +1,262 @@
+"""``TrainingSession``: the GUI-thread controller between the window and the worker.
+
+It holds what the user chose (dataset, config), builds a new ``Trainer`` whenever that
+needs a new network, resets every registered view with ``trainer.info()`` and shows the
+first snapshot, then hands the trainer to the :class:`~gui.worker.TrainingWorker` in its
+``QThread``. Snapshots coming back are shown on every view (in the GUI thread) and
+acknowledged so the worker may send the next one. Snapshots of a replaced trainer are
+dropped (each trainer has a *generation* number).
+
+Views are any objects with ``reset(trainer_info)`` and ``show_snapshot(snapshot)``.
+"""
+
+import dataclasses
+import time
+import traceback
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from core.snapshot import take_snapshot
+from core.trainer import LIVE_FIELDS, Trainer
+from gui.worker import TrainingWorker
+
+
+def describe_error(exc):
+    """A one-paragraph message for the user about ``exc``."""
+    text = str(exc).strip()
+    if isinstance(exc, ValueError | RuntimeError) and text:
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def default_columns(dataset):
+    """Raw input columns of the surface: (0, 1) when there are two or more inputs."""
+    return (0, 1) if dataset.X_train.shape[1] >= 2 else None
+
+
+def _short(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class TrainingSession(QObject):
+    """Owns the worker thread and the current trainer's description; see module docstring."""
+
+    trainerChanged = Signal(object)  # TrainerInfo of the new trainer
+    snapshotShown = Signal(object)  # Snapshot, after every view has shown it
+    countersChanged = Signal(object)  # (step, epoch, steps_per_second)
+    runningChanged = Signal(object)  # bool
+    finished = Signal(object)  # reason (str)
+    error = Signal(object)  # message (str) for the user
+    message = Signal(object)  # status text (str)
+
+    def __init__(self, dataset, config, parent=None, max_rate=30.0, surface_resolution=50):
+        super().__init__(parent)
+        self.views = []
+        self.dataset = dataset
+        self.config = config
+        self.info = None
+        self.last_snapshot = None
+        self.running = False
+        self.counters = (0, 0, 0.0)
+        self._generation = 0
+        self.surface_resolution = surface_resolution
+        trainer = Trainer(dataset, config)
+        self._show_new(trainer)
+        self._start_thread(trainer, max_rate)
+
+    # -- thread -----------------------------------------------------------------------------
+    def _start_thread(self, trainer, max_rate):
+        self.thread = QThread()
+        self.thread.setObjectName("TrainingThread")
+        self.worker = TrainingWorker(trainer, self._generation, max_rate=max_rate,
+                                     surface_resolution=self.surface_resolution,
+                                     surface_columns=self.surface_columns)
+        self.worker.moveToThread(self.thread)
+        self.worker.snapshotReady.connect(self._on_snapshot)
+        self.worker.countersChanged.connect(self._on_counters)
+        self.worker.runningChanged.connect(self._on_running)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.error.connect(self._on_error)
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.thread.start()
+
+    def shutdown(self, timeout_ms=5000):
+        """Stop training and the thread, and wait for it. Safe to call twice."""
+        if self.thread is None:
+            return True
+        if self.thread.isRunning():
+            self.worker.request("stop")
+            done = self.thread.wait(timeout_ms)
+        else:
+            done = True
+        self.thread = None
+        return done
+
+    # -- views ------------------------------------------------------------------------------
+    def add_view(self, view):
+        """Register ``view`` and bring it up to date with the current trainer."""
+        self.views.append(view)
+        self._call(view, "reset", self.info)
+        if self.last_snapshot is not None:
+            self._call(view, "show_snapshot", self.last_snapshot)
+
+    def _call(self, view, method, arg):
+        try:
+            getattr(view, method)(arg)
+        except Exception as exc:  # noqa: BLE001 - a broken view must not take the window down
+            traceback.print_exc()
+            self.pause()
+            name = type(view).__name__
+            self.error.emit(f"{name} could not show this network: {describe_error(exc)}")
+            return False
+        return True
+
+    def _show_all(self, snapshot):
+        self.last_snapshot = snapshot
+        for view in self.views:
+            if not self._call(view, "show_snapshot", snapshot):
+                break
+        self.snapshotShown.emit(snapshot)
+
+    # -- transport --------------------------------------------------------------------------
+    def play(self):
+        self.worker.request("play")
+
+    def pause(self):
+        self.worker.request("pause")
+
+    def toggle(self):
+        self.pause() if self.running else self.play()
+
+    def step(self):
+        self.worker.request("step")
+
+    def step_epoch(self):
+        self.worker.request("step_epoch")
+
+    def set_surface_columns(self, columns):
+        """Draw surfaces over raw input ``columns`` ``(i, j)`` from the next snapshot on."""
+        self.surface_columns = tuple(columns)
+        self.worker.request("columns", self.surface_columns)
+
+    def set_speed(self, steps_per_second):
+        """Limit training to ``steps_per_second`` (``None`` = as fast as possible)."""
+        self.worker.request("speed", steps_per_second)
+
+    def reset(self):
+        """A fresh network with the current dataset and config (same seed: same start)."""
+        return self._replace(self.dataset, self.config, "Network reset.")
+
+    # -- what the user changes --------------------------------------------------------------
+    def set_dataset(self, dataset):
+        config = self.config
+        if config.features and not dataset.is_2d:
+            config = dataclasses.replace(config, features=())
+        return self._replace(dataset, config, f"Dataset {dataset.name!r}: network reset.")
+
+    def set_features(self, features):
+        return self.update_config({"features": tuple(features)})
+
+    def set_hidden(self, hidden):
+        return self.update_config({"hidden": tuple(hidden)})
+
+    def update_config(self, changes):
+        """Apply ``changes`` (TrainConfig fields) that need a new network; say so."""
+        live = {k: v for k, v in changes.items() if k in LIVE_FIELDS}
+        rest = {k: v for k, v in changes.items() if k not in LIVE_FIELDS}
+        if live:
+            self.set_live(live)
+        if not rest:
+            return True
+        try:
+            config = dataclasses.replace(self.config, **rest)
+        except TypeError as exc:
+            self.error.emit(describe_error(exc))
+            return False
+        names = ", ".join(sorted(rest))
+        return self._replace(self.dataset, config, f"Changed {names}: network reset.")
+
+    def set_live(self, changes):
+        """Apply ``LIVE_FIELDS`` (lr, l1, l2, epochs, clip_norm) between steps, no reset."""
+        changes = {k: v for k, v in changes.items() if k in LIVE_FIELDS}
+        if not changes:
+            return False
+        try:
+            config = dataclasses.replace(self.config, **changes)
+            config.validate(self.dataset)
+        except Exception as exc:  # noqa: BLE001 - bad input is shown, training goes on
+            self.error.emit(describe_error(exc))
+            return False
+        self.config = config
+        self.worker.request("live", changes)
+        shown = ", ".join(f"{k} = {_short(v)}" for k, v in changes.items())
+        self.message.emit(f"Applied {shown} (no reset).")
+        return True
+
+    # -- new trainers -----------------------------------------------------------------------
+    def _replace(self, dataset, config, note):
+        """Build a trainer; on success swap it in and return True, else report and keep."""
+        try:
+            trainer = Trainer(dataset, config)
+        except Exception as exc:  # noqa: BLE001 - bad input is shown, the old network stays
+            self.pause()
+            self.error.emit(f"Could not build the network: {describe_error(exc)}")
+            return False
+        self.install(trainer, note, config)
+        return True
+
+    def install(self, trainer, note, config=None):
+        """Make ``trainer`` (built in the GUI thread, not yet shared) the current one.
+
+        Resets every view, shows its first snapshot and hands it to the worker, paused.
+        ``config`` is what the user chose (default: the trainer's resolved config).
+        """
+        self.dataset = trainer.dataset
+        self.config = trainer.config if config is None else config
+        self._generation += 1
+        self._show_new(trainer)
+        self.worker.request("replace", (trainer, self._generation, self.surface_columns))
+        self.message.emit(note)
+
+    def _show_new(self, trainer):
+        """Reset every view for ``trainer`` (not yet shared with the worker) and show it."""
+        self.info = trainer.info()
+        self.surface_columns = default_columns(trainer.dataset)
+        snapshot = take_snapshot(trainer, surface_resolution=self.surface_resolution,
+                                 surface_columns=self.surface_columns)
+        self.counters = (trainer.step_count, trainer.epoch, 0.0)
+        for view in self.views:
+            self._call(view, "reset", self.info)
+        self.trainerChanged.emit(self.info)
+        self.countersChanged.emit(self.counters)
+        self._show_all(snapshot)
+
+    # -- from the worker --------------------------------------------------------------------
+    def _on_snapshot(self, payload):
+        generation, snapshot = payload
+        start = time.thread_time()  # CPU time: waiting for the GIL does not count
+        if generation == self._generation:
+            self._show_all(snapshot)
+        # Acknowledge after the repaint this caused (a zero timer runs after posted events).
+        QTimer.singleShot(0, lambda: self._drawn(start))
+
+    def _drawn(self, start):
+        if self.thread is not None:
+            self.worker.snapshot_drawn(time.thread_time() - start)
+
+    def _on_counters(self, payload):
+        generation, *counters = payload
+        if generation == self._generation:
+            self.counters = tuple(counters)
+            self.countersChanged.emit(self.counters)
+
+    def _on_running(self, running):
+        self.running = bool(running)
+        self.runningChanged.emit(self.running)
+
+    def _on_finished(self, reason):
+        self.finished.emit(reason)
+        self.message.emit(f"Training stopped. {reason}")
+
+    def _on_error(self, exc):
+        self.error.emit(describe_error(exc))

@@ -1,0 +1,140 @@
+"""The transport: Play/Pause, Step, Step epoch and Reset as ``QAction``s, a speed control,
+and the epoch/step counters, all on one ``QToolBar``.
+
+Actions carry the object names the tests and the contract use: ``play``, ``step``,
+``stepEpoch``, ``reset``; the step counter is the ``QLabel`` named ``stepCounter`` whose
+text is the step number. Shortcuts are window-wide, so they work wherever the focus is,
+except that text fields keep their own keys (Space, arrows, letters).
+"""
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QToolBar, QVBoxLayout, QWidget
+
+#: (label, steps per second; 0 = as fast as possible).
+SPEEDS = [
+    ("Max speed", 0),
+    ("1000 steps/s", 1000),
+    ("100 steps/s", 100),
+    ("30 steps/s", 30),
+    ("10 steps/s", 10),
+    ("3 steps/s", 3),
+    ("1 step/s", 1),
+]
+
+SHORTCUTS = [
+    ("Space", "Play / pause"),
+    ("→", "One step (one mini-batch)"),
+    ("Shift+→", "One epoch"),
+    ("R", "Reset the network"),
+    ("Ctrl+O", "Open a CSV file"),
+    ("Ctrl+Q", "Quit"),
+]
+
+
+def _counter(name, caption, tooltip):
+    """A caption above a big number; returns ``(widget, number_label)``."""
+    box = QWidget()
+    box.setToolTip(tooltip)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(10, 0, 10, 0)
+    layout.setSpacing(0)
+    title = QLabel(caption)
+    title.setStyleSheet("color: #777; font-size: 9pt;")
+    number = QLabel("0")
+    number.setObjectName(name)
+    number.setToolTip(tooltip)
+    number.setStyleSheet("font-size: 16pt; font-weight: 600;")
+    number.setMinimumWidth(90)
+    layout.addWidget(title)
+    layout.addWidget(number)
+    return box, number
+
+
+class TransportBar(QToolBar):
+    """Toolbar with the transport actions, speed and counters.
+
+    Signals ``playToggled()``, ``stepRequested()``, ``epochRequested()``,
+    ``resetRequested()`` and ``speedChanged(object)`` (steps/s, 0 = no limit).
+    """
+
+    playToggled = Signal()
+    stepRequested = Signal()
+    epochRequested = Signal()
+    resetRequested = Signal()
+    speedChanged = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__("Transport", parent)
+        self.setObjectName("transportBar")
+        self.setMovable(False)
+        self.setIconSize(QSize(28, 28))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        style = self.style()
+        self._icons = {
+            "play": style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
+            "pause": style.standardIcon(QStyle.StandardPixmap.SP_MediaPause),
+        }
+        self.reset = self._action("reset", "Reset", QStyle.StandardPixmap.SP_BrowserReload, "R",
+                                  "Start again with a freshly initialised network (R)",
+                                  self.resetRequested)
+        self.play = self._action("play", "Play", QStyle.StandardPixmap.SP_MediaPlay, "Space",
+                                 "Train continuously; press again to pause (Space)",
+                                 self.playToggled)
+        self.step = self._action("step", "Step", QStyle.StandardPixmap.SP_MediaSkipForward,
+                                 "Right", "Train exactly one mini-batch, then pause (→)",
+                                 self.stepRequested)
+        self.step_epoch = self._action(
+            "stepEpoch", "Epoch", QStyle.StandardPixmap.SP_MediaSeekForward, "Shift+Right",
+            "Train until the current epoch ends, then pause (Shift+→)", self.epochRequested)
+        self.addSeparator()
+        self.speed = self._speed_box()
+        self.addWidget(self.speed)
+        self.addSeparator()
+        epoch_box, self.epoch_counter = _counter(
+            "epochCounter", "Epoch", "Completed epochs (passes over the training set)")
+        step_box, self.step_counter = _counter(
+            "stepCounter", "Step", "Weight updates so far (one per mini-batch)")
+        self.addWidget(epoch_box)
+        self.addWidget(step_box)
+
+    def _action(self, name, text, icon, key, tip, signal):
+        action = QAction(self.style().standardIcon(icon), text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(signal)
+        self.addAction(action)
+        return action
+
+    def _speed_box(self):
+        box = QComboBox()
+        box.setObjectName("speed")
+        box.setToolTip("How fast to train: slow speeds let you watch every step")
+        box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        for label, value in SPEEDS:
+            box.addItem(label, value)
+        box.currentIndexChanged.connect(lambda i: self.speedChanged.emit(box.itemData(i)))
+        return box
+
+    def actions_by_name(self):
+        return {a.objectName(): a for a in (self.reset, self.play, self.step, self.step_epoch)}
+
+    def set_running(self, running):
+        """Show Pause while training runs, Play otherwise."""
+        self.play.setText("Pause" if running else "Play")
+        self.play.setIcon(self._icons["pause" if running else "play"])
+        verb = "Pause training" if running else "Train continuously; press again to pause"
+        self.play.setToolTip(f"{verb} (Space)")
+
+    def set_counters(self, step, epoch):
+        self.step_counter.setText(str(step))
+        self.epoch_counter.setText(str(epoch))
+
+    def set_speed_value(self, value):
+        """Select the speed entry whose steps/s is ``value`` (no-op when unknown)."""
+        index = self.speed.findData(value)
+        if index >= 0:
+            self.speed.setCurrentIndex(index)

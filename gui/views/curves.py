@@ -1,0 +1,196 @@
+"""LossCurvesView: train/test loss against epoch, and accuracy (or R²) in a linked plot below.
+
+Four curves are created once and fed the whole history with ``setData``; clip-to-view and
+peak downsampling keep 100,000 epochs cheap to redraw. A log-scale toggle applies to the loss.
+"""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.views.plot_style import FOREGROUND, add_hint, new_layout_widget, show_hint, style_plot
+
+EMPTY_HINT = "Press Play to train:\nloss and accuracy curves appear here"
+TRAIN_PEN = pg.mkPen(POSITIVE_HEX, width=2)
+TEST_PEN = pg.mkPen(NEGATIVE_HEX, width=2)
+METRIC_LABELS = {"accuracy": "accuracy", "r2": "R²"}
+
+
+def _new_curve(plot, pen, name):
+    """A ``PlotDataItem`` tuned for long histories, added to ``plot`` (and its legend)."""
+    curve = pg.PlotDataItem(pen=pen, name=name)
+    plot.addItem(curve)  # PlotItem.addItem applies the plot's clip/downsampling modes
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    return curve
+
+
+def _set_curve(curve, x, y, log=False):
+    """Feed ``x, y (n,)`` to ``curve``, dropping non-finite points (and ≤ 0 ones in log)."""
+    keep = np.isfinite(y)
+    if log:
+        keep &= y > 0
+    if keep.all():
+        curve.setData(x, y, skipFiniteCheck=True)
+    else:
+        curve.setData(x[keep], y[keep], skipFiniteCheck=True)
+
+
+def _fmt(value, percent=False):
+    """Short text of a float for the summary line ("—" when not finite)."""
+    if not np.isfinite(value):
+        return "—"
+    return f"{100 * value:.1f}%" if percent else f"{value:.4g}"
+
+
+class LossAxis(pg.AxisItem):
+    """Left axis whose log mode labels decades first, so the minor ticks (0.02, 0.03, ...)
+    only get text when there is room for it (pyqtgraph labels them all otherwise)."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if not ticks or ticks[0][0] is not None:
+            return ticks
+        decades = [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)]
+        if not decades:
+            return ticks
+        minor = [v for v in ticks[0][1] if min(abs(v - d) for d in decades) > 1e-9]
+        return [(1.0, decades), (None, minor)]
+
+
+class LossCurvesView(QWidget):
+    """Loss (top) and metric (bottom) against epoch, x axes linked.
+
+    Signals
+    -------
+    logScaleChanged(bool) : the loss axis switched to/from log scale (checkbox or method).
+    """
+
+    logScaleChanged = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.log_check = QCheckBox("Log scale", objectName="logScale")
+        self.log_check.setToolTip("Logarithmic loss axis: small late improvements stay visible")
+        self.summary = QLabel("", objectName="curvesSummary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.layout_widget = new_layout_widget()
+        self._build_layout()
+        self._build_plots()
+        self._metric = "accuracy"
+        self._drawn = None
+        self._history = None
+        self.log_check.toggled.connect(self._log_toggled)
+
+    def _build_layout(self):
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(self.log_check)
+        bar.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.layout_widget, 1)
+
+    def _build_plots(self):
+        self.loss_plot = style_plot(
+            self.layout_widget.addPlot(row=0, col=0, axisItems={"left": LossAxis("left")})
+        )
+        self.metric_plot = style_plot(self.layout_widget.addPlot(row=1, col=0))
+        self.metric_plot.setXLink(self.loss_plot)
+        self.loss_plot.setLabel("left", "loss")
+        self.metric_plot.setLabel("bottom", "epoch")
+        # loss falls (legend top right), the metric rises (legend bottom right)
+        for plot, offset in ((self.loss_plot, (-10, 10)), (self.metric_plot, (-10, -10))):
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            legend = plot.addLegend(offset=offset, labelTextColor=FOREGROUND)
+            legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        self.train_loss = _new_curve(self.loss_plot, TRAIN_PEN, "train")
+        self.test_loss = _new_curve(self.loss_plot, TEST_PEN, "test")
+        self.train_metric = _new_curve(self.metric_plot, TRAIN_PEN, "train")
+        self.test_metric = _new_curve(self.metric_plot, TEST_PEN, "test")
+        self.hint = add_hint(self.loss_plot, EMPTY_HINT)
+
+    # ----------------------------------------------------------------- contract slots
+    def reset(self, trainer_info):
+        """A new run: clear the curves, label the metric plot ("accuracy" or "R²")."""
+        self._metric = trainer_info.metric_name
+        self.metric_plot.setLabel("left", METRIC_LABELS.get(self._metric, self._metric))
+        for curve in self.curves():
+            curve.setData([], [])
+        self._drawn = None
+        self._history = None
+        self.summary.setText("")
+        show_hint(self.loss_plot, self.hint, True)
+        self.metric_plot.getViewBox().setRange(yRange=(0, 1), padding=0.02)
+
+    def show_snapshot(self, snapshot):
+        """Redraw from ``snapshot.history`` (arrays of shape ``(n_epochs,)``) when it grew."""
+        history = snapshot.history
+        epochs = np.asarray(history.get("epoch", ()))
+        if epochs.size == 0:
+            return
+        key = (epochs.size, float(epochs[-1]))
+        if key == self._drawn:
+            return
+        self._drawn = key
+        self._history = history
+        self._draw(history, epochs)
+        if self.hint.isVisible():
+            self.hint.setVisible(False)
+            for plot in (self.loss_plot, self.metric_plot):
+                plot.enableAutoRange()
+        self._summarize(history, epochs)
+
+    # ----------------------------------------------------------------- public helpers
+    def set_log_scale(self, on):
+        """Log (True) or linear (False) loss axis; keeps the checkbox in sync."""
+        self.log_check.setChecked(bool(on))
+
+    def is_log_scale(self):
+        """Whether the loss axis is logarithmic."""
+        return self.log_check.isChecked()
+
+    def curves(self):
+        """The four ``PlotDataItem``s: train loss, test loss, train metric, test metric."""
+        return (self.train_loss, self.test_loss, self.train_metric, self.test_metric)
+
+    # ----------------------------------------------------------------- internals
+    @staticmethod
+    def _keys():
+        return ("train_loss", "test_loss", "train_metric", "test_metric")
+
+    def _draw(self, history, epochs):
+        log = self.log_check.isChecked()
+        for curve, name in zip(self.curves(), self._keys(), strict=True):
+            _set_curve(curve, epochs, np.asarray(history[name]), log and "loss" in name)
+
+    def _log_toggled(self, on):
+        self.loss_plot.setLogMode(y=on)
+        if self._history is not None:
+            self._draw(self._history, np.asarray(self._history["epoch"]))
+            self.loss_plot.enableAutoRange()
+        self.logScaleChanged.emit(on)
+
+    def _summarize(self, history, epochs):
+        """One line: epoch, last train/test loss and test metric."""
+        percent = self._metric == "accuracy"
+        label = METRIC_LABELS.get(self._metric, self._metric)
+        self.summary.setText(
+            f"epoch {int(epochs[-1])} · loss {_fmt(history['train_loss'][-1])} train, "
+            f"{_fmt(history['test_loss'][-1])} test · test {label} "
+            f"{_fmt(history['test_metric'][-1], percent)}"
+        )

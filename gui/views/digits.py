@@ -1,0 +1,228 @@
+"""DigitsView: live test-set predictions for 8×8 digit images.
+
+Three plots, items created once per run: a grid of test images with the predicted label
+under each (wrong ones in red as "pred/true"), the confusion matrix (rows true, columns
+predicted, counts as text, accuracy in the title), and the first layer's weights drawn as
+one 8×8 tile per hidden unit (diverging colours, up to 64 tiles).
+"""
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gui.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
+from gui.views.plot_style import (
+    FOREGROUND,
+    HINT_COLOR,
+    HeldLevels,
+    all_finite,
+    as_image,
+    new_layout_widget,
+    style_plot,
+)
+
+SIDE = 8  # image side in pixels
+GRID_ROWS, GRID_COLS = 6, 8
+LABEL_ROOM = 5  # image rows left under each tile for its label
+MAX_TILES = 64
+WRONG_COLOR = "#d62728"
+RIGHT_COLOR = FOREGROUND
+EMPTY_HINT = "Press Play to train: test digits, confusion matrix and first-layer weights"
+
+
+def _ramp_lut(low_hex, high_hex, n=256):
+    """``(n, 4)`` uint8 table from ``low_hex`` to ``high_hex``."""
+    lo, hi = (np.array(pg.mkColor(h).getRgb(), dtype=np.float64) for h in (low_hex, high_hex))
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return np.round(lo + (hi - lo) * t).astype(np.uint8)
+
+
+def mosaic(tiles, n_cols, pitch_y, gap=1):
+    """Lay ``tiles (n, 8, 8)`` out row by row, ``n_cols`` per row, NaN (transparent) gaps.
+
+    Returns ``(rows * pitch_y, n_cols * (8 + gap))`` float32.
+    """
+    n = len(tiles)
+    n_rows = max(1, math.ceil(n / n_cols))
+    out = np.full((n_rows * pitch_y, n_cols * (SIDE + gap)), np.nan, dtype=np.float32)
+    for k in range(n):
+        r, c = divmod(k, n_cols)
+        out[r * pitch_y:r * pitch_y + SIDE, c * (SIDE + gap):c * (SIDE + gap) + SIDE] = tiles[k]
+    return out
+
+
+def confusion_counts(true, pred, n_classes):
+    """``(C, C)`` int counts, rows true class, columns predicted class."""
+    return np.bincount(true * n_classes + pred, minlength=n_classes * n_classes).reshape(
+        n_classes, n_classes
+    )
+
+
+def _image_plot(layout, title, **kw):
+    plot = style_plot(layout.addPlot(**kw), title)
+    plot.invertY(True)
+    plot.setAspectLocked(True)
+    plot.hideButtons()
+    image = pg.ImageItem(axisOrder="row-major")
+    plot.addItem(image)
+    return plot, image
+
+
+class DigitsView(QWidget):
+    """Test digits with predictions, confusion matrix and first-layer 8×8 weight tiles."""
+
+    @staticmethod
+    def supports(dataset):
+        """True for the 8×8 digits data (64 inputs, name "digits")."""
+        return dataset.n_inputs == SIDE * SIDE and dataset.name == "digits"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout_widget = new_layout_widget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.layout_widget)
+        self._font = QFont()
+        self._font.setPointSize(7)
+        self._held = HeldLevels()
+        self._info = None
+        self.labels, self.count_texts = [], []
+        self._show_hint()
+
+    def _show_hint(self):
+        self.layout_widget.clear()
+        self.layout_widget.addLabel(EMPTY_HINT, color=HINT_COLOR)
+
+    # ----------------------------------------------------------------- contract slots
+    def reset(self, trainer_info):
+        """Build the three plots for this dataset and network (items reused afterwards)."""
+        self._info = trainer_info
+        self._held.clear()
+        ds = trainer_info.dataset
+        if not self.supports(ds) or ds.n_test == 0:
+            self.labels, self.count_texts = [], []
+            self._show_hint()
+            return
+        self.layout_widget.clear()
+        grid = self.layout_widget.ci
+        self._n_classes = ds.n_classes
+        self._true = ds.labels_test
+        self._build_grid(grid, ds)
+        self._build_confusion(grid)
+        grid.nextRow()
+        self._build_tiles(grid, trainer_info.sizes[1])
+        self._last_pred = None
+
+    def show_snapshot(self, snapshot):
+        """Update labels, confusion counts and tiles from ``snapshot.test_probs (n_test, C)``
+        and ``snapshot.weights[0] (64, h1)``; non-finite values keep the last picture."""
+        if not self.labels:
+            return
+        probs = snapshot.test_probs
+        if probs is not None and len(probs) == len(self._true) and all_finite(probs):
+            pred = probs.argmax(axis=1)
+            if self._last_pred is None or not np.array_equal(pred, self._last_pred):
+                self._last_pred = pred
+                self._update_labels(pred)
+                self._update_confusion(pred)
+        if snapshot.weights and all_finite(snapshot.weights[0]):
+            self._update_tiles(snapshot.weights[0])
+
+    # ----------------------------------------------------------------- public helpers
+    @property
+    def n_weight_tiles(self):
+        """Number of 8×8 first-layer tiles drawn (hidden units of layer 1, at most 64)."""
+        return self._n_tiles if self.labels else 0
+
+    def confusion(self):
+        """The ``(C, C)`` counts now shown (None before any prediction)."""
+        return getattr(self, "_counts", None) if self.labels else None
+
+    # ----------------------------------------------------------------- test image grid
+    def _build_grid(self, grid, ds):
+        n = min(GRID_ROWS * GRID_COLS, ds.n_test)
+        self.grid_plot, self.grid_image = _image_plot(grid, "test digits (pred/true if wrong)",
+                                                      rowspan=2)
+        self.grid_plot.hideAxis("left")
+        self.grid_plot.hideAxis("bottom")
+        self.grid_image.setLookupTable(_ramp_lut("#ffffff", "#202020"))
+        tiles = ds.X_test[:n].reshape(n, SIDE, SIDE)
+        self.grid_image.setImage(mosaic(tiles, GRID_COLS, SIDE + LABEL_ROOM), levels=(0.0, 16.0))
+        self.labels = []
+        for k in range(n):
+            r, c = divmod(k, GRID_COLS)
+            text = pg.TextItem("", color=RIGHT_COLOR, anchor=(0.5, 0.0))
+            text.setFont(self._font)
+            text.setPos(c * (SIDE + 1) + SIDE / 2, r * (SIDE + LABEL_ROOM) + SIDE)
+            self.grid_plot.addItem(text, ignoreBounds=True)
+            self.labels.append(text)
+
+    def _update_labels(self, pred):
+        for k, text in enumerate(self.labels):
+            p, t = int(pred[k]), int(self._true[k])
+            if p == t:
+                text.setText(str(p), color=RIGHT_COLOR)
+            else:
+                text.setText(f"{p}/{t}", color=WRONG_COLOR)
+
+    # ----------------------------------------------------------------- confusion matrix
+    def _build_confusion(self, grid):
+        C = self._n_classes
+        self.conf_plot, self.conf_image = _image_plot(grid, "confusion")
+        self.conf_plot.setAspectLocked(False)  # fill the cell: counts matter, not squareness
+        self.conf_image.setLookupTable(_ramp_lut("#ffffff", POSITIVE_HEX))
+        self.conf_plot.setLabel("bottom", "predicted")
+        self.conf_plot.setLabel("left", "true")
+        ticks = [[(k + 0.5, str(k)) for k in range(C)]]
+        for name in ("bottom", "left"):
+            self.conf_plot.getAxis(name).setTicks(ticks)
+        self.conf_image.setImage(np.zeros((C, C), np.float32), levels=(0.0, 1.0))
+        self.count_texts = []
+        for r in range(C):
+            for c in range(C):
+                text = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
+                text.setFont(self._font)
+                text.setPos(c + 0.5, r + 0.5)
+                self.conf_plot.addItem(text, ignoreBounds=True)
+                self.count_texts.append(text)
+        self._counts = None
+
+    def _update_confusion(self, pred):
+        C = self._n_classes
+        counts = confusion_counts(self._true, pred, C)
+        top = max(int(counts.max()), 1)
+        self.conf_image.setImage(as_image(counts), levels=(0.0, float(top)))
+        old = self._counts
+        for k, text in enumerate(self.count_texts):
+            r, c = divmod(k, C)
+            n = int(counts[r, c])
+            if old is None or n != old[r, c] or top != old.max():
+                color = "w" if n > 0.55 * top else FOREGROUND
+                text.setText(str(n) if n else "", color=color)
+        self._counts = counts
+        accuracy = float(np.trace(counts)) / max(int(counts.sum()), 1)
+        self.conf_plot.setTitle(f"confusion · test accuracy {100 * accuracy:.1f}%",
+                                color=FOREGROUND, size="9pt")
+
+    # ----------------------------------------------------------------- layer-1 tiles
+    def _build_tiles(self, grid, hidden):
+        self._n_tiles = min(hidden, MAX_TILES)
+        self._tile_cols = max(1, math.ceil(math.sqrt(self._n_tiles)))
+        more = f" (first {MAX_TILES} of {hidden})" if hidden > MAX_TILES else ""
+        self.tiles_plot, self.tiles_image = _image_plot(grid, f"layer 1 weights{more}")
+        self.tiles_plot.hideAxis("left")
+        self.tiles_plot.hideAxis("bottom")
+        self.tiles_plot.getViewBox().setBackgroundColor(NEUTRAL_HEX)
+        self.tiles_image.setLookupTable(diverging_lut())
+
+    def _update_tiles(self, W0):
+        """``W0 (64, h1)``: column ``u`` is unit ``u``'s 8×8 receptive field."""
+        tiles = W0[:, : self._n_tiles].T.reshape(self._n_tiles, SIDE, SIDE)
+        levels = self._held.update([tiles])
+        first = self.tiles_image.image is None
+        self.tiles_image.setImage(mosaic(tiles, self._tile_cols, SIDE + 1), levels=levels)
+        if first:
+            self.tiles_plot.getViewBox().autoRange(padding=0.02)

@@ -1,0 +1,259 @@
+"""WeightHeatmapsView: one heatmap per layer weight matrix, its bias as a strip below.
+
+Every matrix ``W (fan_in, fan_out)`` is drawn with rows = inputs (top to bottom) and
+columns = units, through the shared orange-white-blue table with symmetric levels ``±m``,
+where ``m`` is the largest ``|value|`` over the last frames (held, so colours do not jump).
+A mode combo switches between weights, gradients and the last update Δw; one colour bar is
+shared by all layers; hovering a pixel shows ``(row, col) = value``.
+"""
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.style import diverging_lut
+from gui.views.plot_style import (
+    HINT_COLOR,
+    HeldLevels,
+    all_finite,
+    as_image,
+    diverging_colormap,
+    new_layout_widget,
+    style_plot,
+)
+
+#: (combo text, Snapshot attribute of the matrices, of the bias vectors)
+MODES = (
+    ("Weights", "weights", "biases"),
+    ("Gradients", "weight_grads", "bias_grads"),
+    ("Last update Δw", "weight_updates", "bias_updates"),
+)
+EMPTY_HINT = "Press Play to train: one heatmap per layer's weights appears here"
+CELL_HEIGHT = 190
+BIAS_HEIGHT = 26
+MAX_COLUMNS = 3
+MIN_CELL_WIDTH = 160
+COLORBAR_WIDTH = 60
+
+
+def layer_title(index, fan_in, fan_out, activation):
+    """``"Layer 1: 2×16 (tanh)"`` for the ``index``-th (0-based) dense layer."""
+    return f"Layer {index + 1}: {fan_in}×{fan_out} ({activation})"
+
+
+def _matrix_plot(layout, title=None):
+    """A ``PlotItem`` showing one image: no axes, rows downwards, menu (Export…) kept."""
+    plot = style_plot(layout.addPlot(), title)
+    plot.hideAxis("left")
+    plot.hideAxis("bottom")
+    plot.invertY(True)
+    plot.hideButtons()
+    plot.getViewBox().setBorder(pg.mkPen("#c8c8c8"))
+    image = pg.ImageItem(axisOrder="row-major")
+    image.setLookupTable(diverging_lut())
+    plot.addItem(image)
+    return plot, image
+
+
+class LayerCell:
+    """The items of one layer: title, weight image ``(fan_in, fan_out)``, bias ``(1, fan_out)``."""
+
+    def __init__(self, layout, index, fan_in, fan_out, activation):
+        self.shape = (fan_in, fan_out)
+        cell = layout.addLayout()
+        cell.setSpacing(0)
+        self.w_plot, self.w_image = _matrix_plot(cell, layer_title(index, fan_in, fan_out,
+                                                                   activation))
+        cell.nextRow()
+        self.b_plot, self.b_image = _matrix_plot(cell)
+        self.b_plot.setFixedHeight(BIAS_HEIGHT)
+        self.b_plot.setXLink(self.w_plot)
+        self.w_values = None
+        self.b_values = None
+
+    def images(self):
+        return (self.w_image, self.b_image)
+
+    def show(self, W, b, levels):
+        """Draw ``W (fan_in, fan_out)`` and ``b (fan_out,)`` at ``levels``; keep them for hover."""
+        first = self.w_values is None
+        self.w_values = as_image(W)
+        self.b_values = as_image(b.reshape(1, -1))
+        self.w_image.setImage(self.w_values, levels=levels)
+        self.b_image.setImage(self.b_values, levels=levels)
+        if first:
+            self.w_plot.getViewBox().autoRange(padding=0)
+            self.b_plot.getViewBox().setYRange(0, 1, padding=0)
+
+    def hover_text(self, scene_pos):
+        """``"W[row, col] = value"`` for the pixel under ``scene_pos``, or None."""
+        for name, image, values in (("W", self.w_image, self.w_values),
+                                    ("b", self.b_image, self.b_values)):
+            if values is None or not image.sceneBoundingRect().contains(scene_pos):
+                continue
+            p = image.mapFromScene(scene_pos)
+            row, col = int(math.floor(p.y())), int(math.floor(p.x()))
+            if 0 <= row < values.shape[0] and 0 <= col < values.shape[1]:
+                v = float(values[row, col])
+                return f"b[{col}] = {v:.4g}" if name == "b" else f"W[{row}, {col}] = {v:.4g}"
+        return None
+
+
+class WeightHeatmapsView(QWidget):
+    """Heatmaps of every layer's weights (or gradients, or last Δw) with a shared colour bar."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.mode_combo = QComboBox(objectName="heatmapMode")
+        self.mode_combo.addItems([m[0] for m in MODES])
+        self.mode_combo.setToolTip("Show the weights, their gradients, or the last step's change")
+        self.fixed_scale = QCheckBox("Fixed scale", objectName="fixedScale")
+        self.fixed_scale.setToolTip("Freeze the colour levels (otherwise: max |value| of the "
+                                    "last seconds)")
+        self.levels_label = QLabel("", objectName="heatmapLevels")
+        self.levels_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.layout_widget = new_layout_widget()
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.layout_widget)
+        self._build_layout()
+        self.cells = []
+        self.colorbar = None
+        self._info = None
+        self._n_cols = 0
+        self._held = HeldLevels()
+        self._snapshot = None
+        self._show_hint()
+        self.mode_combo.currentIndexChanged.connect(self._mode_changed)
+        self.fixed_scale.toggled.connect(self._fixed_toggled)
+        self.layout_widget.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def _build_layout(self):
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(self.mode_combo)
+        bar.addWidget(self.fixed_scale)
+        bar.addWidget(self.levels_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.scroll, 1)
+
+    def _show_hint(self):
+        self.layout_widget.clear()
+        self.layout_widget.addLabel(EMPTY_HINT, color=HINT_COLOR)
+
+    # ----------------------------------------------------------------- contract slots
+    def reset(self, trainer_info):
+        """Build one cell per layer of ``trainer_info.sizes`` and the shared colour bar."""
+        self._info = trainer_info
+        self._snapshot = None
+        self._held.clear()
+        self._build_cells(self._columns_for_width())
+        self.levels_label.setText("")
+
+    def _build_cells(self, n_cols):
+        """(Re)create the layer cells in a grid of ``n_cols`` columns plus the colour bar."""
+        self.layout_widget.clear()
+        self._n_cols = n_cols
+        sizes = list(self._info.sizes)
+        acts = list(self._info.activation_names)
+        n_layers = len(sizes) - 1
+        grid = self.layout_widget.ci
+        self.cells = []
+        for k in range(n_layers):
+            if k and k % n_cols == 0:
+                grid.nextRow()
+            self.cells.append(LayerCell(grid, k, sizes[k], sizes[k + 1], acts[k]))
+        n_rows = max(1, math.ceil(n_layers / n_cols))
+        self.colorbar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_colormap(),
+                                        interactive=False, width=14, colorMapMenu=False)
+        style_plot(self.colorbar)
+        self.colorbar.setImageItem([im for c in self.cells for im in c.images()])
+        grid.addItem(self.colorbar, row=0, col=n_cols, rowspan=n_rows)
+        self.layout_widget.setMinimumHeight(n_rows * CELL_HEIGHT)
+
+    def _columns_for_width(self):
+        """How many layer cells fit side by side in the current width (1..3)."""
+        n_layers = len(self._info.sizes) - 1
+        fit = (self.scroll.viewport().width() - COLORBAR_WIDTH) // MIN_CELL_WIDTH
+        return int(max(1, min(n_layers, MAX_COLUMNS, fit)))
+
+    def resizeEvent(self, event):
+        """Re-flow the layer grid when a different number of columns fits."""
+        super().resizeEvent(event)
+        if self._info is not None and self._columns_for_width() != self._n_cols:
+            self._build_cells(self._columns_for_width())
+            if self._snapshot is not None:
+                self._held.clear()
+                self.show_snapshot(self._snapshot)
+
+    def show_snapshot(self, snapshot):
+        """Draw the chosen matrices of ``snapshot`` (one ``setImage`` per matrix and bias).
+
+        Non-finite values (a diverged step) keep the last good images on screen.
+        """
+        if not self.cells:
+            return
+        _, w_attr, b_attr = MODES[self.mode_combo.currentIndex()]
+        Ws, bs = getattr(snapshot, w_attr, None), getattr(snapshot, b_attr, None)
+        if not Ws or not bs or len(Ws) != len(self.cells) or not all_finite(*Ws, *bs):
+            return
+        self._snapshot = snapshot
+        old = self._held.levels
+        levels = self._held.update(list(Ws) + list(bs))
+        for cell, W, b in zip(self.cells, Ws, bs, strict=True):
+            cell.show(W, b, levels)
+        if levels != old or not self.levels_label.text():
+            self.colorbar.setLevels(levels)
+            self.levels_label.setText(f"colour scale ±{levels[1]:.3g}")
+
+    # ----------------------------------------------------------------- public helpers
+    def levels(self):
+        """The ``(low, high)`` colour levels now in use (always symmetric)."""
+        return self._held.levels
+
+    def set_mode(self, index):
+        """0 weights, 1 gradients, 2 last update (same as picking it in the combo)."""
+        self.mode_combo.setCurrentIndex(index)
+
+    def hover_text(self, scene_pos):
+        """Tooltip text for a scene position (None when not over a heatmap pixel)."""
+        for cell in self.cells:
+            text = cell.hover_text(scene_pos)
+            if text is not None:
+                return text
+        return None
+
+    # ----------------------------------------------------------------- internals
+    def _mode_changed(self):
+        self._held.clear()
+        if self._snapshot is not None:
+            self.levels_label.setText("")
+            self.show_snapshot(self._snapshot)
+
+    def _fixed_toggled(self, on):
+        self._held.frozen = on
+
+    def _mouse_moved(self, scene_pos):
+        text = self.hover_text(scene_pos)
+        if text is None:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(QCursor.pos(), text, self.layout_widget)
+

@@ -1,0 +1,322 @@
+"""RegressionSurfaceView: what a regression network predicts, next to what it should predict.
+
+Two or more inputs: the predicted surface beside the true one, same colour levels and one
+colour bar, training points coloured by their target on both (plus a 3-D surface when
+``pyqtgraph.opengl`` works). The true surface is the dataset's noise-free generating function
+when the core offers ``core.datasets.true_function(dataset)``; otherwise the target of the
+nearest training point. One input: prediction against x over the data points.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from core.snapshot import surface_bounds
+from gui.style import POSITIVE_HEX
+from gui.views.column_picker import ColumnPicker
+from gui.views.plot_style import (
+    add_hint,
+    all_finite,
+    as_image,
+    new_layout_widget,
+    new_plot_widget,
+    pixel_rect,
+    show_hint,
+    style_plot,
+)
+
+EMPTY_HINT = "Press Play\nto train"
+NOT_REGRESSION_HINT = "This view draws regression data"
+COLORMAP = "viridis"
+
+
+def true_surface_function(dataset):
+    """The dataset's noise-free function ``f(X (n, d)) -> (n,)`` from the core, or None."""
+    try:
+        from core.datasets import true_function
+    except ImportError:
+        return None
+    return true_function(dataset)
+
+
+def nearest_target(X_points, y_points, grid_points):
+    """Target of the nearest point: ``X_points (n, 2)``, ``y_points (n,)``, ``grid (m, 2)``
+    -> ``(m,)``. Processed in blocks so a 100×100 grid over 10,000 points stays small."""
+    out = np.empty(len(grid_points))
+    for start in range(0, len(grid_points), 2048):
+        block = grid_points[start:start + 2048]
+        d2 = ((block[:, None, :] - X_points[None, :, :]) ** 2).sum(axis=2)
+        out[start:start + 2048] = y_points[d2.argmin(axis=1)]
+    return out
+
+
+def opengl_available():
+    """True when PyOpenGL imports and Qt can create an OpenGL context (3-D view possible)."""
+    try:
+        import OpenGL  # noqa: F401
+        import pyqtgraph.opengl  # noqa: F401
+        from PySide6.QtGui import QOpenGLContext
+    except Exception:
+        return False
+    return bool(QOpenGLContext().create())
+
+
+class Surface3D:
+    """A ``GLSurfacePlotItem`` of the prediction, coloured through ``cmap`` (3-D, optional)."""
+
+    def __init__(self, cmap):
+        import pyqtgraph.opengl as gl
+
+        self.cmap = cmap
+        self.widget = gl.GLViewWidget()
+        self.widget.setBackgroundColor("w")
+        self.widget.setCameraPosition(distance=3.0, elevation=30, azimuth=45)
+        self.item = gl.GLSurfacePlotItem(smooth=False, computeNormals=False)
+        self.widget.addItem(self.item)
+
+    def show(self, x, y, z, levels):
+        """``x (nx,)``, ``y (ny,)``, ``z (ny, nx)``; drawn scaled into a unit box."""
+        lo, hi = levels
+        t = np.clip((z.T - lo) / (hi - lo), 0.0, 1.0)
+        colors = self.cmap.map(t.ravel(), mode="float").reshape(t.shape + (4,))
+        xs = (x - x[0]) / max(x[-1] - x[0], 1e-12) - 0.5
+        ys = (y - y[0]) / max(y[-1] - y[0], 1e-12) - 0.5
+        self.item.setData(x=xs, y=ys, z=t - 0.5, colors=colors)
+
+
+def _image_plot(layout, title):
+    plot = style_plot(layout.addPlot(), title)
+    image = pg.ImageItem(axisOrder="row-major")
+    image.setZValue(-10)
+    scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen("k", width=0.8))
+    plot.addItem(image)
+    plot.addItem(scatter)
+    return plot, image, scatter
+
+
+class _SurfacePair(QWidget):
+    """Predicted and true surfaces side by side over raw columns ``(i, j)``."""
+
+    def __init__(self):
+        super().__init__()
+        self.layout_widget = new_layout_widget()
+        grid = self.layout_widget.ci
+        self.pred_plot, self.pred_image, self.pred_points = _image_plot(grid, "prediction")
+        self.true_plot, self.true_image, self.true_points = _image_plot(grid, "true")
+        self.pred_plot.setAspectLocked(True)  # the linked true plot follows its range
+        self.true_plot.setXLink(self.pred_plot)
+        self.true_plot.setYLink(self.pred_plot)
+        self.cmap = pg.colormap.get(COLORMAP)
+        self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=14,
+                                        colorMapMenu=False)
+        style_plot(self.colorbar)
+        self.colorbar.setImageItem([self.pred_image, self.true_image])
+        grid.addItem(self.colorbar)
+        grid.layout.setColumnStretchFactor(0, 1)
+        grid.layout.setColumnStretchFactor(1, 1)
+        self.hint = add_hint(self.pred_plot, EMPTY_HINT)
+        self.surface3d = Surface3D(self.cmap) if opengl_available() else None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.layout_widget, 2)
+        if self.surface3d is not None:
+            layout.addWidget(self.surface3d.widget, 1)
+
+
+class RegressionSurfaceView(QWidget):
+    """Live regression view: surfaces for ≥ 2 inputs, a line plot for 1 input.
+
+    Signals
+    -------
+    columnsChanged(object) : ``(i, j)`` input columns the surfaces should span (> 2 inputs).
+    """
+
+    columnsChanged = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.show_3d = QCheckBox("3-D", objectName="show3d")
+        self.show_3d.setChecked(True)
+        self.picker = ColumnPicker()
+        self.pair = _SurfacePair()
+        self.line_widget = new_plot_widget()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.pair)
+        self.stack.addWidget(self.line_widget)
+        self._build_line_items()
+        self._build_layout()
+        self._info = None
+        self._requested = (0, 1)
+        self._shown_columns = None
+        self._grid_key = None
+        self._true_fn = None
+        self._has_pred = False
+        self.picker.columnsChanged.connect(self._columns_picked)
+        if self.pair.surface3d is not None:
+            self.show_3d.toggled.connect(self.pair.surface3d.widget.setVisible)
+
+    def _build_layout(self):
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(self.show_3d)
+        bar.addWidget(self.picker)
+        bar.addStretch(1)
+        self.show_3d.setVisible(self.pair.surface3d is not None)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+    def _build_line_items(self):
+        plot = self.line_plot = self.line_widget.getPlotItem()
+        plot.addLegend(offset=(10, 10))
+        self.line_train = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(120, 120, 120, 160),
+                                             pen=None, name="train")
+        self.line_test = pg.ScatterPlotItem(size=7, symbol="s", brush=None,
+                                            pen=pg.mkPen("k"), name="test")
+        self.line_pred = pg.PlotDataItem(pen=pg.mkPen(POSITIVE_HEX, width=2), name="prediction")
+        for item in (self.line_train, self.line_test, self.line_pred):
+            plot.addItem(item)
+        self.line_hint = add_hint(plot, EMPTY_HINT)
+
+    # ----------------------------------------------------------------- contract slots
+    def reset(self, trainer_info):
+        """New dataset/network: choose the 1-input or surface layout, redraw the points."""
+        self._info = trainer_info
+        self._has_pred = False
+        self._grid_key = None
+        self._requested = (0, 1)
+        self._shown_columns = None
+        ds = trainer_info.dataset
+        d = ds.n_inputs
+        self.picker.set_names(list(ds.input_names), (0, 1))
+        self.picker.setVisible(d > 2 and ds.task == "regression")
+        if ds.task != "regression":
+            self.stack.setCurrentWidget(self.line_widget)
+            self.line_train.setData([], [])
+            self.line_test.setData([], [])
+            self.line_pred.setData([], [])
+            show_hint(self.line_plot, self.line_hint, True, NOT_REGRESSION_HINT)
+        elif d == 1:
+            self._reset_line(ds)
+        else:
+            self._reset_pair(ds)
+
+    def show_snapshot(self, snapshot):
+        """Update the prediction (cheap: one ``setImage``; the true surface only changes
+        with the grid). Non-finite predictions keep the last good picture."""
+        if self._info is None or self._info.dataset.task != "regression":
+            return
+        if self._info.dataset.n_inputs == 1:
+            self._show_line(snapshot.test_probs)
+            return
+        surface = snapshot.surface
+        if surface is None or not all_finite(surface.output):
+            return
+        columns = tuple(surface.columns)
+        if columns != self._requested and self._has_pred:
+            return
+        self._show_pair(surface, columns)
+
+    # ----------------------------------------------------------------- public helpers
+    def requested_columns(self):
+        """The ``(i, j)`` columns last asked for."""
+        return self._requested
+
+    def true_source(self):
+        """``"function"`` (noise-free generator) or ``"nearest"`` (nearest training target)."""
+        return "function" if self._true_fn is not None else "nearest"
+
+    # ----------------------------------------------------------------- 1 input
+    def _reset_line(self, ds):
+        self.stack.setCurrentWidget(self.line_widget)
+        self.line_plot.setLabel("bottom", ds.input_names[0])
+        self.line_plot.setLabel("left", ds.target_names[0] if ds.target_names else "y")
+        self.line_train.setData(ds.X_train[:, 0], ds.y_train[:, 0])
+        self.line_test.setData(ds.X_test[:, 0], ds.y_test[:, 0])
+        self._order = np.argsort(ds.X_test[:, 0])
+        self.line_pred.setData([], [])
+        self.line_hint.setVisible(False)
+        self.line_plot.enableAutoRange()
+
+    def _show_line(self, test_probs):
+        """``test_probs (n_test, k)``: the line joins the test predictions sorted by x."""
+        if test_probs is None or not len(test_probs) or not all_finite(test_probs):
+            return
+        x = self._info.dataset.X_test[self._order, 0]
+        self.line_pred.setData(x, test_probs[self._order, 0], skipFiniteCheck=True)
+
+    # ----------------------------------------------------------------- 2 inputs
+    def _reset_pair(self, ds):
+        self.stack.setCurrentWidget(self.pair)
+        y = np.concatenate([ds.y_train[:, 0], ds.y_test[:, 0]])
+        lo, hi = float(y.min()), float(y.max())
+        self._levels = (lo, hi if hi > lo else lo + 1.0)
+        self.pair.colorbar.setLevels(self._levels)
+        self._true_fn = true_surface_function(ds)
+        self.pair.true_plot.setTitle("true function" if self._true_fn else
+                                     "target (nearest point)", size="9pt")
+        for image in (self.pair.pred_image, self.pair.true_image):
+            image.setVisible(False)
+        self._set_columns((0, 1))
+        show_hint(self.pair.pred_plot, self.pair.hint, True, EMPTY_HINT,
+                  surface_bounds(ds, (0, 1)))
+
+    def _set_columns(self, columns):
+        """Training points (coloured by target) and axis labels on raw ``columns``."""
+        ds = self._info.dataset
+        i, j = columns
+        self._shown_columns = columns
+        if self.picker.columns() != columns:
+            self.picker.set_names(list(ds.input_names), columns)
+        lo, hi = self._levels
+        brushes = [pg.mkBrush(c) for c in self.pair.cmap.map((ds.y_train[:, 0] - lo) / (hi - lo))]
+        for plot, points in ((self.pair.pred_plot, self.pair.pred_points),
+                             (self.pair.true_plot, self.pair.true_points)):
+            points.setData(x=ds.X_train[:, i], y=ds.X_train[:, j], brush=brushes)
+            plot.setLabel("bottom", ds.input_names[i])
+            plot.setLabel("left", ds.input_names[j])
+
+    def _show_pair(self, surface, columns):
+        if columns != self._shown_columns:
+            self._set_columns(columns)
+        pred = as_image(surface.output[..., 0])
+        self.pair.pred_image.setImage(pred, levels=self._levels)
+        key = (columns, len(surface.x), float(surface.x[0]), float(surface.x[-1]),
+               float(surface.y[0]), float(surface.y[-1]))
+        if key != self._grid_key:
+            self._grid_key = key
+            self._new_grid(surface, columns)
+        if self.pair.surface3d is not None and self.show_3d.isChecked():
+            self.pair.surface3d.show(surface.x, surface.y, pred, self._levels)
+        self._has_pred = True
+
+    def _new_grid(self, surface, columns):
+        """Recompute the true surface for a new grid and frame both plots on it."""
+        rect = pixel_rect(surface.x, surface.y)
+        self.pair.true_image.setImage(self._true_values(surface, columns), levels=self._levels)
+        for image in (self.pair.pred_image, self.pair.true_image):
+            image.setRect(rect)
+            image.setVisible(True)
+        self.pair.hint.setVisible(False)
+        self.pair.pred_plot.getViewBox().setRange(rect, padding=0.02)
+
+    def _true_values(self, surface, columns):
+        """``(ny, nx)`` float32 true surface on the grid (others at their training mean)."""
+        ds = self._info.dataset
+        xx, yy = np.meshgrid(surface.x, surface.y)
+        i, j = columns
+        if self._true_fn is not None:
+            raw = np.tile(ds.X_train.mean(axis=0), (xx.size, 1))
+            raw[:, i], raw[:, j] = xx.ravel(), yy.ravel()
+            values = np.asarray(self._true_fn(raw)).reshape(xx.size, -1)[:, 0]
+        else:
+            grid = np.column_stack([xx.ravel(), yy.ravel()])
+            values = nearest_target(ds.X_train[:, [i, j]], ds.y_train[:, 0], grid)
+        return as_image(values.reshape(xx.shape))
+
+    def _columns_picked(self, columns):
+        self._requested = tuple(columns)
+        self.columnsChanged.emit(self._requested)

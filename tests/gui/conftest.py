@@ -1,0 +1,65 @@
+"""GUI test setup: offscreen Qt, settings in a temporary folder, no thread left running.
+
+``QT_QPA_PLATFORM`` is set before any ``QApplication`` exists (pytest-qt creates it lazily
+in the ``qapp`` fixture), so the tests need no display. The offscreen screen is made
+1920×1200 (its default, 800×800, is smaller than the window's minimum size).
+"""
+
+import json
+import os
+import tempfile
+
+SCREEN = {"screens": [{"name": "offscreen", "x": 0, "y": 0, "width": 1920, "height": 1200,
+                       "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
+
+
+def _offscreen_platform():
+    path = os.path.join(tempfile.mkdtemp(prefix="bps-screen-"), "screen.json")
+    with open(path, "w") as f:
+        json.dump(SCREEN, f)
+    return f"offscreen:configfile={path}"
+
+
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = _offscreen_platform()
+
+import gc  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def temporary_settings(tmp_path):
+    """Every ``QSettings`` a test opens lives under ``tmp_path``, never the user's own."""
+    folder = str(tmp_path / "settings")
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(fmt, scope, folder)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QCoreApplication.setOrganizationName("BackpropStudioTests")
+    return folder
+
+
+def running_qthreads():
+    """Every live ``QThread`` object (other than the main thread) that is still running."""
+    main = QCoreApplication.instance().thread() if QCoreApplication.instance() else None
+    found = []
+    for obj in gc.get_objects():
+        try:
+            if isinstance(obj, QThread) and obj is not main and obj.isRunning():
+                found.append(obj)
+        except RuntimeError:  # the C++ object is already deleted
+            continue
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(qapp):
+    """Fail the test if it leaves a ``QThread`` running (and stop it, so others still run)."""
+    yield
+    left = running_qthreads()
+    for thread in left:
+        thread.quit()
+        thread.wait(5000)
+    assert not left, f"test left {len(left)} QThread(s) running: {[t.objectName() for t in left]}"

@@ -1,0 +1,332 @@
+"""The network diagram: geometry, items, +/− buttons, edge colours, tooltips, rendering."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import dataclasses  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from core.config import TrainConfig  # noqa: E402
+from core.datasets import load_dataset, make_dataset_from_arrays  # noqa: E402
+from core.snapshot import take_snapshot  # noqa: E402
+from core.trainer import Trainer  # noqa: E402
+from gui.diagram import NetworkDiagram  # noqa: E402
+from gui.diagram.controls import (  # noqa: E402
+    MAX_LAYERS,
+    MAX_NEURONS,
+    add_layer,
+    remove_layer,
+    resize_layer,
+)
+from gui.diagram.labels import fmt  # noqa: E402
+from gui.diagram.layout import (  # noqa: E402
+    SUMMARY_UNITS,
+    compute_layout,
+    drawn_units,
+    edge_segments,
+    nearest_segment,
+    strongest,
+    width_buckets,
+)
+
+# ----- pure geometry ---------------------------------------------------------------------
+
+
+def test_drawn_units_summarises_wide_layers():
+    assert drawn_units(8) == tuple(range(8))
+    assert drawn_units(64) == tuple(range(64))
+    assert drawn_units(784) == tuple(range(SUMMARY_UNITS))
+
+
+def test_layout_is_centred_and_inside_the_scene():
+    lay = compute_layout((2, 4, 1), 600, 400)
+    xs = [c.x for c in lay.columns]
+    assert xs == sorted(xs) and len(xs) == 3
+    assert xs[1] == pytest.approx((xs[0] + xs[2]) / 2)
+    centre = np.mean(lay.columns[0].ys)
+    for col in lay.columns:
+        assert np.mean(col.ys) == pytest.approx(centre)
+        assert min(col.ys) - lay.node / 2 >= lay.caption_y
+        assert max(col.ys) + lay.node / 2 <= 400
+        assert col.x - lay.node / 2 > 0 and col.x + lay.node / 2 < 600
+
+
+def test_layout_reserves_room_for_long_input_names():
+    plain = compute_layout((2, 4, 1), 600, 400)
+    named = compute_layout((2, 4, 1), 600, 400, left_label=120.0)
+    assert named.columns[0].x - named.node / 2 >= 120.0
+    assert named.columns[0].x > plain.columns[0].x
+
+
+def test_summarised_column_has_an_ellipsis_row():
+    lay = compute_layout((784, 256, 10), 800, 500)
+    first = lay.columns[0]
+    assert len(first.units) == SUMMARY_UNITS and first.hidden_count == 784 - SUMMARY_UNITS
+    assert first.ellipsis_y > max(first.ys)
+    assert lay.columns[2].ellipsis_y is None
+
+
+def test_edge_segments_follow_the_weight_matrix_order():
+    lay = compute_layout((2, 3), 400, 300)
+    a, b = lay.columns
+    seg = edge_segments(a, b, lay.node)
+    assert seg.shape == (6, 4)
+    # row k = (i, j) = divmod(k, 3): source y of unit i, target y of unit j
+    assert seg[4, 1] == pytest.approx(a.ys[1]) and seg[4, 3] == pytest.approx(b.ys[1])
+    assert seg[2, 1] == pytest.approx(a.ys[0]) and seg[2, 3] == pytest.approx(b.ys[2])
+
+
+def test_nearest_segment_and_buckets():
+    seg = np.array([[0.0, 0.0, 10.0, 0.0], [0.0, 10.0, 10.0, 10.0]])
+    assert nearest_segment(seg, 5.0, 9.0, 2.0) == 1
+    assert nearest_segment(seg, 5.0, 5.0, 2.0) is None
+    assert list(width_buckets(np.array([0.0, -0.5, 1.0, 3.0]), 1.0, 4)) == [0, 2, 3, 3]
+    assert list(width_buckets(np.array([1.0]), 0.0, 4)) == [0]
+    assert list(strongest(np.array([0.1, -5.0, 0.2, 3.0]), 2)) == [1, 3]
+
+
+def test_architecture_arithmetic_respects_limits():
+    assert add_layer((4,)) == (4, 4) and add_layer(()) == (4,)
+    assert add_layer((2,) * MAX_LAYERS) == (2,) * MAX_LAYERS
+    assert remove_layer((4, 2)) == (4,) and remove_layer(()) == ()
+    assert resize_layer((4, 1), 1, -1) == (4, 1)
+    assert resize_layer((MAX_NEURONS,), 0, +1) == (MAX_NEURONS,)
+    assert resize_layer((256,), 0, -1) == (255,) and resize_layer((256,), 0, +1) == (256,)
+
+
+# ----- the widget --------------------------------------------------------------------------
+
+
+def trainer_for(dataset="xor", hidden=(4,), steps=3, **cfg):
+    data = dataset if not isinstance(dataset, str) else load_dataset(dataset)
+    trainer = Trainer(data, TrainConfig(hidden=hidden, **cfg))
+    for _ in range(steps):
+        trainer.step()
+    return trainer
+
+
+@pytest.fixture
+def diagram(qtbot):
+    view = NetworkDiagram()
+    qtbot.addWidget(view)
+    view.resize(800, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def shown(view, trainer):
+    view.reset(trainer.info())
+    snap = take_snapshot(trainer)
+    view.show_snapshot(snap)
+    return snap
+
+
+def test_empty_state_shows_a_hint(diagram):
+    assert diagram._texts.hint.isVisible()
+    assert "Reset" in diagram._texts.hint.text()
+    assert diagram.counts()["neurons"] == 0
+    assert not diagram.controls.layer_plus.isEnabled()
+
+
+def test_reset_builds_one_item_per_neuron_and_edge(diagram):
+    diagram.reset(trainer_for(hidden=(4,)).info())
+    counts = diagram.counts()
+    assert counts["neurons"] == 2 + 4 + 1
+    assert counts["edges"] == 2 * 4 + 4 * 1
+    assert counts["edge_items"] == 2
+    assert not diagram._texts.hint.isVisible()
+    titles = [t.text() for t in diagram._texts.titles]
+    details = [t.text() for t in diagram._texts.details]
+    assert titles == ["Input", "Hidden 1", "Output"]
+    assert details[1] == "4 · tanh"
+    assert [t.text() for t in diagram._texts.inputs] == ["x1", "x2"]
+    assert [t.text() for t in diagram._texts.outputs] == ["ŷ"]
+
+
+def test_layer_buttons_emit_new_hidden_sizes(diagram, qtbot):
+    diagram.reset(trainer_for(hidden=(4,)).info())
+    with qtbot.waitSignal(diagram.architectureChanged) as sig:
+        qtbot.mouseClick(diagram.controls.layer_plus, Qt.MouseButton.LeftButton)
+    assert sig.args == [(4, 4)]
+    with qtbot.waitSignal(diagram.architectureChanged) as sig:
+        qtbot.mouseClick(diagram.controls.layer_minus, Qt.MouseButton.LeftButton)
+    assert sig.args == [(4,)]
+    minus, plus = diagram.controls.neuron_buttons(0)
+    with qtbot.waitSignal(diagram.architectureChanged) as sig:
+        qtbot.mouseClick(plus, Qt.MouseButton.LeftButton)
+    assert sig.args == [(5,)]
+    with qtbot.waitSignal(diagram.architectureChanged) as sig:
+        qtbot.mouseClick(minus, Qt.MouseButton.LeftButton)
+    assert sig.args == [(4,)]
+
+
+def test_buttons_are_disabled_at_the_limits(diagram):
+    diagram.reset(trainer_for(hidden=(1,) + (MAX_NEURONS,) * (MAX_LAYERS - 1), steps=0).info())
+    c = diagram.controls
+    assert not c.layer_plus.isEnabled() and c.layer_minus.isEnabled()
+    assert "most" in c.layer_plus.toolTip()
+    minus0, plus0 = c.neuron_buttons(0)
+    assert not minus0.isEnabled() and plus0.isEnabled()
+    minus1, plus1 = c.neuron_buttons(1)
+    assert minus1.isEnabled() and not plus1.isEnabled()
+    assert str(MAX_NEURONS) in plus1.toolTip()
+    diagram.reset(trainer_for(hidden=(), steps=0).info())
+    assert not c.layer_minus.isEnabled() and c.layer_plus.isEnabled()
+    assert "No hidden layer" in c.layer_minus.toolTip()
+
+
+def with_first_weights(snap, W0):
+    weights = [np.asarray(W0, dtype=float)] + list(snap.weights[1:])
+    return dataclasses.replace(snap, weights=weights)
+
+
+def test_edge_colour_follows_sign_and_width_follows_magnitude(diagram):
+    trainer = trainer_for(hidden=(2,))
+    snap = shown(diagram, trainer)
+    diagram.show_snapshot(with_first_weights(snap, [[3.0, -3.0], [0.3, -0.03]]))
+    edges = diagram.edge_layer(0)
+    strong_pos, strong_neg = edges.pen_of(0), edges.pen_of(1)
+    weak_pos, weaker_neg = edges.pen_of(2), edges.pen_of(3)
+    assert strong_pos.color().blue() > strong_pos.color().red()     # positive: blue
+    assert strong_neg.color().red() > strong_neg.color().blue()     # negative: orange
+    assert weak_pos.color().blue() > weak_pos.color().red()
+    assert strong_pos.widthF() > weak_pos.widthF() > 0
+    assert strong_neg.widthF() > weaker_neg.widthF()
+
+
+def test_edge_modes_use_gradients_and_updates(diagram):
+    trainer = trainer_for(hidden=(2,), steps=5)
+    snap = shown(diagram, trainer)
+    grads = [np.array([[1.0, -1.0], [1e-3, 1e-3]])] + list(snap.weight_grads[1:])
+    diagram.show_snapshot(dataclasses.replace(snap, weight_grads=grads))
+    edges = diagram.edge_layer(0)
+    by_weight = [edges.pen_of(i).widthF() for i in range(4)]
+    diagram.set_edge_mode("gradient")
+    assert diagram.controls.mode_combo.currentText() == "gradient"
+    assert edges.pen_of(0).widthF() > edges.pen_of(2).widthF()
+    assert edges.pen_of(1).color().red() > edges.pen_of(1).color().blue()
+    assert [edges.pen_of(i).widthF() for i in range(4)] != by_weight
+    diagram.set_edge_mode("update")
+    assert diagram.edge_mode() == "update"
+    with pytest.raises(ValueError, match="weight"):
+        diagram.set_edge_mode("colour")
+
+
+def test_tooltips_show_weight_bias_gradient_and_update(diagram):
+    trainer = trainer_for(hidden=(3,), steps=4)
+    snap = shown(diagram, trainer)
+    text = diagram.edge_tooltip(0, 1, 2)
+    assert "x2 → Hidden 1 #3" in text
+    assert f"w[2→3] = {fmt(snap.weights[0][1, 2])}" in text
+    assert fmt(snap.weight_grads[0][1, 2]) in text and fmt(snap.weight_updates[0][1, 2]) in text
+    text = diagram.neuron_tooltip(1, 0)
+    assert "tanh" in text and f"bias b = {fmt(snap.biases[0][0])}" in text
+    assert fmt(snap.bias_grads[0][0]) in text and "over the plane" in text
+    assert "input feature x1" in diagram.neuron_tooltip(0, 0)
+
+
+def test_hovering_sets_item_tooltips(diagram, qtbot):
+    trainer = trainer_for(hidden=(3,), steps=2)
+    snap = shown(diagram, trainer)
+    item = diagram.neuron_item(1, 2)
+    qtbot.mouseMove(diagram.viewport(), diagram.mapFromScene(item.scenePos()))
+    qtbot.waitUntil(lambda: "bias b" in item.toolTip())
+    assert fmt(snap.biases[0][2]) in item.toolTip()
+    edges = diagram.edge_layer(1)
+    x0, y0, x1, y1 = edge_segments(*diagram._layout.columns[1:], diagram._layout.node)[1]
+    mid = diagram.mapFromScene((x0 + x1) / 2, (y0 + y1) / 2)
+    qtbot.mouseMove(diagram.viewport(), mid)
+    qtbot.waitUntil(lambda: "w[" in edges.toolTip())
+    assert edges.edge_at((x0 + x1) / 2, (y0 + y1) / 2) == (1, 0)
+
+
+def test_two_d_neurons_show_heatmaps_and_bias_markers(diagram):
+    shown(diagram, trainer_for(hidden=(3,), features=("x1^2",)))
+    assert all(diagram.neuron_item(c, 0).has_image for c in range(3))
+    assert diagram.neuron_item(0, 2).has_image            # the derived feature x1^2
+    assert diagram.neuron_item(1, 0).bias_color() is not None
+    assert diagram.neuron_item(0, 0).bias_color() is None
+
+
+def test_other_data_shows_discs_filled_by_bias(diagram):
+    trainer = trainer_for("iris", hidden=(4,))
+    snap = shown(diagram, trainer)
+    item = diagram.neuron_item(1, 0)
+    assert not item.has_image and item.bias_color() is None
+    b = snap.biases[0][0]
+    fill = item.fill_color()
+    if b > 0:
+        assert fill.blue() > fill.red()
+    elif b < 0:
+        assert fill.red() > fill.blue()
+    assert "on the test set" in diagram.neuron_tooltip(2, 0)
+    assert [t.text() for t in diagram._texts.outputs] == list(trainer.dataset.target_names)
+
+
+def test_surface_without_neuron_grids_and_diverged_values(diagram):
+    trainer = trainer_for(hidden=(3,))
+    diagram.reset(trainer.info())
+    snap = take_snapshot(trainer, with_neurons=False)
+    diagram.show_snapshot(snap)
+    assert diagram.neuron_item(0, 0).has_image and not diagram.neuron_item(1, 0).has_image
+    assert "bias b" in diagram.neuron_tooltip(1, 0)
+    nan = [np.full_like(a, np.nan) for a in snap.biases]
+    diagram.show_snapshot(dataclasses.replace(snap, biases=nan, weights=[
+        np.full_like(w, np.inf) for w in snap.weights]))
+    assert diagram.neuron_item(1, 0).fill_color().name() == "#888888"
+    assert "nan" in diagram.neuron_tooltip(1, 0)
+
+
+def test_snapshot_of_another_network_is_ignored(diagram):
+    old = take_snapshot(trainer_for(hidden=(4,)))
+    diagram.reset(trainer_for(hidden=(2, 2)).info())
+    diagram.show_snapshot(old)
+    assert diagram._snapshot is None
+
+
+def test_wide_layers_are_summarised(diagram):
+    rng = np.random.default_rng(0)
+    data = make_dataset_from_arrays(rng.normal(size=(30, 784)), rng.integers(0, 10, 30),
+                                    "multiclass", target_names=[str(i) for i in range(10)])
+    trainer = trainer_for(data, hidden=(256,), steps=1, activation="relu")
+    shown(diagram, trainer)
+    counts = diagram.counts()
+    assert counts["neurons"] == SUMMARY_UNITS * 2 + 10
+    assert counts["edges"] <= 2000 and counts["items"] < 200
+    assert sum(len(diagram.edge_layer(p).shown) for p in range(2)) <= 2000
+    assert [e.text() for e in diagram._texts.ellipses if e] == ["… 760 more", "… 232 more"]
+
+
+def test_no_item_growth_over_many_snapshots(diagram):
+    trainer = trainer_for("circles", hidden=(6, 3), steps=0)
+    shown(diagram, trainer)
+    before = diagram.counts()
+    for _ in range(100):
+        trainer.step()
+        diagram.show_snapshot(take_snapshot(trainer))
+    assert diagram.counts() == before
+
+
+def test_resize_moves_items_without_rebuilding(diagram, qtbot):
+    shown(diagram, trainer_for(hidden=(4,)))
+    item = diagram.neuron_item(2, 0)
+    x = item.x()
+    diagram.resize(1100, 500)
+    qtbot.waitUntil(lambda: item.x() > x)
+    assert diagram.neuron_item(2, 0) is item
+
+
+@pytest.mark.parametrize("hidden", [(), (6, 3), (4,) * MAX_LAYERS])
+def test_renders_non_blank_png(diagram, tmp_path, hidden):
+    shown(diagram, trainer_for("circles", hidden=hidden, steps=20))
+    path = tmp_path / "diagram.png"
+    assert diagram.grab().save(str(path))
+    image = diagram.grab().toImage()
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert path.stat().st_size > 2000 and len(colours) > 20

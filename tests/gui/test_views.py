@@ -1,0 +1,289 @@
+"""The live pyqtgraph views, fed snapshots of real trainers (offscreen, no sleeping)."""
+
+import dataclasses
+import os
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PySide6.QtCore import QPointF  # noqa: E402
+
+from core.config import TrainConfig  # noqa: E402
+from core.datasets import load_dataset  # noqa: E402
+from core.snapshot import take_snapshot  # noqa: E402
+from core.trainer import Trainer  # noqa: E402
+from gui.views.curves import LossCurvesView  # noqa: E402
+from gui.views.digits import DigitsView  # noqa: E402
+from gui.views.heatmaps import WeightHeatmapsView  # noqa: E402
+from gui.views.regression import RegressionSurfaceView  # noqa: E402
+from gui.views.surface import DecisionSurfaceView  # noqa: E402
+
+PNG_DIR = os.environ.get("VIEWS_PNG_DIR")  # set to keep the rendered PNGs for inspection
+
+
+def trained(name, hidden=(8, 8), epochs=5, **data_kw):
+    """A ``Trainer`` on dataset ``name`` after a few epochs."""
+    trainer = Trainer(load_dataset(name, **data_kw), TrainConfig(hidden=hidden, lr=0.05))
+    trainer.train(epochs)
+    return trainer
+
+
+@pytest.fixture(scope="module")
+def circles():
+    return trained("circles")
+
+
+@pytest.fixture(scope="module")
+def spirals():
+    return trained("spirals", n_classes=3)
+
+
+@pytest.fixture(scope="module")
+def squares():
+    return trained("squares_sum", hidden=(16, 16), epochs=20)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return trained("digits", hidden=(32,), epochs=2)
+
+
+def make_view(qtbot, cls, trainer):
+    view = cls()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    view.reset(trainer.info())
+    return view
+
+
+def scene_item_count(view):
+    """All graphics items in every pyqtgraph scene of ``view``."""
+    import pyqtgraph as pg
+
+    return sum(len(w.scene().items()) for w in view.findChildren(pg.GraphicsView))
+
+
+def assert_not_blank(view, name, tmp_path):
+    path = tmp_path / f"{name}.png"
+    image = view.grab().toImage()
+    assert image.save(str(path))
+    if PNG_DIR:
+        image.save(os.path.join(PNG_DIR, f"{name}.png"))
+    ptr = image.constBits()
+    pixels = np.frombuffer(ptr, np.uint8, count=image.sizeInBytes())
+    assert pixels.std() > 10, f"{name} renders blank"
+
+
+def median_ms(fn, n=30):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return 1e3 * float(np.median(times))
+
+
+# ---------------------------------------------------------------- decision surface
+def test_binary_surface_uses_p1_with_fixed_levels(qtbot, circles, tmp_path):
+    view = make_view(qtbot, DecisionSurfaceView, circles)
+    assert view.hint.isVisible()
+    snap = take_snapshot(circles, surface_resolution=100)
+    view.show_snapshot(snap)
+    assert not view.hint.isVisible()
+    assert view.image.image.shape == (100, 100)
+    assert view.image.image.dtype == np.float32
+    assert tuple(view.image.getLevels()) == (0.0, 1.0)
+    rect = view.image.mapRectToParent(view.image.boundingRect())
+    assert rect.center().x() == pytest.approx(float(snap.surface.x.mean()), abs=1e-6)
+    ms = median_ms(lambda: view.show_snapshot(snap))
+    print(f"DecisionSurfaceView binary 100x100 update: {ms:.3f} ms")
+    assert ms < 5.0
+    assert_not_blank(view, "surface_circles", tmp_path)
+
+
+def test_multiclass_surface_is_rgb_by_argmax(qtbot, spirals, tmp_path):
+    view = make_view(qtbot, DecisionSurfaceView, spirals)
+    snap = take_snapshot(spirals, surface_resolution=100)
+    view.show_snapshot(snap)
+    rgb = view.image.image
+    assert rgb.shape == (100, 100, 3) and rgb.dtype == np.uint8
+    view.discretize.setChecked(True)
+    assert len(np.unique(view.image.image.reshape(-1, 3), axis=0)) <= 3
+    ms = median_ms(lambda: view.show_snapshot(snap))
+    print(f"DecisionSurfaceView 3-class 100x100 update: {ms:.3f} ms")
+    assert ms < 5.0
+    view.show_test.setChecked(True)
+    assert view.test_scatter.isVisible()
+    assert_not_blank(view, "surface_spirals", tmp_path)
+
+
+def test_surface_columns_request_and_wait(qtbot):
+    trainer = trained("iris", hidden=(8,), epochs=2)
+    view = make_view(qtbot, DecisionSurfaceView, trainer)
+    assert view.picker.isVisible()
+    view.show_snapshot(take_snapshot(trainer, 30, surface_columns=(0, 1)))
+    with qtbot.waitSignal(view.columnsChanged) as blocker:
+        view.picker.set_columns(2, 3)
+    assert blocker.args == [(2, 3)]
+    view.show_snapshot(take_snapshot(trainer, 30, surface_columns=(0, 1)))
+    assert view.shown_columns() == (0, 1)  # old surface kept until the new one arrives
+    view.show_snapshot(take_snapshot(trainer, 30, surface_columns=(2, 3)))
+    assert view.shown_columns() == (2, 3)
+    assert view.plot.getAxis("bottom").labelText == trainer.dataset.input_names[2]
+
+
+def test_nan_surface_keeps_last_image(qtbot, circles):
+    view = make_view(qtbot, DecisionSurfaceView, circles)
+    snap = take_snapshot(circles, surface_resolution=40)
+    view.show_snapshot(snap)
+    before = view.image.image.copy()
+    bad = dataclasses.replace(snap.surface, output=np.full_like(snap.surface.output, np.nan))
+    view.show_snapshot(dataclasses.replace(snap, surface=bad))
+    np.testing.assert_array_equal(view.image.image, before)
+
+
+# ---------------------------------------------------------------- regression
+def test_regression_shows_prediction_and_true_surface(qtbot, squares, tmp_path):
+    view = make_view(qtbot, RegressionSurfaceView, squares)
+    view.resize(500, 300)
+    snap = take_snapshot(squares, surface_resolution=60)
+    view.show_snapshot(snap)
+    pair = view.pair
+    assert pair.pred_image.image.shape == pair.true_image.image.shape == (60, 60)
+    assert tuple(pair.pred_image.getLevels()) == tuple(pair.true_image.getLevels())
+    assert view.true_source() in ("function", "nearest")
+    ms = median_ms(lambda: view.show_snapshot(snap))
+    print(f"RegressionSurfaceView 60x60 update: {ms:.3f} ms")
+    assert_not_blank(view, "regression_squares", tmp_path)
+
+
+# ---------------------------------------------------------------- curves
+def test_curves_follow_history_and_log_toggle(qtbot, circles, tmp_path):
+    view = make_view(qtbot, LossCurvesView, circles)
+    assert view.hint.isVisible()
+    snap = take_snapshot(circles)
+    view.show_snapshot(snap)
+    assert not view.hint.isVisible()
+    x, y = view.train_loss.getOriginalDataset()
+    np.testing.assert_array_equal(x, snap.history["epoch"])
+    with qtbot.waitSignal(view.logScaleChanged) as blocker:
+        view.set_log_scale(True)
+    assert blocker.args == [True]
+    assert view.log_check.isChecked() and view.loss_plot.ctrl.logYCheck.isChecked()
+    view.log_check.setChecked(False)
+    assert not view.is_log_scale()
+    assert_not_blank(view, "curves_circles", tmp_path)
+
+
+def test_curves_long_history_is_cheap(qtbot, circles):
+    view = make_view(qtbot, LossCurvesView, circles)
+    snap = take_snapshot(circles)
+    n = 100_000
+    history = {k: np.linspace(1.0, 0.01, n) for k in snap.history}
+    history["epoch"] = np.arange(1, n + 1, dtype=float)
+    long = dataclasses.replace(snap, history=history)
+    view.show_snapshot(long)
+    assert view.train_loss.opts["clipToView"] and view.train_loss.opts["autoDownsample"]
+    grown = dataclasses.replace(long, history={**history, "epoch": history["epoch"] + 1})
+    snaps = [long, grown]
+    ms = median_ms(lambda: view.show_snapshot(snaps.reverse() or snaps[0]), n=6)
+    print(f"LossCurvesView 100k-epoch update: {ms:.3f} ms")
+
+
+# ---------------------------------------------------------------- heatmaps
+def test_heatmaps_symmetric_levels_titles_and_modes(qtbot, circles, tmp_path):
+    view = make_view(qtbot, WeightHeatmapsView, circles)
+    snap = take_snapshot(circles)
+    view.show_snapshot(snap)
+    low, high = view.levels()
+    assert low == -high > -np.inf and high >= max(float(np.abs(w).max()) for w in snap.weights)
+    assert len(view.cells) == 3
+    assert view.cells[0].w_plot.titleLabel.text == "Layer 1: 2×8 (tanh)"
+    assert view.cells[0].w_image.image.shape == (2, 8)
+    assert view.cells[0].b_image.image.shape == (1, 8)
+    view.set_mode(1)
+    np.testing.assert_allclose(view.cells[0].w_image.image, snap.weight_grads[0], rtol=1e-6)
+    low, high = view.levels()
+    assert low == -high
+    assert_not_blank(view, "heatmaps_circles", tmp_path)
+
+
+def test_heatmaps_hover_text(qtbot, circles):
+    view = make_view(qtbot, WeightHeatmapsView, circles)
+    snap = take_snapshot(circles)
+    view.show_snapshot(snap)
+    qtbot.wait(1)  # let the layout place the items (event loop turn, no sleep)
+    image = view.cells[0].w_image
+    inside = image.mapToScene(QPointF(0.5, 1.5))  # column 0, row 1
+    assert view.hover_text(inside) == f"W[1, 0] = {float(snap.weights[0][1, 0]):.4g}"
+    bias = view.cells[0].b_image
+    assert view.hover_text(bias.mapToScene(QPointF(2.5, 0.5))).startswith("b[2] = ")
+    assert view.hover_text(inside - QPointF(1e5, 1e5)) is None
+
+
+def test_heatmaps_big_network_is_fast(qtbot):
+    trainer = trained("digits", hidden=(128, 64), epochs=1)
+    view = make_view(qtbot, WeightHeatmapsView, trainer)
+    snap = take_snapshot(trainer)
+    view.show_snapshot(snap)
+    ms = median_ms(lambda: view.show_snapshot(snap))
+    print(f"WeightHeatmapsView 64-128-64-10 update: {ms:.3f} ms")
+    assert ms < 5.0
+
+
+# ---------------------------------------------------------------- digits
+def test_digits_grid_confusion_and_tiles(qtbot, digits, tmp_path):
+    assert DigitsView.supports(digits.dataset)
+    view = make_view(qtbot, DigitsView, digits)
+    view.resize(500, 350)
+    snap = take_snapshot(digits)
+    view.show_snapshot(snap)
+    assert view.confusion().sum() == digits.dataset.n_test
+    assert view.n_weight_tiles == 32
+    pred = snap.test_probs.argmax(axis=1)
+    true = digits.dataset.labels_test
+    wrong = [k for k in range(len(view.labels)) if pred[k] != true[k]]
+    right = [k for k in range(len(view.labels)) if pred[k] == true[k]]
+    assert len(view.labels) == 48
+    for k in right:
+        assert view.labels[k].textItem.toPlainText() == str(pred[k])
+    for k in wrong:
+        assert view.labels[k].textItem.toPlainText() == f"{pred[k]}/{true[k]}"
+    assert "accuracy" in view.conf_plot.titleLabel.text
+    ms = median_ms(lambda: view.show_snapshot(snap))
+    print(f"DigitsView update (same predictions): {ms:.3f} ms")
+    assert_not_blank(view, "digits", tmp_path)
+
+
+def test_digits_view_ignores_other_data(qtbot, circles):
+    assert not DigitsView.supports(circles.dataset)
+    view = make_view(qtbot, DigitsView, circles)
+    view.show_snapshot(take_snapshot(circles))
+    assert view.n_weight_tiles == 0
+
+
+# ---------------------------------------------------------------- all views
+@pytest.mark.parametrize(
+    "cls, data",
+    [
+        (DecisionSurfaceView, "spirals"),
+        (RegressionSurfaceView, "squares"),
+        (LossCurvesView, "circles"),
+        (WeightHeatmapsView, "circles"),
+        (DigitsView, "digits"),
+    ],
+)
+def test_items_are_reused_across_updates(qtbot, request, cls, data):
+    trainer = request.getfixturevalue(data)
+    view = make_view(qtbot, cls, trainer)
+    view.show_snapshot(take_snapshot(trainer))
+    count = scene_item_count(view)
+    items = list(view.findChildren(object))
+    for _ in range(100):
+        trainer.step()
+        view.show_snapshot(take_snapshot(trainer))
+    assert scene_item_count(view) == count
+    assert len(view.findChildren(object)) == len(items)

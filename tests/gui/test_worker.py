@@ -1,0 +1,258 @@
+"""The training worker in its QThread, and the GUI-thread session, without the window."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from core.config import TrainConfig
+from core.datasets import load_dataset
+from core.errors import TrainingDiverged
+from core.trainer import Trainer
+from gui.session import TrainingSession
+from gui.worker import StepRate, TrainingWorker
+
+TIMEOUT = 10_000
+
+
+class Recorder:
+    """Collects what a worker emits (in the GUI thread) and acknowledges each snapshot."""
+
+    def __init__(self, worker):
+        self.worker = worker
+        self.snapshots = []
+        self.counters = []
+        self.errors = []
+        worker.snapshotReady.connect(self.on_snapshot)
+        worker.countersChanged.connect(self.counters.append)
+        worker.error.connect(self.errors.append)
+
+    def on_snapshot(self, payload):
+        self.snapshots.append(payload[1])
+        self.worker.snapshot_drawn()
+
+    @property
+    def last(self):
+        return self.snapshots[-1]
+
+
+@pytest.fixture
+def circles():
+    return load_dataset("circles")
+
+
+@pytest.fixture
+def make_worker(qtbot):
+    """``make_worker(trainer, **kw)`` -> (worker, recorder), running in a QThread."""
+    from PySide6.QtCore import QThread
+
+    started = []
+
+    def make(trainer, **kwargs):
+        thread = QThread()
+        worker = TrainingWorker(trainer, **kwargs)
+        worker.moveToThread(thread)
+        recorder = Recorder(worker)
+        thread.finished.connect(worker.deleteLater)
+        thread.start()
+        started.append((thread, worker))
+        return worker, recorder
+
+    yield make
+    for thread, worker in started:
+        worker.request("stop")
+        assert thread.wait(5000)
+
+
+def request_and_wait(qtbot, worker, recorder, kind, value=None):
+    """Send ``kind`` then a snapshot request, and wait until that snapshot arrives."""
+    n = len(recorder.snapshots)
+    worker.request(kind, value)
+    worker.request("snapshot")
+    qtbot.waitUntil(lambda: len(recorder.snapshots) >= n + 1, timeout=TIMEOUT)
+    return recorder.last
+
+
+def test_step_runs_exactly_one_step_and_emits_a_snapshot(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig())
+    worker, rec = make_worker(trainer)
+    with qtbot.waitSignal(worker.snapshotReady, timeout=TIMEOUT):
+        worker.request("step")
+    assert rec.last.step == 1
+    with qtbot.waitSignal(worker.snapshotReady, timeout=TIMEOUT):
+        worker.request("step")
+    assert rec.last.step == 2
+    assert trainer.step_count == 2
+
+
+def test_step_epoch_completes_one_epoch(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig(batch_size=10))
+    worker, rec = make_worker(trainer)
+    with qtbot.waitSignal(worker.snapshotReady, timeout=TIMEOUT):
+        worker.request("step_epoch")
+    assert rec.last.epoch == 1
+    assert rec.last.step == int(np.ceil(len(circles.X_train) / 10))
+
+
+def test_play_throttles_snapshots_and_pause_stops_before_next_step(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig(epochs=10**6))
+    worker, rec = make_worker(trainer, max_rate=30.0)
+    with qtbot.waitSignal(worker.runningChanged, timeout=TIMEOUT):
+        worker.request("play")
+    qtbot.waitUntil(lambda: len(rec.snapshots) >= 5, timeout=TIMEOUT)
+    with qtbot.waitSignal(worker.runningChanged, timeout=TIMEOUT) as paused:
+        worker.request("pause")
+    assert paused.args == [False]
+    at_pause = request_and_wait(qtbot, worker, rec, "snapshot").step
+    assert request_and_wait(qtbot, worker, rec, "snapshot").step == at_pause
+    # Far more steps than snapshots: drawing does not pace training.
+    assert at_pause > 3 * len(rec.snapshots)
+    steps = [s.step for s in rec.snapshots]
+    assert steps == sorted(steps)
+
+
+def test_snapshots_are_copies(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig(lr=0.3))
+    worker, rec = make_worker(trainer)
+    first = request_and_wait(qtbot, worker, rec, "step")
+    kept = [w.copy() for w in first.weights]
+    request_and_wait(qtbot, worker, rec, "step_epoch")
+    for w, k in zip(first.weights, kept, strict=True):
+        np.testing.assert_array_equal(w, k)
+    assert not np.array_equal(rec.last.weights[0], kept[0])
+
+
+def test_live_learning_rate_applies_without_reset(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig(lr=0.03))
+    worker, rec = make_worker(trainer)
+    request_and_wait(qtbot, worker, rec, "step")
+    snap = request_and_wait(qtbot, worker, rec, "live", {"lr": 0.3, "epochs": 50})
+    assert snap.lr == pytest.approx(0.3)
+    assert snap.step == 1
+    assert request_and_wait(qtbot, worker, rec, "step").step == 2
+    assert trainer.config.epochs == 50
+
+
+def test_epoch_limit_stops_training(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig(epochs=3))
+    worker, rec = make_worker(trainer)
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as done:
+        worker.request("play")
+    assert "3 epochs" in done.args[0]
+    assert request_and_wait(qtbot, worker, rec, "snapshot").epoch == 3
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT):
+        worker.request("play")  # already at the limit: reports again, does not train
+    assert trainer.epoch == 3
+
+
+def test_divergence_pauses_and_reports_step_and_layer(qtbot, make_worker):
+    dataset = load_dataset("squares_sum")
+    trainer = Trainer(dataset, TrainConfig(lr=10.0, activation="relu", hidden=(16, 16)))
+    worker, rec = make_worker(trainer)
+    with qtbot.waitSignal(worker.error, timeout=TIMEOUT) as failed:
+        worker.request("play")
+    exc = failed.args[0]
+    assert isinstance(exc, TrainingDiverged)
+    assert exc.step >= 1
+    snap = request_and_wait(qtbot, worker, rec, "snapshot")
+    assert all(np.isfinite(w).all() for w in snap.weights)
+    assert snap.step == exc.step - 1
+
+
+def test_any_exception_is_reported_and_the_thread_survives(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig())
+    calls = []
+
+    def broken_step():
+        calls.append(1)
+        raise ZeroDivisionError("boom")
+
+    trainer.step = broken_step
+    worker, rec = make_worker(trainer)
+    with qtbot.waitSignal(worker.error, timeout=TIMEOUT) as failed:
+        worker.request("play")
+    assert isinstance(failed.args[0], ZeroDivisionError)
+    assert len(calls) == 1
+    assert request_and_wait(qtbot, worker, rec, "snapshot").step == 0
+
+
+def test_speed_limit_slows_training(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig(epochs=10**6))
+    worker, rec = make_worker(trainer)
+    worker.request("speed", 100)
+    worker.request("play")
+    qtbot.waitUntil(lambda: bool(rec.counters) and rec.counters[-1][1] >= 20, timeout=TIMEOUT)
+    snap = request_and_wait(qtbot, worker, rec, "pause")
+    rates = [c[3] for c in rec.counters if c[3] > 0]
+    assert rates and max(rates) < 200
+    assert snap.step < 100
+
+
+def test_step_rate_window():
+    rate = StepRate(window=1.0)
+    assert rate.rate() == 0.0
+    for i in range(11):
+        rate.add(step=100 * i, now=0.1 * i)
+    assert rate.rate() == pytest.approx(1000.0)
+
+
+# -- the session ----------------------------------------------------------------------------
+class FakeView:
+    def __init__(self):
+        self.infos, self.snapshots = [], []
+
+    def reset(self, info):
+        self.infos.append(info)
+
+    def show_snapshot(self, snapshot):
+        self.snapshots.append(snapshot)
+
+
+@pytest.fixture
+def session(qtbot, circles):
+    s = TrainingSession(circles, TrainConfig())
+    yield s
+    assert s.shutdown()
+
+
+def test_session_resets_views_and_drops_snapshots_of_old_trainers(qtbot, session):
+    view = FakeView()
+    session.add_view(view)
+    assert len(view.infos) == 1 and view.snapshots[-1].step == 0
+    session.play()
+    qtbot.waitUntil(lambda: view.snapshots[-1].step > 0, timeout=TIMEOUT)
+    with qtbot.waitSignal(session.trainerChanged, timeout=TIMEOUT):
+        assert session.update_config({"hidden": (3,)})
+    assert len(view.infos) == 2
+    assert list(view.infos[-1].sizes)[1:-1] == [3]
+    n = len(view.snapshots)
+    assert view.snapshots[-1].step == 0
+    session.step()
+    qtbot.waitUntil(lambda: len(view.snapshots) > n and view.snapshots[-1].step == 1,
+                    timeout=TIMEOUT)
+    assert all(s.weights[0].shape[1] == 3 for s in view.snapshots[n - 1:])
+
+
+def test_session_bad_config_reports_and_keeps_the_network(qtbot, session):
+    before = session.info
+    with qtbot.waitSignal(session.error, timeout=TIMEOUT) as failed:
+        assert not session.update_config({"activation": "no_such_activation"})
+    assert "no_such_activation" in failed.args[0]
+    assert session.info is before
+
+
+def test_session_live_change_keeps_network_and_says_so(qtbot, session):
+    before = session.info
+    with qtbot.waitSignal(session.message, timeout=TIMEOUT) as said:
+        session.set_live({"lr": 0.1})
+    assert "no reset" in said.args[0]
+    assert session.info is before
+    assert session.config.lr == 0.1
+    assert dataclasses.replace(session.config, lr=0.03) == TrainConfig()
+
+
+def test_session_shutdown_while_playing(qtbot, session):
+    session.play()
+    qtbot.waitUntil(lambda: session.counters[0] > 0, timeout=TIMEOUT)
+    assert session.shutdown()
+    assert session.shutdown()
