@@ -38,7 +38,7 @@ SLOWEST_INTERVAL = 0.25
 #: Request kinds understood by :meth:`TrainingWorker.request`.
 REQUESTS = (
     "play", "pause", "step", "step_epoch", "live", "speed", "columns", "replace", "snapshot",
-    "stop",
+    "observe", "stop",
 )
 
 
@@ -98,10 +98,22 @@ class TrainingWorker(QObject):
         self._speed = None
         self._tokens = 0.0
         self._last_tick = 0.0
+        self._observers = []
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._run_chunk)
         self._wake.connect(self._drain)
+
+    def add_observer(self, observer):
+        """Register ``observer`` (any thread; applied in the worker thread, in request order).
+
+        An observer has three methods, all called in the worker thread: ``after_steps(trainer)``
+        after each training step (or each Step epoch), so keep it to a few microseconds;
+        ``on_snapshot(trainer)`` whenever a snapshot is emitted (≤ ~30 Hz: copy what the GUI
+        needs and emit it through the observer's own signal); ``on_replace(trainer)`` when a
+        new trainer takes over. Timeline recording and gradient-norm history use this.
+        """
+        self.request("observe", observer)
 
     @property
     def trainer(self):
@@ -149,12 +161,14 @@ class TrainingWorker(QObject):
 
     def _do_step(self, _value):
         self._set_running(False)
-        self._guarded(self._trainer.step)
+        if self._guarded(self._trainer.step):
+            self._guarded(self._notify, "after_steps")
         self._emit_state()
 
     def _do_step_epoch(self, _value):
         self._set_running(False)
-        self._guarded(self._trainer.run_epoch)
+        if self._guarded(self._trainer.run_epoch):
+            self._guarded(self._notify, "after_steps")
         self._emit_state()
 
     def _do_live(self, changes):
@@ -178,7 +192,16 @@ class TrainingWorker(QObject):
         self._set_running(False)
         self._trainer, self._generation, self.surface_columns = payload
         self._rate.clear()
+        self._guarded(self._notify, "on_replace")
         self._emit_counters()
+
+    def _do_observe(self, observer):
+        self._observers.append(observer)
+        observer.on_replace(self._trainer)
+
+    def _notify(self, method):
+        for observer in self._observers:
+            getattr(observer, method)(self._trainer)
 
     def _do_snapshot(self, _value):
         self._emit_state()
@@ -246,7 +269,7 @@ class TrainingWorker(QObject):
 
     def _steps(self, deadline, budget):
         """Step until ``deadline``, the ``budget`` (None: no limit), a request or the end."""
-        trainer = self._trainer
+        trainer, observers = self._trainer, self._observers
         done = 0
         while self._running and not self._pending and (budget is None or done < budget):
             if self._epochs_done():
@@ -254,6 +277,8 @@ class TrainingWorker(QObject):
                 self._emit_finished()
                 return
             trainer.step()
+            for observer in observers:
+                observer.after_steps(trainer)
             _yield_gil()  # the GUI thread may take the GIL now, not after 5 ms
             done += 1
             if time.perf_counter() >= deadline:
@@ -292,4 +317,5 @@ class TrainingWorker(QObject):
         self._drawn.clear()
         self._last_emit = now
         self.snapshotReady.emit((self._generation, snap))
+        self._guarded(self._notify, "on_snapshot")
 

@@ -256,3 +256,40 @@ def test_session_shutdown_while_playing(qtbot, session):
     qtbot.waitUntil(lambda: session.counters[0] > 0, timeout=TIMEOUT)
     assert session.shutdown()
     assert session.shutdown()
+
+
+class CountingObserver:
+    """A worker observer that records, in the worker thread, what it was told."""
+
+    def __init__(self):
+        self.replaced, self.steps_seen, self.snapshot_steps = [], [], []
+
+    def on_replace(self, trainer):
+        self.replaced.append(trainer)
+
+    def after_steps(self, trainer):
+        self.steps_seen.append(trainer.step_count)
+
+    def on_snapshot(self, trainer):
+        self.snapshot_steps.append(trainer.step_count)
+
+
+def test_observers_see_every_step_snapshot_and_replacement(qtbot, make_worker, circles):
+    trainer = Trainer(circles, TrainConfig())
+    worker, rec = make_worker(trainer)
+    observer = CountingObserver()
+    worker.add_observer(observer)
+    request_and_wait(qtbot, worker, rec, "step")
+    request_and_wait(qtbot, worker, rec, "step")
+    assert observer.replaced == [trainer]
+    assert observer.steps_seen == [1, 2]
+    assert observer.snapshot_steps[-1] == 2
+    other = Trainer(circles, TrainConfig(seed=1))
+    request_and_wait(qtbot, worker, rec, "replace", (other, 1, None))
+    assert observer.replaced == [trainer, other]
+    n = len(observer.steps_seen)
+    request_and_wait(qtbot, worker, rec, "play")
+    qtbot.waitUntil(lambda: len(observer.steps_seen) > n + 20, timeout=TIMEOUT)
+    request_and_wait(qtbot, worker, rec, "pause")
+    played = observer.steps_seen[n:]
+    assert played == list(range(1, len(played) + 1))
