@@ -256,7 +256,9 @@ def progress_line(trainer, width=4):
 
 
 def _results(trainer, wall):
-    m = trainer.history.last() or {}
+    # The history's train row is the running mean over the last epoch's batches; the final
+    # report evaluates the finished network exactly on both sets instead.
+    m = trainer.evaluate()
     key = "accuracy" if trainer.metric_name == "accuracy" else "r2"
     out = {
         "config": trainer.config.to_dict(),

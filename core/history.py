@@ -11,6 +11,12 @@ import numpy as np
 #: Column names, in order. ``*_loss`` are data losses (no L1/L2 penalty); ``*_metric`` is
 #: accuracy in [0, 1] for classification or R² for regression; ``lr`` is the rate used
 #: during the epoch. A missing value (no test rows) is NaN.
+#:
+#: ``train_*`` are running values over the epoch, as Keras reports them: the mean of each
+#: batch's loss computed before its update (weighted by the batch's rows) and the metric of
+#: those same batch outputs, in training mode (with dropout, the thinned network's). They
+#: lag the weights by up to an epoch; ``Trainer.evaluate()`` gives exact values on demand.
+#: ``test_*`` are evaluated on the whole test set at the epoch's end (no dropout).
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr")
 
 _INITIAL_CAPACITY = 256

@@ -1,7 +1,9 @@
 """Evaluation metrics: accuracy for classification, R² for regression, and the data loss.
 
-These run once per epoch on whole train/test sets (never per step). Every function returns a
-Python float, NaN when there are no rows to evaluate.
+``accuracy``, ``r2_score`` and ``data_loss`` evaluate whole sets (the test set at each epoch
+end, both sets in ``Trainer.evaluate``). ``RunningMetrics`` builds the epoch's *training* row
+from the outputs the training steps already computed, at a cost of two cheap operations per
+step. Every function returns a Python float, NaN when there are no rows to evaluate.
 """
 
 import math
@@ -9,17 +11,22 @@ import math
 import numpy as np
 
 
-def accuracy(a, labels, task):
+def accuracy(a, labels, task, threshold=0.5):
     """Fraction of rows classified correctly.
 
     Parameters
     ----------
     a : ndarray, shape (n, k)
-        Network outputs: binary ``k = 1`` (class 1 when ``a > 0.5``, the sigmoid threshold);
-        multi-class ``k = C`` (the class with the largest output).
-    labels : ndarray of int, shape (n,)
+        Network outputs, or the output logits when the output activation is sigmoid or
+        softmax (``threshold`` 0: ``z > 0`` is ``sigmoid(z) > 0.5``, and softmax keeps the
+        order of the logits, so the prediction is the same without computing the activation).
+        Binary ``k = 1``: class 1 when ``a > threshold``; multi-class ``k = C``: the class
+        with the largest output.
+    labels : ndarray of int or bool, shape (n,)
         True class indices.
     task : {"binary", "multiclass"}
+    threshold : float
+        Binary decision threshold: 0.5 on sigmoid outputs, 0.0 on logits.
 
     Returns
     -------
@@ -27,7 +34,7 @@ def accuracy(a, labels, task):
     """
     if len(labels) == 0:
         return math.nan
-    predicted = a[:, 0] > 0.5 if task == "binary" else np.argmax(a, axis=1)
+    predicted = a[:, 0] > threshold if task == "binary" else np.argmax(a, axis=1)
     return float(np.count_nonzero(predicted == labels)) / len(labels)
 
 
@@ -48,8 +55,17 @@ def r2_score(a, y):
     if len(y) == 0:
         return math.nan
     y = y.astype(np.float64, copy=False)
-    ss_res = ((y - a) ** 2).sum(axis=0)
-    ss_tot = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
+    return r2_from_sums(((y - a) ** 2).sum(axis=0), total_sum_of_squares(y))
+
+
+def total_sum_of_squares(y):
+    """``SS_tot`` per column, ``sum((y - mean(y))²)``, float64 array of shape (k,)."""
+    y = y.astype(np.float64, copy=False)
+    return ((y - y.mean(axis=0)) ** 2).sum(axis=0)
+
+
+def r2_from_sums(ss_res, ss_tot):
+    """Mean over columns of ``1 - SS_res / SS_tot`` (both arrays of shape (k,)); see r2_score."""
     scores = [
         1.0 - r / t if t > 0 else (1.0 if r == 0 else 0.0)
         for r, t in zip(ss_res.tolist(), ss_tot.tolist(), strict=True)
@@ -57,13 +73,16 @@ def r2_score(a, y):
     return float(sum(scores) / len(scores))
 
 
-def outputs(network, X):
+def outputs(network, X, activation=True):
     """Output-layer logits and activations for ``X`` without touching the training caches.
 
     Parameters
     ----------
     network : Network
     X : ndarray, shape (n, n_in)
+    activation : bool
+        Compute the output activation; when False ``a`` is None (the logits are enough for a
+        fused loss and for ``accuracy`` on logits).
 
     Returns
     -------
@@ -77,7 +96,7 @@ def outputs(network, X):
     last = network.layers[-1]
     z = a @ last.W
     z += last.b
-    return z, last.activation.forward(z)
+    return z, last.activation.forward(z) if activation else None
 
 
 def data_loss(loss, output_activation, z, a, y):
@@ -98,3 +117,123 @@ def data_loss(loss, output_activation, z, a, y):
     if loss.link is not None and loss.link == output_activation:
         return loss.value_from_logits(z, y)
     return loss.value(a, y)
+
+
+class Scoring:
+    """How a run scores network outputs: its data loss and accuracy or R².
+
+    Parameters
+    ----------
+    loss : Loss
+    output_activation : str
+    task : {"binary", "multiclass", "regression"}
+
+    Attributes
+    ----------
+    logits : bool
+        Sigmoid/softmax classifier with its fused loss: loss and accuracy are computed from
+        the output logits, and whole-set evaluations skip the output activation.
+    threshold : float
+        Binary threshold for ``accuracy`` on what is scored: 0 for logits, else 0.5.
+    """
+
+    def __init__(self, loss, output_activation, task):
+        self.loss, self.output_activation, self.task = loss, output_activation, task
+        fused = loss.link is not None and loss.link == output_activation
+        self.logits = fused and task != "regression"
+        self.threshold = 0.0 if self.logits else 0.5
+
+    def evaluate(self, network, X, y, labels):
+        """``(loss, metric)`` of a whole set at the current weights; NaNs when it is empty.
+
+        ``X`` (n, n_in), ``y`` (n, k), ``labels`` (n,) class indices (None for regression).
+        Forward only: the network's training caches are left untouched.
+        """
+        if len(X) == 0:
+            return math.nan, math.nan
+        z, a = outputs(network, X, activation=not self.logits)
+        loss = data_loss(self.loss, self.output_activation, z, a, y)
+        if self.task == "regression":
+            return loss, r2_score(a, y)
+        return loss, accuracy(z if self.logits else a, labels, self.task, self.threshold)
+
+
+class RunningMetrics:
+    """The epoch's training loss and metric, from the training steps' own forward passes.
+
+    As Keras reports it: each step adds its batch's data loss, computed *before* its update,
+    weighted by the batch's rows, and keeps the batch's outputs (training mode: with dropout,
+    these are the outputs of the thinned network). At the epoch end ``result`` gives the mean
+    loss over the epoch's rows and the accuracy or R² of the kept outputs. No extra forward
+    pass: per step one float multiply-add and one row copy into a preallocated buffer.
+
+    Parameters
+    ----------
+    scoring : Scoring
+    y_train : ndarray, shape (n, k)
+        The training targets in their stored order (for the constant ``SS_tot`` of R²).
+    labels_train : ndarray of int or bool, shape (n,), or None
+        Class indices of the training rows (classification).
+    full_batch : bool
+        One batch per epoch: its output array is kept by reference, nothing is copied.
+    """
+
+    def __init__(self, scoring, y_train, labels_train, full_batch):
+        self.task = task = scoring.task
+        self.threshold = scoring.threshold
+        self._labels = labels_train
+        # An epoch covers every training row once, so SS_tot is a constant of the data.
+        self._ss_tot = total_sum_of_squares(y_train) if task == "regression" else None
+        self._buffer = None if full_batch else np.empty_like(y_train)  # (n, k), batch order
+        self._full = None
+        self.reset()
+
+    def reset(self, start=0):
+        """Start an epoch; rows before ``start`` are not counted (only a legacy restore)."""
+        self.loss_sum = 0.0  # sum over batches of (mean batch data loss) x (batch rows)
+        self.start = start
+
+    def add(self, start, stop, value, a):
+        """Count rows ``start:stop`` of the epoch: data loss ``value``, outputs ``a`` (m, k)
+        (the logits when ``scoring.logits``, else the activations)."""
+        self.loss_sum += value * (stop - start)
+        if self._buffer is None:
+            self._full = a  # the step's own array; result() runs before the next forward
+        else:
+            self._buffer[start:stop] = a
+
+    def result(self, y, order):
+        """``(loss, metric)`` of the finished epoch.
+
+        Parameters
+        ----------
+        y : ndarray, shape (n, k)
+            The targets in the epoch's batch order.
+        order : ndarray of int, shape (n,), or None
+            The epoch's permutation of the training rows (None: stored order).
+        """
+        s = self.start
+        a = self._full if self._buffer is None else self._buffer[s:]
+        loss = self.loss_sum / (len(y) - s)
+        if self.task == "regression":
+            y = y[s:].astype(np.float64, copy=False)
+            ss_tot = self._ss_tot if s == 0 else total_sum_of_squares(y)
+            return loss, r2_from_sums(((y - a) ** 2).sum(axis=0), ss_tot)
+        labels = self._labels if order is None else self._labels[order]
+        return loss, accuracy(a, labels[s:], self.task, self.threshold)
+
+    def state_dict(self, pos):
+        """Copies of the running sums after ``pos`` rows of the epoch."""
+        kept = None if self._buffer is None else self._buffer[self.start:pos].copy()
+        return {"loss_sum": self.loss_sum, "start": self.start, "outputs": kept}
+
+    def load_state_dict(self, d, pos):
+        """Restore ``state_dict(pos)``; None (a state saved before these existed) restarts the
+        counts at row ``pos``, so that epoch's training row covers its remaining rows only."""
+        if d is None:
+            self.reset(start=pos)
+            return
+        self.loss_sum = float(d["loss_sum"])
+        self.start = int(d["start"])
+        if self._buffer is not None:
+            self._buffer[self.start:pos] = d["outputs"]

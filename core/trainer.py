@@ -3,7 +3,11 @@
 The trainer knows nothing of threads or windows: the GUI calls ``step()`` between its own
 requests, the command line calls ``train()``. An epoch is one pass over a fresh shuffle of the
 training rows; the last, partial batch is used (``ceil(n / batch_size)`` steps per epoch).
-Metrics are computed once per epoch, after its last step, into ``history``.
+Each epoch adds one row to ``history``: the *training* loss and metric come from the steps' own
+forward passes (each batch's loss before its update, averaged over the epoch's rows, and the
+accuracy or R² of those batch outputs: ``core.metrics.RunningMetrics``), as Keras reports
+them; only the test set is evaluated at the epoch end. ``evaluate()`` is the exact evaluation of
+both sets at the current weights, on demand.
 
 Randomness: ``SeedSequence(config.seed)`` spawns two independent streams, one for the initial
 weights and one (``trainer.rng``) for shuffling and dropout masks, so the same seed gives the
@@ -11,8 +15,10 @@ same run, and changing only the batch size or dropout leaves the initial weights
 
 Divergence: every step checks the loss and the gradient norm (computed anyway for clipping)
 before the update is applied, and raises ``TrainingDiverged`` with the network left as it was.
-With finite gradients every optimizer's update is finite, so weights can only become
-non-finite by overflowing on their own; the weights are checked once per epoch as well.
+A weight can still become non-finite in the update itself (an optimizer's own arithmetic, e.g.
+``0/0`` with ``eps = 0``, or overflow of a weight near the dtype's maximum): every step keeps an
+upper bound on ``max|w|`` (see ``_guard_weights``) and checks the weights exactly only when the
+bound is not comfortably finite, raising at that step with the layer.
 """
 
 import math
@@ -24,9 +30,10 @@ from core.datasets import InputPipeline
 from core.errors import TrainingDiverged, UserInputError
 from core.history import History
 from core.losses import LOSSES
-from core.metrics import accuracy, data_loss, outputs, r2_score
+from core.metrics import RunningMetrics, Scoring, outputs
 from core.network import Network, loss_and_gradients
-from core.optimizers import OPTIMIZERS
+from core.optimizers import OPTIMIZERS, SGD
+from core.regularization import add_gradients, penalty
 from core.schedules import SCHEDULES
 from core.trainer_state import restore_state, snapshot_state
 
@@ -78,12 +85,23 @@ class Trainer:
         self.network.rng = self.rng  # dropout masks come from the shuffling stream
         self.loss = LOSSES.get(cfg.loss)
         self.metric_name = "r2" if dataset.task == "regression" else "accuracy"
+        self._scoring = Scoring(self.loss, cfg.output_activation, dataset.task)
+        self._labels = (None, None)
         if dataset.task != "regression":
-            self._labels = (dataset.labels_train, dataset.labels_test)
+            as_labels = (lambda v: v.astype(bool)) if dataset.task == "binary" else np.asarray
+            self._labels = (as_labels(dataset.labels_train), as_labels(dataset.labels_test))
         self.schedule = SCHEDULES.get(cfg.schedule)(cfg.lr, **schedule_kwargs(cfg))
         self._params = self.network.params()
+        self._weights = self._params[0::2]  # the W of each layer: what L1/L2 penalise
         self.optimizer = OPTIMIZERS.get(cfg.optimizer)(self._params, **optimizer_kwargs(cfg))
         self.optimizer.lr = self.schedule.lr_at(0)
+        h = self.optimizer.hyperparameters()
+        # Plain SGD's update is -lr·g: its norm is known from the gradient norm for free.
+        self._plain_sgd = isinstance(self.optimizer, SGD) and not (h["momentum"]
+                                                                   or h["weight_decay"])
+        finfo = np.finfo(self.dtype)
+        self._w_limit = float(finfo.max) / 4  # slack for rounding in the norms
+        self._w_grow = 1.0 + 2.0 * float(finfo.eps)  # each w + Δ rounds by at most eps/2
         self.history = History()
         self._reset_progress()
 
@@ -115,6 +133,9 @@ class Trainer:
         self._yp = np.empty_like(self.y_train) if self._shuffle else self.y_train
         self._order = None
         self._pos = 0
+        self._running = RunningMetrics(self._scoring, self.y_train, self._labels[0],
+                                       full_batch=not self._shuffle)
+        self.weights_changed()
         self._l1, self._l2 = float(self.config.l1), float(self.config.l2)
         clip = self.config.clip_norm
         self._clip_sq = None if clip is None else float(clip) ** 2
@@ -150,7 +171,8 @@ class Trainer:
         Raises
         ------
         TrainingDiverged
-            The loss or the gradients are not finite; nothing was updated.
+            The loss or the gradients are not finite (nothing was updated), or the update
+            made a weight non-finite (the error names the step and the layer).
         """
         try:
             return self._step()
@@ -165,10 +187,11 @@ class Trainer:
             self._begin_epoch()
         start = self._pos
         stop = min(start + self._batch, self._n)
-        value, grads = loss_and_gradients(
+        data, grads = loss_and_gradients(
             self.network, self.loss, self._Xp[start:stop], self._yp[start:stop],
-            self._l1, self._l2, training=True,
+            training=True,
         )
+        value = data + self._add_penalty(grads) if self._l1 or self._l2 else data
         if not math.isfinite(value):
             raise TrainingDiverged(self.step_count + 1, self._first_bad_activation(), "loss")
         # The squared norm is cheap (one BLAS call per array) and conservative: it overflows
@@ -183,13 +206,51 @@ class Trainer:
             scale = math.sqrt(self._clip_sq) / (math.sqrt(sq) + 1e-6)  # as clip_grad_norm_
             for g in grads:
                 g *= scale
+            sq = self._clip_sq  # a bound on the clipped norm, for _guard_weights
         self.last_updates = self.optimizer.step(grads)
         self.step_count += 1
+        self._guard_weights(sq)
         self.last_loss = value
+        out = self.network.layers[-1]
+        self._running.add(start, stop, data, out.z if self._scoring.logits else out.a)
         self._pos = stop
         if stop == self._n:
             self._end_epoch()
         return value
+
+    def _add_penalty(self, grads):
+        """The L1/L2 penalty of the weights; its gradient is added to ``grads`` in place.
+        (As ``loss_and_gradients`` would, bit for bit, but keeping the data loss apart.)"""
+        add_gradients(self._weights, grads[0::2], self._l1, self._l2)
+        return penalty(self._weights, self._l1, self._l2)
+
+    def _guard_weights(self, grad_sq):
+        """Raise ``TrainingDiverged`` at this step if its update made a weight non-finite.
+
+        ``_w_bound`` is an upper bound on ``max|w|``: the last exact measurement plus the norm
+        of every update since, each step widened for rounding. Below a quarter of the dtype's
+        maximum no weight can have overflowed, and a non-finite update makes the bound
+        non-finite; only then are the weights checked exactly. The update norm costs nothing
+        for plain SGD (``lr·|g|``) and one BLAS call per array for the other optimizers.
+        """
+        if self._plain_sgd:
+            norm = self.optimizer.lr * math.sqrt(grad_sq)
+        else:
+            norm = 0.0
+            for d in self.last_updates:
+                norm += float(np.vdot(d, d))
+            norm = math.sqrt(norm)
+        self._w_bound = self._w_bound * self._w_grow + norm
+        if not self._w_bound < self._w_limit:  # also NaN and the unmeasured inf
+            bad = _first_bad_layer(self._params)
+            if bad is not None:
+                raise TrainingDiverged(self.step_count, bad, "weights")
+            self._w_bound = max(float(np.abs(p).max()) for p in self._params)
+
+    def weights_changed(self):
+        """Say the weights were written from outside (e.g. loaded): the next step re-measures
+        them for the divergence check (``_guard_weights``). ``train()`` calls it itself."""
+        self._w_bound = math.inf
 
     def run_steps(self, n):
         """Up to ``n`` steps (fewer if an epoch ends with early stopping); returns steps done.
@@ -213,24 +274,23 @@ class Trainer:
 
     def _end_epoch(self):
         self._pos = 0
-        self._order = None
+        order, self._order = self._order, None
         self.epoch += 1
-        bad = _first_bad_layer(self._params)
-        if bad is not None:
-            raise TrainingDiverged(self.step_count, bad, "weights")
-        m = self.evaluate()
-        self.history.append(self.epoch, m["train_loss"], m["test_loss"], m["train_metric"],
-                            m["test_metric"], self.optimizer.lr)
-        if not math.isfinite(m["train_loss"]):
-            raise TrainingDiverged(self.step_count, None, "training loss")
-        self._update_early_stopping(m)
+        # Every batch loss was finite (checked in _step), so the training loss is too.
+        train_loss, train_metric = self._running.result(self._yp, order)
+        self._running.reset()
+        test_loss, test_metric = self._scoring.evaluate(self.network, self.X_test, self.y_test,
+                                                        self._labels[1])
+        self.history.append(self.epoch, train_loss, test_loss, train_metric, test_metric,
+                            self.optimizer.lr)
+        self._update_early_stopping(train_loss, test_loss)
 
-    def _update_early_stopping(self, m):
+    def _update_early_stopping(self, train_loss, test_loss):
         patience = self.config.early_stopping
         if patience is None:
             return
         # Monitor the test loss; with no test rows, the training loss is all there is.
-        monitored = m["test_loss"] if self.dataset.n_test else m["train_loss"]
+        monitored = test_loss if self.dataset.n_test else train_loss
         best, best_epoch = self._best
         if monitored < best:
             self._best = (monitored, self.epoch)
@@ -266,6 +326,7 @@ class Trainer:
             Stops early when early stopping triggers.
         """
         target = self.config.epochs if epochs is None else self.epoch + int(epochs)
+        self.weights_changed()  # weights may have been loaded since the last step
         while self.epoch < target and not self.stopped_early:
             metrics = self.run_epoch()
             if callback is not None and callback(self, metrics) is False:
@@ -276,23 +337,20 @@ class Trainer:
     def evaluate(self):
         """Data losses and metrics on the whole train and test sets (no dropout, no penalty).
 
+        The exact values at the current weights (one forward pass per set), unlike
+        ``history``'s training columns, which are running values over the last epoch.
+
         Returns
         -------
         dict
             ``{"train_loss", "test_loss", "train_metric", "test_metric"}`` as floats;
             accuracy in [0, 1] or R² (see ``metric_name``); NaN for an empty test set.
         """
-        out = {}
-        for part, X, y in (("train", self.X_train, self.y_train),
-                           ("test", self.X_test, self.y_test)):
-            z, a = outputs(self.network, X)
-            out[f"{part}_loss"] = data_loss(self.loss, self.config.output_activation, z, a, y)
-            if self.metric_name == "r2":
-                out[f"{part}_metric"] = r2_score(a, y)
-            else:
-                labels = self._labels[0 if part == "train" else 1]
-                out[f"{part}_metric"] = accuracy(a, labels, self.dataset.task)
-        return {k: out[k] for k in ("train_loss", "test_loss", "train_metric", "test_metric")}
+        net, score = self.network, self._scoring.evaluate
+        train_loss, train_metric = score(net, self.X_train, self.y_train, self._labels[0])
+        test_loss, test_metric = score(net, self.X_test, self.y_test, self._labels[1])
+        return {"train_loss": train_loss, "test_loss": test_loss,
+                "train_metric": train_metric, "test_metric": test_metric}
 
     def predict(self, X_raw):
         """Network outputs (n, n_out) for raw inputs ``X_raw`` (n, d), through the pipeline."""

@@ -1,9 +1,10 @@
 """Save and restore a ``Trainer``'s full state, so training continues bit-identically.
 
 The state is a plain dict of copies: parameters, optimizer buffers and step count, the
-shuffling/dropout generator's state, the position in the current epoch's permutation, counters,
-history, early-stopping bookkeeping and the live settings (learning rate, L1/L2, ...). It is
-restored into a trainer built from the same dataset and an architecture-compatible config.
+shuffling/dropout generator's state, the position in the current epoch's permutation, the
+epoch's running training loss and outputs so far (``RunningMetrics``), counters, history,
+early-stopping bookkeeping and the live settings (learning rate, L1/L2, ...). It is restored
+into a trainer built from the same dataset and an architecture-compatible config.
 """
 
 import copy
@@ -29,6 +30,7 @@ def snapshot_state(trainer):
         "rng": copy.deepcopy(t.rng.bit_generator.state),
         "order": None if t._order is None else t._order.copy(),
         "pos": t._pos,
+        "running": t._running.state_dict(t._pos),
         "step_count": t.step_count,
         "epoch": t.epoch,
         "last_loss": t.last_loss,
@@ -66,6 +68,9 @@ def restore_state(trainer, state):
     if t._order is not None:
         np.take(t.X_train, t._order, axis=0, out=t._Xp)
         np.take(t.y_train, t._order, axis=0, out=t._yp)
+    # Optional: states saved before the running metrics existed restart them at "pos".
+    t._running.load_state_dict(state.get("running"), t._pos)
+    t.weights_changed()
     t.step_count = int(state["step_count"])
     t.epoch = int(state["epoch"])
     t.last_loss = float(state["last_loss"])

@@ -191,6 +191,34 @@ def test_divergence_in_a_single_step_call_is_reported_too(circles):
     assert all(np.isfinite(p).all() for p in t.network.params())
 
 
+def test_non_finite_update_is_caught_at_its_step_with_the_layer():
+    # Adam with eps = 0 divides 0 by 0 where a gradient is exactly zero (here: the weights of
+    # an all-zero input column) and writes NaN into layer 1 at step 1, mid-epoch.
+    from core.datasets.dataset import Dataset
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=80), np.zeros(80)])
+    y = (X[:, :1] > 0).astype(float)
+    ds = Dataset("zeros", "binary", X[:60], y[:60], X[60:], y[60:], ["x1", "x2"], ["0", "1"])
+    cfg = TrainConfig(hidden=(4,), optimizer="adam", optimizer_params={"eps": 0.0},
+                      batch_size=10, standardize=False)
+    t = Trainer(ds, cfg)
+    with pytest.raises(TrainingDiverged) as info:
+        t.run_steps(5)
+    assert (info.value.step, info.value.layer, info.value.what) == (1, 0, "weights")
+    assert t.step_count == 1 and t.epoch == 0
+    with pytest.raises(TrainingDiverged):  # it stays diverged
+        t.run_steps(1)
+
+
+def test_huge_but_finite_weights_are_not_divergence(circles, small_config):
+    t = Trainer(circles, dataclasses.replace(small_config, dtype="float32"))
+    t.network.layers[0].b[0] = np.finfo(np.float32).max / 2  # saturates its tanh unit
+    t.weights_changed()
+    t.run_steps(3)  # the exact check runs (the bound is past its limit) and passes
+    assert t.step_count == 3
+
+
 def test_learning_rate_beyond_the_optimizer_range_is_a_user_error(circles):
     with pytest.raises(UserInputError, match="out of range"):
         Trainer(circles, TrainConfig(lr=1e4))
@@ -224,10 +252,20 @@ def test_l1_l2_are_in_the_step_loss_not_in_history(circles, small_config):
     plain = Trainer(circles, small_config)
     reg = Trainer(circles, dataclasses.replace(small_config, l1=0.01, l2=0.1))
     W = [layer.W for layer in reg.network.layers]
-    expected_penalty = 0.01 * sum(np.abs(w).sum() for w in W) + 0.05 * sum((w**2).sum() for w in W)
+
+    def current_penalty():
+        return 0.01 * sum(np.abs(w).sum() for w in W) + 0.05 * sum((w**2).sum() for w in W)
+
+    expected_penalty = current_penalty()
     assert reg.step() == pytest.approx(plain.step() + expected_penalty, rel=1e-12)
-    reg.run_epoch()
-    assert reg.history["train_loss"][-1] == pytest.approx(reg.evaluate()["train_loss"])
+    reg.run_epoch()  # epoch 1 done: start epoch 2 afresh
+    weighted = 0.0
+    for _ in range(reg.steps_per_epoch):
+        rows = min(reg._batch, reg._n - reg._pos)
+        before = current_penalty()
+        weighted += (reg.step() - before) * rows
+    # History: the data losses of the epoch's batches (penalty taken out), weighted by rows.
+    assert reg.history["train_loss"][-1] == pytest.approx(weighted / reg._n, rel=1e-10)
     assert reg.evaluate()["train_loss"] < reg.last_loss  # no penalty in the reported data loss
 
 
@@ -279,6 +317,77 @@ def test_accuracy_matches_a_direct_computation(circles, small_config):
     out = t.network.predict(t.X_test)
     expected = np.mean((out[:, 0] > 0.5) == (circles.y_test[:, 0] > 0.5))
     assert t.evaluate()["test_metric"] == pytest.approx(expected)
+
+
+def _epoch_of_batches(t):
+    """Run one epoch step by step; per batch, its step value, outputs and targets (copies)."""
+    batches = []
+    for _ in range(t.steps_per_epoch):
+        start = t._pos
+        value = t.step()
+        stop = start + len(t.network.layers[-1].a)
+        yb = (t._yp if t._shuffle else t.y_train)[start:stop]
+        batches.append((value, t.network.layers[-1].a.copy(), yb.copy()))
+    assert t._pos == 0 and sum(len(a) for _, a, _ in batches) == t._n
+    return batches
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_history_train_columns_come_from_the_epochs_batches(circles, small_config, dropout):
+    # Batch 7: 22 batches of 7 and one of 6, so the weighting by rows matters. With dropout
+    # the batch outputs are training-mode ones: the curve is the running training loss.
+    t = Trainer(circles, dataclasses.replace(small_config, batch_size=7, dropout=dropout))
+    t.run_epoch()
+    batches = _epoch_of_batches(t)
+    loss = sum(v * len(a) for v, a, _ in batches) / 160
+    correct = sum(np.count_nonzero((a[:, 0] > 0.5) == (y[:, 0] > 0.5)) for _, a, y in batches)
+    assert t.history["train_loss"][-1] == pytest.approx(loss, rel=1e-12)
+    assert t.history["train_metric"][-1] == correct / 160
+    assert t.history["test_metric"][-1] == t.evaluate()["test_metric"]  # test: exact, now
+
+
+def test_full_batch_train_row_is_the_evaluation_before_the_epochs_update(circles, small_config):
+    t = Trainer(circles, dataclasses.replace(small_config, batch_size=None))
+    t.train(epochs=3)
+    before = t.evaluate()
+    after = t.run_epoch()
+    assert after["train_loss"] == pytest.approx(before["train_loss"], rel=1e-12)
+    assert after["train_metric"] == before["train_metric"]
+    assert after["test_loss"] == t.evaluate()["test_loss"]
+
+
+def test_multiclass_running_accuracy_uses_argmax():
+    ds = load_dataset("spirals", n_classes=3, n_samples=150, seed=2)
+    t = Trainer(ds, TrainConfig(hidden=(8,), activation="relu", batch_size=16, seed=1))
+    t.run_epoch()
+    batches = _epoch_of_batches(t)
+    correct = sum(np.count_nonzero(a.argmax(1) == y.argmax(1)) for _, a, y in batches)
+    assert t.history["train_metric"][-1] == correct / t._n
+
+
+def test_regression_running_r2_uses_the_whole_training_sets_ss_tot():
+    ds = load_dataset("squares_sum", n_samples=100, seed=1)
+    t = Trainer(ds, TrainConfig(hidden=(8,), optimizer="adam", lr=0.01, batch_size=9))
+    t.run_epoch()
+    batches = _epoch_of_batches(t)
+    sse = sum(((y - a) ** 2).sum(axis=0) for _, a, y in batches)
+    sst = ((t.y_train - t.y_train.mean(axis=0)) ** 2).sum(axis=0)
+    assert t.history["train_metric"][-1] == pytest.approx(float(np.mean(1 - sse / sst)))
+    assert t.history["train_loss"][-1] == pytest.approx(
+        sum(v * len(a) for v, a, _ in batches) / t._n, rel=1e-12)
+
+
+def test_state_without_running_sums_restarts_them_mid_epoch(circles, small_config):
+    # States saved before the running sums existed: that epoch's row covers its rest only.
+    a = Trainer(circles, small_config)
+    a.run_steps(3)
+    state = a.state_dict()
+    del state["running"]
+    b = Trainer(circles, small_config)
+    b.load_state_dict(state)
+    b.run_epoch()
+    assert b.epoch == 1 and np.isfinite(b.history["train_loss"][-1])
+    assert 0 <= b.history["train_metric"][-1] <= 1
 
 
 def test_regression_reports_r2():
