@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserInputError
-from core.export.archive import DAMAGED_FILE_ERRORS
+from core.export.archive import read_npz
 from core.export.atomic import atomic_write
 
 FORMAT_VERSION = 1
@@ -130,17 +130,8 @@ def load_weights(path):
         shapes, non-finite values, or an unsupported format version.
     """
     path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"Weights file {path} does not exist.")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except DAMAGED_FILE_ERRORS as e:
-        raise UserInputError(
-            f"{path} is not a readable weights file (.npz archive): {e}. It may be truncated "
-            "or corrupted; save the weights again."
-        ) from None
-    if not isinstance(arrays, dict) or "meta" not in arrays:
+    arrays = read_npz(path, "weights")
+    if "meta" not in arrays:
         raise UserInputError(
             f"{path} has no 'meta' entry: it is not a Backprop Studio weights file.")
     meta = _parse_meta(path, arrays.pop("meta"))

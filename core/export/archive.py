@@ -88,6 +88,25 @@ def write_archive(path, document, arrays):
     return atomic_write(path, lambda f: np.savez(f, **members))
 
 
+def read_npz(path, what):
+    """Every array of the ``.npz`` at ``path`` (dict name -> array), pickles refused.
+
+    ``what`` names the kind of file for messages, e.g. ``"weights"``. A missing, truncated or
+    corrupted file raises ``UserInputError`` whatever NumPy or zipfile raised underneath.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{what.capitalize()} file {path} does not exist.")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except DAMAGED_FILE_ERRORS as e:
+        raise UserInputError(
+            f"{path} is not a readable {what} file (.npz archive): {e or type(e).__name__}. "
+            "It may be truncated or corrupted; save it again."
+        ) from None
+
+
 def read_archive(path, what):
     """Read ``(document, arrays)`` written by ``write_archive``.
 
@@ -103,17 +122,8 @@ def read_archive(path, what):
         Missing file, not a zip archive, truncated or corrupted, no document, invalid JSON.
     """
     path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"{what.capitalize()} file {path} does not exist.")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except DAMAGED_FILE_ERRORS as e:
-        raise UserInputError(
-            f"{path} is not a readable {what} file: {e or type(e).__name__}. It may be "
-            "truncated or corrupted."
-        ) from None
-    if not isinstance(arrays, dict) or DOCUMENT_KEY not in arrays:
+    arrays = read_npz(path, what)
+    if DOCUMENT_KEY not in arrays:
         raise UserInputError(f"{path} is not a Backprop Studio {what} file (no description).")
     raw = arrays.pop(DOCUMENT_KEY)
     try:
