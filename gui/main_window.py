@@ -37,6 +37,7 @@ from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
 from gui.session import TrainingSession
+from gui.stepthrough import install_stepthrough
 from gui.transport import TransportBar
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = {**self.transport.actions_by_name(),
                                 **build_menus(self, self.docks, self._toggle_log_scale)}
         self.actions_by_name.update(install_export_actions(self))
+        self.actions_by_name.update(install_stepthrough(self))
         self._build_status_bar()
         self._wire()
         for view in self.views():

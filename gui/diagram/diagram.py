@@ -3,17 +3,25 @@
 `reset(trainer_info)` builds one `NeuronItem` per drawn unit, one `EdgeLayer` per pair of
 columns and the texts; `show_snapshot(snapshot)` only recolours them. The scene rectangle is
 the viewport, laid out again on resize, so text and buttons keep their pixel size.
+
+Clicks: a neuron emits `neuronClicked`; an edge or a bias marker (or a double-click on a
+neuron) opens an inline editor and, on Enter, emits `valueEdited` (the window applies it in
+the worker thread). Annotations (a band on the column being computed, value labels, edge
+colours given by the caller) are added on request only, for the step-through.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView
 
 from gui.diagram import frames
+from gui.diagram.annotations import Annotations
+from gui.diagram.clicking import ClickEditing
 from gui.diagram.controls import EDGE_MODES, HEADER_H, DiagramControls
+from gui.diagram.editor import ValueEditor
 from gui.diagram.heatmaps import layer_pixels, levels_for, pixels_to_image, signed_colors
 from gui.diagram.items import EdgeLayer, NeuronItem
 from gui.diagram.labels import Labels, edge_text, neuron_text
@@ -22,17 +30,24 @@ from gui.diagram.texts import DiagramTexts
 from gui.style import NEUTRAL
 
 BACKGROUND = QColor("#ffffff")
+EDGE_HINT = "Click to type a new weight."
+NEURON_HINT = "Click: this neuron's equations (Step through) · double-click: edit its bias."
 
 
-class NetworkDiagram(QGraphicsView):
+class NetworkDiagram(ClickEditing, QGraphicsView):
     """The network as a diagram with live neuron heatmaps, edge colours and +/− buttons.
 
     Signals: `architectureChanged(object)` (tuple of hidden sizes the user asks for),
-    `edgeModeChanged(str)`. Slots: `reset(trainer_info)`, `show_snapshot(snapshot)`.
+    `edgeModeChanged(str)`, `neuronClicked(object)` (`(column, unit)`, 0 = input column),
+    `editStarted(object)` (the `Hit` whose editor opened), `valueEdited(object)`
+    (`(Hit, value)`). Slots: `reset(trainer_info)`, `show_snapshot(snapshot)`.
     """
 
     architectureChanged = Signal(object)
     edgeModeChanged = Signal(str)
+    neuronClicked = Signal(object)
+    editStarted = Signal(object)
+    valueEdited = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,6 +76,13 @@ class NetworkDiagram(QGraphicsView):
         self._info = None
         self._inputs_cache: tuple | None = None   # (grid key, inputs grid, [(pixels, image)])
         self._pixels: list[np.ndarray] = []       # keeps the heatmap QImages' memory alive
+        self._edge_override: list | None = None   # edge values given by the step-through
+        self._hover_extra = None                  # fn(kind, key) -> str | None
+        self._edit_blocked = ""                   # why editing is off ("" = allowed)
+        self._press: QPoint | None = None
+        self.annotations = Annotations(self.scene())
+        self.editor = ValueEditor(self.viewport())
+        self.editor.accepted.connect(lambda hit, value: self.valueEdited.emit((hit, value)))
         self._relayout()
 
     # ----- the view contract -------------------------------------------------------------
@@ -72,6 +94,10 @@ class NetworkDiagram(QGraphicsView):
         self._labels = Labels.from_info(trainer_info)
         self._snapshot = None
         self._inputs_cache = None
+        self._edge_override = None
+        self.annotations.clear()
+        self.annotations.set_selected(None)
+        self.editor.cancel()
         sizes = self._labels.sizes
         drawn = [drawn_units(n) for n in sizes]
         self._neurons = [[self._new_neuron(c, u) for u in units] for c, units in enumerate(drawn)]
@@ -114,6 +140,10 @@ class NetworkDiagram(QGraphicsView):
         """Hidden sizes the +/− buttons currently show (None before the first reset)."""
         return self.controls.hidden
 
+    def sizes(self) -> tuple[int, ...] | None:
+        """Layer sizes (input … output) of the network drawn (None before the first reset)."""
+        return None if self._labels is None else self._labels.sizes
+
     def neuron_item(self, column: int, index: int) -> NeuronItem:
         """The `index`-th drawn unit of `column` (0 = input)."""
         return self._neurons[column][index]
@@ -131,15 +161,66 @@ class NetworkDiagram(QGraphicsView):
 
     def neuron_tooltip(self, column: int, unit: int) -> str:
         """Hover text of unit `unit` of `column`, from the latest snapshot."""
-        return neuron_text(self._labels, self._snapshot, column, unit,
+        text = neuron_text(self._labels, self._snapshot, column, unit,
                            self._unit_values(column, unit))
+        text = self._with_extra(text, "neuron", (column, unit))
+        return text if column == 0 else f"{text}\n{NEURON_HINT}"
 
     def edge_tooltip(self, pair: int, i: int, j: int) -> str:
         """Hover text of the weight from unit `i` of column `pair` to unit `j` of the next.
 
         Drawn units are always the first ones of a layer, so drawn index == unit index.
         """
-        return edge_text(self._labels, self._snapshot, pair, i, j)
+        text = edge_text(self._labels, self._snapshot, pair, i, j)
+        return f"{self._with_extra(text, 'edge', (pair, i, j))}\n{EDGE_HINT}"
+
+    def _with_extra(self, text: str, kind: str, key: tuple) -> str:
+        extra = None if self._hover_extra is None else self._hover_extra(kind, key)
+        return f"{text}\n{extra}" if extra else text
+
+    # ----- annotations (the step-through) ------------------------------------------------
+
+    def set_edge_values(self, arrays) -> None:
+        """Colour edges by `arrays` (per layer `(fan_in, fan_out)`, None = zeros) instead of
+        the edge mode; `None` goes back to the mode."""
+        self._edge_override = None if arrays is None else list(arrays)
+        if self._snapshot is not None:
+            self._paint_edges()
+
+    def set_annotations(self, column: int | None, kind: str, neurons: dict,
+                        edges: dict) -> None:
+        """Band on `column` for a phase of `kind`, texts by `(column, unit)` and by
+        `(pair, i, j)` (see `Annotations`)."""
+        self.annotations.set_band(column, kind)
+        self.annotations.set_texts(neurons, edges)
+        self._place_annotations()
+
+    def clear_annotations(self) -> None:
+        """Back to the normal diagram: no band, labels, edge override or hover extras."""
+        self.annotations.clear()
+        self._hover_extra = None
+        self.set_edge_values(None)
+        self._place_annotations()
+
+    def set_selected_neuron(self, neuron: tuple[int, int] | None) -> None:
+        """Ring neuron `(column, unit)` (the one whose equations are shown); None: no ring."""
+        self.annotations.set_selected(neuron)
+        self._place_annotations()
+
+    def set_hover_extra(self, provider) -> None:
+        """`provider(kind, key) -> str | None` adds lines to tooltips ("neuron": `(column,
+        unit)`, "edge": `(pair, i, j)`); None removes it."""
+        self._hover_extra = provider
+
+    def set_edit_blocked(self, reason: str) -> None:
+        """Refuse to edit weights, telling `reason` on a click ("" allows editing again)."""
+        self._edit_blocked = reason
+        if reason:
+            self.editor.cancel()
+
+    def _place_annotations(self) -> None:
+        self.annotations.place(self._layout if self._labels else None,
+                               lambda p, i, j: self._edges[p].segment(i, j))
 
     # ----- building ----------------------------------------------------------------------
 
@@ -181,6 +262,7 @@ class NetworkDiagram(QGraphicsView):
             edges.set_segments(edge_segments(cols[p], cols[p + 1], node),
                                max(1.5, min(6.0, node * 0.14)))
         self._texts.place(self._layout)
+        self._place_annotations()
 
     def _place_buttons(self, *_) -> None:
         """Put the neuron −/+ pairs over the hidden columns of the architecture they show."""
@@ -203,7 +285,12 @@ class NetworkDiagram(QGraphicsView):
         self.edgeModeChanged.emit(mode)
 
     def _paint_edges(self) -> None:
-        arrays = frames.edge_arrays(self._snapshot, self.edge_mode())
+        arrays = self._edge_override
+        if arrays is None:
+            arrays = frames.edge_arrays(self._snapshot, self.edge_mode())
+        else:
+            arrays = [np.zeros_like(w) if a is None else a
+                      for a, w in zip(arrays, self._snapshot.weights, strict=True)]
         scale = frames.abs_max(arrays)
         for edges, a in zip(self._edges, arrays, strict=True):
             edges.set_values(a[: edges.n_src, : edges.n_dst], scale)

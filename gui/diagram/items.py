@@ -14,7 +14,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.diagram.layout import nearest_segment, strongest, width_buckets
+from gui.diagram.layout import nearest_segment, nearest_segment_distance, strongest, width_buckets
 from gui.style import NEGATIVE, NEUTRAL, POSITIVE
 
 BORDER = QColor("#5f6b73")
@@ -65,6 +65,17 @@ class NeuronItem(QGraphicsItem):
         m = max(4.0, self._size * 0.26)
         h = self._size / 2
         return QRectF(-h - m * 0.35, h - m * 0.65, m, m)
+
+    def marker_contains(self, x: float, y: float, pad: float = 2.0) -> bool:
+        """Whether item point (x, y) is on the bias marker (False when none is drawn)."""
+        if self._bias is None:
+            return False
+        return self._marker_rect().adjusted(-pad, -pad, pad, pad).contains(x, y)
+
+    def body_contains(self, x: float, y: float) -> bool:
+        """Whether item point (x, y) is on the neuron (its square or disc)."""
+        h = self._size / 2 + 1.0
+        return abs(x) <= h and abs(y) <= h
 
     def boundingRect(self) -> QRectF:
         h = self._size / 2 + 1.0
@@ -216,6 +227,19 @@ class EdgeLayer(QGraphicsItem):
             return None
         hit = nearest_segment(self._segments[self._shown], x, y, HOVER_TOLERANCE)
         return None if hit is None else divmod(int(self._shown[hit]), self.n_dst)
+
+    def edge_hit(self, x: float, y: float) -> tuple[int, int, float] | None:
+        """(source index, target index, distance) of the painted edge nearest (x, y)."""
+        if not len(self._segments):
+            return None
+        hit, dist = nearest_segment_distance(self._segments[self._shown], x, y)
+        if hit is None:
+            return None
+        return (*divmod(int(self._shown[hit]), self.n_dst), dist)
+
+    def segment(self, i: int, j: int) -> tuple[float, float, float, float]:
+        """Scene coordinates x0, y0, x1, y1 of the edge from drawn unit `i` to `j`."""
+        return tuple(self._segments[i * self.n_dst + j].tolist())
 
     def hoverMoveEvent(self, event) -> None:
         hit = self.edge_at(event.pos().x(), event.pos().y())

@@ -129,20 +129,30 @@ def edge_segments(a: Column, b: Column, node: float) -> np.ndarray:
     return np.stack([x0, y0, x1, y1], axis=1)
 
 
-def nearest_segment(segments: np.ndarray, px: float, py: float, tol: float) -> int | None:
-    """Index of the segment closest to point (px, py) if within `tol` pixels, else None.
+def nearest_segment_distance(segments: np.ndarray, px: float,
+                             py: float) -> tuple[int | None, float]:
+    """(index, distance in pixels) of the segment closest to point (px, py).
 
-    `segments` is `(m, 4)` as from `edge_segments`.
+    `segments` is `(m, 4)` as from `edge_segments`; `(None, inf)` when there is none.
     """
     if len(segments) == 0:
-        return None
+        return None, float("inf")
     p0, d = segments[:, :2], segments[:, 2:] - segments[:, :2]
     length2 = np.maximum((d * d).sum(axis=1), 1e-12)
     t = np.clip(((np.array([px, py]) - p0) * d).sum(axis=1) / length2, 0.0, 1.0)
     closest = p0 + d * t[:, None]
     dist2 = ((closest - np.array([px, py])) ** 2).sum(axis=1)
     best = int(np.argmin(dist2))
-    return best if dist2[best] <= tol * tol else None
+    return best, float(np.sqrt(dist2[best]))
+
+
+def nearest_segment(segments: np.ndarray, px: float, py: float, tol: float) -> int | None:
+    """Index of the segment closest to point (px, py) if within `tol` pixels, else None.
+
+    `segments` is `(m, 4)` as from `edge_segments`.
+    """
+    best, dist = nearest_segment_distance(segments, px, py)
+    return best if dist <= tol else None
 
 
 def width_buckets(values: np.ndarray, scale: float, n_buckets: int) -> np.ndarray:

@@ -1,0 +1,68 @@
+"""``WeightEdits``: a weight or bias typed in the diagram, applied in the worker thread.
+
+The diagram's inline editor emits ``editStarted`` (training is paused at once, so the value
+shown is the one being replaced) and ``valueEdited((hit, value))``. The value goes to the
+trainer through :func:`gui.trainer_calls.call_with_trainer` with ``core.editing.set_weight``
+or ``set_bias``, then :func:`refresh_views` sends a snapshot, so the diagram, the output
+surface and the heatmaps all show the edited network at once. Training continues from it.
+"""
+
+from PySide6.QtCore import QObject, Signal
+
+from core.editing import set_bias, set_weight
+from gui.session import describe_error
+from gui.trainer_calls import call_with_trainer, refresh_views
+
+
+def apply_edit(trainer, hit, value):
+    """Worker thread: write ``value`` into the weight or bias ``hit`` (a diagram ``Hit``)."""
+    if hit.kind == "bias":
+        set_bias(trainer, hit.layer, hit.unit, value)
+    else:
+        set_weight(trainer, hit.layer, hit.source, hit.unit, value)
+    return hit, value
+
+
+def describe_hit(hit):
+    """``"weight W1[2→3]"`` or ``"bias b1[3]"`` (layers and units numbered from 1)."""
+    if hit.kind == "bias":
+        return f"bias b{hit.layer + 1}[{hit.unit + 1}]"
+    return f"weight W{hit.layer + 1}[{hit.source + 1}→{hit.unit + 1}]"
+
+
+class WeightEdits(QObject):
+    """Connects a ``NetworkDiagram``'s editor to a ``TrainingSession``.
+
+    Signals: ``applied(object)`` ``(hit, value)`` once the trainer holds the new value and a
+    fresh snapshot was asked for; ``failed(object)`` a message (nothing changed).
+    """
+
+    applied = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, session, diagram, parent=None):
+        super().__init__(parent)
+        self.session = session
+        diagram.editStarted.connect(self._on_started)
+        diagram.valueEdited.connect(self._on_edited)
+
+    def _on_started(self, _hit):
+        if self.session.running:
+            self.session.pause()
+
+    def _on_edited(self, payload):
+        hit, value = payload
+        call_with_trainer(self.session, lambda t: apply_edit(t, hit, value),
+                          self._done, self._error)
+
+    def _done(self, payload):
+        hit, value = payload
+        refresh_views(self.session)
+        self.session.message.emit(f"Set {describe_hit(hit)} to {value:g}. Press Play to "
+                                  "train on from here.")
+        self.applied.emit(payload)
+
+    def _error(self, exc):
+        text = f"Could not change the value: {describe_error(exc)}"
+        self.session.error.emit(text)
+        self.failed.emit(text)

@@ -1,0 +1,232 @@
+"""Step through one update in the real window: phases, labels, auto-advance, equations,
+and bit-identity with a plain ``Trainer.step()``."""
+
+import copy
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from core.config import TrainConfig
+from core.datasets import load_dataset
+from core.equations import format_equations, neuron_equations
+from core.trainer import Trainer
+from gui.main_window import MainWindow
+from gui.stepthrough.equations import section_of, split_sections
+from gui.stepthrough.overlay import MAX_LABELLED_NEURONS, PhaseState, labels_for, num
+from gui.trainer_calls import call_with_trainer
+
+TIMEOUT = 15_000
+CONFIG = TrainConfig(hidden=(4, 2), batch_size=4, lr=0.3, epochs=10**6)
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(load_dataset("xor"), CONFIG)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def in_worker(qtbot, window, fn):
+    """``fn(trainer)`` run in the worker thread; its value."""
+    call = call_with_trainer(window.session, fn, pause=False)
+    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
+        pass
+    ok, value = blocker.args
+    assert ok, value
+    return value
+
+
+def train_steps(qtbot, window, n):
+    for _ in range(n):
+        window.session.step()
+    qtbot.waitUntil(lambda: window.session.last_snapshot.step == n, timeout=TIMEOUT)
+
+
+def mode(window):
+    return window.stepthrough
+
+
+def open_step(qtbot, window):
+    c = mode(window).controller
+    with qtbot.waitSignal(c.started, timeout=TIMEOUT):
+        window.actions_by_name["stepThrough"].trigger()
+    return c.book
+
+
+def next_phase(qtbot, window):
+    c = mode(window).controller
+    with qtbot.waitSignal(c.phaseShown, timeout=TIMEOUT) as blocker:
+        window.actions_by_name["nextPhase"].trigger()
+    qtbot.waitUntil(lambda: not c.busy, timeout=TIMEOUT)
+    return blocker.args[0]
+
+
+def weights(qtbot, window):
+    return in_worker(qtbot, window, lambda t: [p.copy() for p in t.network.params()])
+
+
+def test_full_step_through_equals_a_plain_step_bit_for_bit(qtbot, window):
+    train_steps(qtbot, window, 7)
+    state, data, config = in_worker(
+        qtbot, window, lambda t: (copy.deepcopy(t.state_dict()), t.dataset, t.config))
+    reference = Trainer(data, config)
+    reference.load_state_dict(state)
+    loss = reference.step()
+
+    book = open_step(qtbot, window)
+    assert not window.actions_by_name["play"].isEnabled()
+    assert not window.actions_by_name["step"].isEnabled()
+    assert "step-through" in window.actions_by_name["step"].toolTip()
+    shown = [next_phase(qtbot, window) for _ in range(book.n_phases)]
+    assert shown == list(range(book.n_phases))
+    kinds = [(p.kind, p.layer) for p in book.phases]
+    assert kinds == [("forward", 0), ("forward", 1), ("forward", 2), ("loss", None),
+                     ("backward", 2), ("backward", 1), ("backward", 0), ("update", None)]
+
+    assert book.loss == loss
+    for got, want in zip(weights(qtbot, window), reference.network.params(), strict=True):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    qtbot.waitUntil(lambda: window.session.last_snapshot.step == 8, timeout=TIMEOUT)
+    assert window.actions_by_name["play"].isEnabled()
+    assert "Train continuously" in window.actions_by_name["play"].toolTip()
+    assert window.actions_by_name["nextPhase"].text() == "Next step"
+
+
+def test_labels_show_the_numbers_of_each_phase(qtbot, window):
+    train_steps(qtbot, window, 3)
+    book = open_step(qtbot, window)
+    diagram = window.diagram
+    results = book.phase_results
+
+    next_phase(qtbot, window)  # forward, hidden 1
+    r = results[0]
+    z, a = r.batch_mean("z"), r.batch_mean("a")
+    texts = diagram.annotations.texts()
+    assert texts["neurons"][(1, 2)] == f"z={num(z[2])}\na={num(a[2])}"
+    assert texts["neurons"][(0, 1)] == f"x={num(r.batch_mean('x')[1])}"
+    assert texts["edges"][(0, 1, 3)] == f"w={num(r['W'][1, 3], 3)}"
+    assert f"z={num(z[2])}\na={num(a[2])}" in diagram.annotations.label_texts()
+    assert diagram.annotations._band.isVisible()
+
+    for _ in range(3):
+        next_phase(qtbot, window)  # forward 2, forward output, loss
+    loss = results[3]
+    out = diagram.annotations.texts()["neurons"][(3, 0)]
+    assert f"y={num(loss['target'].mean(axis=0)[0])}" in out
+    assert f"L={num(loss.values['data_loss'])}" in out
+
+    next_phase(qtbot, window)  # backward, output
+    back = results[4]
+    texts = diagram.annotations.texts()
+    assert texts["neurons"][(3, 0)] == f"δ={num(back.batch_sum('delta')[0])}"
+    assert texts["edges"][(2, 1, 0)] == num(back["grad_W_data"][1, 0], 3)
+    assert diagram.edge_layer(2).pen_of(1).color() != diagram.edge_layer(0).pen_of(1).color()
+
+    mode(window).panel.example.setCurrentIndex(2)  # example 2 of the batch
+    texts = diagram.annotations.texts()
+    assert texts["neurons"][(3, 0)] == f"δ={num(back['delta'][1, 0])}"
+    assert texts["edges"][(2, 1, 0)] == num(back["x"][1, 1] * back["delta"][1, 0], 3)
+    assert "δ =" in diagram.neuron_tooltip(3, 0) and "example 2" in diagram.neuron_tooltip(3, 0)
+
+
+def test_auto_advance_runs_to_the_end(qtbot, window):
+    panel = mode(window).panel
+    panel.pace.setValue(0.1)
+    panel.auto.setChecked(True)
+    c = mode(window).controller
+    seen = []
+    c.phaseShown.connect(seen.append)
+    with qtbot.waitSignal(c.stepDone, timeout=TIMEOUT) as blocker:
+        window.actions_by_name["stepThrough"].trigger()
+    assert blocker.args == [1]
+    assert seen == list(range(c.book.n_phases))
+    qtbot.waitUntil(lambda: window.session.last_snapshot.step == 1, timeout=TIMEOUT)
+    assert window.actions_by_name["step"].isEnabled()
+
+
+def click_neuron(qtbot, diagram, column, unit):
+    item = diagram.neuron_item(column, unit)
+    pos = diagram.mapFromScene(item.scenePos())
+    with qtbot.waitSignal(diagram.neuronClicked, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    return blocker.args[0]
+
+
+def plain(text):
+    return " ".join(text.split())
+
+
+def test_equations_panel_shows_core_equations_of_the_clicked_neuron(qtbot, window):
+    train_steps(qtbot, window, 2)
+    book = open_step(qtbot, window)
+    assert click_neuron(qtbot, window.diagram, 2, 1) == (2, 1)
+    assert mode(window).selected == (2, 1)
+    assert window.diagram.annotations._ring.isVisible()
+    view = mode(window).panel.equations
+    for _ in range(2):
+        next_phase(qtbot, window)  # forward hidden 1 and hidden 2
+    text = plain(view.plain_text())
+    header, groups = split_sections(format_equations(neuron_equations(book, 1, 1)))
+    assert plain(header) in text
+    assert all(plain(line) in text for line in groups["forward"])
+    assert "filled in at the phase “Backward · Hidden 2”" in text
+    assert not any(plain(line) in text for line in groups["backward"])
+
+    with qtbot.waitSignal(mode(window).controller.stepDone, timeout=TIMEOUT):
+        window.actions_by_name["finishStep"].trigger()
+    mode(window).panel.example.setCurrentIndex(3)  # example 3 of 4
+    text = plain(view.plain_text())
+    lines = format_equations(neuron_equations(book, 1, 1, example=2))
+    assert {section_of(line) for line in lines[1:]} == {"forward", "backward", "update"}
+    for line in lines:
+        assert plain(line) in text
+    assert "example 3 of 4" in text
+
+
+def test_leave_drops_the_half_done_step(qtbot, window):
+    train_steps(qtbot, window, 1)
+    before = weights(qtbot, window)
+    open_step(qtbot, window)
+    next_phase(qtbot, window)
+    assert window.diagram.annotations.texts()["neurons"]
+    window.actions_by_name["leaveStep"].trigger()
+    assert not window.actions_by_name["stepThrough"].isChecked()
+    assert window.actions_by_name["play"].isEnabled()
+    assert window.diagram.annotations.texts() == {"neurons": {}, "edges": {}}
+    for got, want in zip(weights(qtbot, window), before, strict=True):
+        assert np.array_equal(got, want)
+    assert window.session.last_snapshot.step == 1
+
+
+def test_training_on_after_the_update_returns_to_normal(qtbot, window):
+    open_step(qtbot, window)
+    with qtbot.waitSignal(mode(window).controller.stepDone, timeout=TIMEOUT):
+        window.actions_by_name["finishStep"].trigger()
+    qtbot.waitUntil(lambda: window.session.last_snapshot.step == 1, timeout=TIMEOUT)
+    assert window.diagram.annotations.texts()["neurons"]   # the update stays on show
+    window.actions_by_name["step"].trigger()
+    qtbot.waitUntil(lambda: not window.actions_by_name["stepThrough"].isChecked(),
+                    timeout=TIMEOUT)
+    assert window.diagram.annotations.texts() == {"neurons": {}, "edges": {}}
+    assert window.session.last_snapshot.step == 2
+
+
+def test_a_new_network_closes_the_step_through(qtbot, window):
+    open_step(qtbot, window)
+    window.session.reset()
+    assert not window.actions_by_name["stepThrough"].isChecked()
+    assert mode(window).controller.book is None
+    assert window.actions_by_name["reset"].isEnabled()
+
+
+def test_big_networks_get_hover_values_instead_of_labels(qtbot, window):
+    book = open_step(qtbot, window)
+    state = PhaseState(book, 0)
+    sizes = (2, MAX_LABELLED_NEURONS, 2, 1)
+    assert labels_for(state, sizes) == ({}, {})
+    assert "z = " in state.hover("neuron", (1, 0))
+    assert state.hover("edge", (0, 1, 0)).endswith(f"w = {num(book.phase_results[0]['W'][1, 0])}")
