@@ -147,13 +147,19 @@ def surface_bounds(dataset, columns=(0, 1)):
     """``(xmin, xmax, ymin, ymax)`` of two raw input columns over train and test rows.
 
     Each range gets ``SURFACE_MARGIN`` of its span on both sides (at least 0.1, so a
-    constant column still spans a visible strip).
+    constant column still spans a visible strip). A dataset whose spec names a drawing
+    ``frame`` ``[xmin, xmax, ymin, ymax]`` (a canvas the user draws points on) is shown over
+    at least that frame, so the plane does not shrink to the first few points.
     """
     X = np.concatenate([dataset.X_train[:, list(columns)], dataset.X_test[:, list(columns)]])
     bounds = []
     for lo, hi in zip(X.min(axis=0).tolist(), X.max(axis=0).tolist(), strict=True):
         pad = max(SURFACE_MARGIN * (hi - lo), 0.1)
         bounds += [lo - pad, hi + pad]
+    frame = dataset.spec.get("frame")
+    if frame is not None and tuple(columns) == (0, 1):
+        bounds = [min(bounds[0], frame[0]), max(bounds[1], frame[1]),
+                  min(bounds[2], frame[2]), max(bounds[3], frame[3])]
     return tuple(bounds)
 
 

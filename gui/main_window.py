@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from core.config import TrainConfig
 from gui.banner import MessageBanner
 from gui.diagram import NetworkDiagram
+from gui.drawing.install import install_drawing
 from gui.export.actions import install_export_actions
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
                                 **build_menus(self, self.docks, self._toggle_log_scale)}
         self.actions_by_name.update(install_export_actions(self))
         self.actions_by_name.update(install_stepthrough(self))
+        self.actions_by_name.update(install_drawing(self))
         self._build_status_bar()
         self._wire()
         for view in self.views():

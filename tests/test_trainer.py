@@ -517,3 +517,14 @@ def test_config_json_round_trip():
 def test_config_validation_messages(circles, change, fragment):
     with pytest.raises(UserInputError, match=fragment.replace("(", r"\(")):
         dataclasses.replace(TrainConfig(), **change).validate(circles)
+
+
+def test_surface_covers_a_drawing_frame_even_with_few_points():
+    from core.datasets import make_dataset_from_arrays
+    from core.snapshot import surface_bounds
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    spec = {"source": "arrays", "frame": [-6.0, 6.0, -5.0, 5.0]}
+    ds = make_dataset_from_arrays(X, np.array([0, 1]), "binary", train_ratio=1.0, spec=spec)
+    assert surface_bounds(ds) == (-6.0, 6.0, -5.0, 5.0)
+    assert surface_bounds(ds, columns=(1, 0))[0] > -6.0  # other column pairs ignore the frame

@@ -5,17 +5,27 @@ multi-class networks colour each pixel by its argmax class, faded towards white 
 confidence drops. Data with more than two inputs is drawn over two chosen columns; the view
 asks for them with ``columnsChanged((i, j))`` and keeps showing the last surface until a
 snapshot computed for those columns arrives.
+
+Data points are filled with their class colour and outlined in white (as in TF Playground).
+The surface is faded towards white (``SURFACE_STRENGTH``, like the Playground's 160/255
+alpha) so a point of a class stays visible over a region confidently given that class.
+
+For the point editor (``gui.drawing``) the view also offers: ``show_points`` (redraw the
+data at once, before the new trainer's snapshot), ``show_notice`` (a draft canvas: no
+surface, a hint at the top), ``hold_frame`` (keep the axes still while points are edited),
+``to_pixels`` / ``to_data`` (data ↔ viewport pixels) and ``add_bar_widget``.
 """
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.snapshot import surface_bounds
 from gui.style import CLASS_HEX, class_color
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
+    HINT_COLOR,
     add_hint,
     all_finite,
     as_image,
@@ -27,10 +37,14 @@ from gui.views.plot_style import (
 
 EMPTY_HINT = "Press Play to train:\nthe decision surface appears here"
 NOT_CLASSIFICATION_HINT = "The decision surface is drawn for classification data"
-#: Strength of the surface colour at full confidence (1 = pure class colour).
-SURFACE_STRENGTH = 0.85
+#: Strength of the surface colour at full confidence (1 = pure class colour). At 0.85 the
+#: background was so close to the point fill that points showed only their white outline.
+SURFACE_STRENGTH = 0.6
 #: Strength of the flat colour of a region when "Discretize" is on.
-DISCRETE_STRENGTH = 0.55
+DISCRETE_STRENGTH = 0.45
+#: Diameter of a data point in pixels; its white outline width.
+POINT_SIZE = 8
+POINT_OUTLINE = 1.2
 #: Spans of the two axes further apart than this factor are not drawn at equal aspect.
 MAX_ASPECT_RATIO = 4.0
 
@@ -110,23 +124,37 @@ class DecisionSurfaceView(QWidget):
         for w in (self.show_test, self.discretize, self.picker):
             bar.addWidget(w)
         bar.addStretch(1)
+        self._bars = [bar, QHBoxLayout()]  # the second row is for added tools
+        self._bars[1].setContentsMargins(4, 0, 4, 0)
+        self._bars[1].addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(bar)
+        layout.addLayout(self._bars[1])
         layout.addWidget(self.plot_widget, 1)
 
     def _build_items(self):
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(binary_lut())
+        self.image.setLookupTable(binary_lut(SURFACE_STRENGTH))
         self.image.setZValue(-10)
-        self.train_scatter = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1))
-        self.test_scatter = pg.ScatterPlotItem(size=7, symbol="s", pen=pg.mkPen("k", width=1.5))
+        self.train_scatter = pg.ScatterPlotItem(size=POINT_SIZE,
+                                                pen=pg.mkPen("w", width=POINT_OUTLINE))
+        self.test_scatter = pg.ScatterPlotItem(size=POINT_SIZE, symbol="s",
+                                               pen=pg.mkPen("k", width=1.5))
         self.test_scatter.setVisible(False)
         for item in (self.image, self.train_scatter, self.test_scatter):
             self.plot.addItem(item)
         self.hint = add_hint(self.plot, EMPTY_HINT)
+        self.notice = pg.TextItem("", color=HINT_COLOR, anchor=(0.5, 0.0),
+                                  fill=(255, 255, 255, 220))
+        self.notice.setZValue(20)
+        self.notice.setVisible(False)
+        self.plot.addItem(self.notice, ignoreBounds=True)
         self.image.setVisible(False)
+        # One brush per class, made once: the scatter's symbol cache is keyed by brush object.
+        self._brushes = [pg.mkBrush(class_color(k)) for k in range(len(CLASS_HEX))]
+        self._held = None
 
     # ----------------------------------------------------------------- contract slots
     def reset(self, trainer_info):
@@ -141,17 +169,19 @@ class DecisionSurfaceView(QWidget):
         self.picker.set_names(names, (0, 1))
         self.picker.setVisible(len(names) > 2)
         self.image.setVisible(False)
+        self.notice.setVisible(False)
         classification = dataset.task in ("binary", "multiclass") and len(names) >= 2
         self.train_scatter.setData([], [])
         self.test_scatter.setData([], [])
-        self.plot.setAspectLocked(False)
         if not classification:
+            self.plot.setAspectLocked(False)
             show_hint(self.plot, self.hint, True, NOT_CLASSIFICATION_HINT)
             return
         self._class_rgb = _class_rgb(max(dataset.n_classes, 2))
-        self._brushes = [pg.mkBrush(h) for h in CLASS_HEX]
         self._set_columns((0, 1))
-        show_hint(self.plot, self.hint, True, EMPTY_HINT, surface_bounds(dataset, (0, 1)))
+        if self._held is None:
+            self.plot.setAspectLocked(False)
+            show_hint(self.plot, self.hint, True, EMPTY_HINT, surface_bounds(dataset, (0, 1)))
 
     def show_snapshot(self, snapshot):
         """Draw ``snapshot.surface`` (``output (ny, nx, n_out)``) if it is finite and for the
@@ -159,6 +189,8 @@ class DecisionSurfaceView(QWidget):
         surface = getattr(snapshot, "surface", None)
         if surface is None or self._info is None or not self._is_classification():
             return
+        if self.notice.isVisible():
+            return  # a draft canvas: the network does not see these points yet
         columns = tuple(getattr(surface, "columns", None) or (0, 1))
         if columns != self._requested and self._surface is not None:
             return
@@ -176,6 +208,75 @@ class DecisionSurfaceView(QWidget):
         """The ``(i, j)`` columns of the surface now on screen (None before any)."""
         return self._shown_columns
 
+    # ----------------------------------------------------------------- point editing
+    def add_bar_widget(self, widget, row=0):
+        """Put ``widget`` above the plot: ``row`` 0 after the view's own controls, 1 on a
+        second line (empty until something is added)."""
+        bar = self._bars[row]
+        bar.insertWidget(bar.count() - 1, widget)
+
+    def show_points(self, dataset):
+        """Draw ``dataset``'s points (2-D classification) now, over columns (0, 1)."""
+        self._class_rgb = _class_rgb(max(dataset.n_classes, 2))
+        self.picker.setVisible(False)
+        self.plot.setLabel("bottom", dataset.input_names[0])
+        self.plot.setLabel("left", dataset.input_names[1])
+        self._scatter_points(dataset, (0, 1))
+
+    def show_notice(self, text):
+        """A draft canvas: hide the surface and show ``text`` at the top of the frame."""
+        self.hint.setVisible(False)
+        self.image.setVisible(False)
+        self.notice.setText(text, color=HINT_COLOR)
+        (x0, x1), (_, y1) = self.plot.getViewBox().viewRange()
+        self.notice.setPos((x0 + x1) / 2, y1)
+        self.notice.setVisible(True)
+
+    def hide_notice(self):
+        """Back from a draft canvas: the next snapshot draws the surface again."""
+        self.notice.setVisible(False)
+
+    def frame_bounds(self):
+        """``(xmin, xmax, ymin, ymax)`` of the data area now on screen."""
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        return (float(x0), float(x1), float(y0), float(y1))
+
+    def hold_frame(self, bounds):
+        """Keep the axes on ``bounds = (xmin, xmax, ymin, ymax)`` (None: follow the data)."""
+        self._held = None if bounds is None else tuple(float(b) for b in bounds)
+        if self._held is not None:
+            self._show_held()
+        elif self._surface is not None:
+            self._frame(self._surface.x, self._surface.y)
+
+    def is_frame_held(self):
+        return self._held is not None
+
+    def _show_held(self):
+        x0, x1, y0, y1 = self._held
+        self.plot.getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def to_pixels(self, X):
+        """Viewport pixel positions ``(n, 2)`` of data points ``X (n, 2)`` (columns (0, 1))."""
+        vb = self.plot.getViewBox()
+        origin, ex, ey = (self.plot_widget.mapFromScene(vb.mapViewToScene(QPointF(*p)))
+                          for p in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0)))
+        o = np.array([origin.x(), origin.y()], dtype=np.float64)
+        ax = np.array([ex.x(), ex.y()], dtype=np.float64) - o
+        ay = np.array([ey.x(), ey.y()], dtype=np.float64) - o
+        X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+        return o + X[:, :1] * ax + X[:, 1:] * ay
+
+    def to_data(self, pos):
+        """Data coordinates ``(x, y)`` of viewport pixel ``pos`` (a ``QPoint(F)``), or None
+        when ``pos`` is outside the plotting area."""
+        vb = self.plot.getViewBox()
+        scene = self.plot_widget.mapToScene(pos.toPoint() if hasattr(pos, "toPoint") else pos)
+        if not vb.sceneBoundingRect().contains(scene):
+            return None
+        p = vb.mapSceneToView(scene)
+        return float(p.x()), float(p.y())
+
     # ----------------------------------------------------------------- drawing
     def _is_classification(self):
         return self._info.dataset.task in ("binary", "multiclass")
@@ -190,7 +291,7 @@ class DecisionSurfaceView(QWidget):
             self._grid_key = key
             self.image.setRect(pixel_rect(surface.x, surface.y))  # after setImage: needs shape
             self._frame(surface.x, surface.y)
-        if self.hint.isVisible():
+        if not self.image.isVisible():
             self.hint.setVisible(False)
             self.image.setVisible(True)
 
@@ -208,7 +309,10 @@ class DecisionSurfaceView(QWidget):
             self._set_image(self._surface.output)
 
     def _frame(self, x, y):
-        """Show the whole grid; equal aspect unless the two spans differ a lot."""
+        """Show the whole grid (or the held frame); equal aspect unless the spans differ a lot."""
+        if self._held is not None:
+            self._show_held()
+            return
         span_x = float(x[-1] - x[0]) or 1.0
         span_y = float(y[-1] - y[0]) or 1.0
         ratio = max(span_x / span_y, span_y / span_x)
@@ -227,6 +331,11 @@ class DecisionSurfaceView(QWidget):
             self.picker.set_names(names, columns)
         self.plot.setLabel("bottom", names[i])
         self.plot.setLabel("left", names[j])
+        self._scatter_points(dataset, columns)
+
+    def _scatter_points(self, dataset, columns):
+        """Train and test points of ``dataset`` over ``columns``, filled by class."""
+        i, j = columns
         for scatter, X, labels in (
             (self.train_scatter, dataset.X_train, dataset.labels_train),
             (self.test_scatter, dataset.X_test, dataset.labels_test),

@@ -1,0 +1,101 @@
+"""What the drawing pad shows next to the canvas: the 8×8 input the network sees
+(``DigitPreview``) and its probability for each digit (``ProbabilityBars``)."""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+from gui.style import POSITIVE_HEX
+from gui.views.plot_style import FOREGROUND, new_plot_widget
+
+GRID = 8
+MAX_COUNT = 16.0  # the digits' largest value (16 "on" pixels in a 4×4 block)
+CELL = 12
+OTHER_BAR_HEX = "#c7ced3"
+
+
+class DigitPreview(QWidget):
+    """The 8×8 digits row (values 0..16) as gray cells, 16 = black, like the dataset."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("digitPreview")
+        self.setFixedSize(GRID * CELL + 1, GRID * CELL + 1)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setToolTip("What the network sees: your drawing shrunk to 8×8 cells, each the "
+                        "count (0–16) of inked pixels in a 4×4 block of a 32×32 bitmap")
+        self._values = np.zeros(GRID * GRID)
+
+    def values(self):
+        """The shown row, shape ``(64,)``."""
+        return self._values.copy()
+
+    def set_values(self, row):
+        self._values = np.asarray(row, dtype=np.float64).reshape(GRID * GRID).copy()
+        self.update()
+
+    def paintEvent(self, _event):
+        painter = QPainter(self)
+        cells = self._values.reshape(GRID, GRID)
+        for r in range(GRID):
+            for c in range(GRID):
+                level = int(round(255 * (1.0 - min(cells[r, c], MAX_COUNT) / MAX_COUNT)))
+                painter.fillRect(QRectF(c * CELL, r * CELL, CELL, CELL),
+                                 QColor(level, level, level))
+        painter.setPen(QPen(QColor("#9aa5ad"), 1))
+        painter.drawRect(0, 0, GRID * CELL, GRID * CELL)
+        painter.end()
+
+
+class ProbabilityBars(QWidget):
+    """One bar per class (0–9 for digits), the most probable one highlighted in blue."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("probabilityBars")
+        self.setToolTip("The network's probability for each digit (softmax outputs); the "
+                        "highest is blue")
+        self.plot_widget = new_plot_widget()
+        self.plot_widget.setMinimumSize(260, 150)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setMenuEnabled(False)
+        self.plot.getViewBox().setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setLabel("left", "probability")
+        self.plot.setYRange(0.0, 1.0, padding=0.02)
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7,
+                                    brush=OTHER_BAR_HEX, pen=pg.mkPen(None))
+        self.plot.addItem(self.bars)
+        self._brushes = (pg.mkBrush(OTHER_BAR_HEX), pg.mkBrush(POSITIVE_HEX))
+        self._probs = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+        self.set_classes(10)
+
+    def set_classes(self, n):
+        """``n`` bars labelled 0..n-1, all empty."""
+        self.plot.getAxis("bottom").setTicks([[(k, str(k)) for k in range(n)]])
+        self.plot.setXRange(-0.6, n - 0.4, padding=0.0)
+        self._probs = None
+        self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[self._brushes[0]] * n)
+        self.plot.setTitle("Draw a digit", color=FOREGROUND, size="9pt")
+
+    def probabilities(self):
+        """The probabilities shown (``(n,)``), None when none yet."""
+        return None if self._probs is None else self._probs.copy()
+
+    def set_probabilities(self, probs):
+        probs = np.asarray(probs, dtype=np.float64).reshape(-1)
+        top = int(np.argmax(probs))
+        brushes = [self._brushes[int(k == top)] for k in range(len(probs))]
+        self._probs = probs.copy()
+        self.bars.setOpts(x=np.arange(len(probs)), height=probs, brushes=brushes)
+        self.plot.setTitle(f"Prediction: <b>{top}</b> ({probs[top]:.0%})", color=FOREGROUND,
+                           size="9pt")
+
+    def clear(self):
+        self.set_classes(len(self.bars.opts["x"]))
+

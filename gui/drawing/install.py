@@ -1,0 +1,84 @@
+"""``install_drawing(window)``: point editing on the decision surface and the digit pad.
+
+- the decision surface's bar gets the point-editing controls (``PointEditBar``); while the
+  edited points are a draft (fewer than two classes), Play, Step and Epoch are disabled;
+- View → "Draw a digit…" (``QAction`` ``drawDigit``, Ctrl+D, enabled only while the network
+  is trained on the digits data) opens the drawing pad in a non-modal dialog.
+"""
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+from gui.drawing.drawing_pad import DrawingPad
+from gui.drawing.edit_bar import PointEditBar
+from gui.drawing.point_editor import PointEditor
+from gui.views.digits import DigitsView
+
+DRAW_TIP = "Draw a digit with the mouse and watch the network's live prediction (Digits data)"
+
+
+class DrawingDialog(QDialog):
+    """A non-modal window around a :class:`DrawingPad`."""
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.setObjectName("drawingDialog")
+        self.setWindowTitle("Draw a digit")
+        self.setToolTip(DRAW_TIP)
+        self.pad = DrawingPad(session)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pad)
+
+
+def _view_menu(window):
+    for action in window.menuBar().actions():
+        if action.menu() is not None and action.text().replace("&", "") == "View":
+            return action.menu()
+    return window.menuBar().addMenu("&Draw")
+
+
+def _draw_action(window, dialog):
+    action = QAction("Draw a digit…", window)
+    action.setObjectName("drawDigit")
+    action.setShortcut(QKeySequence("Ctrl+D"))
+    action.setToolTip(DRAW_TIP)
+    action.setStatusTip(DRAW_TIP)
+
+    def open_pad():
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def follow(info):
+        ok = DigitsView.supports(info.dataset)
+        action.setEnabled(ok)
+        if not ok:
+            dialog.hide()
+
+    action.triggered.connect(open_pad)
+    window.session.trainerChanged.connect(follow)
+    follow(window.session.info)
+    return action
+
+
+def install_drawing(window):
+    """Add point editing and the drawing pad to ``window`` (a ``MainWindow``).
+
+    Returns
+    -------
+    dict
+        ``{"drawDigit": QAction}``. The editor, its bar and the dialog are kept as
+        ``window.point_editor``, ``window.point_edit_bar`` and ``window.drawing_dialog``.
+    """
+    bar = PointEditBar()
+    editor = PointEditor(window.session, window.decision_view, bar.picker, parent=window)
+    bar.connect(editor)
+    window.decision_view.add_bar_widget(bar)
+    window.decision_view.add_bar_widget(bar.tools, row=1)
+    training = [window.actions_by_name[name] for name in ("play", "step", "stepEpoch")]
+    editor.draftChanged.connect(lambda draft: [a.setEnabled(not draft) for a in training])
+    dialog = DrawingDialog(window.session, parent=window)
+    action = _draw_action(window, dialog)
+    _view_menu(window).addAction(action)
+    window.point_editor, window.point_edit_bar, window.drawing_dialog = editor, bar, dialog
+    return {"drawDigit": action}
