@@ -10,14 +10,19 @@ Exit status: 0 done, 1 training diverged, 2 invalid input (one line on stderr, n
 
 import argparse
 import json
-import math
 import sys
 import time
 
 from core.activations import ACTIVATIONS
+from core.cli_report import progress_line, results, save_network_data
 from core.config import DTYPES, TrainConfig
 from core.errors import TrainingDiverged, UserInputError
-from core.export.cli_options import add_export_arguments, run_exports, trainer_from_session_args
+from core.export.cli_options import (
+    add_export_arguments,
+    check_outputs,
+    run_exports,
+    trainer_from_session_args,
+)
 from core.initializers import INITIALIZERS
 from core.losses import LOSSES
 from core.optimizers import OPTIMIZERS
@@ -82,6 +87,16 @@ def _batch_size(text):
     return value
 
 
+def _count(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0: none), got {value}")
+    return value
+
+
 def _optional_positive(kind):
     def parse(text):
         try:
@@ -98,7 +113,7 @@ def add_training_options(parser):
 
     Options left out take ``TrainConfig``'s defaults (``None`` here means "not given").
     """
-    from core.datasets import DATASETS, DERIVED_FEATURES
+    from core.datasets import DATASET_INFO, DATASETS, DERIVED_FEATURES
 
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=DATASETS.names(), default=None,
@@ -109,6 +124,9 @@ def add_training_options(parser):
     data.add_argument("--task", choices=TASK_CHOICES, help="CSV task (default: inferred)")
     data.add_argument("--samples", type=int, metavar="N", help="rows to generate")
     data.add_argument("--noise", type=float, help="noise level of generated data")
+    with_classes = [n for n, info in DATASET_INFO.items() if "n_classes" in info.params]
+    data.add_argument("--classes", type=int, metavar="N",
+                      help="number of classes of " + ", ".join(with_classes))
     data.add_argument("--train-ratio", type=float, default=0.8, metavar="R",
                       help="fraction of rows used for training (default 0.8)")
     data.add_argument("--features", type=_feature_list, metavar="LIST",
@@ -153,12 +171,15 @@ def add_training_options(parser):
 def add_output_options(parser):
     """Options of the headless command only (printing and files)."""
     out = parser.add_argument_group("output")
-    out.add_argument("--print-every", type=int, metavar="N",
+    out.add_argument("--print-every", type=_count, metavar="N",
                      help="print a line every N epochs (default: 10 lines; 0: none)")
     out.add_argument("--json", action="store_true",
                      help="print one JSON object with the results at the end")
-    out.add_argument("--save-weights", metavar="PATH.npz", help="save the trained weights")
-    out.add_argument("--load-weights", metavar="PATH.npz", help="start from saved weights")
+    out.add_argument("--save-weights", metavar="PATH",
+                     help="save the trained weights: .npz, or .json for readable JSON")
+    out.add_argument("--load-weights", metavar="PATH",
+                     help="start from saved weights (.npz or .json); their input scaling is "
+                          "adopted")
     out.add_argument("--save-data", metavar="PATH.npz",
                      help="save X_train, y_train, X_test, y_test as the network sees them")
     return parser
@@ -196,13 +217,31 @@ def load_data(args):
     if args.csv:
         if args.dataset:
             raise UserInputError("Give either --dataset or --csv, not both.")
+        if getattr(args, "classes", None) is not None:
+            raise UserInputError("--classes applies to generated datasets, not to --csv files "
+                                 "(their classes are the target column's values).")
         task = args.task
         return load_csv(args.csv, target=_target(args.target), task=task,
                         train_ratio=args.train_ratio, seed=args.seed)
     if args.target or args.task:
         raise UserInputError("--target and --task apply to --csv files only.")
-    return load_dataset(args.dataset or "circles", n_samples=args.samples, noise=args.noise,
-                        seed=args.seed, train_ratio=args.train_ratio)
+    name = args.dataset or "circles"
+    return load_dataset(name, n_samples=args.samples, noise=args.noise, seed=args.seed,
+                        train_ratio=args.train_ratio, **_dataset_params(name, args))
+
+
+def _dataset_params(name, args):
+    """``{"n_classes": N}`` for ``--classes`` on datasets that have that parameter."""
+    from core.datasets import DATASET_INFO
+
+    classes = getattr(args, "classes", None)
+    if classes is None:
+        return {}
+    if "n_classes" not in DATASET_INFO[name].params:
+        having = [n for n, info in DATASET_INFO.items() if "n_classes" in info.params]
+        raise UserInputError(f"--classes does not apply to dataset {name!r}; datasets with a "
+                             f"number of classes: {', '.join(having)}.")
+    return {"n_classes": classes}
 
 
 def _target(text):
@@ -233,86 +272,33 @@ def config_from_args(args):
     return dataset, config
 
 
-def _fmt_loss(value):
-    """Four decimals, or four significant digits once a diverging loss gets huge."""
-    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.4g}"
-
-
-def _fmt_metric(name, value):
-    if math.isnan(value):
-        return "n/a"
-    return f"{100 * value:.2f}%" if name == "accuracy" else f"{value:.4f}"
-
-
-def progress_line(trainer, width=4):
-    """``Epoch  200 | Loss: 0.1234 | Accuracy: 98.50% | Test loss: ... | Test accuracy: ...``."""
-    m = trainer.history.last()
-    label = "Accuracy" if trainer.metric_name == "accuracy" else "R²"
-    return (f"Epoch {int(m['epoch']):{width}d} | Loss: {_fmt_loss(m['train_loss'])} | "
-            f"{label}: {_fmt_metric(trainer.metric_name, m['train_metric'])} | "
-            f"Test loss: {_fmt_loss(m['test_loss'])} | "
-            f"Test {label if label == 'R²' else label.lower()}: "
-            f"{_fmt_metric(trainer.metric_name, m['test_metric'])}")
-
-
-def _results(trainer, wall):
-    # The history's train row is the running mean over the last epoch's batches; the final
-    # report evaluates the finished network exactly on both sets instead.
-    m = trainer.evaluate()
-    key = "accuracy" if trainer.metric_name == "accuracy" else "r2"
-    out = {
-        "config": trainer.config.to_dict(),
-        "dataset": trainer.dataset.name,
-        "task": trainer.dataset.task,
-        "epochs_run": trainer.epoch,
-        "steps": trainer.step_count,
-        "stopped_early": trainer.stopped_early,
-        "train_loss": m.get("train_loss"),
-        "test_loss": m.get("test_loss"),
-        f"train_{key}": m.get("train_metric"),
-        f"test_{key}": m.get("test_metric"),
-        "wall_time_s": wall,
-    }
-    # JSON has no NaN: a missing value (no test rows) is null.
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in out.items()}
-
-
-def save_network_data(path, trainer):
-    """Save the arrays exactly as the network sees them (after features and scaling)."""
-    import numpy as np
-
-    from core.weights_io import atomic_savez
-
-    names = trainer.pipeline.feature_names(trainer.dataset.input_names)
-    return atomic_savez(path, {
-        "X_train": trainer.X_train, "y_train": trainer.y_train,
-        "X_test": trainer.X_test, "y_test": trainer.y_test,
-        "feature_names": np.array(names), "target_names": np.array(trainer.dataset.target_names),
-    })
-
-
 def run(args, out=None, err=None):
     """Train as ``args`` say; returns the exit status (see the module docstring).
 
-    ``out``/``err`` default to the current ``sys.stdout``/``sys.stderr``.
+    ``out``/``err`` default to the current ``sys.stdout``/``sys.stderr``. Every output path is
+    checked before anything else, so a bad path fails at once, not after training.
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    from core.export.weights_files import load_into, save_weights_file
     from core.trainer import Trainer
-    from core.weights_io import load_weights_into, save_weights
 
+    outputs = check_outputs(args)
     trainer = trainer_from_session_args(args)
     if trainer is None:
         trainer = Trainer(*config_from_args(args))
     config = trainer.config
     if args.load_weights:
-        load_weights_into(trainer, args.load_weights)
+        load_into(trainer, args.load_weights)
     every = args.print_every
     if every is None:
         every = 0 if args.json else max(1, config.epochs // 10)
     progress = err if args.json else out
     width = max(4, len(str(config.epochs)))
+    if trainer.epoch >= config.epochs and not trainer.stopped_early:
+        print(f"Nothing to train: the session is already at epoch {trainer.epoch} and "
+              f"--epochs {config.epochs} is the total to reach, not a number to add. Give "
+              f"--epochs above {trainer.epoch} to train further.", file=progress)
 
     def report(t, _metrics):
         if every and (t.epoch % every == 0 or t.stopped_early):
@@ -322,18 +308,22 @@ def run(args, out=None, err=None):
     try:
         trainer.train(callback=report)
     except TrainingDiverged as e:
-        print(f"error: {e}", file=err)
+        skipped = "; ".join(f"{flag} {path}" for flag, path in outputs)
+        note = f" Nothing was saved (skipped {skipped})." if skipped else ""
+        print(f"error: {e}{note}", file=err)
+        if args.json:
+            print(json.dumps(results(trainer, time.perf_counter() - start, e)), file=out)
         return 1
     wall = time.perf_counter() - start
     if trainer.stopped_early and not args.json:
         print(trainer.stop_reason, file=out)
     if args.save_weights:
-        save_weights(args.save_weights, trainer)
+        save_weights_file(args.save_weights, trainer)
     if args.save_data:
         save_network_data(args.save_data, trainer)
     run_exports(trainer, args)
     if args.json:
-        print(json.dumps(_results(trainer, wall)), file=out)
+        print(json.dumps(results(trainer, wall)), file=out)
     return 0
 
 
@@ -345,6 +335,10 @@ def main(argv=None):
         return run(args)
     except UserInputError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: out of memory: the network or the data is too large for this computer. "
+              "Use fewer or smaller hidden layers, or fewer samples.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

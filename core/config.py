@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from core.errors import UserInputError
 
 DTYPES = ("float64", "float32")
+#: Largest network ``validate`` accepts (weights and biases): beyond this training a
+#: from-scratch NumPy network is impractical and allocating it can exhaust memory.
+MAX_PARAMETERS = 50_000_000
 
 _LOSS_FOR_OUTPUT = {"sigmoid": "bce", "softmax": "cce"}
 
@@ -131,6 +134,10 @@ class TrainConfig:
     def resolved(self, dataset):
         """A copy with every dataset-dependent ``None`` filled in (see the module docstring).
 
+        A cosine schedule's ``T_max`` left unset becomes ``epochs`` here, once, and is then
+        stored in ``schedule_params``: a trainer keeps the same schedule when ``epochs`` is
+        raised later (a resumed session trained further), unless ``T_max`` is set explicitly.
+
         ``momentum``, ``batch_size``, ``clip_norm`` and ``early_stopping`` keep ``None``: there
         it means "optimizer default", "full batch" and "off".
         """
@@ -150,6 +157,7 @@ class TrainConfig:
             output_activation=out_act,
             loss=loss,
             standardize=bool(standardize),
+            schedule_params=schedule_kwargs(self),
         )
 
     # ---- validation ----------------------------------------------------------------------
@@ -161,7 +169,7 @@ class TrainConfig:
         dataset : Dataset
             The data the config will train on (its task, input count and source matter).
         """
-        _check_numbers(self)
+        _check_numbers(self, dataset)
         _check_architecture(self, dataset)
         r = self.resolved(dataset)
         _check_output(r, dataset)
@@ -211,7 +219,7 @@ def _require(ok, message):
         raise UserInputError(message)
 
 
-def _check_numbers(c):
+def _check_numbers(c, dataset):
     _require(_is_real(c.lr) and math.isfinite(c.lr) and c.lr > 0,
              f"Learning rate must be a number > 0, got {c.lr!r}.")
     _require(c.batch_size is None or (_is_int(c.batch_size) and c.batch_size >= 1),
@@ -230,6 +238,9 @@ def _check_numbers(c):
     _require(c.early_stopping is None or (_is_int(c.early_stopping) and c.early_stopping >= 1),
              f"Early-stopping patience must be a whole number >= 1 (or off), "
              f"got {c.early_stopping!r}.")
+    _require(c.early_stopping is None or dataset.n_test > 0,
+             f"Early stopping watches the test loss, but {dataset.name!r} has no test rows. "
+             "Lower the train ratio below 1 or turn early stopping off.")
     _require(c.momentum is None or (_is_real(c.momentum) and 0 <= c.momentum < 1),
              f"Momentum must be in [0, 1), got {c.momentum!r}.")
     _require(_is_int(c.seed) and c.seed >= 0,
@@ -255,6 +266,14 @@ def _check_architecture(c, dataset):
         _require(name != "softmax",
                  "softmax can only be the output activation; choose another hidden activation.")
     INITIALIZERS.get(c.init)
+    _require(not (c.dropout and not c.hidden),
+             "Dropout applies to hidden layers; this network has none. Set dropout to 0 or "
+             "add a hidden layer.")
+    sizes = [dataset.X_train.shape[1] + len(c.features), *c.hidden, dataset.y_train.shape[1]]
+    count = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    _require(count <= MAX_PARAMETERS,
+             f"The network {'-'.join(map(str, sizes))} has {count:,} parameters, more than the "
+             f"limit of {MAX_PARAMETERS:,}. Use fewer or smaller hidden layers.")
     _require(dataset.task in _DEFAULTS_BY_TASK,
              f"Unknown task {dataset.task!r}; expected one of {', '.join(_DEFAULTS_BY_TASK)}.")
 
@@ -291,7 +310,11 @@ def _check_optimizer(r):
 
 
 def schedule_kwargs(config):
-    """Schedule settings with ``T_max`` defaulting to ``config.epochs`` (cosine)."""
+    """Schedule settings with ``T_max`` defaulting to ``config.epochs`` (cosine).
+
+    ``resolved`` stores the result, so a trainer's schedule does not follow later changes of
+    ``epochs``.
+    """
     from core.schedules import SCHEDULES
 
     cls = SCHEDULES.get(config.schedule)

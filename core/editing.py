@@ -187,11 +187,8 @@ def with_dataset(trainer, dataset):
         )
     new = Trainer(dataset, trainer.config, network=trainer.network.copy())
     if new.pipeline != trainer.pipeline:
-        # Keep the network's view of raw inputs: re-transform with the old pipeline, in place
-        # (same shapes, so the trainer's batch buffers stay valid).
-        np.copyto(new.X_train, trainer.pipeline.transform(dataset.X_train, dtype=new.dtype))
-        np.copyto(new.X_test, trainer.pipeline.transform(dataset.X_test, dtype=new.dtype))
-        new.pipeline = trainer.pipeline
+        # Keep the network's view of raw inputs: re-transform with the old pipeline.
+        new.set_pipeline(trainer.pipeline)
     state = trainer.state_dict()
     # A fresh epoch on the new rows (its running training metrics restart too).
     state.update(n_train=dataset.n_train, order=None, pos=0, running=None)

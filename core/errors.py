@@ -13,17 +13,23 @@ class TrainingDiverged(RuntimeError):
     step : int
         The training step (1-based count of updates) at which it happened.
     layer : int or None
-        Index of the first layer holding a non-finite value, or None when only the loss was.
+        Index of the layer where it happened (the first non-finite one, or for an overflowing
+        loss the one whose outputs grew largest; see ``core.divergence``), or None if unknown.
     what : str
         Which quantity blew up, e.g. ``"loss"`` or ``"weights"``.
+    detail : str
+        How the layer was found, e.g. ``"the outputs of layer 3 grew to 1e+200"`` (may be
+        empty).
     """
 
-    def __init__(self, step, layer, what):
+    def __init__(self, step, layer, what, detail=""):
         self.step = step
         self.layer = layer
         self.what = what
+        self.detail = detail
         where = f" in layer {layer + 1}" if layer is not None else ""
+        why = f" ({detail})" if detail else ""
         super().__init__(
-            f"Training diverged at step {step}: the {what}{where} became infinite or NaN. "
+            f"Training diverged at step {step}{where}: the {what} became infinite or NaN{why}. "
             "Lower the learning rate, add gradient clipping, or reset the network."
         )

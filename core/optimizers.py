@@ -44,6 +44,7 @@ class Optimizer:
     name = "optimizer"
     HYPERPARAMETERS: dict = {}
     BUFFERS: tuple = ()  # names of per-parameter state arrays, each shaped like its parameter
+    NONNEGATIVE: tuple = ()  # buffers that are sums or averages of g² (never negative)
 
     def __init__(self, params, lr=None, **hyper):
         self.params = list(params)
@@ -130,23 +131,23 @@ class Optimizer:
             "buffers": {b: [a.copy() for a in arrays] for b, arrays in self._state.items()},
         }
 
+    def check_state_dict(self, d):
+        """Validate a ``state_dict()`` without changing anything; returns the hyperparameters.
+
+        See ``core.optimizer_state.check_state`` (``UserInputError`` for a damaged state).
+        """
+        from core.optimizer_state import check_state
+
+        return check_state(self, d)
+
     def load_state_dict(self, d):
-        """Restore a ``state_dict()``: step count, hyperparameters and buffers (copied in)."""
-        if d.get("optimizer") != self.name:
-            raise UserInputError(
-                f"Saved optimizer state is for {d.get('optimizer')!r}, not {self.name!r}."
-            )
-        values = self.validate(**d["hyperparameters"])
+        """Restore a ``state_dict()``: step count, hyperparameters and buffers (copied in).
+
+        Everything is checked first (``check_state_dict``): on error nothing changes.
+        """
+        values = self.check_state_dict(d)
         for buffer in self.BUFFERS:
-            saved = d["buffers"][buffer]
-            mine = self._state[buffer]
-            shapes = [np.shape(a) for a in saved]
-            if shapes != [a.shape for a in mine]:
-                raise UserInputError(
-                    f"Saved {self.name} state {buffer!r} has shapes {shapes}; the network "
-                    f"needs {[a.shape for a in mine]}. Was it saved for another architecture?"
-                )
-            for dst, src in zip(mine, saved, strict=True):
+            for dst, src in zip(self._state[buffer], d["buffers"][buffer], strict=True):
                 np.copyto(dst, src)
         self._configure(values)
         self.t = int(d["t"])
@@ -246,6 +247,7 @@ class Adagrad(Optimizer):
         "eps": Hyper(1e-10, 0.0, 1.0, "added to the denominator for stability"),
     }
     BUFFERS = ("sum",)
+    NONNEGATIVE = ("sum",)
 
     def __init__(self, params, lr=None, **hyper):
         super().__init__(params, lr=lr, **hyper)
@@ -285,6 +287,7 @@ class RMSprop(Optimizer):
         "centered": Hyper(False, doc="normalise by the variance of g instead of its mean square"),
     }
     BUFFERS = ("square_avg", "grad_avg", "momentum_buffer")
+    NONNEGATIVE = ("square_avg",)
 
     def _update(self, grads):
         h = self._hyper
@@ -335,6 +338,7 @@ class Adam(Optimizer):
         "amsgrad": Hyper(False, doc="use the running maximum of v (AMSGrad)"),
     }
     BUFFERS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    NONNEGATIVE = ("exp_avg_sq", "max_exp_avg_sq")
     decoupled = False  # AdamW decays the weights directly instead of adding λw to g
 
     def _update(self, grads):

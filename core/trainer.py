@@ -13,20 +13,19 @@ Randomness: ``SeedSequence(config.seed)`` spawns two independent streams, one fo
 weights and one (``trainer.rng``) for shuffling and dropout masks, so the same seed gives the
 same run, and changing only the batch size or dropout leaves the initial weights unchanged.
 
-Divergence: every step checks the loss and the gradient norm (computed anyway for clipping)
-before the update is applied, and raises ``TrainingDiverged`` with the network left as it was.
-A weight can still become non-finite in the update itself (an optimizer's own arithmetic, e.g.
-``0/0`` with ``eps = 0``, or overflow of a weight near the dtype's maximum): every step keeps an
-upper bound on ``max|w|`` (see ``_guard_weights``) and checks the weights exactly only when the
-bound is not comfortably finite, raising at that step with the layer.
+Divergence: each step checks the loss and the gradient norm before its update and raises
+``TrainingDiverged`` (step and layer) with the network unchanged; an update that makes a weight
+non-finite is caught at its step by ``core.divergence.WeightGuard``.
 """
 
+import dataclasses
 import math
 
 import numpy as np
 
 from core.config import TrainConfig, optimizer_kwargs, schedule_kwargs
 from core.datasets import InputPipeline
+from core.divergence import WeightGuard, first_bad_layer, loss_culprit
 from core.errors import TrainingDiverged, UserInputError
 from core.history import History
 from core.losses import LOSSES
@@ -35,7 +34,7 @@ from core.network import Network, loss_and_gradients
 from core.optimizers import OPTIMIZERS, SGD
 from core.regularization import add_gradients, penalty
 from core.schedules import SCHEDULES
-from core.trainer_state import restore_state, snapshot_state
+from core.trainer_state import restore_state, snapshot_state, use_pipeline
 
 #: Settings ``apply_live`` changes without rebuilding the network.
 LIVE_FIELDS = ("lr", "l1", "l2", "epochs", "clip_norm")
@@ -78,7 +77,8 @@ class Trainer:
         self.dtype = np.dtype(cfg.dtype)
         init_seed, train_seed = np.random.SeedSequence(cfg.seed).spawn(2)
         self.rng = np.random.default_rng(train_seed)
-        self.pipeline = InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize)
+        self.pipeline = InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize,
+                                          dataset.input_names)
         self.X_train, self.y_train = self._as_network_data(dataset.X_train, dataset.y_train)
         self.X_test, self.y_test = self._as_network_data(dataset.X_test, dataset.y_test)
         self.network = self._build_network(network, np.random.default_rng(init_seed))
@@ -99,9 +99,7 @@ class Trainer:
         # Plain SGD's update is -lr·g: its norm is known from the gradient norm for free.
         self._plain_sgd = isinstance(self.optimizer, SGD) and not (h["momentum"]
                                                                    or h["weight_decay"])
-        finfo = np.finfo(self.dtype)
-        self._w_limit = float(finfo.max) / 4  # slack for rounding in the norms
-        self._w_grow = 1.0 + 2.0 * float(finfo.eps)  # each w + Δ rounds by at most eps/2
+        self._guard = WeightGuard(self.dtype)
         self.history = History()
         self._reset_progress()
 
@@ -179,8 +177,7 @@ class Trainer:
         except RuntimeWarning as w:
             # Only reached when warnings are errors (tests): an overflow interrupted the
             # forward/backward pass, before any update (see the module docstring).
-            raise TrainingDiverged(self.step_count + 1, self._first_bad_activation(),
-                                   f"loss ({w})") from None
+            raise self._loss_diverged(f"loss ({w})") from None
 
     def _step(self):
         if self._pos == 0:
@@ -193,14 +190,14 @@ class Trainer:
         )
         value = data + self._add_penalty(grads) if self._l1 or self._l2 else data
         if not math.isfinite(value):
-            raise TrainingDiverged(self.step_count + 1, self._first_bad_activation(), "loss")
+            raise self._loss_diverged("loss")
         # The squared norm is cheap (one BLAS call per array) and conservative: it overflows
         # long before an update could, so a finite value means every update is finite.
         sq = 0.0
         for g in grads:
             sq += float(np.vdot(g, g))
         if not math.isfinite(sq):
-            layer = _first_bad_layer(grads, largest_if_all_finite=True)
+            layer = first_bad_layer(grads, largest_if_all_finite=True)
             raise TrainingDiverged(self.step_count + 1, layer, "gradients")
         if self._clip_sq is not None and sq > self._clip_sq:
             scale = math.sqrt(self._clip_sq) / (math.sqrt(sq) + 1e-6)  # as clip_grad_norm_
@@ -225,13 +222,10 @@ class Trainer:
         return penalty(self._weights, self._l1, self._l2)
 
     def _guard_weights(self, grad_sq):
-        """Raise ``TrainingDiverged`` at this step if its update made a weight non-finite.
+        """Raise ``TrainingDiverged`` if this step's update made a weight non-finite.
 
-        ``_w_bound`` is an upper bound on ``max|w|``: the last exact measurement plus the norm
-        of every update since, each step widened for rounding. Below a quarter of the dtype's
-        maximum no weight can have overflowed, and a non-finite update makes the bound
-        non-finite; only then are the weights checked exactly. The update norm costs nothing
-        for plain SGD (``lr·|g|``) and one BLAS call per array for the other optimizers.
+        The update norm costs nothing for plain SGD (``lr·|g|``) and one BLAS call per array
+        for the other optimizers (see ``WeightGuard``).
         """
         if self._plain_sgd:
             norm = self.optimizer.lr * math.sqrt(grad_sq)
@@ -240,17 +234,12 @@ class Trainer:
             for d in self.last_updates:
                 norm += float(np.vdot(d, d))
             norm = math.sqrt(norm)
-        self._w_bound = self._w_bound * self._w_grow + norm
-        if not self._w_bound < self._w_limit:  # also NaN and the unmeasured inf
-            bad = _first_bad_layer(self._params)
-            if bad is not None:
-                raise TrainingDiverged(self.step_count, bad, "weights")
-            self._w_bound = max(float(np.abs(p).max()) for p in self._params)
+        self._guard.update(norm, self._params, self.step_count)
 
     def weights_changed(self):
         """Say the weights were written from outside (e.g. loaded): the next step re-measures
-        them for the divergence check (``_guard_weights``). ``train()`` calls it itself."""
-        self._w_bound = math.inf
+        them for the divergence check (``WeightGuard``). ``train()`` calls it itself."""
+        self._guard.reset()
 
     def run_steps(self, n):
         """Up to ``n`` steps (fewer if an epoch ends with early stopping); returns steps done.
@@ -283,22 +272,19 @@ class Trainer:
                                                         self._labels[1])
         self.history.append(self.epoch, train_loss, test_loss, train_metric, test_metric,
                             self.optimizer.lr)
-        self._update_early_stopping(train_loss, test_loss)
+        self._update_early_stopping(test_loss)
 
-    def _update_early_stopping(self, train_loss, test_loss):
+    def _update_early_stopping(self, test_loss):
         patience = self.config.early_stopping
         if patience is None:
             return
-        # Monitor the test loss; with no test rows, the training loss is all there is.
-        monitored = test_loss if self.dataset.n_test else train_loss
-        best, best_epoch = self._best
-        if monitored < best:
-            self._best = (monitored, self.epoch)
+        best, best_epoch = self._best  # config.validate ensures there are test rows
+        if test_loss < best:
+            self._best = (test_loss, self.epoch)
         elif self.epoch - best_epoch >= patience and not self.stopped_early:
             self.stopped_early = True
-            which = "test" if self.dataset.n_test else "training"
             self.stop_reason = (
-                f"Early stopping at epoch {self.epoch}: the {which} loss has not improved for "
+                f"Early stopping at epoch {self.epoch}: the test loss has not improved for "
                 f"{patience} epochs (best {best:.4g} at epoch {best_epoch})."
             )
 
@@ -376,8 +362,6 @@ class Trainer:
                 f"{unknown[0]!r} cannot change during training; live settings: "
                 f"{', '.join(LIVE_FIELDS)}."
             )
-        import dataclasses
-
         new = dataclasses.replace(self.config, **changes)
         new.validate(self.dataset)
         self._set_config(new)
@@ -398,35 +382,22 @@ class Trainer:
         """Restore a ``state_dict()`` taken from a trainer with the same data and architecture."""
         restore_state(self, state)
 
+    def set_pipeline(self, pipeline):
+        """Feed the network through ``pipeline`` from now on (``trainer_state.use_pipeline``)."""
+        use_pipeline(self, pipeline)
+
     def info(self):
         """A ``TrainerInfo`` describing this run for the GUI (immutable)."""
         from core.snapshot import trainer_info
 
         return trainer_info(self)
 
-    # ---- failure diagnostics (rare path only) --------------------------------------------
-    def _first_bad_activation(self):
-        for i, layer in enumerate(self.network.layers):
-            if layer.z is not None and not np.isfinite(layer.z).all():
-                return i
-        return None
+    def _loss_diverged(self, what):  # rare path: name the layer (core.divergence)
+        layer, detail = loss_culprit(self.network)
+        return TrainingDiverged(self.step_count + 1, layer, what, detail)
 
     def __repr__(self):
         arch = "-".join(map(str, self.network.sizes))
         return (f"Trainer({self.dataset.name!r}, {arch}, {self.config.optimizer} "
                 f"lr={self.lr:g}, epoch={self.epoch}, step={self.step_count})")
 
-
-def _first_bad_layer(arrays, largest_if_all_finite=False):
-    """Index of the first layer whose array in ``[W0, b0, W1, b1, ...]`` is not finite.
-
-    Returns None when all are finite, or with ``largest_if_all_finite`` (a squared norm that
-    overflowed) the layer holding the largest magnitude.
-    """
-    for i, arr in enumerate(arrays):
-        if not np.isfinite(arr).all():
-            return i // 2
-    if not largest_if_all_finite or not arrays:
-        return None
-    peaks = [float(np.abs(a).max()) if a.size else 0.0 for a in arrays]
-    return max(range(len(arrays)), key=peaks.__getitem__) // 2

@@ -58,10 +58,13 @@ def restore_state(trainer, state):
     _check_compatible(t, state)
     saved = TrainConfig.from_dict(state["config"])
     live = {k: getattr(saved, k) for k in ("lr", "l1", "l2", "epochs", "clip_norm")}
-    t._set_config(dataclasses.replace(t.config, **live))
+    config = dataclasses.replace(t.config, **live)
+    config.validate(t.dataset)  # e.g. a NaN L1 strength in a damaged file
+    t.optimizer.check_state_dict(state["optimizer"])  # before anything changes
+    t._set_config(config)
+    t.optimizer.load_state_dict(state["optimizer"])
     for dst, src in zip(t._params, state["params"], strict=True):
         np.copyto(dst, src)
-    t.optimizer.load_state_dict(state["optimizer"])
     t.rng.bit_generator.state = copy.deepcopy(state["rng"])
     t._pos = int(state["pos"])
     t._order = None if state["order"] is None else np.array(state["order"], dtype=np.int64)
@@ -102,3 +105,41 @@ def _check_compatible(t, state):
             f"Saved trainer state used batch size {saved_batch}; this trainer uses "
             f"{t.config.batch_size}."
         )
+
+
+def use_pipeline(trainer, pipeline):
+    """``Trainer.set_pipeline``: feed the network through ``pipeline`` from now on.
+
+    Used when weights trained with another input scaling are loaded: they only make sense
+    with the inputs scaled as during their training. The derived features must be the same
+    (they define what the inputs are); the standardisation (on/off, mean and std) may differ.
+    The data are transformed again in place, mid-epoch batch order kept, and
+    ``config.standardize`` follows the pipeline.
+
+    Raises
+    ------
+    UserInputError
+        Other derived features or input count, or inputs that become non-finite.
+    """
+    t = trainer
+    if tuple(pipeline.features) != tuple(t.pipeline.features):
+        raise UserInputError(
+            f"The input pipeline uses derived features {list(pipeline.features)}; this network's "
+            f"inputs use {list(t.pipeline.features)}."
+        )
+    if pipeline.n_inputs is None:
+        pipeline.n_inputs = t.dataset.n_inputs
+    with np.errstate(all="ignore"):  # overflow is checked just below
+        X_train = pipeline.transform(t.dataset.X_train, dtype=t.dtype)
+        X_test = pipeline.transform(t.dataset.X_test, dtype=t.dtype)
+    if X_train.shape != t.X_train.shape or not (np.isfinite(X_train).all()
+                                                and np.isfinite(X_test).all()):
+        raise UserInputError("The input scaling does not fit this data: the scaled inputs "
+                             "are not finite numbers of the network's input count.")
+    t.pipeline = pipeline
+    np.copyto(t.X_train, X_train)  # in place: the shuffled copy may alias it
+    t.X_test = X_test
+    if t._order is not None:
+        np.take(t.X_train, t._order, axis=0, out=t._Xp)
+    t.config = dataclasses.replace(t.config, standardize=pipeline.standardize)
+    t._surface_cache = {}

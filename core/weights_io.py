@@ -27,6 +27,7 @@ import numpy as np
 from core.errors import UserInputError
 from core.export.archive import read_npz
 from core.export.atomic import atomic_write
+from core.export.schema import check_weights_meta
 
 FORMAT_VERSION = 1
 
@@ -142,27 +143,17 @@ def load_weights(path):
 def _parse_meta(path, raw):
     try:
         meta = json.loads(str(raw[()]))
-    except (ValueError, TypeError, IndexError) as e:
+    except (ValueError, TypeError, IndexError, RecursionError) as e:
         raise UserInputError(f"{path}: the 'meta' entry is not valid JSON ({e}).") from None
     if not isinstance(meta, dict):
         raise UserInputError(f"{path}: the 'meta' entry must be a JSON object.")
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version != FORMAT_VERSION:
         raise UserInputError(
             f"{path}: weights format version {version!r} is not supported (this program reads "
             f"version {FORMAT_VERSION})."
         )
-    missing = [k for k in ("sizes", "activations") if k not in meta]
-    if missing:
-        raise UserInputError(f"{path}: 'meta' lacks {', '.join(missing)}.")
-    sizes, acts = meta["sizes"], meta["activations"]
-    if (not isinstance(sizes, list) or len(sizes) < 2
-            or not all(isinstance(s, int) and s >= 1 for s in sizes)):
-        raise UserInputError(f"{path}: layer sizes {sizes!r} in 'meta' are invalid.")
-    if not isinstance(acts, list) or len(acts) != len(sizes) - 1:
-        raise UserInputError(
-            f"{path}: 'meta' lists {acts!r} as activations for {len(sizes) - 1} layers."
-        )
+    check_weights_meta(path, meta)
     return meta
 
 
@@ -197,32 +188,17 @@ def _arch(sizes):
 
 
 def load_weights_into(target, path):
-    """Copy the weights in ``path`` into a Trainer's or Network's parameters, in place.
+    """Copy the weights in ``path`` (``.npz`` or ``.json``) into a Trainer or Network.
 
-    The layer sizes must match exactly; for a Trainer, the file's network input names must too
-    (a model fitted on other inputs would be meaningless). Values are cast to the target's dtype.
+    The one loader: this is ``core.export.weights_files.load_into`` (layer sizes,
+    activations and input names checked; for a Trainer, the file's input scaling adopted).
+    Kept here for existing callers.
 
     Returns
     -------
     WeightsFile
         What was loaded (its ``meta`` tells the epoch, dataset, etc.).
     """
-    network, trainer = _target_parts(target)
-    wf = load_weights(path)
-    if list(network.sizes) != wf.sizes:
-        raise UserInputError(
-            f"{path} holds a {_arch(wf.sizes)} network but this one is "
-            f"{_arch(network.sizes)}: expected layer sizes {list(network.sizes)}, found "
-            f"{wf.sizes}. Change the hidden layers (or the data/features) to match."
-        )
-    if trainer is not None and wf.meta.get("input_features") is not None:
-        mine = trainer.pipeline.feature_names(trainer.dataset.input_names)
-        if list(wf.meta["input_features"]) != mine:
-            raise UserInputError(
-                f"{path} was trained on inputs {wf.meta['input_features']}; this network's "
-                f"inputs are {mine}."
-            )
-    for layer, W, b in zip(network.layers, wf.weights, wf.biases, strict=True):
-        np.copyto(layer.W, W, casting="same_kind")
-        np.copyto(layer.b, b, casting="same_kind")
-    return wf
+    from core.export.weights_files import load_into
+
+    return load_into(target, path)

@@ -2,8 +2,10 @@
 
 Whatever the bytes, loading either succeeds or raises ``UserInputError`` (never another
 exception type), and a failed ``load_into`` leaves the target network exactly as it was.
+Whatever loaded must also train: a few steps raise nothing but ``TrainingDiverged``.
 """
 
+import contextlib
 import copy
 import json
 import zipfile
@@ -15,8 +17,14 @@ from hypothesis import strategies as st
 
 from core.config import TrainConfig
 from core.datasets import load_dataset
-from core.errors import UserInputError
-from core.export import load_into, load_session, network_from_weights, read_weights
+from core.errors import TrainingDiverged, UserInputError
+from core.export import (
+    config_from_weights,
+    load_into,
+    load_session,
+    network_from_weights,
+    read_weights,
+)
 from core.export.archive import read_archive, write_archive
 from core.export.session import save_session
 from core.export.weights_json import save_weights_json
@@ -41,13 +49,18 @@ ARRAYS = st.sampled_from([
 ])
 
 
-@pytest.fixture(scope="module")
-def trainer():
+def make_trainer():
+    """The trainer whose files are damaged: Adam, a derived feature, standardised, mid-run."""
     ds = load_dataset("circles", n_samples=80, noise=0.1, seed=0)
     t = Trainer(ds, TrainConfig(hidden=(8,), optimizer="adam", batch_size=16,
                                 features=("x1^2",), standardize=True, seed=1))
     t.run_steps(7)
     return t
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    return make_trainer()
 
 
 class _Files(dict):
@@ -59,7 +72,11 @@ class _Files(dict):
 
 @pytest.fixture(scope="module")
 def files(trainer, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("good")
+    return good_files(trainer, tmp_path_factory.mktemp("good"))
+
+
+def good_files(trainer, folder):
+    """The good files' bytes by kind (npz, json, session), written into ``folder``."""
     return _Files({
         "npz": save_weights(folder / "w.npz", trainer).read_bytes(),
         "json": save_weights_json(folder / "w.json", trainer).read_bytes(),
@@ -67,22 +84,42 @@ def files(trainer, tmp_path_factory):
     })
 
 
+def _train_a_little(trainer, steps=3):
+    """What loaded must train: nothing may go wrong but a reported divergence."""
+    with contextlib.suppress(TrainingDiverged):
+        trainer.run_steps(steps)
+
+
 def _load(kind, path, target):
-    """Load ``path`` as ``kind``; returns True on success, False on ``UserInputError``."""
-    before = [p.copy() for p in target.network.params()]
+    """Load ``path`` as ``kind``; returns True on success, False on ``UserInputError``.
+
+    Weights are loaded into a fresh copy of ``target`` (the module's trainer stays as it
+    is). After a successful load, a few training steps run on what was loaded: that copy, a
+    trainer on the network rebuilt from the file, and the reopened session.
+    """
+    fresh = Trainer(target.dataset, target.config)
+    before = [p.copy() for p in fresh.network.params()]
+    pipeline = fresh.pipeline.to_dict()
+    trainers = []
     try:
         if kind == "session":
-            load_session(path)
+            trainers.append(load_session(path)[0])
         else:
             wf = read_weights(path)
-            network_from_weights(wf)
-            load_into(target, path)
-        return True
+            load_into(fresh, path)
+            trainers.append(fresh)
+            trainers.append(Trainer(target.dataset, config_from_weights(wf, target.config),
+                                    network=network_from_weights(wf)))
     except UserInputError as e:
         assert str(e)
-        for p, q in zip(before, target.network.params(), strict=True):
-            np.testing.assert_array_equal(p, q)  # a failed load changes nothing
+        if fresh not in trainers:  # the load itself failed: it changed nothing
+            for p, q in zip(before, fresh.network.params(), strict=True):
+                np.testing.assert_array_equal(p, q)
+            assert fresh.pipeline.to_dict() == pipeline
         return False
+    for trainer in trainers:
+        _train_a_little(trainer)
+    return True
 
 
 def _write(tmp_path, kind, data):
@@ -290,3 +327,4 @@ def test_wrong_training_state_in_sessions(case, trainer, files, tmp_path):
         document["state"][key] = value
     write_archive(path, document, arrays)
     assert not _load("session", path, trainer)
+

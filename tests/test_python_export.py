@@ -151,3 +151,26 @@ def test_non_finite_weights_are_refused(circles, small_config, tmp_path):
     with pytest.raises(UserInputError, match="NaN"):
         export_python(tmp_path / "m.py", t)
     assert not (tmp_path / "m.py").exists()
+
+
+def test_script_names_bad_cells_and_empty_files_and_prints_a_header(tmp_path):
+    t = NETS["circles-features"]()
+    path = export_python(tmp_path / "model.py", t)
+    cases = {"cell.csv": ("x1,x2\n1,2\n3,oops\n", "data row 2, column 'x2': 'oops'"),
+             "nan.csv": ("0.5,nan\n", "data row 1, column 'x2'"),
+             "empty.csv": ("", "no data rows"),
+             "header_only.csv": ("x1,x2\n", "no data rows")}
+    for name, (text, fragment) in cases.items():
+        (tmp_path / name).write_text(text)
+        result = _script(path, tmp_path / name)
+        assert result.returncode == 2 and fragment in result.stderr, (name, result.stderr)
+        assert result.stdout == "" and "Traceback" not in result.stderr
+    (tmp_path / "ok.csv").write_text("1,2\n3,4\n")
+    plain = _script(path, tmp_path / "ok.csv")
+    assert plain.returncode == 0 and "columns: class, p(0), p(1)" in plain.stderr
+    assert len(plain.stdout.splitlines()) == 2
+    headed = subprocess.run([sys.executable, str(path), "--header", str(tmp_path / "ok.csv")],
+                            capture_output=True, text=True, timeout=120)
+    lines = headed.stdout.splitlines()
+    assert headed.returncode == 0 and lines[0] == "class,p(0),p(1)" and len(lines) == 3
+    assert "Output columns: class, p(0), p(1)." in path.read_text(encoding="utf-8")

@@ -97,3 +97,25 @@ def test_matches_live_pytorch(index, case):
     expected = torch_reference.run_schedule(*case, epochs=250)
     np.testing.assert_allclose(engine_lrs(*case, 250), expected, rtol=1e-12, atol=1e-15)
     assert math.isfinite(expected[-1])
+
+
+def test_cosine_t_max_is_fixed_when_the_trainer_is_built(tmp_path):
+    # T_max left unset follows the config's epochs at creation and is then stored, so a run
+    # resumed with more epochs keeps its schedule (unless T_max is set explicitly).
+    from core.config import TrainConfig
+    from core.datasets import load_dataset
+    from core.export import load_session, save_session
+    from core.trainer import Trainer
+
+    ds = load_dataset("moons", n_samples=40, seed=0)
+    t = Trainer(ds, TrainConfig(hidden=(3,), schedule="cosine", lr=0.1, epochs=4))
+    assert t.config.schedule_params == {"T_max": 4}
+    t.train()
+    rates = [t.schedule.lr_at(e) for e in range(8)]
+    resumed, _ = load_session(save_session(tmp_path / "s.bpsession", t))
+    resumed.apply_live({"epochs": 8})
+    assert resumed.schedule.T_max == 4
+    assert [resumed.schedule.lr_at(e) for e in range(8)] == rates
+    explicit = Trainer(ds, TrainConfig(hidden=(3,), schedule="cosine", epochs=4,
+                                       schedule_params={"T_max": 10}))
+    assert explicit.schedule.T_max == 10

@@ -121,6 +121,17 @@ def _check_params(info, params):
     return {**info.params, **params}
 
 
+def _check_every_class_present(info, data, n_samples):
+    """A generated classification set needs at least one row of every class."""
+    if info.task == "regression" or n_samples is None:
+        return
+    C = len(data.target_names)
+    if n_samples < C:
+        raise UserInputError(
+            f"Dataset {info.name!r} has {C} classes but only {n_samples} samples were asked "
+            f"for: give at least {C} samples (--samples), or fewer classes.")
+
+
 def register_dataset(info):
     """Decorator registering a raw generator under ``info.name`` (see module docstring)."""
 
@@ -132,6 +143,7 @@ def register_dataset(info):
             kw = _check_params(info, params)
             rng = np.random.default_rng(seed)
             data = raw(n, eps, rng, **kw)
+            _check_every_class_present(info, data, n)
             spec = {"source": info.source, "name": info.name, "n_samples": n, "noise": eps,
                     "seed": seed, "train_ratio": train_ratio, **kw}
             task = "regression" if info.task == "regression" else "classification"

@@ -86,10 +86,15 @@ def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0):
     resolved, y, names = target_column(table, j, task)
     spec = {"source": "csv", "path": str(Path(table.path).resolve()), "sha256": table.sha256,
             "target": table.header[j], "task": resolved, "train_ratio": ratio, "seed": seed}
-    return make_dataset_from_arrays(
+    dataset = make_dataset_from_arrays(
         X, y, "regression" if resolved == "regression" else "classification",
         name=Path(table.path).stem, input_names=[table.header[k] for k in inputs],
         target_names=names, train_ratio=ratio, seed=seed, spec=spec)
+    if dataset.task != "regression" and len(np.unique(dataset.labels_train)) < 2:
+        fail(table.path, f"with train ratio {ratio:g} the training rows hold only one class "
+                         "of the target, so there is nothing to tell apart. Use a larger train "
+                         "ratio (or add rows).", column=table.header[j])
+    return dataset
 
 
 def load_csv_spec(spec, check_hash=True):

@@ -37,7 +37,7 @@ class InputPipeline:
         self.n_inputs = n_inputs
 
     @classmethod
-    def fit(cls, X_raw, features=(), standardize=True):
+    def fit(cls, X_raw, features=(), standardize=True, input_names=None):
         """Learn the pipeline from training inputs.
 
         Parameters
@@ -48,10 +48,18 @@ class InputPipeline:
             Derived features (``DERIVED_FEATURES``); needs ``d == 2``.
         standardize : bool
             Store per-column mean and std of the network inputs.
+        input_names : list of str, optional
+            Names of the raw columns, for messages.
 
         Returns
         -------
         InputPipeline
+
+        Raises
+        ------
+        UserInputError
+            A column's values are so large that its mean, spread or standardised values
+            overflow (values near 1e308): the message names the column.
         """
         X_raw = np.asarray(X_raw, dtype=np.float64)
         X = add_features(X_raw, features)
@@ -59,9 +67,20 @@ class InputPipeline:
         if standardize:
             if len(X) == 0:
                 raise UserInputError("Cannot standardise inputs: the training set is empty.")
-            mean = X.mean(axis=0)
-            std = X.std(axis=0)
-            std[std <= _CONSTANT_RTOL * np.maximum(1.0, np.abs(mean))] = 1.0
+            with np.errstate(all="ignore"):  # overflow is reported below, naming the column
+                mean = X.mean(axis=0)
+                std = X.std(axis=0)
+                std[std <= _CONSTANT_RTOL * np.maximum(1.0, np.abs(mean))] = 1.0
+                scaled_ok = np.isfinite((X - mean) / std).all(axis=0)
+            bad = np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std) & scaled_ok))
+            if bad.size:
+                names = list(input_names or [f"column {k + 1}" for k in range(X_raw.shape[1])])
+                names += list(canonical_features(features))
+                j = int(bad[0])
+                raise UserInputError(
+                    f"Input {names[j]!r} cannot be standardised: its values (up to "
+                    f"{np.abs(X[:, j]).max():.3g}) are too large, their spread overflows. "
+                    "Rescale that column (e.g. divide it by 1e300) or turn standardisation off.")
         return cls(features, mean, std, n_inputs=X_raw.shape[1])
 
     @property

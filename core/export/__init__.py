@@ -3,10 +3,13 @@
 =====================  ==========================================================
 module                 what it holds
 =====================  ==========================================================
-``atomic``             ``atomic_write(path, writer)``: every file goes through it
+``atomic``             ``atomic_write(path, writer)``: every file goes through it;
+                       ``check_writable(path, kind)``: check an output path up front
 ``archive``            a JSON description plus arrays in one ``.npz`` file
+``schema``             type checks of the weights/session descriptions
 ``weights_json``       the weights file as readable JSON (``save/load_weights_json``)
 ``weights_files``      either weights format: ``read_weights``, ``load_into``,
+                       ``apply_weights`` (adopts the file's input scaling),
                        ``network_from_weights``, ``WeightsMismatch``
 ``session``            ``save_session``/``load_session``: a whole run in one file
 ``python_export``      ``export_python``: a standalone NumPy ``.py`` model
@@ -22,10 +25,12 @@ import importlib
 # ``core.export.atomic`` without pulling in the modules that import ``core.weights_io``.
 _PUBLIC = {
     "atomic_write": "atomic", "atomic_write_bytes": "atomic", "atomic_write_text": "atomic",
+    "check_writable": "atomic",
     "export_onnx": "onnx_export",
     "export_python": "python_export",
     "SESSION_FORMAT_VERSION": "session", "load_session": "session", "save_session": "session",
-    "WeightsMismatch": "weights_files", "check_fits": "weights_files",
+    "WeightsMismatch": "weights_files", "apply_weights": "weights_files",
+    "check_fits": "weights_files",
     "config_from_weights": "weights_files", "load_into": "weights_files",
     "network_from_weights": "weights_files", "read_weights": "weights_files",
     "save_weights_file": "weights_files",

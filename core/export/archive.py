@@ -88,23 +88,62 @@ def write_archive(path, document, arrays):
     return atomic_write(path, lambda f: np.savez(f, **members))
 
 
+def check_input_file(path, what):
+    """Raise ``UserInputError`` unless ``path`` is an existing file (not a folder).
+
+    ``what`` names the kind of file for the message, e.g. ``"weights"``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UserInputError(f"{what.capitalize()} file {path} is a folder, not a file; "
+                             "give the path of the file itself.")
+    if not path.is_file():
+        raise UserInputError(f"{what.capitalize()} file {path} does not exist.")
+    return path
+
+
+def damaged_npz_error(path, what, exc):
+    """The ``UserInputError`` for an ``.npz`` NumPy or zipfile could not read.
+
+    NumPy's own text for a member holding Python objects suggests loading it with
+    ``allow_pickle``, which would run code from the file: that case gets its own message and
+    never that suggestion.
+    """
+    text = str(exc) or type(exc).__name__
+    if "pickle" in text.lower():  # never pass on NumPy's advice to load it unsafely
+        if not _starts_like_pickle(path) and "object arrays" not in text.lower():
+            text = "it is neither a zip archive nor a NumPy array file"
+        else:
+            return UserInputError(
+                f"{path} is not a Backprop Studio .npz file (it holds Python objects, which are "
+                f"never loaded). Choose a {what} file saved by Backprop Studio.")
+    return UserInputError(
+        f"{path} is not a readable {what} file (.npz archive): {text}. "
+        "It may be truncated or corrupted; save it again.")
+
+
+def _starts_like_pickle(path):
+    """True when the file starts as a pickle of protocol 2 or later does."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(1) == b"\x80"
+    except OSError:
+        return False
+
+
 def read_npz(path, what):
     """Every array of the ``.npz`` at ``path`` (dict name -> array), pickles refused.
 
-    ``what`` names the kind of file for messages, e.g. ``"weights"``. A missing, truncated or
-    corrupted file raises ``UserInputError`` whatever NumPy or zipfile raised underneath.
+    ``what`` names the kind of file for messages, e.g. ``"weights"``. A missing file, a
+    folder, a truncated or corrupted file, or one holding Python objects raises
+    ``UserInputError`` whatever NumPy or zipfile raised underneath.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"{what.capitalize()} file {path} does not exist.")
+    path = check_input_file(path, what)
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as npz:
             return {k: npz[k] for k in npz.files}
     except DAMAGED_FILE_ERRORS as e:
-        raise UserInputError(
-            f"{path} is not a readable {what} file (.npz archive): {e or type(e).__name__}. "
-            "It may be truncated or corrupted; save it again."
-        ) from None
+        raise damaged_npz_error(path, what, e) from None
 
 
 def read_archive(path, what):

@@ -147,3 +147,60 @@ def _sync_folder(folder):
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+#: What ``check_writable`` accepts per kind of output: file suffixes, or None for a folder.
+OUTPUT_SUFFIXES = {
+    "weights": (".npz", ".json"),
+    "data": (".npz",),
+    "session": (".bpsession",),
+    "python": (".py",),
+    "onnx": (".onnx",),
+    "plots": None,
+}
+
+
+def check_writable(path, kind, label=None):
+    """Check before any work that ``path`` can be written as output ``kind``; returns it.
+
+    Parameters
+    ----------
+    path : str or Path
+    kind : str
+        A key of ``OUTPUT_SUFFIXES``: a file kind (its suffix must be one of those listed,
+        any case) or ``"plots"``, a folder created later with its missing parents.
+    label : str, optional
+        How the user named the output (e.g. ``"--save-weights"``); default ``"<kind> file"``.
+
+    Raises
+    ------
+    UserInputError
+        Wrong suffix, a folder given for a file (or a file for a folder), a missing parent
+        folder, or a folder this process cannot write to. The message names the path.
+    """
+    path = Path(path)
+    suffixes = OUTPUT_SUFFIXES[kind]
+    label = label or (f"{kind} folder" if suffixes is None else f"{kind} file")
+    if suffixes is None:
+        if path.exists() and not path.is_dir():
+            raise UserInputError(f"{label} {path} is a file, not a folder; choose a folder.")
+        folder = path
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent  # the missing folders are created in the nearest existing
+    else:
+        if path.suffix.lower() not in suffixes:
+            raise UserInputError(
+                f"{label} {path}: the file name must end in {' or '.join(suffixes)} "
+                f"(got {path.suffix or 'no suffix'!r}).")
+        if path.is_dir():
+            raise UserInputError(f"{label} {path} is a folder, not a file; give a file name.")
+        folder = path.parent
+        if not folder.is_dir():
+            raise UserInputError(
+                f"{label} {path}: folder {folder} does not exist. Create it first or choose "
+                "another folder.")
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise UserInputError(
+            f"{label} {path}: cannot write in folder {folder} (permission denied); choose a "
+            "folder you can write to.")
+    return path

@@ -19,7 +19,14 @@ _SESSION_OWNED = {
     "output_activation": "--output-activation", "loss": "--loss", "init": "--init",
     "dropout": "--dropout", "dtype": "--dtype", "optimizer": "--optimizer",
     "momentum": "--momentum", "schedule": "--schedule", "early_stopping": "--early-stopping",
-    "batch_size": "--batch-size", "load_weights": "--load-weights",
+    "batch_size": "--batch-size", "load_weights": "--load-weights", "classes": "--classes",
+}
+
+#: Output options: attribute -> (flag, ``check_writable`` kind).
+OUTPUT_OPTIONS = {
+    "save_weights": ("--save-weights", "weights"), "save_data": ("--save-data", "data"),
+    "save_session": ("--save-session", "session"), "export_python": ("--export-python", "python"),
+    "export_onnx": ("--export-onnx", "onnx"), "export_plots": ("--export-plots", "plots"),
 }
 
 
@@ -39,6 +46,35 @@ def add_export_arguments(parser):
     group.add_argument("--export-plots", metavar="DIR",
                        help="after training, render every view to image files in DIR")
     return parser
+
+
+def requested_outputs(args):
+    """``[(flag, path), ...]`` of the output options given, in ``OUTPUT_OPTIONS`` order."""
+    return [(flag, getattr(args, name)) for name, (flag, _) in OUTPUT_OPTIONS.items()
+            if getattr(args, name, None)]
+
+
+def check_outputs(args):
+    """Check every output path given before any training (``core.export.atomic.check_writable``).
+
+    Returns
+    -------
+    list of (str, str)
+        ``requested_outputs(args)``.
+
+    Raises
+    ------
+    UserInputError
+        The first output that cannot be written (wrong suffix, missing or read-only folder, a
+        folder given for a file...).
+    """
+    from core.export.atomic import check_writable
+
+    kinds = {flag: kind for flag, kind in OUTPUT_OPTIONS.values()}
+    outputs = requested_outputs(args)
+    for flag, path in outputs:
+        check_writable(path, kinds[flag], flag)
+    return outputs
 
 
 def trainer_from_session_args(args):

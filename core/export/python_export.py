@@ -81,6 +81,9 @@ def _header_values(trainer, path):
         "n_outputs": net.sizes[-1],
         "input_list": _safe_doc(", ".join(names)),
         "output_list": _safe_doc(", ".join(ds.target_names)),
+        "output_columns": _safe_doc(", ".join(
+            ["class", *(f"p({n})" for n in ds.target_names)] if classify
+            else list(ds.target_names))),
         "n_classes": ds.n_classes,
         "link": "sigmoid" if ds.task == "binary" else "softmax",
     }

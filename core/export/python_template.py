@@ -22,7 +22,10 @@ Needs only NumPy. From Python:
 From the command line (one output line per input row; a header row is optional, and with one
 the input columns are picked by name, so the original data file works too):
 
-    python $filename inputs.csv
+    python $filename inputs.csv            # output columns named on stderr
+    python $filename --header inputs.csv   # ... or as the first CSV row
+
+Output columns: $output_columns.
 """
 '''
 
@@ -124,6 +127,9 @@ def predict_class(X):
     return np.array(CLASS_NAMES)[index]
 
 
+OUTPUT_COLUMNS = ["class"] + [f"p({name})" for name in CLASS_NAMES]
+
+
 def output_rows(X):
     """One CSV row per input: the class name, then the score of every class."""
     for name, scores in zip(predict_class(X), predict_proba(X)):
@@ -131,6 +137,9 @@ def output_rows(X):
 '''
 
 REGRESS = '''
+
+OUTPUT_COLUMNS = list(TARGET_NAMES)
+
 
 def output_rows(X):
     """One CSV row per input: the predicted value of every target ($output_list)."""
@@ -151,22 +160,28 @@ def read_inputs(path):
     delimiter = max(",;\\t", key=lambda d: lines[0].count(d)) if lines else ","
     rows = [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
     columns, by_name = list(range(len(INPUT_NAMES))), False
-    if rows and not all(_is_number(cell) for cell in rows[0]):
+    if rows and not all(_parses(cell) for cell in rows[0]):
         header = rows.pop(0)
         if all(name in header for name in INPUT_NAMES):
             columns, by_name = [header.index(name) for name in INPUT_NAMES], True
+    if not rows:
+        raise ValueError(f"{path}: no data rows; expected rows of {len(INPUT_NAMES)} numbers "
+                         f"({', '.join(INPUT_NAMES)})")
     X = np.empty((len(rows), len(INPUT_NAMES)))
     for i, row in enumerate(rows):
         fits = max(columns) < len(row) if by_name else len(row) == len(INPUT_NAMES)
-        values = [row[j] for j in columns] if fits else []
-        if not values or not all(_is_number(v) for v in values):
+        if not fits:
             raise ValueError(f"{path}, data row {i + 1}: expected {len(INPUT_NAMES)} numbers "
                              f"({', '.join(INPUT_NAMES)}), got {row}")
-        X[i] = [float(v) for v in values]
+        for name, j in zip(INPUT_NAMES, columns):
+            if not _is_number(row[j]):
+                raise ValueError(f"{path}, data row {i + 1}, column {name!r}: {row[j]!r} is "
+                                 "not a finite number")
+        X[i] = [float(row[j]) for j in columns]
     return X
 
 
-def _is_number(text):
+def _parses(text):
     try:
         float(text)
     except ValueError:
@@ -174,7 +189,13 @@ def _is_number(text):
     return True
 
 
+def _is_number(text):
+    return _parses(text) and bool(np.isfinite(float(text)))
+
+
 def main(argv):
+    header = "--header" in argv
+    argv = [a for a in argv if a != "--header"]
     if len(argv) != 1 or argv[0] in ("-h", "--help"):
         print(__doc__)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
@@ -184,6 +205,12 @@ def main(argv):
         print(f"error: {e}", file=sys.stderr)
         return 2
     writer = csv.writer(sys.stdout, lineterminator="\\n")
+    # The output columns: on stderr (the data on stdout stay pure numbers), or with --header
+    # as the first CSV row.
+    if header:
+        writer.writerow(OUTPUT_COLUMNS)
+    else:
+        print("columns: " + ", ".join(OUTPUT_COLUMNS), file=sys.stderr)
     for row in output_rows(X):
         writer.writerow(row)
     return 0

@@ -22,6 +22,7 @@ import numpy as np
 
 from core.errors import UserInputError
 from core.export.archive import join_arrays, read_archive, split_arrays, write_archive
+from core.export.schema import check_session_document
 
 FORMAT_TAG = "backprop-studio-session"
 #: Version written; files of versions 1..FORMAT_VERSION are read.
@@ -163,8 +164,10 @@ def _check_version(path, document):
 
 def _rebuild(path, document, arrays):
     from core.config import TrainConfig
+    from core.datasets import InputPipeline
     from core.trainer import Trainer
 
+    check_session_document(path, document)
     dataset = _rebuild_dataset(path, document["dataset"], arrays)
     config = TrainConfig.from_dict(document["config"])
     config.validate(dataset)
@@ -174,6 +177,10 @@ def _rebuild(path, document, arrays):
     _check_progress(path, state, dataset.n_train)
     trainer = Trainer(dataset, config)
     trainer.load_state_dict(state)
+    pipeline = document.get("pipeline")
+    if pipeline is not None and pipeline != trainer.pipeline.to_dict():
+        # Weights loaded from a file trained with other input scaling brought it along.
+        trainer.set_pipeline(InputPipeline.from_dict(pipeline))
     ui_state = document.get("ui_state") or {}
     if not isinstance(ui_state, dict):
         raise UserInputError(f"{path}: the saved window state is not a JSON object.")

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserInputError
-from core.export.archive import DAMAGED_FILE_ERRORS
+from core.export.archive import DAMAGED_FILE_ERRORS, damaged_npz_error
 from core.export.weights_json import load_weights_json, save_weights_json
 from core.weights_io import WeightsFile, _target_parts, load_weights, save_weights
 
@@ -62,10 +62,7 @@ def read_weights(path):
     except UserInputError:
         raise
     except DAMAGED_FILE_ERRORS as e:  # a damaged zip can fail in more ways than npz expects
-        raise UserInputError(
-            f"{path} is not a readable weights file (.npz archive): {e or type(e).__name__}. "
-            "It may be truncated or corrupted; save the weights again."
-        ) from None
+        raise damaged_npz_error(path, "weights", e) from None
 
 
 def save_weights_file(path, target):
@@ -109,25 +106,78 @@ def check_fits(target, weights_file, path="the weights file"):
             raise UserInputError(
                 f"{path} was trained on inputs {features}; this network's inputs are {mine}."
             )
+    file_pipeline(target, wf, path)
+
+
+def file_pipeline(target, weights_file, path="the weights file"):
+    """The input pipeline to adopt with the weights, or None to keep the trainer's.
+
+    Weights only make sense with inputs scaled as during their training, so when a file
+    records an input scaling (``meta["input_scaling"]``) that differs from a Trainer's
+    (standardisation on/off, or other mean and std), the file's pipeline is returned: the
+    trainer adopts it (``Trainer.set_pipeline``). Its derived features must match.
+
+    Raises
+    ------
+    UserInputError
+        The file's pipeline uses other derived features or another input count.
+    """
+    from core.datasets import InputPipeline
+
+    _, trainer = _target_parts(target)
+    scaling = weights_file.meta.get("input_scaling")
+    if trainer is None or scaling is None:
+        return None
+    pipeline = InputPipeline.from_dict(scaling)
+    mine = trainer.pipeline
+    if pipeline.features != mine.features or pipeline.n_inputs not in (None, mine.n_inputs):
+        raise UserInputError(
+            f"{path} was trained with inputs {_input_text(pipeline)}; this network's inputs "
+            f"are {_input_text(mine)}. Choose the same derived features."
+        )
+    same = ({k: v for k, v in pipeline.to_dict().items() if k != "n_inputs"}
+            == {k: v for k, v in mine.to_dict().items() if k != "n_inputs"})
+    return None if same else pipeline
+
+
+def _input_text(pipeline):
+    n = "?" if pipeline.n_inputs is None else pipeline.n_inputs
+    return f"{n} raw + derived features {list(pipeline.features)}"
+
+
+def apply_weights(target, weights_file, path="the weights file"):
+    """Copy an already read ``weights_file`` into ``target`` (a Trainer or Network).
+
+    Checks first (``check_fits``; on error nothing changes); for a Trainer whose input
+    scaling differs from the file's, the file's is adopted (see ``file_pipeline``).
+    """
+    check_fits(target, weights_file, path)
+    network, trainer = _target_parts(target)
+    pipeline = file_pipeline(target, weights_file, path)
+    if pipeline is not None:
+        trainer.set_pipeline(pipeline)  # validates before it changes anything
+    for layer, W, b in zip(network.layers, weights_file.weights, weights_file.biases,
+                           strict=True):
+        np.copyto(layer.W, W, casting="same_kind")
+        np.copyto(layer.b, b, casting="same_kind")
+    if trainer is not None:
+        trainer.weights_changed()
+    return weights_file
 
 
 def load_into(target, path):
     """Copy the weights in ``path`` (npz or JSON) into a Trainer or Network, in place.
 
     Everything is checked first: on any error the target is unchanged. Values are cast to
-    the target's dtype.
+    the target's dtype. A Trainer adopts the file's input scaling when it differs from its
+    own (see ``file_pipeline``). This is the one weights loader (``--load-weights`` and
+    ``core.weights_io.load_weights_into`` use it).
 
     Returns
     -------
     WeightsFile
     """
-    wf = read_weights(path)
-    check_fits(target, wf, path)
-    network, _ = _target_parts(target)
-    for layer, W, b in zip(network.layers, wf.weights, wf.biases, strict=True):
-        np.copyto(layer.W, W, casting="same_kind")
-        np.copyto(layer.b, b, casting="same_kind")
-    return wf
+    return apply_weights(target, read_weights(path), path)
 
 
 def _as_weights_file(weights_file):

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserInputError
+from core.export.archive import check_input_file
 from core.export.atomic import atomic_write_text
 from core.weights_io import WeightsFile, _layer_arrays, _parse_meta, _target_parts, build_meta
 
@@ -105,8 +106,7 @@ def load_weights_json(path):
 
 
 def _read_document(path):
-    if not path.is_file():
-        raise UserInputError(f"Weights file {path} does not exist.")
+    check_input_file(path, "weights")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeError, ValueError, RecursionError) as e:

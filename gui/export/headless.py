@@ -23,6 +23,40 @@ def _needs_offscreen(environ=None):
     return not any(environ.get(k) for k in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
 
 
+#: Qt warnings dropped during a headless export: harmless, printed by the offscreen platform
+#: for every view laid out (it has no window manager to pass size hints to).
+_DROPPED_QT_MESSAGES = ("propagateSizeHints",)
+
+
+class _QuietQt:
+    """Context: install a Qt message handler that drops ``_DROPPED_QT_MESSAGES`` only.
+
+    Every other message goes to the handler that was installed before, or to stderr as Qt
+    would print it; the previous handler is restored on exit.
+    """
+
+    def __enter__(self):
+        from PySide6.QtCore import qInstallMessageHandler
+
+        def handler(mode, context, message):
+            if any(text in message for text in _DROPPED_QT_MESSAGES):
+                return
+            if self._previous is not None:
+                self._previous(mode, context, message)
+            else:
+                print(message, file=sys.stderr)
+
+        self._handler = handler  # keep a reference while installed
+        self._previous = qInstallMessageHandler(handler)
+        return self
+
+    def __exit__(self, *exc):
+        from PySide6.QtCore import qInstallMessageHandler
+
+        qInstallMessageHandler(self._previous)
+        return False
+
+
 def ensure_app():
     """The running ``QApplication``, or a new one (offscreen when there is no display)."""
     from PySide6.QtWidgets import QApplication
@@ -83,6 +117,11 @@ def export_all_plots(trainer, folder, size=None, formats=("png", "svg")):
     UserInputError
         The folder cannot be created or a file cannot be written (the message says why).
     """
+    with _QuietQt():
+        return _export(trainer, folder, size, formats)
+
+
+def _export(trainer, folder, size, formats):
     from pathlib import Path
 
     from core.errors import UserInputError
