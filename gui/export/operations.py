@@ -11,12 +11,11 @@ once). Plots are rendered in the GUI thread from what the views show.
 import importlib.util
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
 from core.export import (
     WeightsMismatch,
-    check_fits,
+    apply_weights,
     config_from_weights,
     export_onnx,
     export_python,
@@ -84,11 +83,7 @@ def load_weights_from(window, path):
         return None
 
     def copy_into(trainer):
-        check_fits(trainer, wf, path)
-        for layer, W, b in zip(trainer.network.layers, wf.weights, wf.biases, strict=True):
-            np.copyto(layer.W, W, casting="same_kind")
-            np.copyto(layer.b, b, casting="same_kind")
-        return wf
+        return apply_weights(trainer, wf, path)
 
     def failed(exc):
         if isinstance(exc, WeightsMismatch):
@@ -118,6 +113,7 @@ def offer_rebuild(window, path, mismatch):
     try:
         config = config_from_weights(wf, session.config)
         trainer = Trainer(session.dataset, config, network=network_from_weights(wf))
+        apply_weights(trainer, wf, path)  # adopts the file's input scaling too
     except Exception as exc:  # noqa: BLE001 - e.g. the file's inputs do not fit this data
         report_error(window, "Load weights", exc)
         return False
