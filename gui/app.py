@@ -1,10 +1,12 @@
 """Start-up: ``run(argv) -> int`` opens Backprop Studio.
 
-``argv`` are the command-line arguments after the program name. They accept the same
-options as ``python main.py train`` (dataset, hidden, lr, …) and open the window with that
-dataset and network. Where no display is available (Linux without ``DISPLAY`` or
-``WAYLAND_DISPLAY`` and without ``QT_QPA_PLATFORM``), ``run`` says so in one line and
-returns 2 instead of letting Qt abort.
+``argv`` are the command-line arguments after the program name. They accept the data,
+network and training options of ``python main.py train`` (dataset, hidden, lr, …) and open
+the window with that dataset and network; the headless command's output options
+(``--json``, ``--save-weights``, ``--export-plots``, …) are refused with a one-line message
+(exit status 2) rather than silently ignored. Where no display is available (Linux
+without ``DISPLAY`` or ``WAYLAND_DISPLAY`` and without ``QT_QPA_PLATFORM``), ``run`` says
+so in one line and returns 2 instead of letting Qt abort.
 
 With the environment variable ``BACKPROP_STUDIO_EXIT_ON_SHOW=1`` the app prints
 ``window-shown <unix time>`` when the window is first exposed, then quits (start-up
@@ -35,7 +37,8 @@ def display_available(environ=None, platform=None):
 def parse_window_args(argv):
     """``(dataset, config)`` from ``train``-style options; ``(None, None)`` when none given.
 
-    Raises ``SystemExit`` (argparse) on bad options, ``UserInputError`` on bad values.
+    Raises ``SystemExit`` (argparse) on bad options, ``UserInputError`` on bad values and on
+    options that only the headless command uses (``--json``, ``--save-weights``, …).
     """
     if not argv:
         return None, None
@@ -43,7 +46,34 @@ def parse_window_args(argv):
 
     parser = build_train_parser(prog="main.py")
     args = parser.parse_args(argv)
+    _reject_headless_only(parser, args)
     return config_from_args(args)
+
+
+def headless_only_options(parser):
+    """``{dest: flag}`` of ``parser``'s options that the window cannot use: printing, saving
+    and exporting after a headless run (every option outside the data, network and
+    training groups)."""
+    import argparse
+
+    from core.cli import add_training_options
+
+    window = {a.dest for a in add_training_options(argparse.ArgumentParser())._actions}
+    return {a.dest: a.option_strings[-1] for a in parser._actions
+            if a.option_strings and a.dest not in window and a.dest != "help"}
+
+
+def _reject_headless_only(parser, args):
+    """``UserInputError`` naming the headless-only options given in ``args``, if any."""
+    from core.errors import UserInputError
+
+    given = [flag for dest, flag in headless_only_options(parser).items()
+             if getattr(args, dest, None) != parser.get_default(dest)]
+    if given:
+        raise UserInputError(
+            f"{', '.join(given)} only apply to `python main.py train` (headless); "
+            "the window does not use them. Drop them, or run `python main.py train ...`."
+        )
 
 
 def _exit_when_shown(app, window):

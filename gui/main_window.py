@@ -138,9 +138,13 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
                                             "and the first layer's 8×8 weights")
         data = self._dock("datasetDock", "Data", self.dataset_panel, left,
-                          "which data to learn and which input features to use", scroll=True)
+                          "which data to learn and which input features to use")
         hyper = self._dock("hyperDock", "Hyperparameters", self.hyper_panel, left,
-                           "learning rate, optimizer, activation, regularization", scroll=True)
+                           "learning rate, optimizer, activation, regularization")
+        for tabbed in (data, hyper):
+            # Their tab already names them; a title bar would say "Data" twice. The panels
+            # scroll themselves, and the View menu still shows or hides each dock.
+            tabbed.setTitleBarWidget(QWidget())
         self.tabifyDockWidget(data, hyper)
         data.raise_()
         output = self._dock("surfaceDock", "Output", self.surface_stack, right,

@@ -5,7 +5,8 @@ needs a new network, resets every registered view with ``trainer.info()`` and sh
 first snapshot, then hands the trainer to the :class:`~gui.worker.TrainingWorker` in its
 ``QThread``. Snapshots coming back are shown on every view (in the GUI thread) and
 acknowledged so the worker may send the next one. Snapshots of a replaced trainer are
-dropped (each trainer has a *generation* number).
+dropped (each trainer has a *generation* number). A :class:`~gui.frame_painter.FramePainter`
+updates the views one per event-loop turn and skips the ones that cannot be seen.
 
 Views are any objects with ``reset(trainer_info)`` and ``show_snapshot(snapshot)``.
 """
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from core.snapshot import take_snapshot
 from core.trainer import LIVE_FIELDS, Trainer
+from gui.frame_painter import FramePainter
 from gui.worker import TrainingWorker
 
 
@@ -52,6 +54,7 @@ class TrainingSession(QObject):
     def __init__(self, dataset, config, parent=None, max_rate=30.0, surface_resolution=50):
         super().__init__(parent)
         self.views = []
+        self.painter = FramePainter(self._call, parent=self)
         self.dataset = dataset
         self.config = config
         self.info = None
@@ -96,6 +99,7 @@ class TrainingSession(QObject):
     def add_view(self, view):
         """Register ``view`` and bring it up to date with the current trainer."""
         self.views.append(view)
+        self.painter.add(view)
         self._call(view, "reset", self.info)
         if self.last_snapshot is not None:
             self._call(view, "show_snapshot", self.last_snapshot)
@@ -112,11 +116,18 @@ class TrainingSession(QObject):
         return True
 
     def _show_all(self, snapshot):
+        """Show ``snapshot`` on every view now (a new trainer's first state)."""
         self.last_snapshot = snapshot
-        for view in self.views:
-            if not self._call(view, "show_snapshot", snapshot):
-                break
+        self.painter.show_now(snapshot)
         self.snapshotShown.emit(snapshot)
+
+    def _shown(self, snapshot, start):
+        """Every view has ``snapshot`` (a staggered pass that began at GUI-thread CPU time
+        ``start`` ended): publish it; acknowledge it once the last view has repainted."""
+        self.last_snapshot = snapshot
+        self.snapshotShown.emit(snapshot)
+        QTimer.singleShot(self.painter.gap_ms,
+                          lambda: self._drawn(time.thread_time() - start))
 
     # -- transport --------------------------------------------------------------------------
     def play(self):
@@ -234,15 +245,20 @@ class TrainingSession(QObject):
     # -- from the worker --------------------------------------------------------------------
     def _on_snapshot(self, payload):
         generation, snapshot = payload
-        start = time.thread_time()  # CPU time: waiting for the GIL does not count
-        if generation == self._generation:
-            self._show_all(snapshot)
-        # Acknowledge after the repaint this caused (a zero timer runs after posted events).
-        QTimer.singleShot(0, lambda: self._drawn(start))
+        if generation != self._generation:
+            QTimer.singleShot(0, lambda: self._drawn(0.0))
+            return
+        if self.running:  # a stream of snapshots: one view per event-loop turn
+            self.painter.show(snapshot, lambda start: self._shown(snapshot, start))
+        else:  # a step, a pause, a request: the user waits for exactly this state
+            start = time.thread_time()
+            self.painter.show_now(snapshot)
+            self._shown(snapshot, start)
 
-    def _drawn(self, start):
+    def _drawn(self, cpu_seconds):
+        """Tell the worker the GUI took ``cpu_seconds`` of its own time to draw a snapshot."""
         if self.thread is not None:
-            self.worker.snapshot_drawn(time.thread_time() - start)
+            self.worker.snapshot_drawn(cpu_seconds)
 
     def _on_counters(self, payload):
         generation, *counters = payload

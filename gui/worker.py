@@ -30,8 +30,9 @@ from core.snapshot import take_snapshot
 #: Releases the GIL for a moment (about a microsecond; ``time.sleep(0)`` costs ~100 µs).
 _yield_gil = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
 
-#: Largest share of the GUI thread's time spent drawing snapshots while training runs.
-DRAW_SHARE = 0.2
+#: Largest share of the GUI thread's time spent drawing snapshots while training runs (the
+#: GUI's Python paint code holds the GIL, so this is roughly the training time it costs).
+DRAW_SHARE = 0.1
 #: ... but the views are redrawn at least this often (seconds), however slow they are.
 SLOWEST_INTERVAL = 0.25
 

@@ -174,6 +174,7 @@ def export_onnx_to(window, path):
 # ----------------------------------------------------------------------------- plots
 def export_view_to(window, view, path, size=None):
     """Export one view to ``path`` (PNG/SVG); returns the path or None after an error."""
+    window.session.painter.bring_up_to_date()  # a hidden view may hold an older frame
     try:
         written = export_view(view, path, size)
     except Exception as exc:  # noqa: BLE001 - unwritable path, full disk, bad size…
@@ -186,6 +187,7 @@ def export_view_to(window, view, path, size=None):
 def export_plots_to(window, folder, size=None, formats=("png", "svg")):
     """Export every applicable view and ``history.csv`` into ``folder``; list or None."""
     session = window.session
+    session.painter.bring_up_to_date()  # views off screen are only redrawn when shown
     views = applicable_views(window_views(window), session.info)
     history = session.last_snapshot.history if session.last_snapshot is not None else {}
     try:

@@ -16,11 +16,8 @@ featuresChanged(object)
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,64 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.datasets import (
-    DATASET_INFO,
-    DATASETS,
-    DERIVED_FEATURES,
-    canonical_features,
-    load_csv,
-    load_dataset,
-)
+from core.datasets import DATASET_INFO, DATASETS, canonical_features, load_csv, load_dataset
 from core.errors import UserInputError
+from gui.panels import dataset_rules as rules
 from gui.panels.csv_dialog import CsvImportDialog
-from gui.panels.thumbnails import THUMB_SIZE, ThumbnailButton, render_thumbnail
-from gui.panels.widgets import FloatSpinBox, FlowLayout, scroll_body
+from gui.panels.dataset_tiles import DatasetTiles
+from gui.panels.feature_toggles import FeatureToggles
+from gui.panels.widgets import FloatSpinBox, scroll_body
 from gui.style import ERROR_FG
 
 DEFAULT_DATASET = "circles"
-FEATURE_LABELS = {
-    "x1^2": "x1²",
-    "x2^2": "x2²",
-    "x1*x2": "x1·x2",
-    "sin(x1)": "sin x1",
-    "sin(x2)": "sin x2",
-}
-_GROUPS = (
-    ("Classification", "classification"),
-    ("Regression", "regression"),
-    ("Real data", "builtin"),
-)
-_TRAIN_TIP = (
-    "Share of the rows used for training; the rest is the test set, never trained on, "
-    "that shows how well the network generalises."
-)
-_THUMBNAILS = {}  # dataset name -> QPixmap, drawn once per process
-
-
-def _group_of(info):
-    if info.source == "builtin":
-        return "builtin"
-    return "regression" if info.task == "regression" else "classification"
-
-
-def _thumbnail(name):
-    if name not in _THUMBNAILS:
-        _THUMBNAILS[name] = render_thumbnail(load_dataset(name))
-    return _THUMBNAILS[name]
-
-
-def _two_lines(text, metrics, width):
-    """``text`` wrapped at spaces onto at most two lines of ``width`` pixels."""
-    words, lines = text.split(), [""]
-    for word in words:
-        candidate = f"{lines[-1]} {word}".strip()
-        if metrics.horizontalAdvance(candidate) <= width or not lines[-1]:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    if len(lines) > 2:
-        lines = [lines[0], " ".join(lines[1:])]
-    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines)
 
 
 class DatasetPanel(QWidget):
@@ -104,41 +53,30 @@ class DatasetPanel(QWidget):
         self._dataset = None
         self.body = scroll_body(self)
         layout = QVBoxLayout(self.body)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self._choice_group())
+        layout.setContentsMargins(6, 4, 4, 4)
+        self._tiles = DatasetTiles()
+        self._tiles.chosen.connect(self.select_dataset)
+        layout.addWidget(self._tiles)
+        layout.addLayout(self._csv_row())
+        self.description = QLabel(objectName="description", wordWrap=True)
+        self.description.setStyleSheet("color: #555;")
+        layout.addWidget(self.description)
         self.error_label = QLabel(objectName="error_label", wordWrap=True)
         self.error_label.setStyleSheet(f"color: {ERROR_FG.name()};")
         self.error_label.hide()
         layout.addWidget(self.error_label)
         layout.addWidget(self._settings_group())
-        layout.addWidget(self._features_group())
+        self.features_group = FeatureToggles()
+        self.feature_boxes = self.features_group.boxes
+        self.features_group.changed.connect(self._on_features)
+        layout.addWidget(self.features_group)
         layout.addStretch(1)
-        self._select_tile(DEFAULT_DATASET)
+        self._tiles.select(DEFAULT_DATASET)
         self._show_name_settings(DEFAULT_DATASET)
         self._build_and_show(emit=False)
 
     # ---- building ------------------------------------------------------------------------
-    def _choice_group(self):
-        group = QGroupBox("Dataset")
-        column = QVBoxLayout(group)
-        self._tiles = QButtonGroup(self)
-        self._tiles.setExclusive(True)
-        flows = {}
-        for title, key in _GROUPS:
-            header = QLabel(f"<b>{title}</b>")
-            column.addWidget(header)
-            flows[key] = FlowLayout(spacing=4)
-            column.addLayout(flows[key])
-        metrics = QFontMetrics(self.font())
-        for name in DATASETS.names():
-            info = DATASET_INFO[name]
-            short = info.title.split(" (")[0]  # the full title is in the tooltip
-            text = _two_lines(short, metrics, THUMB_SIZE + 16)
-            tile = ThumbnailButton(name, text, _thumbnail(name))
-            tile.setToolTip(f"<b>{info.title}</b><br>{info.description}")
-            tile.clicked.connect(lambda _=False, n=name: self.select_dataset(n))
-            self._tiles.addButton(tile)
-            flows[_group_of(info)].addWidget(tile)
+    def _csv_row(self):
         row = QHBoxLayout()
         self.csv_button = QPushButton("Open CSV…", objectName="open_csv")
         self.csv_button.setToolTip(
@@ -148,11 +86,7 @@ class DatasetPanel(QWidget):
         self.csv_label = QLabel(objectName="csv_label", wordWrap=True)
         row.addWidget(self.csv_button)
         row.addWidget(self.csv_label, 1)
-        column.addLayout(row)
-        self.description = QLabel(objectName="description", wordWrap=True)
-        self.description.setStyleSheet("color: #555;")
-        column.addWidget(self.description)
-        return group
+        return row
 
     def _settings_group(self):
         group = QGroupBox("Generation")
@@ -195,38 +129,14 @@ class DatasetPanel(QWidget):
             box.valueChanged.connect(self._on_setting)
         return group
 
-    def _features_group(self):
-        self.features_group = QGroupBox("Extra input features")
-        self.features_group.setToolTip(
-            "Feed the network products and sines of x1 and x2 "
-            "besides x1 and x2 themselves: a circle is a straight "
-            "line in x1², x2²."
-        )
-        flow = FlowLayout(self.features_group, spacing=8)
-        flow.setContentsMargins(8, 8, 8, 8)
-        self.feature_boxes = {}
-        for name in DERIVED_FEATURES:
-            box = QCheckBox(FEATURE_LABELS.get(name, name), objectName=f"feature_{name}")
-            box.toggled.connect(self._on_feature)
-            flow.addWidget(box)
-            self.feature_boxes[name] = box
-        return self.features_group
-
     # ---- reactions -----------------------------------------------------------------------
     def _on_setting(self):
         if not self._updating:
             self._build_and_show(emit=True)
 
-    def _on_feature(self):
+    def _on_features(self, features):
         if not self._updating:
-            self.featuresChanged.emit(self.features())
-
-    def _select_tile(self, name):
-        """Check the tile of dataset ``name`` (none for ``None``: CSV data)."""
-        self._tiles.setExclusive(False)
-        for tile in self._tiles.buttons():
-            tile.setChecked(tile.dataset_name == name)
-        self._tiles.setExclusive(True)
+            self.featuresChanged.emit(features)
 
     def _show_name_settings(self, name, spec=None):
         """Put the defaults (or ``spec``'s values) of dataset ``name`` in the widgets."""
@@ -251,54 +161,20 @@ class DatasetPanel(QWidget):
     def _apply_enabled(self):
         """Enable what applies to the current data; the tooltip of the rest says why."""
         info = None if self._csv else DATASET_INFO[self._name()]
-        table = info is not None and info.exact_table and self.samples.value() == 0
-        reasons = {
-            self.noise: self._noise_reason(info),
-            self.samples: self._samples_reason(info),
-            self.train_percent: "The exact truth table is both the training and the test set."
-            if table
-            else "",
-        }
-        for widget, reason in reasons.items():
+        settings = (
+            (self.noise, rules.noise_reason(info), rules.noise_tip),
+            (self.samples, rules.samples_reason(info), rules.samples_tip),
+            (self.train_percent, rules.train_share_reason(info, self.samples.value()),
+             lambda _info: rules.TRAIN_TIP),
+        )
+        for widget, reason, tip in settings:
             widget.setEnabled(not reason)
-            widget.setToolTip(reason or self._tip(widget, info))
-        is_2d = self._dataset.is_2d
-        self.features_group.setEnabled(is_2d)
-        for box in self.feature_boxes.values():
-            box.setEnabled(is_2d)
-            box.setToolTip(
-                ""
-                if is_2d
-                else "Extra features are built from x1 and x2: this "
-                f"dataset has {self._dataset.X_train.shape[1]} inputs."
-            )
-
-    def _noise_reason(self, info):
-        if info is None:
-            return "A CSV file's rows are fixed: noise does not apply."
-        if not info.noise_apply:
-            return f"{info.title} is real, measured data: noise does not apply."
-        return ""
-
-    def _samples_reason(self, info):
-        if info is None:
-            return "A CSV file's rows are fixed: the sample count does not apply."
-        if not info.samples_apply:
-            return f"{info.title} is a fixed table of real data: the sample count does not apply."
-        return ""
-
-    def _tip(self, widget, info):
-        if widget is self.noise:
-            return f"How noisy the points are. {info.description}"
-        if widget is self.samples:
-            extra = " 'Truth table': exactly the 4 rows." if info.exact_table else ""
-            return "How many points to generate (training and test together)." + extra
-        return _TRAIN_TIP
+            widget.setToolTip(reason or tip(info))
+        self.features_group.set_inputs(self._dataset.X_train.shape[1])
 
     # ---- loading -------------------------------------------------------------------------
     def _name(self):
-        checked = self._tiles.checkedButton()
-        return checked.dataset_name if checked else DEFAULT_DATASET
+        return self._tiles.checked_name() or DEFAULT_DATASET
 
     def _build(self):
         """A new ``Dataset`` from the widgets (``UserInputError`` on bad input)."""
@@ -349,7 +225,7 @@ class DatasetPanel(QWidget):
             return
         spec = self._dataset.spec
         self._csv = self._csv_of(spec)
-        self._select_tile(None if self._csv else spec.get("name"))
+        self._tiles.select(None if self._csv else spec.get("name"))
         self._show_source(spec)
 
     @staticmethod
@@ -371,10 +247,7 @@ class DatasetPanel(QWidget):
         )
 
     def _set_features(self, features):
-        self._updating = True
-        for name, box in self.feature_boxes.items():
-            box.setChecked(name in features)
-        self._updating = False
+        self.features_group.set_checked(features)
 
     # ---- public API ----------------------------------------------------------------------
     def current_dataset(self):
@@ -385,7 +258,7 @@ class DatasetPanel(QWidget):
         """The checked derived features, in ``DERIVED_FEATURES`` order (``()`` for non-2-D)."""
         if not self._dataset.is_2d:
             return ()
-        return tuple(n for n, box in self.feature_boxes.items() if box.isChecked())
+        return self.features_group.checked()
 
     def select_dataset(self, name):
         """Choose registered dataset ``name`` with its default settings and emit it.
@@ -395,7 +268,7 @@ class DatasetPanel(QWidget):
         DATASETS.get(name)  # unknown name -> UserInputError listing the choices
         self._csv = None
         self.csv_label.setText("")
-        self._select_tile(name)
+        self._tiles.select(name)
         self._show_name_settings(name)
         return self._build_and_show(emit=True)
 
@@ -420,7 +293,7 @@ class DatasetPanel(QWidget):
         """Reflect ``dataset`` (built elsewhere, e.g. from the command line); emits nothing."""
         self._dataset = dataset
         self._csv = self._csv_of(dataset.spec)
-        self._select_tile(None if self._csv else dataset.spec.get("name"))
+        self._tiles.select(None if self._csv else dataset.spec.get("name"))
         self._show_source(dataset.spec)
         self.error_label.hide()
         self._refresh()
@@ -447,7 +320,7 @@ class DatasetPanel(QWidget):
         if spec.get("source") != "csv" and spec.get("name") not in DATASET_INFO:
             return False
         self._csv = self._csv_of(spec)
-        self._select_tile(None if self._csv else spec["name"])
+        self._tiles.select(None if self._csv else spec["name"])
         self._show_source(spec)
         if not self._build_and_show(emit=True):
             return False

@@ -2,33 +2,33 @@
 
 Four curves are created once and fed the whole history with ``setData``; clip-to-view and
 peak downsampling keep 100,000 epochs cheap to redraw. A log-scale toggle applies to the loss.
+
+The colour legend sits in the header line with the latest values (:mod:`curve_summary`), not
+inside the plots, where it hid the newest epochs. Axis ranges move in rounded steps
+(:mod:`curve_ranges`) and the axes paint from a pixmap cache, so a frame usually repaints the
+curves only, not every tick label.
 """
 
 import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from gui.style import NEGATIVE_HEX, POSITIVE_HEX
-from gui.views.plot_style import FOREGROUND, add_hint, new_layout_widget, show_hint, style_plot
+from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span, metric_span
+from gui.views.curve_summary import METRIC_LABELS, CurveSummary
+from gui.views.plot_style import add_hint, new_layout_widget, show_hint, style_plot
 
 EMPTY_HINT = "Press Play to train:\nloss and accuracy curves appear here"
 TRAIN_PEN = pg.mkPen(POSITIVE_HEX, width=2)
 TEST_PEN = pg.mkPen(NEGATIVE_HEX, width=2)
-METRIC_LABELS = {"accuracy": "accuracy", "r2": "R²"}
+KEYS = ("train_loss", "test_loss", "train_metric", "test_metric")
 
 
 def _new_curve(plot, pen, name):
-    """A ``PlotDataItem`` tuned for long histories, added to ``plot`` (and its legend)."""
+    """A ``PlotDataItem`` tuned for long histories, added to ``plot``."""
     curve = pg.PlotDataItem(pen=pen, name=name)
     plot.addItem(curve)  # PlotItem.addItem applies the plot's clip/downsampling modes
     curve.setClipToView(True)
@@ -47,11 +47,10 @@ def _set_curve(curve, x, y, log=False):
         curve.setData(x[keep], y[keep], skipFiniteCheck=True)
 
 
-def _fmt(value, percent=False):
-    """Short text of a float for the summary line ("—" when not finite)."""
-    if not np.isfinite(value):
-        return "—"
-    return f"{100 * value:.1f}%" if percent else f"{value:.4g}"
+def _cache_axes(plot):
+    """Paint ``plot``'s axes (tick texts and grid) from a pixmap until their range changes."""
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class LossAxis(pg.AxisItem):
@@ -83,9 +82,7 @@ class LossCurvesView(QWidget):
         super().__init__(parent)
         self.log_check = QCheckBox("Log scale", objectName="logScale")
         self.log_check.setToolTip("Logarithmic loss axis: small late improvements stay visible")
-        self.summary = QLabel("", objectName="curvesSummary")
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary = CurveSummary()
         self.layout_widget = new_layout_widget()
         self._build_layout()
         self._build_plots()
@@ -98,6 +95,7 @@ class LossCurvesView(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.log_check)
+        bar.addSpacing(6)
         bar.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,11 +111,15 @@ class LossCurvesView(QWidget):
         self.metric_plot.setXLink(self.loss_plot)
         self.loss_plot.setLabel("left", "loss")
         self.metric_plot.setLabel("bottom", "epoch")
-        # loss falls (legend top right), the metric rises (legend bottom right)
-        for plot, offset in ((self.loss_plot, (-10, 10)), (self.metric_plot, (-10, -10))):
+        self.anchors = {}
+        for plot in (self.loss_plot, self.metric_plot):
             plot.showGrid(x=True, y=True, alpha=0.2)
-            legend = plot.addLegend(offset=offset, labelTextColor=FOREGROUND)
-            legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+            plot.getViewBox().setDefaultPadding(0.02)
+            _cache_axes(plot)
+            self.anchors[plot] = RangeAnchor()
+            plot.addItem(self.anchors[plot])
+        self.loss_plot.getAxis("left").setWidth(44)  # both plots' curves start at the same x
+        self.metric_plot.getAxis("left").setWidth(44)
         self.train_loss = _new_curve(self.loss_plot, TRAIN_PEN, "train")
         self.test_loss = _new_curve(self.loss_plot, TEST_PEN, "test")
         self.train_metric = _new_curve(self.metric_plot, TRAIN_PEN, "train")
@@ -131,9 +133,11 @@ class LossCurvesView(QWidget):
         self.metric_plot.setLabel("left", METRIC_LABELS.get(self._metric, self._metric))
         for curve in self.curves():
             curve.setData([], [])
+        for anchor in self.anchors.values():
+            anchor.set_bounds(None)
         self._drawn = None
         self._history = None
-        self.summary.setText("")
+        self.summary.set_summary(None, self._metric)
         show_hint(self.loss_plot, self.hint, True)
         self.metric_plot.getViewBox().setRange(yRange=(0, 1), padding=0.02)
 
@@ -153,7 +157,7 @@ class LossCurvesView(QWidget):
             self.hint.setVisible(False)
             for plot in (self.loss_plot, self.metric_plot):
                 plot.enableAutoRange()
-        self._summarize(history, epochs)
+        self.summary.set_summary({k: history[k][-1] for k in ("epoch", *KEYS)}, self._metric)
 
     # ----------------------------------------------------------------- public helpers
     def set_log_scale(self, on):
@@ -169,14 +173,20 @@ class LossCurvesView(QWidget):
         return (self.train_loss, self.test_loss, self.train_metric, self.test_metric)
 
     # ----------------------------------------------------------------- internals
-    @staticmethod
-    def _keys():
-        return ("train_loss", "test_loss", "train_metric", "test_metric")
-
     def _draw(self, history, epochs):
         log = self.log_check.isChecked()
-        for curve, name in zip(self.curves(), self._keys(), strict=True):
+        for curve, name in zip(self.curves(), KEYS, strict=True):
             _set_curve(curve, epochs, np.asarray(history[name]), log and "loss" in name)
+        self._anchor(history, epochs, log)
+
+    def _anchor(self, history, epochs, log):
+        """Round the plots' data bounds outwards (see :mod:`curve_ranges`)."""
+        x0, x1 = epoch_span(epochs[-1])
+        losses = np.concatenate([np.asarray(history[k]) for k in KEYS[:2]])
+        metrics = np.concatenate([np.asarray(history[k]) for k in KEYS[2:]])
+        for plot, span in ((self.loss_plot, loss_span(losses, log)),
+                           (self.metric_plot, metric_span(metrics))):
+            self.anchors[plot].set_bounds(None if span is None else (x0, x1, *span))
 
     def _log_toggled(self, on):
         self.loss_plot.setLogMode(y=on)
@@ -184,13 +194,3 @@ class LossCurvesView(QWidget):
             self._draw(self._history, np.asarray(self._history["epoch"]))
             self.loss_plot.enableAutoRange()
         self.logScaleChanged.emit(on)
-
-    def _summarize(self, history, epochs):
-        """One line: epoch, last train/test loss and test metric."""
-        percent = self._metric == "accuracy"
-        label = METRIC_LABELS.get(self._metric, self._metric)
-        self.summary.setText(
-            f"epoch {int(epochs[-1])} · loss {_fmt(history['train_loss'][-1])} train, "
-            f"{_fmt(history['test_loss'][-1])} test · test {label} "
-            f"{_fmt(history['test_metric'][-1], percent)}"
-        )

@@ -45,6 +45,7 @@ def mosaic(tiles, n_cols, pitch_y, gap=1):
 
     Returns ``(rows * pitch_y, n_cols * (8 + gap))`` float32.
     """
+    tiles = as_image(tiles)  # clipped to float32's range: diverged weights do not overflow
     n = len(tiles)
     n_rows = max(1, math.ceil(n / n_cols))
     out = np.full((n_rows * pitch_y, n_cols * (SIDE + gap)), np.nan, dtype=np.float32)

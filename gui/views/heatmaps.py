@@ -15,6 +15,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from gui.style import diverging_lut
 from gui.views.plot_style import (
     HINT_COLOR,
+    IMAGE_LIMIT,
     HeldLevels,
     all_finite,
     as_image,
@@ -42,10 +44,11 @@ MODES = (
     ("Last update Δw", "weight_updates", "bias_updates"),
 )
 EMPTY_HINT = "Press Play to train: one heatmap per layer's weights appears here"
-CELL_HEIGHT = 190
-BIAS_HEIGHT = 26
+ROW_MIN_HEIGHT = 120  # below this per row of layers, the heatmaps scroll
+BIAS_HEIGHT = 18
+W_MIN_HEIGHT = 48
 MAX_COLUMNS = 3
-MIN_CELL_WIDTH = 160
+MIN_CELL_WIDTH = 150
 COLORBAR_WIDTH = 60
 
 
@@ -68,6 +71,15 @@ def _matrix_plot(layout, title=None):
     return plot, image
 
 
+def _colorbar():
+    """The shared colour bar (levels set by the view; its axis paints from a pixmap cache)."""
+    bar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_colormap(),
+                          interactive=False, width=14, colorMapMenu=False)
+    style_plot(bar)
+    bar.getAxis("right").setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    return bar
+
+
 class LayerCell:
     """The items of one layer: title, weight image ``(fan_in, fan_out)``, bias ``(1, fan_out)``."""
 
@@ -77,6 +89,7 @@ class LayerCell:
         cell.setSpacing(0)
         self.w_plot, self.w_image = _matrix_plot(cell, layer_title(index, fan_in, fan_out,
                                                                    activation))
+        self.w_plot.setMinimumHeight(W_MIN_HEIGHT)
         cell.nextRow()
         self.b_plot, self.b_image = _matrix_plot(cell)
         self.b_plot.setFixedHeight(BIAS_HEIGHT)
@@ -90,10 +103,9 @@ class LayerCell:
     def show(self, W, b, levels):
         """Draw ``W (fan_in, fan_out)`` and ``b (fan_out,)`` at ``levels``; keep them for hover."""
         first = self.w_values is None
-        self.w_values = as_image(W)
-        self.b_values = as_image(b.reshape(1, -1))
-        self.w_image.setImage(self.w_values, levels=levels)
-        self.b_image.setImage(self.b_values, levels=levels)
+        self.w_values, self.b_values = W, b.reshape(1, -1)
+        self.w_image.setImage(as_image(W, levels), levels=levels)
+        self.b_image.setImage(as_image(self.b_values, levels), levels=levels)
         if first:
             self.w_plot.getViewBox().autoRange(padding=0)
             self.b_plot.getViewBox().setYRange(0, 1, padding=0)
@@ -181,12 +193,10 @@ class WeightHeatmapsView(QWidget):
                 grid.nextRow()
             self.cells.append(LayerCell(grid, k, sizes[k], sizes[k + 1], acts[k]))
         n_rows = max(1, math.ceil(n_layers / n_cols))
-        self.colorbar = pg.ColorBarItem(values=(-1.0, 1.0), colorMap=diverging_colormap(),
-                                        interactive=False, width=14, colorMapMenu=False)
-        style_plot(self.colorbar)
-        self.colorbar.setImageItem([im for c in self.cells for im in c.images()])
-        grid.addItem(self.colorbar, row=0, col=n_cols, rowspan=n_rows)
-        self.layout_widget.setMinimumHeight(n_rows * CELL_HEIGHT)
+        self.colorbar = _colorbar()
+        # first row only: a bar spanning rows that scroll would be cut off
+        grid.addItem(self.colorbar, row=0, col=n_cols)
+        self.layout_widget.setMinimumHeight(n_rows * ROW_MIN_HEIGHT)
 
     def _columns_for_width(self):
         """How many layer cells fit side by side in the current width (1..3)."""
@@ -221,7 +231,8 @@ class WeightHeatmapsView(QWidget):
             cell.show(W, b, levels)
         if levels != old or not self.levels_label.text():
             self.colorbar.setLevels(levels)
-            self.levels_label.setText(f"colour scale ±{levels[1]:.3g}")
+            beyond = " and beyond" if levels[1] >= IMAGE_LIMIT else ""  # diverged weights
+            self.levels_label.setText(f"colour scale ±{levels[1]:.3g}{beyond}")
 
     # ----------------------------------------------------------------- public helpers
     def levels(self):

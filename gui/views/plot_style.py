@@ -4,6 +4,7 @@ pixel rectangles and held (non-jumping) symmetric colour levels.
 Nothing here keeps state about training; every helper is cheap enough to call per frame.
 """
 
+import math
 from collections import deque
 
 import numpy as np
@@ -98,14 +99,36 @@ def pixel_rect(x, y):
     return QRectF(float(x[0] - dx / 2), float(y[0] - dy / 2), float(dx * nx), float(dy * ny))
 
 
-def as_image(a):
-    """``a`` as a C-contiguous float32 array (copied only when needed)."""
+IMAGE_LIMIT = 1e30
+"""Largest magnitude drawn in an image: far beyond any useful colour level, and small enough
+that pyqtgraph's float32 rescaling (value × lut_size / level span) stays finite."""
+
+
+def as_image(a, levels=None):
+    """``a`` as a C-contiguous float32 array, clipped to ``levels = (low, high)`` when given,
+    else to ±``IMAGE_LIMIT``.
+
+    A diverged network reaches 1e153: unclipped, the float32 cast (or pyqtgraph's rescale)
+    overflows. NaN stays NaN.
+    """
+    low, high = levels if levels is not None else (-IMAGE_LIMIT, IMAGE_LIMIT)
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        a = np.clip(a, max(float(low), -IMAGE_LIMIT), min(float(high), IMAGE_LIMIT))
     return np.ascontiguousarray(a, dtype=np.float32)
+
+
+def round_up(value):
+    """``value`` > 0 rounded up to two significant digits in 5 % steps of its decade
+    (2.61 → 2.7, 0.0123 → 0.013): held levels then change seldom, and read well."""
+    step = 10.0 ** math.floor(math.log10(value)) / 20
+    return float(f"{math.ceil(value / step - 1e-9) * step:.12g}")
 
 
 class HeldLevels:
     """Symmetric colour levels ``(-m, m)`` where ``m`` is the largest ``max|a|`` seen over the
-    last ``frames`` updates, so heatmap colours do not jump from frame to frame.
+    last ``frames`` updates, rounded up (:func:`round_up`), so heatmap colours do not jump
+    from frame to frame and colour bars are redrawn only when the scale really changes.
 
     ``frozen`` keeps the current levels until :meth:`clear` (a "fixed scale" toggle).
     """
@@ -135,6 +158,6 @@ class HeldLevels:
                 m = max(m, float(np.abs(a).max()))
         self._recent.append(m)
         top = max(self._recent)
-        top = top if top > 0.0 else 1.0
+        top = min(round_up(top), IMAGE_LIMIT) if 0.0 < top < math.inf else 1.0
         self._levels = (-top, top)
         return self._levels

@@ -283,7 +283,7 @@ class RegressionSurfaceView(QWidget):
         if columns != self._shown_columns:
             self._set_columns(columns)
         pred = as_image(surface.output[..., 0])
-        self.pair.pred_image.setImage(pred, levels=self._levels)
+        self.pair.pred_image.setImage(as_image(pred, self._levels), levels=self._levels)
         key = (columns, len(surface.x), float(surface.x[0]), float(surface.x[-1]),
                float(surface.y[0]), float(surface.y[-1]))
         if key != self._grid_key:

@@ -175,7 +175,12 @@ def test_export_all_plots_headless_regression_with_size(tmp_path):
         assert_png(path, (640, 480))
 
 
-def test_every_plot_exports_from_a_window_mid_training(qtbot, window, tmp_path):
+def test_every_plot_exports_from_a_window_mid_training(qtbot, tmp_path):
+    # An epoch limit the run cannot reach, so training is still going during the export.
+    window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     assert window.findChild(QAction, "exportPlots") is not None
     window.findChild(QAction, "play").trigger()
     qtbot.waitUntil(lambda: len(window.session.last_snapshot.history["epoch"]) >= 2,

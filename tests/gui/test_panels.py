@@ -242,9 +242,24 @@ def test_full_batch_and_clipping(qtbot, hyper):
         qtbot.mouseClick(hyper.full_batch, LEFT)
     assert blocker.args[0] == {"batch_size": None} and not hyper.batch_size.isEnabled()
     assert hyper.clip_norm.text() == "Off" and hyper.config_fields()["clip_norm"] is None
-    with qtbot.waitSignal(hyper.configChanged) as blocker:
+    with (
+        qtbot.assertNotEmitted(hyper.configChanged),
+        qtbot.waitSignal(hyper.liveChanged) as blocker,
+    ):
         hyper.clip_norm.setValue(2.5)
     assert blocker.args[0] == {"clip_norm": 2.5}
+
+
+def test_live_fields_follow_the_trainer(hyper):
+    """Every field the trainer applies live is sent live, and its tooltip says so."""
+    from core.trainer import LIVE_FIELDS
+    from gui.panels.hyper_tips import LIVE, NEW_NETWORK
+
+    for name in LIVE_FIELDS:
+        assert TIPS[name].endswith(LIVE), name
+    assert "clip_norm" in LIVE_FIELDS
+    assert "network" not in hyper.clip_norm.toolTip()
+    assert TIPS["dropout"].endswith(NEW_NETWORK)
 
 
 def test_per_layer_activations(qtbot, hyper):

@@ -223,3 +223,24 @@ def test_main_without_a_display_says_so_and_exits_2():
     assert done.returncode == 2
     lines = (done.stdout + done.stderr).strip().splitlines()
     assert lines == [NO_DISPLAY_MESSAGE]
+
+
+def test_window_refuses_headless_only_options(capsys):
+    """--json, --save-weights … do nothing in the window: one line, exit status 2."""
+    from gui.app import parse_window_args, run
+
+    assert run(["--hidden", "4", "--json", "--save-weights", "w.npz"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert "--json, --save-weights" in lines[0] and "python main.py train" in lines[0]
+    dataset, config = parse_window_args(["--dataset", "xor", "--hidden", "4", "--lr", "0.1"])
+    assert dataset.name == "xor" and config.hidden == (4,) and config.lr == 0.1
+
+
+def test_gradient_clip_from_the_panel_applies_without_reset(qtbot, window):
+    info = window.session.info
+    with qtbot.assertNotEmitted(window.session.trainerChanged):
+        window.hyper_panel.clip_norm.setValue(2.5)
+    assert window.session.config.clip_norm == 2.5
+    assert window.session.info is info
+    assert "no reset" in window.statusBar().currentMessage()

@@ -293,3 +293,61 @@ def test_observers_see_every_step_snapshot_and_replacement(qtbot, make_worker, c
     request_and_wait(qtbot, worker, rec, "pause")
     played = observer.steps_seen[n:]
     assert played == list(range(1, len(played) + 1))
+
+
+def test_painter_draws_one_view_per_turn_and_skips_hidden_ones(qtbot, session):
+    """While training, views are updated in separate event-loop turns; a view hidden in
+    a shown window is skipped and gets the latest snapshot when it is shown again."""
+    from PySide6.QtWidgets import QTabWidget, QWidget
+
+    class WidgetView(QWidget):
+        def __init__(self):
+            super().__init__()
+            self.infos, self.snapshots = [], []
+
+        def reset(self, info):
+            self.infos.append(info)
+
+        def show_snapshot(self, snapshot):
+            self.snapshots.append(snapshot)
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    shown, hidden = WidgetView(), WidgetView()
+    tabs.addTab(shown, "shown")
+    tabs.addTab(hidden, "hidden")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    for view in (shown, hidden):
+        session.add_view(view)
+    session.play()
+    qtbot.waitUntil(lambda: len(shown.snapshots) >= 3, timeout=TIMEOUT)
+    session.pause()
+    qtbot.waitUntil(lambda: not session.running, timeout=TIMEOUT)
+    with qtbot.waitSignal(session.snapshotShown, timeout=TIMEOUT):
+        session.worker.request("snapshot")
+    assert len(hidden.snapshots) == 1  # only the one from add_view: skipped while hidden
+    assert id(hidden) in session.painter.stale
+    session.painter.bring_up_to_date()  # what an export of hidden views calls first
+    assert len(hidden.snapshots) == 2 and not session.painter.stale
+    with qtbot.waitSignal(session.snapshotShown, timeout=TIMEOUT):
+        session.worker.request("snapshot")
+    assert len(hidden.snapshots) == 2
+    tabs.setCurrentWidget(hidden)
+    qtbot.waitUntil(lambda: len(hidden.snapshots) == 3, timeout=TIMEOUT)
+    assert hidden.snapshots[-1] is session.last_snapshot
+    assert shown.snapshots[-1] is session.last_snapshot
+
+
+def test_painter_pass_spans_several_event_loop_turns(qtbot):
+    from gui.frame_painter import FramePainter
+
+    calls = []
+    painter = FramePainter(lambda view, method, arg: calls.append(view) or True, gap_ms=0)
+    painter.views.extend(["a", "b", "c"])
+    done = []
+    painter.show("snapshot 1", done.append)
+    painter.show("snapshot 2", done.append)  # waits for the pass in progress
+    assert calls == [] and painter.busy()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=TIMEOUT)
+    assert calls == ["a", "b", "c", "a", "b", "c"] and painter.latest == "snapshot 2"

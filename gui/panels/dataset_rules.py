@@ -1,0 +1,51 @@
+"""When a data setting applies, and what its tooltip says when it does or why it does not.
+
+Qt-free: ``info`` is a ``core.datasets.DATASET_INFO`` entry, or ``None`` for a CSV file.
+A reason of ``""`` means the setting applies (the widget is enabled).
+"""
+
+TRAIN_TIP = (
+    "Share of the rows used for training; the rest is the test set, never trained on, "
+    "that shows how well the network generalises."
+)
+
+
+def noise_reason(info):
+    """Why noise does not apply to this data, or ``""``."""
+    if info is None:
+        return "A CSV file's rows are fixed: noise does not apply."
+    if not info.noise_apply:
+        return f"{info.title} is real, measured data: noise does not apply."
+    return ""
+
+
+def samples_reason(info):
+    """Why the sample count does not apply to this data, or ``""``."""
+    if info is None:
+        return "A CSV file's rows are fixed: the sample count does not apply."
+    if not info.samples_apply:
+        return f"{info.title} is a fixed table of real data: the sample count does not apply."
+    return ""
+
+
+def train_share_reason(info, samples):
+    """Why the train share does not apply (the exact truth table: ``samples == 0``), or ``""``."""
+    if info is not None and info.exact_table and samples == 0:
+        return "The exact truth table is both the training and the test set."
+    return ""
+
+
+def noise_tip(info):
+    return f"How noisy the points are. {info.description}"
+
+
+def samples_tip(info):
+    extra = " 'Truth table': exactly the 4 rows." if info.exact_table else ""
+    return "How many points to generate (training and test together)." + extra
+
+
+def features_reason(n_inputs):
+    """Why derived features do not apply to data with ``n_inputs`` columns, or ``""``."""
+    if n_inputs == 2:
+        return ""
+    return f"Extra features are built from x1 and x2: this dataset has {n_inputs} inputs."
