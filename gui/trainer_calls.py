@@ -14,30 +14,15 @@ it. Two operations are needed to save and load:
 Export, step-through, gradient checks, weight editing and the timeline all go through here.
 """
 
-from PySide6.QtCore import QObject, Signal, Slot
-
-
-class _Runner(QObject):
-    """Lives in the worker thread for one call; emits ``(ok, value)`` and deletes itself."""
-
-    done = Signal(object)
-
-    def __init__(self, worker, fn):
-        super().__init__()
-        self._worker, self._fn = worker, fn
-
-    @Slot()
-    def run(self):
-        try:
-            result = (True, self._fn(self._worker.trainer))
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI
-            result = (False, exc)
-        self.done.emit(result)
-        self.deleteLater()
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 
 class TrainerCall(QObject):
-    """One pending ``fn(trainer)`` call; lives in the GUI thread.
+    """One pending ``fn(trainer)`` call; lives (and dies) in the GUI thread.
+
+    The worker runs ``fn`` from its request queue and emits this object's ``_done`` signal
+    from the worker thread; Qt queues that emission to the GUI thread. No object of the call
+    ever lives in the worker thread, so nothing can be deleted from the wrong thread.
 
     Signals
     -------
@@ -45,18 +30,17 @@ class TrainerCall(QObject):
     """
 
     finished = Signal(bool, object)
-    _start = Signal()
+    _done = Signal(object)
 
     def __init__(self, session, fn, parent=None):
         super().__init__(parent)
         self.result = None
-        self._runner = _Runner(session.worker, fn)
-        self._runner.moveToThread(session.thread)
-        self._runner.done.connect(self._deliver)
-        self._start.connect(self._runner.run)
+        self._session, self._fn = session, fn
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def start(self):
-        self._start.emit()  # queued: runs in the worker thread after earlier requests
+        # Queued behind every request sent before it (a pause, a new trainer, ...).
+        self._session.worker.request("call", (self._fn, self._done.emit))
         return self
 
     @Slot(object)

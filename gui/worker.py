@@ -17,7 +17,8 @@ What comes back, always as queued signals carrying copies:
 - ``error(object)``: the exception that paused training (``TrainingDiverged`` or other).
 """
 
-import os
+import contextlib
+import sys
 import threading
 import time
 from collections import deque
@@ -27,8 +28,12 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.snapshot import take_snapshot
 
-#: Releases the GIL for a moment (about a microsecond; ``time.sleep(0)`` costs ~100 µs).
-_yield_gil = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
+#: CPython hands the GIL to a waiting thread after this long (default 5 ms). The worker runs
+#: Python between short NumPy calls, so the GUI thread waits for the GIL: a 1 ms interval bounds
+#: that wait. Yielding voluntarily after every step is not a substitute: each release and
+#: immediate re-take counts as a switch, so a waiting thread never asks for a forced one and
+#: can starve under load.
+GIL_SWITCH_SECONDS = 0.001
 
 #: Largest share of the GUI thread's time spent drawing snapshots while training runs (the
 #: GUI's Python paint code holds the GIL, so this is roughly the training time it costs).
@@ -39,7 +44,7 @@ SLOWEST_INTERVAL = 0.25
 #: Request kinds understood by :meth:`TrainingWorker.request`.
 REQUESTS = (
     "play", "pause", "step", "step_epoch", "live", "speed", "columns", "replace", "snapshot",
-    "observe", "stop",
+    "observe", "call", "stop",
 )
 
 
@@ -80,6 +85,8 @@ class TrainingWorker(QObject):
     def __init__(self, trainer, generation=0, max_rate=30.0, chunk_seconds=0.015,
                  surface_resolution=50, surface_columns=None):
         super().__init__()
+        # Process-wide, and only ever lowered: the window stays responsive while training.
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
         self._trainer = trainer
         self._generation = generation
         self.surface_columns = surface_columns
@@ -196,6 +203,21 @@ class TrainingWorker(QObject):
         self._guarded(self._notify, "on_replace")
         self._emit_counters()
 
+    def _do_call(self, payload):
+        """``payload`` = ``(fn, reply)``: run ``fn(trainer)`` here, then ``reply((ok, value))``.
+
+        Used by :mod:`gui.trainer_calls`; ``reply`` emits a signal of a GUI-thread object.
+        """
+        fn, reply = payload
+        try:
+            with np.errstate(all="ignore"):
+                result = (True, fn(self._trainer))
+        except Exception as exc:  # noqa: BLE001 - every failure goes back to the caller
+            result = (False, exc)
+        # RuntimeError: the caller was deleted meanwhile (window closing); nobody is waiting.
+        with contextlib.suppress(RuntimeError):
+            reply(result)
+
     def _do_observe(self, observer):
         self._observers.append(observer)
         observer.on_replace(self._trainer)
@@ -280,7 +302,6 @@ class TrainingWorker(QObject):
             trainer.step()
             for observer in observers:
                 observer.after_steps(trainer)
-            _yield_gil()  # the GUI thread may take the GIL now, not after 5 ms
             done += 1
             if time.perf_counter() >= deadline:
                 return
