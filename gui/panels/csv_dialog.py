@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.datasets import load_csv, preview_csv
 from core.errors import UserInputError
+from gui.panels.widgets import train_percent_spin
 from gui.style import ERROR_FG
 
 PREVIEW_ROWS = 20
@@ -114,16 +114,7 @@ class CsvImportDialog(QDialog):
             self.task_combo.addItem(text, task)
         self.task_combo.currentIndexChanged.connect(self._reload)
         form.addRow("Task", self.task_combo)
-        self.ratio_spin = QSpinBox(
-            objectName="ratio_spin",
-            minimum=10,
-            maximum=100,
-            singleStep=10,
-            suffix=" %",
-            keyboardTracking=False,
-        )
-        self.ratio_spin.setValue(round(100 * train_ratio))
-        self.ratio_spin.setToolTip("Share of rows used for training; the rest is the test set.")
+        self.ratio_spin = train_percent_spin("ratio_spin", 100 * train_ratio)
         self.ratio_spin.valueChanged.connect(self._reload)
         form.addRow("Training data", self.ratio_spin)
         return form

@@ -34,7 +34,7 @@ from gui.panels import dataset_rules as rules
 from gui.panels.csv_dialog import CsvImportDialog
 from gui.panels.dataset_tiles import DatasetTiles
 from gui.panels.feature_toggles import FeatureToggles
-from gui.panels.widgets import FloatSpinBox, scroll_body
+from gui.panels.widgets import FloatSpinBox, scroll_body, train_percent_spin
 from gui.style import ERROR_FG
 
 DEFAULT_DATASET = "circles"
@@ -100,15 +100,7 @@ class DatasetPanel(QWidget):
             objectName="samples", minimum=1, maximum=100_000, singleStep=50, keyboardTracking=False
         )
         form.addRow("Samples", self.samples)
-        self.train_percent = QSpinBox(
-            objectName="train_percent",
-            minimum=10,
-            maximum=100,
-            singleStep=10,
-            suffix=" %",
-            value=80,
-            keyboardTracking=False,
-        )
+        self.train_percent = train_percent_spin("train_percent", 80)
         form.addRow("Training data", self.train_percent)
         self.seed = QSpinBox(
             objectName="data_seed", minimum=0, maximum=2**31 - 1, keyboardTracking=False

@@ -47,6 +47,15 @@ def scroll_body(panel):
     return body
 
 
+def train_percent_spin(object_name, percent):
+    """The share of rows used for training, 10–100 % in steps of 10 (the rest is the test set)."""
+    spin = QSpinBox(objectName=object_name, minimum=10, maximum=100, singleStep=10,
+                    suffix=" %", keyboardTracking=False)
+    spin.setValue(round(percent))
+    spin.setToolTip("Share of rows used for training; the rest is the test set.")
+    return spin
+
+
 class FloatSpinBox(QDoubleSpinBox):
     """A spin box for floats of any magnitude (``0.9``, ``1e-08``, ``300``).
 
