@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from core.snapshot import take_snapshot
 from core.trainer import LIVE_FIELDS, Trainer
+from gui import gc_guard
 from gui.frame_painter import FramePainter
 from gui.worker import TrainingWorker
 
@@ -81,6 +82,7 @@ class TrainingSession(QObject):
         self.worker.finished.connect(self._on_finished)
         self.worker.error.connect(self._on_error)
         self.thread.finished.connect(self.worker.deleteLater)
+        gc_guard.hold()  # no garbage collection in the worker thread (see gui.gc_guard)
         self.thread.start()
 
     def shutdown(self, timeout_ms=5000):
@@ -92,6 +94,8 @@ class TrainingSession(QObject):
             done = self.thread.wait(timeout_ms)
         else:
             done = True
+        if done:  # a thread that would not stop keeps collection in the GUI thread
+            gc_guard.release()
         self.thread = None
         return done
 

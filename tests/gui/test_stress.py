@@ -13,6 +13,7 @@ from PySide6.QtCore import QThread, QTimer
 from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.trainer import Trainer
+from gui import gc_guard
 from gui.worker import TrainingWorker
 
 N_SNAPSHOTS = 10_000
@@ -49,6 +50,7 @@ def test_ten_thousand_snapshots_with_play_pause_toggling(qtbot):
     worker.moveToThread(thread)
     checker = Checker(worker)
     thread.finished.connect(worker.deleteLater)
+    gc_guard.hold()  # as TrainingSession does
     thread.start()
     toggles = {"n": 0}
 
@@ -70,6 +72,7 @@ def test_ten_thousand_snapshots_with_play_pause_toggling(qtbot):
         timer.stop()
         worker.request("stop")
         assert thread.wait(10_000)
+        gc_guard.release()
     assert toggles["n"] > 20
     assert len(checker.last_step) > 1  # trainers were replaced mid-run
     for snap, weights in checker.kept:  # snapshots kept by the GUI never change afterwards

@@ -9,6 +9,7 @@ from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.errors import TrainingDiverged
 from core.trainer import Trainer
+from gui import gc_guard
 from gui.session import TrainingSession
 from gui.worker import StepRate, TrainingWorker
 
@@ -54,6 +55,7 @@ def make_worker(qtbot):
         worker.moveToThread(thread)
         recorder = Recorder(worker)
         thread.finished.connect(worker.deleteLater)
+        gc_guard.hold()  # as TrainingSession does
         thread.start()
         started.append((thread, worker))
         return worker, recorder
@@ -62,6 +64,7 @@ def make_worker(qtbot):
     for thread, worker in started:
         worker.request("stop")
         assert thread.wait(5000)
+        gc_guard.release()
 
 
 def request_and_wait(qtbot, worker, recorder, kind, value=None):
