@@ -34,6 +34,7 @@ from gui.banner import MessageBanner
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
 from gui.export.actions import install_export_actions
+from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_export_actions(self))
         self.actions_by_name.update(install_stepthrough(self))
         self.actions_by_name.update(install_drawing(self))
+        self.actions_by_name.update(install_insight(self))
         self._build_status_bar()
         self._wire()
         for view in self.views():
@@ -126,15 +128,22 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_docks(self):
-        """Left: Data and Hyperparameters as tabs; right: output, loss, inside (stacked)."""
+        """Left: Data and Hyperparameters as tabs; right: output, loss, inside (stacked).
+
+        The digits view is a tab of the Output dock, the largest one: its image grid,
+        confusion matrix and 8×8 weight images need the room (for the digits, the decision
+        surface over two pixel columns says little). The tab bar shows only for digits.
+        """
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.surface_stack = QStackedWidget()
         self.surface_stack.addWidget(self.decision_view)
         self.surface_stack.addWidget(self.regression_view)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.weights_view, "Weights")
+        self.tabs.setObjectName("outputTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.surface_stack, "Surface")
         self.tabs.addTab(self.digits_view, "Digits")
-        self.tabs.setTabToolTip(0, "Every weight matrix as a heatmap (blue +, orange −)")
+        self.tabs.setTabToolTip(0, "The network's output over two input columns")
         self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
                                             "and the first layer's 8×8 weights")
         data = self._dock("datasetDock", "Data", self.dataset_panel, left,
@@ -147,12 +156,12 @@ class MainWindow(QMainWindow):
             tabbed.setTitleBarWidget(QWidget())
         self.tabifyDockWidget(data, hyper)
         data.raise_()
-        output = self._dock("surfaceDock", "Output", self.surface_stack, right,
-                            "what the network predicts over the input plane")
+        output = self._dock("surfaceDock", "Output", self.tabs, right,
+                            "what the network predicts: over the input plane, or the digits")
         loss = self._dock("lossDock", "Loss", self.loss_view, right,
                           "training and test loss per epoch")
-        inside = self._dock("inspectDock", "Inside the network", self.tabs, right,
-                            "weight heatmaps and the digits view")
+        inside = self._dock("inspectDock", "Inside the network", self.weights_view, right,
+                            "every weight matrix as a heatmap (blue +, orange −)")
         self.docks = [data, hyper, output, loss, inside]
         self.setTabPosition(left, QTabWidget.TabPosition.North)
         self.resizeDocks([output, loss, inside], [330, 220, 220], Qt.Orientation.Vertical)
@@ -214,6 +223,8 @@ class MainWindow(QMainWindow):
             self.regression_view if task == "regression" else self.decision_view)
         digits = DigitsView.supports(info.dataset)
         self.tabs.setTabEnabled(DIGITS_TAB, digits)
+        self.tabs.setTabVisible(DIGITS_TAB, digits)
+        self.tabs.tabBar().setVisible(digits)
         self.tabs.setCurrentIndex(DIGITS_TAB if digits else 0)
         if self.banner.kind is not None:
             self.banner.clear()

@@ -6,6 +6,7 @@ import pytest
 from core.config import TrainConfig
 from core.errors import TrainingDiverged, UserInputError
 from core.lessons import LESSONS, Lesson, lesson_summary, lesson_trainer
+from core.norms import gradient_norms
 from core.trainer import Trainer
 
 ALL = [(name, v) for name in LESSONS.names()
@@ -80,6 +81,23 @@ def test_learning_rate_10_diverges_and_the_variant_does_not():
     ok = lesson_trainer("divergent_learning_rate", "small_lr")
     ok.train(epochs=20)
     assert ok.history.last()["train_loss"] < ok.history["train_loss"][0]
+
+
+def _decades_first_to_last(trainer):
+    grads = gradient_norms(trainer.network)
+    return float(np.log10(grads[-1] / grads[0]))
+
+
+def test_vanishing_gradient_lesson_shows_what_its_text_says():
+    sigmoid, relu = (lesson_trainer("vanishing_gradients", v) for v in (None, "relu_he"))
+    sigmoid.step()
+    relu.step()
+    assert _decades_first_to_last(sigmoid) >= 5.0  # "five or more decades" at first
+    assert abs(_decades_first_to_last(relu)) < 1.0  # "within about a decade"
+    sigmoid.train(epochs=150)
+    relu.train(epochs=150)
+    assert abs(sigmoid.last_loss - np.log(2)) < 1e-3  # "sticks at 0.69"
+    assert relu.last_loss < 0.05 and abs(_decades_first_to_last(relu)) < 1.0
 
 
 def test_he_keeps_the_signal_alive_where_xavier_lets_it_fade():

@@ -115,6 +115,9 @@ class DigitsView(QWidget):
         self._build_confusion(grid)
         grid.nextRow()
         self._build_tiles(grid, trainer_info.sizes[1])
+        # The confusion matrix needs ten readable rows; the tiles keep their aspect anyway.
+        grid.layout.setRowStretchFactor(0, 3)
+        grid.layout.setRowStretchFactor(1, 2)
         self._last_pred = None
 
     def show_snapshot(self, snapshot):

@@ -1,0 +1,386 @@
+"""Gradient norms, lessons, gradient check and timeline, through the real window (offscreen).
+
+Set ``BPS_DOCS_PNG=1`` to also write ``docs/gradient_norms.png``.
+"""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QDialog, QSlider
+
+from core.config import TrainConfig
+from core.datasets import load_dataset
+from core.lessons import LESSONS
+from core.trainer import Trainer
+from gui.insight import insight_of
+from gui.insight.install import find_menu
+from gui.insight.norms_view import GradientNormsView
+from gui.insight.observers import (
+    TIMELINE_BYTES,
+    NormsData,
+    NormsObserver,
+    TimelineData,
+    TimelineObserver,
+)
+from gui.main_window import MainWindow
+from gui.trainer_calls import call_with_trainer
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 20_000
+
+
+@pytest.fixture
+def window(qtbot):
+    """The window on two circles (tanh 2-8-8-1); MainWindow installs the insight tools."""
+    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def action(window, name):
+    found = window.findChild(QAction, name)
+    assert found is not None, f"no QAction named {name!r}"
+    return found
+
+
+def step_now(window):
+    return window.session.counters[0]
+
+
+def in_worker(qtbot, window, fn):
+    """``fn(trainer)`` in the worker thread (training paused first); its result."""
+    call = call_with_trainer(window.session, fn)
+    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
+        pass
+    ok, value = blocker.args
+    assert ok, value
+    return value
+
+
+def pause(qtbot, window):
+    if window.session.running:
+        with qtbot.waitSignal(window.session.runningChanged, timeout=TIMEOUT):
+            window.session.pause()
+
+
+def train(qtbot, window, steps):
+    """Play until at least ``steps`` steps are done, then pause."""
+    window.session.play()
+    qtbot.waitUntil(lambda: step_now(window) >= steps or window.banner.kind == "error",
+                    timeout=TIMEOUT)
+    pause(qtbot, window)
+
+
+def single_steps(qtbot, window, n):
+    """``n`` Step requests (each one training step), waiting until all are done."""
+    target = step_now(window) + n
+    for _ in range(n):
+        window.session.step()
+    qtbot.waitUntil(lambda: step_now(window) == target, timeout=TIMEOUT)
+
+
+def norms_shown(qtbot, window):
+    """Wait until the norms view holds the data of the step the window shows."""
+    view = insight_of(window).norms_view
+    qtbot.waitUntil(lambda: view.data is not None and view.data.step == step_now(window),
+                    timeout=TIMEOUT)
+    return view
+
+
+def timeline_shown(qtbot, window):
+    bar = insight_of(window).timeline_bar
+    qtbot.waitUntil(lambda: bar.data is not None and bar.data.current == step_now(window),
+                    timeout=TIMEOUT)
+    return bar
+
+
+def points(curve):
+    return 0 if curve.yData is None else len(curve.yData)
+
+
+def params(trainer):
+    return [p.copy() for p in trainer.network.params()]
+
+
+# ------------------------------------------------------------------------ installation
+def test_actions_menus_and_tooltips_are_installed(window):
+    names = ["checkGradients", "timeline", *(f"lesson_{lid}" for lid in LESSONS.names())]
+    for name in names:
+        assert action(window, name).toolTip(), name
+    assert action(window, "checkGradients") in find_menu(window, "&Tools").actions()
+    assert action(window, "timeline") in find_menu(window, "&View").actions()
+    examples = [a.menu() for a in find_menu(window, "&Help").actions() if a.menu()]
+    assert [a.objectName() for a in examples[0].actions()] == names[2:]
+    insight = insight_of(window)
+    for widget in (insight.norms_view, insight.timeline_bar, insight.lessons.panel):
+        controls = [c for kind in (QAbstractButton, QComboBox, QSlider)
+                    for c in widget.findChildren(kind)]
+        for control in controls:
+            if control.isVisibleTo(widget) and control.objectName() != "qt_toolbar_ext_button":
+                assert control.toolTip(), f"{type(control).__name__} {control.objectName()!r}"
+
+
+# ------------------------------------------------------------------------ gradient norms
+def test_norms_view_gets_one_positive_curve_per_layer_on_log_axes(qtbot, window):
+    insight = insight_of(window)
+    insight.norms_dock.raise_()
+    insight.norms_view.set_mode("Both")
+    train(qtbot, window, 60)
+    view = norms_shown(qtbot, window)
+    n_layers = len(window.session.info.sizes) - 1
+    assert len(view.grad_curves) == len(view.weight_curves) == n_layers == 3
+    for curve in (*view.grad_curves, *view.weight_curves):
+        y = np.asarray(curve.yData)
+        assert y.size >= 50 and np.all(y > 0) and np.all(np.isfinite(y))
+    assert [c.name() for c in view.grad_curves] == ["layer 1", "layer 2", "layer 3 (output)"]
+    legend = view.legend.text().replace("&nbsp;", " ")
+    for curve in view.grad_curves:  # each name next to a dash in its curve's colour
+        assert f'{curve.opts["pen"].color().name()}; font-weight:bold">━━</span> ' \
+               f"{curve.name()}" in legend
+    for plot in view.plots():
+        assert plot.getAxis("left").logMode
+    assert view.grad_widget.isVisible() and view.weight_widget.isVisible()
+    view.set_mode("Gradients")
+    assert not view.weight_widget.isVisible()
+    assert view.summary.text().startswith(f"step {int(view.data.steps[-1]):,} · ")
+
+
+def test_norms_view_draws_when_shown_after_training_hidden(qtbot, window):
+    insight = insight_of(window)
+    train(qtbot, window, 20)
+    view = norms_shown(qtbot, window)
+    assert not view.on_screen()  # a tab behind "Inside the network"
+    assert points(view.grad_curves[0]) == 0
+    insight.norms_dock.raise_()
+    qtbot.waitUntil(lambda: points(view.grad_curves[0]) >= 20, timeout=TIMEOUT)
+
+
+def test_norms_view_draws_huge_zero_and_nonfinite_norms(qtbot):
+    view = GradientNormsView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.set_mode("Both")
+    view.show()
+    qtbot.waitExposed(view)
+    grad = np.array([[np.nan, np.nan], [0.0, 1e-300], [1e300, np.inf], [1e-9, 1e154]])
+    view.show_norms(NormsData(np.arange(4), grad, grad * 2, 2, 3))
+    assert points(view.grad_curves[0]) == 2 and points(view.grad_curves[1]) == 2
+    assert "first layer 1e-09, last 1e+154: 1.0e+163× smaller" in view.summary.text()
+    view.grab()
+
+
+def test_vanishing_lesson_first_layer_gradient_far_below_last(qtbot, window):
+    action(window, "lesson_vanishing_gradients").trigger()
+    view = insight_of(window).norms_view
+    assert window.session.config.activation == "sigmoid"
+    assert len(view.grad_curves) == 9
+    qtbot.waitUntil(view.on_screen, timeout=TIMEOUT)  # the lesson brings the view forward
+    single_steps(qtbot, window, 5)
+    norms_shown(qtbot, window)
+    first, last = view.grad_curves[0].yData, view.grad_curves[-1].yData
+    assert len(first) == len(last) == 5
+    assert np.all(first < 1e-4 * last)  # over four decades apart
+    button = window.findChild(QAbstractButton, "lessonVariant_relu_he")
+    button.click()
+    assert window.session.config.activation == "relu"
+    single_steps(qtbot, window, 5)
+    norms_shown(qtbot, window)
+    first, last = view.grad_curves[0].yData, view.grad_curves[-1].yData
+    assert np.all(first > 0.05 * last)  # same order of magnitude
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS.names())
+def test_each_lesson_loads_from_the_menu_and_trains(qtbot, window, lesson_id):
+    lesson = LESSONS.get(lesson_id)
+    action(window, f"lesson_{lesson_id}").trigger()
+    session, insight = window.session, insight_of(window)
+    assert session.dataset.name == lesson.dataset
+    assert session.dataset is window.dataset_panel.current_dataset()
+    assert session.config.hidden == lesson.config["hidden"]
+    assert window.hyper_panel.config_fields()["lr"] == pytest.approx(lesson.config["lr"])
+    assert insight.lessons.panel.title.text() == lesson.title
+    assert insight.lessons.dock.isVisible()
+    if "divergent" in lesson_id:  # trains until it diverges, then every view redraws
+        with qtbot.waitSignal(session.error, timeout=TIMEOUT):
+            window.session.play()
+        qtbot.waitUntil(lambda: action(window, "play").text() == "Play", timeout=TIMEOUT)
+        assert "diverged at step" in window.banner.text()
+        assert not window.grab().isNull()  # no overflow warning (an error in this suite)
+    else:
+        window.session.play()
+        qtbot.waitUntil(lambda: session.counters[1] >= 1, timeout=TIMEOUT)
+        pause(qtbot, window)
+    assert insight.timeline_bar.data is not None
+
+
+# ------------------------------------------------------------------------ gradient check
+def open_gradient_check(qtbot, window):
+    action(window, "checkGradients").trigger()
+    dialog = window.findChild(QDialog, "gradientCheckDialog")
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0 and dialog.again.isEnabled(),
+                    timeout=TIMEOUT)
+    return dialog
+
+
+def test_check_gradients_of_a_tanh_net_are_ok(qtbot, window):
+    train(qtbot, window, 7)  # mid-epoch: the next mini-batch of the shuffled order
+    dialog = open_gradient_check(qtbot, window)
+    assert window.session.config.activation == "tanh"
+    errors = dialog.errors()
+    assert len(errors) == 3 and max(errors) < 1e-6
+    assert dialog.verdicts() == ["OK < 1e-6"] * 3
+    assert "10 training examples" in dialog.header.text()  # batch size 10 (≤ 32)
+    assert not window.session.running
+    dialog.close()
+
+
+def test_check_gradients_calls_vanishing_gradients_too_small_not_wrong(qtbot, window):
+    action(window, "lesson_vanishing_gradients").trigger()
+    dialog = open_gradient_check(qtbot, window)
+    verdicts = dialog.verdicts()
+    assert len(verdicts) == 9 and "suspicious" not in verdicts
+    assert verdicts[-1] == "OK < 1e-6"
+    assert "32 training examples" in dialog.header.text()  # full batch: capped at 32
+    dialog.close()
+
+
+# ------------------------------------------------------------------------ timeline
+def scrub(qtbot, bar, step=None, index=None):
+    """Move the slider to ``index`` (as a user would) or scrub to ``step``; the step shown."""
+    with qtbot.waitSignal(bar.restored, timeout=TIMEOUT) as blocker:
+        if index is not None:
+            bar.slider.setValue(index)
+        else:
+            bar.scrub_to(step)
+    restored = blocker.args[0]
+    qtbot.waitUntil(lambda: step_now(bar.parent()) == restored, timeout=TIMEOUT)
+    return restored
+
+
+def test_scrub_back_restores_the_recorded_state(qtbot, window):
+    train(qtbot, window, 300)
+    bar = timeline_shown(qtbot, window)
+    head = bar.data.head
+    index = len(bar.data.steps) // 3
+    s = bar.data.steps[index]
+    assert scrub(qtbot, bar, index=index) == s
+    observer = insight_of(window).timeline_observer
+
+    def now_and_recorded(t):
+        return t.step_count, params(t), [p.copy() for p in observer.timeline.state_at(s)["params"]]
+
+    step, weights, recorded = in_worker(qtbot, window, now_and_recorded)
+    assert step == s
+    for w, r in zip(weights, recorded, strict=True):
+        np.testing.assert_array_equal(w, r)
+    qtbot.waitUntil(lambda: bar.label.text() == f"step {s:,} of {head:,} (kept "
+                    f"{len(bar.data.steps)})", timeout=TIMEOUT)
+    assert bar.slider.value() == index and bar.resume.isEnabled()
+    qtbot.waitUntil(lambda: window.session.last_snapshot.step == s, timeout=TIMEOUT)
+
+
+def test_resuming_from_a_scrubbed_step_is_deterministic(qtbot, window):
+    train(qtbot, window, 1200)
+    bar = timeline_shown(qtbot, window)
+    steps = bar.data.steps
+    s, following = steps[len(steps) // 2], steps[len(steps) // 2 + 1]
+    observer = insight_of(window).timeline_observer
+    original = in_worker(qtbot, window, lambda t: [p.copy() for p in
+                                                   observer.timeline.state_at(following)["params"]])
+    n = following - s
+    runs = []
+    for _ in range(2):
+        assert scrub(qtbot, bar, step=s) == s
+        single_steps(qtbot, window, n)
+        runs.append(in_worker(qtbot, window, params))
+    for a, b, c in zip(runs[0], runs[1], original, strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    timeline_shown(qtbot, window)
+    assert bar.data.head == s + n  # the old future was dropped: a new branch
+    assert max(bar.data.steps) <= s + n
+
+
+def test_resume_button_plays_on_from_the_restored_step(qtbot, window):
+    train(qtbot, window, 100)
+    bar = timeline_shown(qtbot, window)
+    s = scrub(qtbot, bar, step=bar.data.steps[1])
+    qtbot.waitUntil(bar.resume.isEnabled, timeout=TIMEOUT)
+    bar.resume.click()
+    qtbot.waitUntil(lambda: step_now(window) > s + 20, timeout=TIMEOUT)
+    pause(qtbot, window)
+    # The last timeline update (head == current again) follows the pause from the worker.
+    qtbot.waitUntil(lambda: not bar.resume.isEnabled(), timeout=TIMEOUT)
+
+
+def test_timeline_memory_stays_under_its_cap():
+    cap, most = 400_000, 64
+    observer = TimelineObserver(max_states=most, max_bytes=cap)
+    received = []
+    observer.timelineChanged.connect(received.append)
+    config = TrainConfig(hidden=(16, 16), optimizer="adam", epochs=10**6)
+    trainer = Trainer(load_dataset("circles"), config)
+    observer.on_replace(trainer)
+    for _ in range(3000):
+        trainer.step()
+        observer.after_steps(trainer)
+    observer.on_snapshot(trainer)
+    timeline = observer.timeline
+    assert timeline.nbytes <= cap and 8 <= len(timeline) <= most  # the byte cap binds
+    data = received[-1]
+    assert isinstance(data, TimelineData)
+    assert data.steps[0] == 0 and data.head == data.current == 3000
+    assert 3000 - data.steps[-1] <= data.spacing
+    assert TIMELINE_BYTES <= 200_000_000
+    roomy = TimelineObserver(max_states=most)
+    roomy.on_replace(trainer)
+    for _ in range(3000):
+        trainer.step()
+        roomy.after_steps(trainer)
+    assert most // 2 <= len(roomy.timeline) <= most  # the count cap binds
+
+
+def test_norm_history_is_bounded_and_copied():
+    observer = NormsObserver(capacity=64)
+    received = []
+    observer.normsChanged.connect(received.append)
+    trainer = Trainer(load_dataset("xor"), TrainConfig(hidden=(4,), epochs=10**6))
+    observer.on_replace(trainer)
+    for _ in range(1000):
+        trainer.step()
+        observer.after_steps(trainer)
+    observer.on_snapshot(trainer)
+    data = received[-1]
+    assert len(observer.history) <= 64 and data.steps[-1] <= 1000
+    assert data.grad.shape == data.weight.shape == (len(data.steps), 2)
+    data.grad[:] = -1.0  # a copy: the history is untouched
+    assert (observer.history.arrays()[1] >= 0).all()
+
+
+# ------------------------------------------------------------------------ picture
+def test_gradient_norms_png_of_the_vanishing_lesson(qtbot, window, tmp_path):
+    action(window, "lesson_vanishing_gradients").trigger()
+    train(qtbot, window, 120)
+    view = norms_shown(qtbot, window)
+    insight = insight_of(window)
+    before = view.height()
+    window.resizeDocks([insight.norms_dock], [400], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: view.height() > before + 50, timeout=TIMEOUT)
+    image = window.grab()
+    paths = [tmp_path / "gradient_norms.png"]
+    if os.environ.get("BPS_DOCS_PNG"):
+        paths.append(ROOT / "docs" / "gradient_norms.png")
+    for path in paths:
+        assert image.save(str(path))
+    plot = view.grad_widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    ptr = plot.constBits()
+    pixels = np.frombuffer(ptr, dtype=np.uint8, count=plot.sizeInBytes())
+    colours = np.unique(pixels.reshape(-1, 4)[:, :3], axis=0)
+    assert len(colours) > 50  # curves in several colours, not a blank plot
