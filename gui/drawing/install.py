@@ -1,7 +1,8 @@
 """``install_drawing(window)``: point editing on the decision surface and the digit pad.
 
 - the decision surface's bar gets the point-editing controls (``PointEditBar``); while the
-  edited points are a draft (fewer than two classes), Play, Step and Epoch are disabled;
+  edited points are a draft (fewer than two classes), Play, Step and Epoch are disabled; the
+  dataset panel shows the edited points as the user's own (no tile selected);
 - View → "Draw a digit…" (``QAction`` ``drawDigit``, Ctrl+D, enabled only while the network
   is trained on the digits data) opens the drawing pad in a non-modal dialog.
 """
@@ -77,6 +78,7 @@ def install_drawing(window):
     window.decision_view.add_bar_widget(bar.tools, row=1)
     training = [window.actions_by_name[name] for name in ("play", "step", "stepEpoch")]
     editor.draftChanged.connect(lambda draft: [a.setEnabled(not draft) for a in training])
+    editor.dataChanged.connect(window.dataset_panel.show_dataset)  # no tile stays selected
     dialog = DrawingDialog(window.session, parent=window)
     action = _draw_action(window, dialog)
     _view_menu(window).addAction(action)

@@ -145,7 +145,9 @@ class DatasetPanel(QWidget):
 
     def _describe(self):
         """The description under the tiles: the dataset's, or the CSV file's summary."""
-        if self._csv:
+        if rules.is_drawn(self._dataset.spec):
+            self.description.setText(rules.drawn_description(self._dataset))
+        elif self._csv:
             self.description.setText(self._dataset.summary())
         else:
             self.description.setText(DATASET_INFO[self._name()].description)
@@ -159,7 +161,9 @@ class DatasetPanel(QWidget):
             (self.train_percent, rules.train_share_reason(info, self.samples.value()),
              lambda _info: rules.TRAIN_TIP),
         )
+        drawn = rules.is_drawn(self._dataset.spec)
         for widget, reason, tip in settings:
+            reason = rules.DRAWN_REASON if drawn else reason
             widget.setEnabled(not reason)
             widget.setToolTip(reason or tip(info))
         self.features_group.set_inputs(self._dataset.X_train.shape[1])
@@ -282,11 +286,13 @@ class DatasetPanel(QWidget):
         self.datasetChanged.emit(dataset)
 
     def show_dataset(self, dataset):
-        """Reflect ``dataset`` (built elsewhere, e.g. from the command line); emits nothing."""
+        """Reflect ``dataset`` (built elsewhere: the command line, a lesson, points placed on
+        the decision surface); emits nothing. Hand-placed points select no tile."""
         self._dataset = dataset
         self._csv = self._csv_of(dataset.spec)
-        self._tiles.select(None if self._csv else dataset.spec.get("name"))
-        self._show_source(dataset.spec)
+        spec = dataset.spec
+        self._tiles.select(None if self._csv or rules.is_drawn(spec) else spec.get("name"))
+        self._show_source(spec.get("edited_from", {}) if rules.is_drawn(spec) else spec)
         self.error_label.hide()
         self._refresh()
 
@@ -297,6 +303,9 @@ class DatasetPanel(QWidget):
     def settings(self):
         """The choices as a JSON-safe dict (store it with ``json.dumps`` in ``QSettings``)."""
         spec = self._dataset.spec
+        if rules.is_drawn(spec):  # hand-placed points are not kept: their origin is
+            origin = spec.get("edited_from") or {}
+            spec = {"name": DEFAULT_DATASET} if rules.is_drawn(origin) or not origin else origin
         return {
             "spec": {k: v for k, v in spec.items() if k != "sha256"},
             "features": list(self.features()),

@@ -1,8 +1,13 @@
 """When a data setting applies, and what its tooltip says when it does or why it does not.
 
 Qt-free: ``info`` is a ``core.datasets.DATASET_INFO`` entry, or ``None`` for a CSV file.
+Points placed by hand on the decision surface (``is_drawn``) have no generation settings.
 A reason of ``""`` means the setting applies (the widget is enabled).
 """
+
+from pathlib import PurePath
+
+from core.datasets import DATASET_INFO as DATASET_INFO_BY_NAME
 
 TRAIN_TIP = (
     "Share of the rows used for training; the rest is the test set, never trained on, "
@@ -33,6 +38,29 @@ def train_share_reason(info, samples):
     if info is not None and info.exact_table and samples == 0:
         return "The exact truth table is both the training and the test set."
     return ""
+
+
+DRAWN_REASON = ("These points were placed by hand: pick a dataset tile (or open a CSV) to "
+                "generate data again.")
+
+
+def is_drawn(spec):
+    """True for data edited or drawn on the decision surface (``gui.drawing.point_data``)."""
+    return spec.get("source") == "arrays"
+
+
+def drawn_description(dataset):
+    """The panel's description of hand-placed points, e.g. "edited from Two circles"."""
+    origin = dataset.spec.get("edited_from") or {}
+    info = DATASET_INFO_BY_NAME.get(origin.get("name"))
+    if info is not None:
+        source = f", edited from {info.title}"
+    elif origin.get("source") == "csv":
+        source = f", edited from {PurePath(origin['path']).name}"
+    else:
+        source = " on a blank canvas"
+    return (f"Your own points{source}: {dataset.n_train} for training, {dataset.n_test} "
+            "for testing. Click the decision surface to add a point, right-click to remove one.")
 
 
 def noise_tip(info):

@@ -22,6 +22,8 @@ from gui.views.curve_summary import METRIC_LABELS, CurveSummary
 from gui.views.plot_style import add_hint, new_layout_widget, show_hint, style_plot
 
 EMPTY_HINT = "Press Play to train:\nloss and accuracy curves appear here"
+FIRST_EPOCH_HINT = ("Step {step} is inside epoch 1:\nthe curves start when an epoch ends\n"
+                    "(Step epoch finishes it)")
 TRAIN_PEN = pg.mkPen(POSITIVE_HEX, width=2)
 TEST_PEN = pg.mkPen(NEGATIVE_HEX, width=2)
 KEYS = ("train_loss", "test_loss", "train_metric", "test_metric")
@@ -138,7 +140,7 @@ class LossCurvesView(QWidget):
         self._drawn = None
         self._history = None
         self.summary.set_summary(None, self._metric)
-        show_hint(self.loss_plot, self.hint, True)
+        show_hint(self.loss_plot, self.hint, True, EMPTY_HINT)
         self.metric_plot.getViewBox().setRange(yRange=(0, 1), padding=0.02)
 
     def show_snapshot(self, snapshot):
@@ -146,6 +148,7 @@ class LossCurvesView(QWidget):
         history = snapshot.history
         epochs = np.asarray(history.get("epoch", ()))
         if epochs.size == 0:
+            self._before_first_epoch(snapshot.step)
             return
         key = (epochs.size, float(epochs[-1]))
         if key == self._drawn:
@@ -187,6 +190,12 @@ class LossCurvesView(QWidget):
         for plot, span in ((self.loss_plot, loss_span(losses, log)),
                            (self.metric_plot, metric_span(metrics))):
             self.anchors[plot].set_bounds(None if span is None else (x0, x1, *span))
+
+    def _before_first_epoch(self, step):
+        """Steps taken but no epoch finished (a long first epoch, or training stopped in it)."""
+        text = EMPTY_HINT if step == 0 else FIRST_EPOCH_HINT.format(step=step)
+        if self.hint.toPlainText() != text:
+            show_hint(self.loss_plot, self.hint, True, text)
 
     def _log_toggled(self, on):
         self.loss_plot.setLogMode(y=on)

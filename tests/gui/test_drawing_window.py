@@ -149,6 +149,12 @@ def test_click_adds_a_point_of_the_selected_class_and_keeps_the_run(qtbot, windo
     assert session.counters[0] == steps  # counters kept: no reset
     assert all(np.array_equal(a, b) for a, b in zip(before, weights(window), strict=True))
     assert session.dataset.n_test == load_dataset("circles").n_test
+    panel = window.dataset_panel
+    assert panel._tiles.checked_name() is None
+    assert "edited from Two circles" in panel.description.text()
+    assert panel.settings()["spec"]["name"] == "circles"
+    panel.select_dataset("circles")  # a tile gives generated data and its settings back
+    assert panel._tiles.checked_name() == "circles" and panel.noise.isEnabled()
 
 
 def test_right_click_removes_the_nearest_point(qtbot, window):
@@ -227,6 +233,10 @@ def test_blank_canvas_starts_a_new_network_on_your_points(qtbot, window, tmp_pat
     session, editor = window.session, window.point_editor
     qtbot.mouseClick(window.point_edit_bar.blank, Qt.MouseButton.LeftButton)
     assert editor.editing and editor.is_draft()
+    panel = window.dataset_panel
+    assert panel._tiles.checked_name() is None  # the circles tile no longer looks chosen
+    assert "blank canvas" in panel.description.text()
+    assert not panel.noise.isEnabled() and "by hand" in panel.noise.toolTip()
     for x, y, label in ((-3, 2, 0), (-2, -3, 0), (0, 4, 0), (3, 3, 1), (2, -2, 1)):
         window.point_edit_bar.picker.set_current(label)
         click_at(window, x, y)
@@ -241,6 +251,9 @@ def test_blank_canvas_starts_a_new_network_on_your_points(qtbot, window, tmp_pat
     qtbot.waitUntil(lambda: window.decision_view.image.isVisible(), timeout=TIMEOUT)
     assert rgb_of(window.decision_view).std() > 10
     save_png(window.decision_view, tmp_path, "surface_blank_canvas.png")
+    assert panel.current_dataset() is session.dataset and "5 for training" in (
+        panel.description.text())
+    assert panel.settings()["spec"] == {"name": "circles"}  # drawn points are not restored
 
 
 def test_choosing_other_data_ends_the_edit(qtbot, window):

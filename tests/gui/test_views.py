@@ -160,6 +160,23 @@ def test_curves_follow_history_and_log_toggle(qtbot, circles, tmp_path):
     assert_not_blank(view, "curves_circles", tmp_path)
 
 
+def test_curves_say_when_steps_were_taken_inside_the_first_epoch(qtbot):
+    """A long first epoch (or a run that diverged in it) must not still say "Press Play"."""
+    trainer = Trainer(load_dataset("digits"), TrainConfig(hidden=(8,), batch_size=32))
+    view = make_view(qtbot, LossCurvesView, trainer)
+    assert "Press Play" in view.hint.toPlainText()
+    for _ in range(3):
+        trainer.step()
+    view.show_snapshot(take_snapshot(trainer))
+    assert view.hint.isVisible()
+    assert "Step 3 is inside epoch 1" in view.hint.toPlainText()
+    trainer.run_epoch()
+    view.show_snapshot(take_snapshot(trainer))
+    assert not view.hint.isVisible()
+    view.reset(trainer.info())
+    assert "Press Play" in view.hint.toPlainText()
+
+
 def test_curves_long_history_is_cheap(qtbot, circles):
     view = make_view(qtbot, LossCurvesView, circles)
     snap = take_snapshot(circles)
