@@ -52,6 +52,7 @@ SETTINGS_APP = "Backprop Studio"
 DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (1024, 680)
 DIGITS_TAB = 1
+READY_MESSAGE = "Ready. Press Space (or Play) to train."
 
 
 def app_settings():
@@ -173,7 +174,12 @@ class MainWindow(QMainWindow):
         self.rate_label.setToolTip("Training speed: weight updates per second")
         self.rate_label.setMinimumWidth(110)
         self.statusBar().addPermanentWidget(self.rate_label)
-        self.statusBar().showMessage("Ready. Press Space (or Play) to train.")
+        self.statusBar().showMessage(READY_MESSAGE)
+
+    def _drop_ready_message(self, running):
+        """The start-up hint is stale once training has run."""
+        if running and self.statusBar().currentMessage() == READY_MESSAGE:
+            self.statusBar().clearMessage()
 
     def views(self):
         """Everything that gets ``reset``/``show_snapshot``: the diagram and the views."""
@@ -197,6 +203,7 @@ class MainWindow(QMainWindow):
         self.regression_view.columnsChanged.connect(s.set_surface_columns)
         self.loss_view.logScaleChanged.connect(self.actions_by_name["logScale"].setChecked)
         s.runningChanged.connect(t.set_running)
+        s.runningChanged.connect(self._drop_ready_message)
         s.countersChanged.connect(self._on_counters)
         s.trainerChanged.connect(self._on_trainer_changed)
         s.error.connect(self.show_error)

@@ -184,7 +184,7 @@ class Annotations:
             return
         self._place_band(band, layout)
         self._place_ring(ring, layout)
-        boxes = [(labels.box(p, t, side), t) for p, t, side in self._neuron_labels(layout)]
+        boxes = self._neuron_boxes(labels, layout)
         taken = [b for b, _ in boxes] + _neuron_rects(layout)
         labels.set_boxes(self._edge_boxes(labels, segment, taken) + boxes)  # neurons on top
         labels.setVisible(bool(boxes) or bool(self._edge_texts))
@@ -219,18 +219,29 @@ class Annotations:
         return [1] + [-1 if c == last or (c in labelled and c - 1 not in labelled) else 1
                       for c in range(1, last + 1)]
 
-    def _neuron_labels(self, layout: DiagramLayout) -> list:
-        out = []
+    def _neuron_boxes(self, labels: ValueLabels, layout: DiagramLayout) -> list:
+        """``(box, text)`` of every neuron label: on its column's preferred side, else the
+        first of right, left, above or below that meets no neuron and no label placed so
+        far (neighbouring columns of a narrow diagram would otherwise overlap). Keyed
+        like ``texts()["neurons"]`` in order, so tests can match boxes to neurons."""
         last = len(layout.columns) - 1
         sides = self._sides(last)
-        for (c, u), text in self._neuron_texts.items():
+        neurons = _neuron_rects(layout)
+        placed, chosen = [], {}
+        # Right to left: a column labelled on its left keeps that side; the column before it
+        # then moves its labels above or below its neurons.
+        for (c, u), text in sorted(self._neuron_texts.items(), key=lambda kv: -kv[0][0]):
             if c > last or u >= len(layout.columns[c].ys):
                 continue
             col = layout.columns[c]
-            side = sides[c]
-            x = col.x + side * (layout.node / 2 + 3.0)
-            out.append((QPointF(x, col.ys[u]), text, "right" if side > 0 else "left"))
-        return out
+            options = _label_spots(labels, QPointF(col.x, col.ys[u]), text, layout.node)
+            preferred = options["right" if sides[c] > 0 else "left"]
+            names = {0: "left", last: "right"}.get(c)  # the unit names' side stays clear
+            others = [options[k] for k in ("right", "left", "above", "below") if k != names]
+            box = min([preferred, *others], key=lambda b: _overlap(b, neurons + placed))
+            placed.append(box)
+            chosen[(c, u)] = box
+        return [(chosen[key], text) for key, text in self._neuron_texts.items() if key in chosen]
 
     def _edge_boxes(self, labels: ValueLabels, segment, taken: list) -> list:
         """Edge labels placed greedily at the first free spot along each edge."""
@@ -254,6 +265,16 @@ class Annotations:
         if self._labels is None or not self._labels.isVisible():
             return []
         return self._labels.texts()
+
+
+def _label_spots(labels: ValueLabels, centre: QPointF, text: str, node: float) -> dict:
+    """Boxes for `text` right, left, above and below a neuron of size `node` at `centre`."""
+    gap = node / 2 + 3.0
+    middle = labels.box(centre, text, "centre")
+    lift = (middle.height() + node) / 2 + 2.0
+    return {"right": labels.box(QPointF(centre.x() + gap, centre.y()), text, "right"),
+            "left": labels.box(QPointF(centre.x() - gap, centre.y()), text, "left"),
+            "above": middle.translated(0, -lift), "below": middle.translated(0, lift)}
 
 
 def _neuron_rects(layout: DiagramLayout) -> list[QRectF]:

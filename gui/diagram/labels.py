@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Activation names short enough for a column of a deep network's diagram.
+ACTIVATION_ABBREVIATIONS = {"sigmoid": "sigm", "leaky_relu": "lrelu", "softplus": "splus",
+                            "softmax": "smax", "identity": "id"}
+
 
 def fmt(value) -> str:
     """A number for a tooltip: 4 significant digits, '—' when unknown."""
@@ -61,6 +65,19 @@ class Labels:
         if column > 0:
             parts.append(self.activations[column - 1])
         return " · ".join(parts)
+
+    def short_captions(self, column: int) -> list[tuple[str, str]]:
+        """(title, detail) pairs for the column's caption, longest first, for narrow columns:
+        ('Hidden 1', '8 · tanh'), ('H1', '8 tanh'), ('H1', '8')."""
+        title, _, detail = self.caption(column).partition(" · ")
+        short_title = {"Input": "In", "Output": "Out"}.get(title, f"H{column}")
+        size = str(self.sizes[column])
+        pairs = [(title, detail)]
+        if column > 0:
+            act = self.activations[column - 1]
+            pairs.append((short_title, f"{size} {ACTIVATION_ABBREVIATIONS.get(act, act)}"))
+        pairs.append((short_title, size))
+        return pairs
 
     def unit_name(self, column: int, unit: int) -> str:
         """Short name of a unit: its feature or output name, else 'Hidden k #u' (1-based)."""

@@ -40,6 +40,21 @@ def _centre_at(item: QGraphicsSimpleTextItem, x: float, y: float) -> None:
     item.setPos(x - r.width() / 2, y - r.height() / 2)
 
 
+def _fit_caption(title, detail, captions, width: float) -> None:
+    """Show the longest of ``captions`` (title, detail) that fits ``width`` pixels (else the
+    shortest): neighbouring captions of a deep network must not run into each other."""
+    metrics = [QFontMetricsF(item.font()) for item in (title, detail)]
+    for text_title, text_detail in captions:
+        widest = max(metrics[0].horizontalAdvance(text_title),
+                     metrics[1].horizontalAdvance(text_detail))
+        if widest <= width:
+            break
+    if title.text() != text_title:
+        title.setText(text_title)
+    if detail.text() != text_detail:
+        detail.setText(text_detail)
+
+
 class DiagramTexts:
     """Captions ('Hidden 1' over '8 · tanh'), unit names beside inputs/outputs, ellipses."""
 
@@ -51,6 +66,7 @@ class DiagramTexts:
         self.inputs: list[QGraphicsSimpleTextItem] = []
         self.outputs: list[QGraphicsSimpleTextItem] = []
         self.ellipses: list[QGraphicsSimpleTextItem | None] = []
+        self.captions: list[list[tuple[str, str]]] = []
 
     def all_items(self) -> list[QGraphicsSimpleTextItem]:
         rest = [e for e in self.ellipses if e is not None]
@@ -60,16 +76,20 @@ class DiagramTexts:
         for item in self.all_items():
             self._scene.removeItem(item)
         self.titles, self.details, self.inputs, self.outputs, self.ellipses = [], [], [], [], []
+        self.captions = []
 
     def build(self, labels: Labels, drawn: list[tuple[int, ...]]) -> None:
         """Create the items of a network whose columns draw units `drawn[c]`."""
         self.clear()
         self.hint.setVisible(False)
         last = labels.n_columns - 1
+        self.captions = [labels.short_captions(c) for c in range(labels.n_columns)]
         for c in range(labels.n_columns):
-            title, _, detail = labels.caption(c).partition(" · ")
+            title, detail = self.captions[c][0]
             self.titles.append(_text(self._scene, title, TEXT, bold=True))
             self.details.append(_text(self._scene, detail, MUTED))
+            for item in (self.titles[-1], self.details[-1]):
+                item.setToolTip(labels.caption(c))
             hidden = labels.sizes[c] - len(drawn[c])
             self.ellipses.append(_text(self._scene, f"… {hidden} more", MUTED) if hidden else None)
         self.inputs = [_text(self._scene, labels.unit_name(0, u), TEXT) for u in drawn[0]]
@@ -97,10 +117,11 @@ class DiagramTexts:
         cols = layout.columns
         gap = (cols[-1].x - cols[0].x) / max(1, len(cols) - 1) if len(cols) > 1 else 200.0
         size = max(6.5, min(MAX_POINT_SIZE, gap / 9.0))
-        rows = zip(cols, self.titles, self.details, self.ellipses, strict=True)
-        for col, title, detail, ell in rows:
+        rows = zip(cols, self.titles, self.details, self.ellipses, self.captions, strict=True)
+        for col, title, detail, ell, captions in rows:
             for item in (title, detail):
                 _set_point_size(item, size)
+            _fit_caption(title, detail, captions, gap - 4.0)
             line = detail.boundingRect().height()
             _centre_at(title, col.x, layout.caption_y - 1.5 * line)
             _centre_at(detail, col.x, layout.caption_y - 0.5 * line)

@@ -126,6 +126,22 @@ def shown(view, trainer):
     return snap
 
 
+def test_captions_of_a_deep_network_shorten_instead_of_overlapping(diagram):
+    diagram.resize(520, 500)
+    diagram.reset(trainer_for("circles", hidden=(16,) * 8, activation="sigmoid").info())
+    texts = diagram._texts
+    titles = [t.text() for t in texts.titles]
+    assert titles[1:4] == ["H1", "H2", "H3"] and texts.details[1].text() in ("16 sigm", "16")
+    assert texts.titles[1].toolTip() == "Hidden 1 · 16 · sigmoid"  # the whole caption
+    for row in (texts.titles, texts.details):
+        boxes = [item.sceneBoundingRect() for item in row]
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            assert left.right() < right.left()
+    diagram.resize(800, 500)
+    diagram.reset(trainer_for(hidden=(4,)).info())
+    assert [t.text() for t in diagram._texts.titles] == ["Input", "Hidden 1", "Output"]
+
+
 def test_empty_state_shows_a_hint(diagram):
     assert diagram._texts.hint.isVisible()
     assert "Reset" in diagram._texts.hint.text()

@@ -97,6 +97,7 @@ def test_full_step_through_equals_a_plain_step_bit_for_bit(qtbot, window):
 
 
 def test_labels_show_the_numbers_of_each_phase(qtbot, window):
+    window.resize(1100, 760)  # a narrow diagram: labels of neighbouring columns must not meet
     train_steps(qtbot, window, 3)
     book = open_step(qtbot, window)
     diagram = window.diagram
@@ -111,6 +112,7 @@ def test_labels_show_the_numbers_of_each_phase(qtbot, window):
     assert texts["edges"][(0, 1, 3)] == f"w={num(r['W'][1, 3], 3)}"
     assert f"z={num(z[2])}\na={num(a[2])}" in diagram.annotations.label_texts()
     assert diagram.annotations._band.isVisible()
+    assert_columns_labels_apart(diagram)
 
     for _ in range(3):
         next_phase(qtbot, window)  # forward 2, forward output, loss
@@ -131,6 +133,19 @@ def test_labels_show_the_numbers_of_each_phase(qtbot, window):
     assert texts["neurons"][(3, 0)] == f"δ={num(back['delta'][1, 0])}"
     assert texts["edges"][(2, 1, 0)] == num(back["x"][1, 1] * back["delta"][1, 0], 3)
     assert "δ =" in diagram.neuron_tooltip(3, 0) and "example 2" in diagram.neuron_tooltip(3, 0)
+
+    next_phase(qtbot, window)  # backward, hidden 2: labelled edges left of hidden 2 only
+    assert_columns_labels_apart(diagram)
+
+
+def assert_columns_labels_apart(diagram):
+    """No neuron label overlaps a neuron label of another column."""
+    keys = list(diagram.annotations.texts()["neurons"])
+    boxes = [box for box, _ in diagram.annotations._labels._boxes][-len(keys):]
+    assert len({k[0] for k in keys}) >= 2
+    for (ka, a) in zip(keys, boxes, strict=True):
+        for (kb, b) in zip(keys, boxes, strict=True):
+            assert ka[0] == kb[0] or not a.intersects(b), (ka, kb)
 
 
 def test_auto_advance_runs_to_the_end(qtbot, window):

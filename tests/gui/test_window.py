@@ -72,8 +72,10 @@ def test_window_has_transport_actions_and_counters(window):
 
 def test_play_advances_epochs_and_pause_stops_the_counters(qtbot, window):
     play = action(window, "play")
+    assert window.statusBar().currentMessage().startswith("Ready.")
     play.trigger()
     qtbot.waitUntil(lambda: epoch_count(window) >= 2, timeout=TIMEOUT)
+    assert not window.statusBar().currentMessage().startswith("Ready.")  # no stale hint
     assert play.text() == "Pause", window.banner.text()
     with qtbot.waitSignal(window.session.runningChanged, timeout=TIMEOUT):
         play.trigger()
