@@ -93,6 +93,11 @@ class NormHistory:
         self._n = n + 1
         return True
 
+    def next_due(self):
+        """The first step at which ``record`` would record again (steps increasing)."""
+        n = self._n
+        return 0 if n == 0 else int(self._steps[n - 1]) + self.spacing
+
     def _thin(self):
         n = self._n
         steps = self._steps[:n].tolist()

@@ -107,6 +107,15 @@ class Timeline:
             return step != self._branch
         return self._due(step)
 
+    def next_due(self):
+        """The first step count at which ``wants`` may be true again, assuming steps only
+        increase from here (a training loop can skip ``record`` calls before it)."""
+        if not self._steps:
+            return 0
+        if self._branch is not None:
+            return self._branch + 1
+        return self._steps[-1] + self.spacing
+
     def _due(self, step):
         last = self._steps[-1] if self._steps else None
         return last is None or step < last or step - last >= self.spacing

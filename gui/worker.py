@@ -97,6 +97,7 @@ class TrainingWorker(QObject):
         self._requests = deque()
         self._lock = threading.Lock()
         self._pending = False
+        self._observers_due = 0  # step count from which an observer wants after_steps
         self._drawn = threading.Event()
         self._drawn.set()
         self._running = False
@@ -116,7 +117,9 @@ class TrainingWorker(QObject):
         """Register ``observer`` (any thread; applied in the worker thread, in request order).
 
         An observer has three methods, all called in the worker thread: ``after_steps(trainer)``
-        after each training step (or each Step epoch), so keep it to a few microseconds;
+        after a training step (or a Step epoch), so keep it to a few microseconds; it returns
+        the step count at which it is next due (then it is skipped until the trainer gets
+        there, or until any request is handled), or None to be called after every step;
         ``on_snapshot(trainer)`` whenever a snapshot is emitted (≤ ~30 Hz: copy what the GUI
         needs and emit it through the observer's own signal); ``on_replace(trainer)`` when a
         new trainer takes over. Timeline recording and gradient-norm history use this.
@@ -152,6 +155,7 @@ class TrainingWorker(QObject):
             requests = list(self._requests)
             self._requests.clear()
             self._pending = False
+        self._observers_due = 0  # a request may have moved the trainer: ask them again
         for kind, value in requests:
             self._guarded(getattr(self, f"_do_{kind}"), value)
 
@@ -292,19 +296,26 @@ class TrainingWorker(QObject):
 
     def _steps(self, deadline, budget):
         """Step until ``deadline``, the ``budget`` (None: no limit), a request or the end."""
-        trainer, observers = self._trainer, self._observers
-        done = 0
+        trainer, done = self._trainer, 0
         while self._running and not self._pending and (budget is None or done < budget):
             if self._epochs_done():
                 self._set_running(False)
                 self._emit_finished()
                 return
             trainer.step()
-            for observer in observers:
-                observer.after_steps(trainer)
+            if trainer.step_count >= self._observers_due:
+                self._observers_due = self._after_steps(trainer)
             done += 1
             if time.perf_counter() >= deadline:
                 return
+
+    def _after_steps(self, trainer):
+        """Call every observer's ``after_steps``; the step count at which one is next due."""
+        due = None
+        for observer in self._observers:
+            wanted = observer.after_steps(trainer)
+            due = 0 if wanted is None else wanted if due is None else min(due, wanted)
+        return 0 if due is None else due
 
     def _maybe_emit(self):
         """Counters at most ``max_rate`` per second; a snapshot when the GUI is ready and the

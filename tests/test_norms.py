@@ -85,3 +85,16 @@ def test_eight_sigmoid_layers_vanish_and_relu_with_he_does_not(circles400, activ
         assert np.all(ratio < 1e-4)
     else:
         assert np.all(ratio > 1e-1)
+
+
+def test_next_due_lets_a_loop_skip_the_steps_that_would_not_be_recorded(circles, small_config):
+    t = Trainer(circles, small_config)
+    every, sparse = NormHistory(2, capacity=8), NormHistory(2, capacity=8)
+    assert sparse.next_due() == 0
+    for _ in range(200):
+        t.step()
+        every.record(t.step_count, t.network)
+        if t.step_count >= sparse.next_due():
+            assert sparse.record(t.step_count, t.network)  # due means it records
+    for a, b in zip(every.arrays(), sparse.arrays(), strict=True):
+        np.testing.assert_array_equal(a, b)

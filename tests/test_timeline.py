@@ -144,3 +144,23 @@ def test_repr_and_clear():
     assert "1 states" in repr(tl)
     tl.clear()
     assert len(tl) == 0 and tl.spacing == 1
+
+
+def test_calls_skipped_before_next_due_keep_exactly_the_same_states(circles):
+    """A training loop may skip ``record_trainer`` until ``next_due()``: same timeline."""
+    every, sparse = Timeline(max_states=16), Timeline(max_states=16)
+    t = _trainer(circles)
+    every.record_trainer(t)
+    sparse.record_trainer(t)
+    assert every.next_due() == 1
+    calls = 0
+    for _ in range(300):
+        t.step()
+        every.record_trainer(t)
+        if t.step_count >= sparse.next_due():
+            sparse.record_trainer(t)
+            calls += 1
+    assert sparse.steps() == every.steps() and calls < 60
+    tl_step = every.steps()[3]
+    every.restore(t, tl_step)
+    assert every.next_due() == tl_step + 1  # the first step after a restore starts a branch

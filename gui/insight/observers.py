@@ -3,7 +3,8 @@
 Both are registered with ``TrainingWorker.add_observer``; every method except the signals'
 slots runs in the **worker thread**, where the trainer lives:
 
-- ``after_steps(trainer)`` after each step: record (microseconds; copies only when due);
+- ``after_steps(trainer)`` after a step: record, and return the step at which the history
+  wants the next one (the worker skips the calls in between);
 - ``on_snapshot(trainer)`` at each emitted snapshot (≤ 30 Hz): emit a *copy* of what the GUI
   shows, and only when it changed;
 - ``on_replace(trainer)`` when a new trainer takes over: start a new history.
@@ -100,6 +101,7 @@ class NormsObserver(QObject):
 
     def after_steps(self, trainer):
         self.history.record(trainer.step_count, trainer.network)
+        return self.history.next_due()
 
     def on_snapshot(self, trainer):
         self._emit(trainer)
@@ -140,8 +142,10 @@ class TimelineObserver(QObject):
     def after_steps(self, trainer):
         self.timeline.record_trainer(trainer)
         self.head = trainer.step_count
+        return self.timeline.next_due()
 
     def on_snapshot(self, trainer):
+        self.head = max(self.head, trainer.step_count)  # after_steps skips the steps between
         self._emit(trainer)
 
     def restore(self, trainer, step):

@@ -298,6 +298,35 @@ def test_observers_see_every_step_snapshot_and_replacement(qtbot, make_worker, c
     assert played == list(range(1, len(played) + 1))
 
 
+class SparseObserver(CountingObserver):
+    """Wants ``after_steps`` only every ``every`` steps (returns the next due step)."""
+
+    def __init__(self, every):
+        super().__init__()
+        self.every = every
+
+    def after_steps(self, trainer):
+        super().after_steps(trainer)
+        return trainer.step_count + self.every
+
+
+def test_an_observer_is_skipped_until_the_step_it_asks_for(qtbot, make_worker, circles):
+    worker, rec = make_worker(Trainer(circles, TrainConfig()))
+    sparse, dense = SparseObserver(every=10), CountingObserver()
+    worker.add_observer(sparse)
+    request_and_wait(qtbot, worker, rec, "play")
+    qtbot.waitUntil(lambda: len(sparse.steps_seen) > 5, timeout=TIMEOUT)
+    request_and_wait(qtbot, worker, rec, "pause")
+    gaps = np.diff(sparse.steps_seen)
+    # 10 apart while playing; a request in between (the snapshot one) asks again at once
+    assert gaps.max() == 10 and (gaps >= 1).all() and np.mean(gaps == 10) > 0.5
+    worker.add_observer(dense)  # None from after_steps: called after every step again
+    request_and_wait(qtbot, worker, rec, "play")
+    qtbot.waitUntil(lambda: len(dense.steps_seen) > 30, timeout=TIMEOUT)
+    request_and_wait(qtbot, worker, rec, "pause")
+    assert np.diff(dense.steps_seen).max() == 1
+
+
 def test_painter_draws_one_view_per_turn_and_skips_hidden_ones(qtbot, session):
     """While training, views are updated in separate event-loop turns; a view hidden in
     a shown window is skipped and gets the latest snapshot when it is shown again."""
