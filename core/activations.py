@@ -79,7 +79,10 @@ class Activation:
         raise NotImplementedError
 
     def derivative(self, z, a):
-        """Elementwise ``f'(z)`` given ``z`` and the cached ``a = f(z)``; (n, k) each."""
+        """Elementwise ``f'(z)`` given ``z`` and the cached ``a = f(z)``; (n, k) each.
+
+        Raises ``TypeError`` when ``elementwise`` is False (softmax).
+        """
         raise NotImplementedError
 
     def backward(self, z, a, grad_a):
@@ -238,9 +241,11 @@ class Softmax(Activation):
         return softmax(z)
 
     def derivative(self, z, a):
-        raise NotImplementedError(
-            "softmax has no elementwise derivative (each output depends on the whole row); "
-            "use backward(z, a, grad_a) instead."
+        """Not defined: raises ``TypeError`` (see ``elementwise``)."""
+        raise TypeError(
+            "softmax has no elementwise derivative: each output depends on the whole row, so "
+            "its Jacobian is not diagonal. Use backward(z, a, grad_a) for dL/dz instead, or, "
+            "on the output layer, a cross-entropy loss fused with it (cce)."
         )
 
     def backward(self, z, a, grad_a):

@@ -40,27 +40,54 @@ class Loss:
         raise NotImplementedError
 
     def value_from_logits(self, z, y):
-        """Loss from the output logits ``z`` (n, k); valid when the output uses ``link``."""
-        raise NotImplementedError(self._no_link_message())
+        """Loss from the output logits ``z`` (n, k); valid when the output uses ``link``.
+
+        Raises ``TypeError`` for a loss without a ``link`` (MSE): use ``value(a, y)``.
+        """
+        raise self._not_fused("value_from_logits", "value(a, y) on the output activations a")
 
     def grad_from_logits(self, z, y):
-        """``dL/dz`` (n, k) from logits ``z``: ``(link(z) - y) / n``."""
-        raise NotImplementedError(self._no_link_message())
+        """``dL/dz`` (n, k) from logits ``z``: ``(link(z) - y) / n``.
 
-    def _no_link_message(self):
-        return (
-            f"Loss {self.name!r} is not fused with an output activation; use value(a, y) and "
-            "grad(a, y) on the activations instead."
-        )
+        Raises ``TypeError`` for a loss without a ``link`` (MSE): use ``grad(a, y)`` and the
+        output activation's ``backward``.
+        """
+        raise self._not_fused("grad_from_logits", "grad(a, y) (that is dL/da) and pass it "
+                              "through the output activation's backward(z, a, grad_a)")
+
+    def link_and_value(self, z, y):
+        """``(link(z), value_from_logits(z, y))``: the output activation (n, k) and the loss,
+        sharing whatever work they have in common (the training forward pass needs both).
+
+        Raises ``TypeError`` for a loss without a ``link`` (MSE).
+        """
+        if self.link is None:
+            raise self._not_fused("link_and_value", "the output activation's forward(z), "
+                                  "then value(a, y)")
+        return ACTIVATIONS.get(self.link).forward(z), self.value_from_logits(z, y)
 
     def grad_from_link_output(self, a, y):
         """``dL/dz`` (n, k) given ``a = link(z)`` already computed by the forward pass.
 
         Same value as ``grad_from_logits(z, y)``; saves recomputing the link on the hot path.
+        Raises ``TypeError`` for a loss without a ``link`` (MSE), as ``grad_from_logits``.
         """
+        if self.link is None:
+            raise self._not_fused("grad_from_link_output", "grad(a, y) (that is dL/da) and "
+                                  "pass it through the output activation's backward(z, a, grad_a)")
         g = a - y
         g *= 1.0 / a.shape[0]
         return g
+
+    def _not_fused(self, method, instead):
+        """The error for a logits-form method called on a loss it does not apply to."""
+        if self.link is None:
+            return TypeError(
+                f"Loss {self.name!r} has no {method}: it is not fused with an output "
+                f"activation (only 'bce' with a sigmoid output and 'cce' with a softmax "
+                f"output are). Use {instead} instead."
+            )
+        return NotImplementedError(f"{type(self).__name__} must implement {method}")
 
     def __repr__(self):
         return f"{type(self).__name__}(name={self.name!r}, link={self.link!r})"
@@ -127,6 +154,16 @@ class CCE(Loss):
 
     def value_from_logits(self, z, y):
         return -float(np.vdot(y, log_softmax(z))) / z.shape[0]
+
+    def link_and_value(self, z, y):
+        # softmax and log_softmax share the shifted logits and the row sums of their exp:
+        # the same operations as softmax(z) and log_softmax(z), so the same bits, once.
+        s = z - z.max(axis=1, keepdims=True)
+        a = np.exp(s)
+        total = a.sum(axis=1, keepdims=True)
+        a /= total
+        s -= np.log(total)
+        return a, -float(np.vdot(y, s)) / z.shape[0]
 
     def grad_from_logits(self, z, y):
         return self.grad_from_link_output(softmax(z), y)

@@ -1,9 +1,10 @@
 """Gradient-descent optimizers with PyTorch's ``torch.optim`` formulas and defaults.
 
 Every optimizer updates the parameter arrays it was given **in place** and returns the change
-it applied, so the GUI can show Δw. The hot path runs once per training step on networks so
-small that Python overhead dominates: each update works on preallocated buffers with in-place
-ufuncs, and every scalar is a Python float so float32 parameters stay float32 (NEP 50).
+it applied, so the GUI can show Δw (the shared machinery, state buffers and saving are in
+``core.optimizer_base.Optimizer``, importable from here too). Each update works on
+preallocated buffers with in-place ufuncs, one row at a time from ``Optimizer._rows``: one row
+per parameter, or a single row over every parameter at once (see ``core.optimizer_base``).
 
 Each class's ``HYPERPARAMETERS`` maps a name to a ``core.hyperparams.Hyper`` (default and valid
 range): the GUI builds its spin boxes from it and the command line validates with it.
@@ -14,7 +15,8 @@ import math
 import numpy as np
 
 from core.errors import UserInputError
-from core.hyperparams import Hyper, check_params
+from core.hyperparams import Hyper
+from core.optimizer_base import Optimizer
 from core.registry import Registry
 
 OPTIMIZERS = Registry("optimizer")
@@ -26,135 +28,6 @@ def _lr(default):
 
 _WEIGHT_DECAY = Hyper(0.0, 0.0, 1.0, "L2 penalty added to the gradient: g + weight_decay·w")
 _MOMENTUM = Hyper(0.0, 0.0, 1.0, "momentum factor (0 = none)", open_high=True)
-
-
-class Optimizer:
-    """Base class: holds the parameters, hyperparameters, step count and state buffers.
-
-    Parameters
-    ----------
-    params : list of np.ndarray
-        The arrays to update in place, e.g. ``Network.params()`` = ``[W0, b0, W1, b1, ...]``.
-    lr : float, optional
-        Learning rate; the class default when omitted. Settable any time via ``opt.lr``.
-    **hyper
-        Other hyperparameters named in ``HYPERPARAMETERS``.
-    """
-
-    name = "optimizer"
-    HYPERPARAMETERS: dict = {}
-    BUFFERS: tuple = ()  # names of per-parameter state arrays, each shaped like its parameter
-    NONNEGATIVE: tuple = ()  # buffers that are sums or averages of g² (never negative)
-
-    def __init__(self, params, lr=None, **hyper):
-        self.params = list(params)
-        self._configure(self.validate(lr=lr, **hyper))
-        self.t = 0
-        self._state = {b: [np.zeros_like(p) for p in self.params] for b in self.BUFFERS}
-        self._state_lists = list(self._state.values())  # in BUFFERS order, for _rows
-        # Reused every step (no per-step allocation); returned by step() as the applied Δ.
-        self._delta = [np.zeros_like(p) for p in self.params]
-        self._tmp = [np.empty_like(p) for p in self.params]
-
-    @classmethod
-    def validate(cls, **hyper):
-        """All hyperparameters (defaults filled in), or ``UserInputError`` saying what is wrong."""
-        return check_params(f"{cls.name} optimizer", cls.HYPERPARAMETERS, hyper)
-
-    def _configure(self, values):
-        self._hyper = {k: v for k, v in values.items() if k != "lr"}
-        self._lr = values["lr"]
-
-    @property
-    def lr(self):
-        """Learning rate used by the next ``step``."""
-        return self._lr
-
-    @lr.setter
-    def lr(self, value):
-        spec = self.HYPERPARAMETERS["lr"]
-        if type(value) is float and spec.low <= value <= spec.high:  # the per-epoch fast path
-            self._lr = value
-        else:
-            self._lr = spec.check(f"{self.name} optimizer", "lr", value)
-
-    def hyperparameters(self):
-        """Current hyperparameters, ``lr`` first, for display and saving."""
-        return {"lr": self._lr, **self._hyper}
-
-    def step(self, grads):
-        """Apply one update to every parameter, in place.
-
-        Parameters
-        ----------
-        grads : list of np.ndarray
-            ``dL/dparam`` for each parameter, same shapes and order as ``params``. Not modified.
-
-        Returns
-        -------
-        list of np.ndarray
-            The change Δ applied to each parameter (``new - old``), same shapes. The arrays are
-            owned by the optimizer and overwritten by the next step: copy them to keep them.
-        """
-        if len(grads) != len(self.params):
-            raise ValueError(f"got {len(grads)} gradients for {len(self.params)} parameters")
-        self.t += 1
-        self._update(grads)
-        return self._delta
-
-    def _update(self, grads):
-        raise NotImplementedError
-
-    def _rows(self, grads):
-        """Per parameter: ``(param, grad, delta, scratch, *buffers in BUFFERS order)``."""
-        return zip(self.params, grads, self._delta, self._tmp, *self._state_lists, strict=True)
-
-    def _decayed(self, p, g, out):
-        """``g + weight_decay·p`` written into ``out`` (the caller's gradient stays untouched)."""
-        np.multiply(p, self._hyper["weight_decay"], out=out)
-        out += g
-        return out
-
-    def state_dict(self):
-        """Copies of everything needed to continue bit-identically.
-
-        Returns
-        -------
-        dict
-            ``{"optimizer": name, "t": int, "hyperparameters": dict,
-            "buffers": {buffer_name: [array per parameter]}}``.
-        """
-        return {
-            "optimizer": self.name,
-            "t": self.t,
-            "hyperparameters": self.hyperparameters(),
-            "buffers": {b: [a.copy() for a in arrays] for b, arrays in self._state.items()},
-        }
-
-    def check_state_dict(self, d):
-        """Validate a ``state_dict()`` without changing anything; returns the hyperparameters.
-
-        See ``core.optimizer_state.check_state`` (``UserInputError`` for a damaged state).
-        """
-        from core.optimizer_state import check_state
-
-        return check_state(self, d)
-
-    def load_state_dict(self, d):
-        """Restore a ``state_dict()``: step count, hyperparameters and buffers (copied in).
-
-        Everything is checked first (``check_state_dict``): on error nothing changes.
-        """
-        values = self.check_state_dict(d)
-        for buffer in self.BUFFERS:
-            for dst, src in zip(self._state[buffer], d["buffers"][buffer], strict=True):
-                np.copyto(dst, src)
-        self._configure(values)
-        self.t = int(d["t"])
-
-    def __repr__(self):
-        hyper = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
-        return f"{type(self).__name__}({hyper}, t={self.t}, n_params={len(self.params)})"
 
 
 @OPTIMIZERS.register("sgd")
@@ -190,7 +63,7 @@ class SGD(Optimizer):
         mu, keep, wd = h["momentum"], 1.0 - h["dampening"], h["weight_decay"]
         nesterov, neg_lr, first = h["nesterov"], -self._lr, self.t == 1
         if not (mu or wd):  # plain SGD, the most common case: keep its loop minimal
-            for p, g, d in zip(self.params, grads, self._delta, strict=True):
+            for p, g, d, *_ in self._rows(grads):
                 np.multiply(g, neg_lr, out=d)
                 p += d
             return

@@ -15,7 +15,7 @@ same run, and changing only the batch size or dropout leaves the initial weights
 
 Divergence: each step checks the loss and the gradient norm before its update and raises
 ``TrainingDiverged`` (step and layer) with the network unchanged; an update that makes a weight
-non-finite is caught at its step by ``core.divergence.WeightGuard``.
+non-finite is caught at its step. Those checks and gradient clipping are ``core.step_guard``'s.
 """
 
 import dataclasses
@@ -25,15 +25,16 @@ import numpy as np
 
 from core.config import TrainConfig, optimizer_kwargs, schedule_kwargs
 from core.datasets import InputPipeline
-from core.divergence import WeightGuard, first_bad_layer, loss_culprit
+from core.divergence import loss_culprit
 from core.errors import TrainingDiverged, UserInputError
 from core.history import History
 from core.losses import LOSSES
 from core.metrics import RunningMetrics, Scoring, outputs
 from core.network import Network, loss_and_gradients
-from core.optimizers import OPTIMIZERS, SGD
+from core.optimizers import OPTIMIZERS
 from core.regularization import add_gradients, penalty
 from core.schedules import SCHEDULES
+from core.step_guard import StepGuard
 from core.trainer_state import restore_state, snapshot_state, use_pipeline
 
 #: Settings ``apply_live`` changes without rebuilding the network.
@@ -95,11 +96,7 @@ class Trainer:
         self._weights = self._params[0::2]  # the W of each layer: what L1/L2 penalise
         self.optimizer = OPTIMIZERS.get(cfg.optimizer)(self._params, **optimizer_kwargs(cfg))
         self.optimizer.lr = self.schedule.lr_at(0)
-        h = self.optimizer.hyperparameters()
-        # Plain SGD's update is -lr·g: its norm is known from the gradient norm for free.
-        self._plain_sgd = isinstance(self.optimizer, SGD) and not (h["momentum"]
-                                                                   or h["weight_decay"])
-        self._guard = WeightGuard(self.dtype)
+        self._guard = StepGuard(self.network, self.optimizer, cfg.clip_norm)
         self.history = History()
         self._reset_progress()
 
@@ -135,8 +132,6 @@ class Trainer:
                                        full_batch=not self._shuffle)
         self.weights_changed()
         self._l1, self._l2 = float(self.config.l1), float(self.config.l2)
-        clip = self.config.clip_norm
-        self._clip_sq = None if clip is None else float(clip) ** 2
         self.step_count = 0
         self.epoch = 0
         self.last_updates = [np.zeros_like(p) for p in self._params]
@@ -191,22 +186,12 @@ class Trainer:
         value = data + self._add_penalty(grads) if self._l1 or self._l2 else data
         if not math.isfinite(value):
             raise self._loss_diverged("loss")
-        # The squared norm is cheap (one BLAS call per array) and conservative: it overflows
-        # long before an update could, so a finite value means every update is finite.
-        sq = 0.0
-        for g in grads:
-            sq += float(np.vdot(g, g))
-        if not math.isfinite(sq):
-            layer = first_bad_layer(grads, largest_if_all_finite=True)
-            raise TrainingDiverged(self.step_count + 1, layer, "gradients")
-        if self._clip_sq is not None and sq > self._clip_sq:
-            scale = math.sqrt(self._clip_sq) / (math.sqrt(sq) + 1e-6)  # as clip_grad_norm_
-            for g in grads:
-                g *= scale
-            sq = self._clip_sq  # a bound on the clipped norm, for _guard_weights
-        self.last_updates = self.optimizer.step(grads)
-        self.step_count += 1
-        self._guard_weights(sq)
+        step = self.step_count + 1
+        sq = self._guard.gradients(step)  # checked, and clipped in place
+        # All gradients as one vector: the optimizer updates every parameter in one go.
+        self.last_updates = self.optimizer.step(self.network.flat_grads)
+        self.step_count = step
+        self._guard.update(sq, self.last_updates, step)
         self.last_loss = value
         out = self.network.layers[-1]
         self._running.add(start, stop, data, out.z if self._scoring.logits else out.a)
@@ -221,24 +206,9 @@ class Trainer:
         add_gradients(self._weights, grads[0::2], self._l1, self._l2)
         return penalty(self._weights, self._l1, self._l2)
 
-    def _guard_weights(self, grad_sq):
-        """Raise ``TrainingDiverged`` if this step's update made a weight non-finite.
-
-        The update norm costs nothing for plain SGD (``lr·|g|``) and one BLAS call per array
-        for the other optimizers (see ``WeightGuard``).
-        """
-        if self._plain_sgd:
-            norm = self.optimizer.lr * math.sqrt(grad_sq)
-        else:
-            norm = 0.0
-            for d in self.last_updates:
-                norm += float(np.vdot(d, d))
-            norm = math.sqrt(norm)
-        self._guard.update(norm, self._params, self.step_count)
-
     def weights_changed(self):
         """Say the weights were written from outside (e.g. loaded): the next step re-measures
-        them for the divergence check (``WeightGuard``). ``train()`` calls it itself."""
+        them for the divergence check (``StepGuard``). ``train()`` calls it itself."""
         self._guard.reset()
 
     def run_steps(self, n):
@@ -371,7 +341,7 @@ class Trainer:
         self.schedule = SCHEDULES.get(cfg.schedule)(cfg.lr, **schedule_kwargs(cfg))
         self.optimizer.lr = self.schedule.lr_at(self.epoch)
         self._l1, self._l2 = float(cfg.l1), float(cfg.l2)
-        self._clip_sq = None if cfg.clip_norm is None else float(cfg.clip_norm) ** 2
+        self._guard.clip_norm = cfg.clip_norm
 
     # ---- state ---------------------------------------------------------------------------
     def state_dict(self):

@@ -86,10 +86,10 @@ def test_softmax_backward_is_the_jacobian_vector_product():
     assert act.backward(z, a, g) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
 
-def test_softmax_derivative_is_refused():
+def test_softmax_derivative_is_refused_with_what_to_use_instead():
     act = ACTIVATIONS.get("softmax")
     z = np.zeros((1, 3))
-    with pytest.raises(NotImplementedError, match="backward"):
+    with pytest.raises(TypeError, match=r"no elementwise derivative.*Use backward\(z, a, grad_a\)"):
         act.derivative(z, act.forward(z))
 
 

@@ -83,9 +83,30 @@ def test_values_on_saturated_activations_are_finite(name, dtype):
     assert g.dtype == dtype and np.all(np.isfinite(g))
 
 
-def test_mse_has_no_logits_form():
-    with pytest.raises(NotImplementedError, match="value\\(a, y\\)"):
-        LOSSES.get("mse").value_from_logits(np.zeros((1, 1)), np.zeros((1, 1)))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name, link", [("bce", sigmoid), ("cce", softmax)])
+def test_link_and_value_equal_link_and_value_from_logits_bit_for_bit(name, link, dtype):
+    # The training forward pass takes both from one call (CCE shares its exp and row sums).
+    rng = np.random.default_rng(4)
+    z = (rng.standard_normal((9, 3 if name == "cce" else 1)) * 20).astype(dtype)
+    y = (np.eye(3)[rng.integers(0, 3, 9)] if name == "cce"
+         else rng.integers(0, 2, (9, 1))).astype(dtype)
+    loss = LOSSES.get(name)
+    a, value = loss.link_and_value(z, y)
+    assert a.dtype == dtype
+    np.testing.assert_array_equal(a, link(z))
+    assert value == loss.value_from_logits(z, y)
+
+
+@pytest.mark.parametrize("method, instead", [
+    ("value_from_logits", r"Use value\(a, y\)"),
+    ("grad_from_logits", r"Use grad\(a, y\).*backward\(z, a, grad_a\)"),
+    ("link_and_value", r"Use the output activation's forward\(z\), then value\(a, y\)"),
+    ("grad_from_link_output", r"Use grad\(a, y\)"),
+])
+def test_mse_has_no_logits_form_and_says_what_to_use_instead(method, instead):
+    with pytest.raises(TypeError, match=rf"'mse' has no {method}: it is not fused.*{instead}"):
+        getattr(LOSSES.get("mse"), method)(np.zeros((1, 1)), np.zeros((1, 1)))
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core import flat
 from core.errors import UserInputError
+from core.optimizer_base import Optimizer
 from core.optimizers import OPTIMIZERS, Adam, clip_grad_norm
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +82,13 @@ def test_registry_names_in_order():
     assert OPTIMIZERS.names() == NAMES
 
 
+def test_base_class_is_importable_from_both_modules():
+    from core.optimizers import Optimizer as reexported
+
+    assert reexported is Optimizer
+    assert all(issubclass(OPTIMIZERS.get(name), Optimizer) for name in NAMES)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_delta_is_the_change_applied(name):
     params, grads = fixture_inputs()
@@ -142,6 +151,57 @@ def test_state_dict_round_trip_continues_bit_identically(name, hyper):
         b.step(g)
     for x, y in zip(a_params, b_params, strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("name", "hyper"), CASES, ids=CASE_IDS)
+def test_flat_update_matches_per_parameter_update_bit_for_bit(name, hyper, dtype):
+    # Parameters that tile one buffer, given the gradients as one vector, are updated in one
+    # go (core.optimizer_base): every update is elementwise, so the values are the same.
+    params, grads = fixture_inputs()
+    hyper = {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items()}
+    separate = [p.astype(dtype) for p in params]
+    buffer, tiled = flat.allocate([p.shape for p in params], dtype)
+    for t, p in zip(tiled, separate, strict=True):
+        np.copyto(t, p)
+    a = OPTIMIZERS.get(name)(separate, **hyper)
+    b = OPTIMIZERS.get(name)(tiled, **hyper)
+    assert flat.tiled_buffer(b.params) is buffer
+    for g in grads:
+        da = a.step([x.astype(dtype) for x in g])
+        db = b.step(np.concatenate([x.ravel() for x in g]).astype(dtype))
+        assert_same_arrays(db, da)
+        assert_same_arrays(tiled, separate)
+    for key, arrays in a.state_dict()["buffers"].items():
+        assert_same_arrays(b.state_dict()["buffers"][key], arrays)
+
+
+def assert_same_arrays(got, expected):
+    for x, y in zip(got, expected, strict=True):
+        assert x.dtype == y.dtype and x.shape == y.shape
+        np.testing.assert_array_equal(x, y)
+
+
+def test_gradient_vector_for_separate_parameters_and_wrong_sizes():
+    params, grads = fixture_inputs()
+    a = Adam([p.copy() for p in params])
+    b = Adam([p.copy() for p in params])
+    a.step(grads[0])
+    b.step(np.concatenate([g.ravel() for g in grads[0]]))  # split into views per parameter
+    assert_same_arrays(b.params, a.params)
+    with pytest.raises(ValueError, match="gradient vector of shape"):
+        b.step(np.zeros(3))
+    with pytest.raises(ValueError, match="got 1 gradients"):
+        b.step([np.zeros(3)])
+
+
+def test_mixed_dtypes_keep_one_buffer_per_parameter():
+    params = [np.ones(3, np.float32), np.ones(2, np.float64)]
+    opt = OPTIMIZERS.get("momentum")(params, lr=0.5)
+    deltas = opt.step([np.ones(3, np.float32), np.ones(2, np.float64)])
+    assert opt.flat_delta is None
+    assert [d.dtype for d in deltas] == [np.float32, np.float64]
+    np.testing.assert_array_equal(params[0], np.full(3, 0.5, np.float32))
 
 
 def test_state_dict_holds_copies():

@@ -41,10 +41,10 @@ def test_mid_epoch_step_keeps_permutation_and_last_partial_batch_is_used(circles
     seen = []
     original = t.network.forward
 
-    def spy(X, training=False):
+    def spy(X, training=False, **kwargs):
         if training:
             seen.append(len(X))
-        return original(X, training)
+        return original(X, training, **kwargs)
 
     t.network.forward = spy
     for _ in range(t.steps_per_epoch):
