@@ -110,7 +110,8 @@ class TrainingSession(QObject):
 
     def _call(self, view, method, arg):
         try:
-            getattr(view, method)(arg)
+            with self.worker.gui_drawing():
+                getattr(view, method)(arg)
         except Exception as exc:  # noqa: BLE001 - a broken view must not take the window down
             traceback.print_exc()
             self.pause()

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -35,11 +36,21 @@ from core.snapshot import take_snapshot
 #: can starve under load.
 GIL_SWITCH_SECONDS = 0.001
 
+#: While the GUI thread draws (a view's ``show_snapshot``, a window repaint) the worker does
+#: not start a step: both run Python, so they would only fight over the GIL, handing it back
+#: and forth thousands of times per frame (each wait up to ``GIL_SWITCH_SECONDS``). The worker
+#: waits at most this long (seconds) before checking again.
+GUI_GATE_WAIT = 0.05
+
+#: Counters (step, epoch, steps/s) while playing at most this often (seconds): each update
+#: repaints labels, and a dozen a second reads as smoothly as thirty.
+COUNTER_INTERVAL = 1 / 12
+
 #: Largest share of the GUI thread's time spent drawing snapshots while training runs (the
 #: GUI's Python paint code holds the GIL, so this is roughly the training time it costs).
 DRAW_SHARE = 0.1
 #: ... but the views are redrawn at least this often (seconds), however slow they are.
-SLOWEST_INTERVAL = 0.25
+SLOWEST_INTERVAL = 0.3
 
 #: Request kinds understood by :meth:`TrainingWorker.request`.
 REQUESTS = (
@@ -100,6 +111,9 @@ class TrainingWorker(QObject):
         self._observers_due = 0  # step count from which an observer wants after_steps
         self._drawn = threading.Event()
         self._drawn.set()
+        self._gui_free = threading.Event()  # cleared while the GUI thread draws
+        self._gui_free.set()
+        self._gui_depth = 0  # GUI thread only
         self._running = False
         self._last_emit = 0.0
         self._last_counters = 0.0
@@ -125,6 +139,18 @@ class TrainingWorker(QObject):
         new trainer takes over. Timeline recording and gradient-norm history use this.
         """
         self.request("observe", observer)
+
+    @contextmanager
+    def gui_drawing(self):
+        """GUI thread: hold training back (between steps) while the body draws; nestable."""
+        self._gui_depth += 1
+        self._gui_free.clear()
+        try:
+            yield
+        finally:
+            self._gui_depth -= 1
+            if self._gui_depth == 0:
+                self._gui_free.set()
 
     @property
     def trainer(self):
@@ -296,8 +322,10 @@ class TrainingWorker(QObject):
 
     def _steps(self, deadline, budget):
         """Step until ``deadline``, the ``budget`` (None: no limit), a request or the end."""
-        trainer, done = self._trainer, 0
+        trainer, done, gui_free = self._trainer, 0, self._gui_free
         while self._running and not self._pending and (budget is None or done < budget):
+            while not gui_free.is_set() and not self._pending:
+                gui_free.wait(GUI_GATE_WAIT)  # releases the GIL to the drawing GUI thread
             if self._epochs_done():
                 self._set_running(False)
                 self._emit_finished()
@@ -321,7 +349,7 @@ class TrainingWorker(QObject):
         """Counters at most ``max_rate`` per second; a snapshot when the GUI is ready and the
         pacing interval (``frame_seconds / DRAW_SHARE``, ≤ ``SLOWEST_INTERVAL``) is over."""
         now = time.perf_counter()
-        if now - self._last_counters >= self.min_interval:
+        if now - self._last_counters >= max(self.min_interval, COUNTER_INTERVAL):
             self._last_counters = now
             self._rate.add(self._trainer.step_count, now)
             self._emit_counters()

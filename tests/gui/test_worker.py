@@ -298,6 +298,18 @@ def test_observers_see_every_step_snapshot_and_replacement(qtbot, make_worker, c
     assert played == list(range(1, len(played) + 1))
 
 
+def test_no_step_starts_while_the_gui_thread_draws(qtbot, make_worker, circles):
+    worker, rec = make_worker(Trainer(circles, TrainConfig()))
+    request_and_wait(qtbot, worker, rec, "play")
+    qtbot.waitUntil(lambda: worker.trainer.step_count > 50, timeout=TIMEOUT)
+    with worker.gui_drawing(), worker.gui_drawing():  # nested, as paint inside a redraw
+        held = worker.trainer.step_count
+        qtbot.wait(300)  # the event loop runs; the worker waits at its gate
+        assert worker.trainer.step_count <= held + 1  # at most the step already under way
+    qtbot.waitUntil(lambda: worker.trainer.step_count > held + 50, timeout=TIMEOUT)
+    request_and_wait(qtbot, worker, rec, "pause")
+
+
 class SparseObserver(CountingObserver):
     """Wants ``after_steps`` only every ``every`` steps (returns the next due step)."""
 
