@@ -11,16 +11,20 @@ hazard.
 
 So while at least one training thread runs (``hold()`` … ``release()``, reference-counted),
 automatic collection is off and a GUI-thread timer collects instead, generation by
-generation with CPython's own thresholds, so memory behaves as before. Only the GUI thread
+generation with CPython's own thresholds (full collections at most once a minute), so memory
+behaves as before. Only the GUI thread
 may call ``hold`` and ``release``.
 """
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, QTimer
 
 #: How often the GUI thread checks whether a collection is due.
 COLLECT_INTERVAL_MS = 100
+#: Least time between two full (oldest-generation) collections, in seconds.
+FULL_COLLECT_SECONDS = 60.0
 
 
 class _GuiThreadCollector(QObject):
@@ -33,13 +37,23 @@ class _GuiThreadCollector(QObject):
         self.timer.timeout.connect(self.collect_due)
         self.holders = 0
         self.was_enabled = True
+        self.last_full = time.monotonic()
 
     def collect_due(self):
-        """Collect the oldest generation whose allocation count passed its threshold."""
+        """Collect the oldest generation whose allocation count passed its threshold; the
+        oldest (a full collection, ~50 ms with the window's objects) at most every
+        ``FULL_COLLECT_SECONDS``, as CPython also defers it while few objects survive."""
         counts, thresholds = gc.get_count(), gc.get_threshold()
         due = [g for g in range(3) if counts[g] > thresholds[g]]
-        if due:
-            gc.collect(due[-1])
+        if not due:
+            return
+        generation = due[-1]
+        now = time.monotonic()
+        if generation == 2 and now - self.last_full < FULL_COLLECT_SECONDS:
+            generation = 1
+        if generation == 2:
+            self.last_full = now
+        gc.collect(generation)
 
 
 _collector = None

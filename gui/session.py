@@ -249,6 +249,10 @@ class TrainingSession(QObject):
 
     # -- from the worker --------------------------------------------------------------------
     def _on_snapshot(self, payload):
+        with self.worker.gui_drawing():  # see TrainingWorker.gui_drawing: no GIL ping-pong
+            self._show_snapshot(payload)
+
+    def _show_snapshot(self, payload):
         generation, snapshot = payload
         if generation != self._generation:
             QTimer.singleShot(0, lambda: self._drawn(0.0))
@@ -269,7 +273,8 @@ class TrainingSession(QObject):
         generation, *counters = payload
         if generation == self._generation:
             self.counters = tuple(counters)
-            self.countersChanged.emit(self.counters)
+            with self.worker.gui_drawing():  # labels repaint: see _on_snapshot
+                self.countersChanged.emit(self.counters)
 
     def _on_running(self, running):
         self.running = bool(running)

@@ -73,6 +73,10 @@ class TimelineBar(QToolBar):
     @Slot(object)
     def show_timeline(self, data):
         """New :class:`~gui.insight.observers.TimelineData` (GUI thread)."""
+        with self.session.worker.gui_drawing():
+            self._show(data)
+
+    def _show(self, data):
         self.data = data
         self.label.setText(position_text(data))
         self.label.setToolTip(

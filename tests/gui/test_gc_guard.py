@@ -91,3 +91,17 @@ def test_a_window_holds_the_guard_until_it_is_closed(qtbot):
     assert gc_guard.holders() == 1 and not gc.isenabled()
     window.close()
     assert gc_guard.holders() == 0 and gc.isenabled()
+
+
+def test_full_collections_are_spaced_out(monkeypatch):
+    """A full collection takes ~50 ms with a window's objects: at most one a minute."""
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation))
+    monkeypatch.setattr(gc, "get_count", lambda: (701, 11, 11))  # every generation is due
+    collector = gc_guard._GuiThreadCollector()
+    collector.collect_due()
+    assert calls == [1]  # the last full one was "just now" (at creation)
+    collector.last_full -= gc_guard.FULL_COLLECT_SECONDS + 1
+    collector.collect_due()
+    collector.collect_due()
+    assert calls == [1, 2, 1]
