@@ -339,11 +339,8 @@ class TrainingWorker(QObject):
 
     def _after_steps(self, trainer):
         """Call every observer's ``after_steps``; the step count at which one is next due."""
-        due = None
-        for observer in self._observers:
-            wanted = observer.after_steps(trainer)
-            due = 0 if wanted is None else wanted if due is None else min(due, wanted)
-        return 0 if due is None else due
+        due = [observer.after_steps(trainer) for observer in self._observers]
+        return min((0 if wanted is None else wanted for wanted in due), default=0)
 
     def _maybe_emit(self):
         """Counters at most ``max_rate`` per second; a snapshot when the GUI is ready and the

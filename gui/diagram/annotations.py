@@ -222,8 +222,8 @@ class Annotations:
     def _neuron_boxes(self, labels: ValueLabels, layout: DiagramLayout) -> list:
         """``(box, text)`` of every neuron label: on its column's preferred side, else the
         first of right, left, above or below that meets no neuron and no label placed so
-        far (neighbouring columns of a narrow diagram would otherwise overlap). Keyed
-        like ``texts()["neurons"]`` in order, so tests can match boxes to neurons."""
+        far (neighbouring columns of a narrow diagram would otherwise overlap). Placed
+        right to left, returned in the order of ``texts()["neurons"]``."""
         last = len(layout.columns) - 1
         sides = self._sides(last)
         neurons = _neuron_rects(layout)

@@ -7,7 +7,7 @@ A reason of ``""`` means the setting applies (the widget is enabled).
 
 from pathlib import PurePath
 
-from core.datasets import DATASET_INFO as DATASET_INFO_BY_NAME
+from core.datasets import DATASET_INFO
 
 TRAIN_TIP = (
     "Share of the rows used for training; the rest is the test set, never trained on, "
@@ -52,7 +52,7 @@ def is_drawn(spec):
 def drawn_description(dataset):
     """The panel's description of hand-placed points, e.g. "edited from Two circles"."""
     origin = dataset.spec.get("edited_from") or {}
-    info = DATASET_INFO_BY_NAME.get(origin.get("name"))
+    info = DATASET_INFO.get(origin.get("name"))
     if info is not None:
         source = f", edited from {info.title}"
     elif origin.get("source") == "csv":

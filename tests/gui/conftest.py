@@ -41,6 +41,22 @@ def temporary_settings(tmp_path):
     return folder
 
 
+@pytest.fixture
+def window(qtbot):
+    """The main window on two circles, shown, with an epoch limit far away (test files
+    that need another setup define their own ``window``)."""
+    from core.config import TrainConfig
+    from core.datasets import load_dataset
+    from gui.main_window import MainWindow
+
+    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
 def running_qthreads():
     """Every live ``QThread`` object (other than the main thread) that is still running."""
     main = QCoreApplication.instance().thread() if QCoreApplication.instance() else None

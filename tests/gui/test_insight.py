@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDialog, QSlider
 
 from core.config import TrainConfig
@@ -26,28 +26,11 @@ from gui.insight.observers import (
     TimelineData,
     TimelineObserver,
 )
-from gui.main_window import MainWindow
 from gui.trainer_calls import call_with_trainer
+from tests.gui.helpers import action
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 20_000
-
-
-@pytest.fixture
-def window(qtbot):
-    """The window on two circles (tanh 2-8-8-1); MainWindow installs the insight tools."""
-    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-
-
-def action(window, name):
-    found = window.findChild(QAction, name)
-    assert found is not None, f"no QAction named {name!r}"
-    return found
 
 
 def step_now(window):

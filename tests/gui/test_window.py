@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QImage
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
 
 from core.config import TrainConfig
@@ -16,20 +16,10 @@ from core.datasets import load_dataset
 from gui.app import NO_DISPLAY_MESSAGE, display_available
 from gui.main_window import MainWindow, app_settings
 from gui.menus import about_text, app_version
+from tests.gui.helpers import action
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 15_000
-
-
-@pytest.fixture
-def window(qtbot):
-    """The window on two circles, with an epoch limit far away."""
-    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 def step_count(window):
@@ -38,12 +28,6 @@ def step_count(window):
 
 def epoch_count(window):
     return int(window.findChild(QLabel, "epochCounter").text())
-
-
-def action(window, name):
-    found = window.findChild(QAction, name)
-    assert found is not None, f"no QAction named {name!r}"
-    return found
 
 
 def image_of(widget):
