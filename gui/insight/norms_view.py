@@ -14,7 +14,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from gui.views.plot_style import BACKGROUND, HINT_COLOR, add_hint, show_hint, style_plot
+from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span
+from gui.views.plot_style import (
+    BACKGROUND,
+    HINT_COLOR,
+    add_hint,
+    cache_axes,
+    long_history_curve,
+    show_hint,
+    style_plot,
+)
 
 EMPTY_HINT = "Press Play: the size of each layer's\ngradient appears here, step by step"
 #: (combo text, show gradient plot, show weight plot)
@@ -74,11 +83,14 @@ def _norm_plot(label):
     plot = style_plot(widget.getPlotItem())
     plot.setLogMode(y=True)
     plot.showGrid(x=True, y=True, alpha=0.2)
+    cache_axes(plot)
     plot.setLabel("left", label)
     plot.setLabel("bottom", "step")
     marker = pg.InfiniteLine(angle=90, movable=False, pen=MARKER_PEN)
     plot.addItem(marker, ignoreBounds=True)
-    return widget, marker
+    anchor = RangeAnchor()  # the axes (cached pixmaps) change only at rounded bounds
+    plot.addItem(anchor)
+    return widget, marker, anchor
 
 
 class GradientNormsView(QWidget):
@@ -98,8 +110,9 @@ class GradientNormsView(QWidget):
         self.summary = QLabel("", objectName="normsSummary")
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.setToolTip("The last step's gradient norms of the first and last layer")
-        self.grad_widget, self.grad_marker = _norm_plot("‖∂L/∂W‖")
-        self.weight_widget, self.weight_marker = _norm_plot("‖W‖")
+        self.grad_widget, self.grad_marker, grad_anchor = _norm_plot("‖∂L/∂W‖")
+        self.weight_widget, self.weight_marker, weight_anchor = _norm_plot("‖W‖")
+        self.anchors = (grad_anchor, weight_anchor)
         self.grad_widget.setToolTip("Gradient norm of each layer's weights (log scale)")
         self.weight_widget.setToolTip("Norm of each layer's weights (log scale)")
         self.weight_widget.getPlotItem().setXLink(self.grad_widget.getPlotItem())
@@ -190,11 +203,8 @@ class GradientNormsView(QWidget):
                 plot.removeItem(curve)
             curves.clear()
             for i, color in enumerate(colors):
-                curve = pg.PlotDataItem(pen=pg.mkPen(color, width=2), name=layer_name(i, n))
-                plot.addItem(curve)
-                curve.setClipToView(True)
-                curve.setDownsampling(auto=True, method="peak")
-                curves.append(curve)
+                pen = pg.mkPen(color, width=2)
+                curves.append(long_history_curve(plot, pen, layer_name(i, n)))
         self.legend.setText(legend_html(colors))
 
     def _clear(self):
@@ -202,6 +212,8 @@ class GradientNormsView(QWidget):
         self._pending = False
         for curve in (*self.grad_curves, *self.weight_curves):
             curve.setData([], [])
+        for anchor in self.anchors:
+            anchor.set_bounds(None)
         self.summary.setText("")
         show_hint(self.grad_widget.getPlotItem(), self.hint, True)
 
@@ -212,6 +224,10 @@ class GradientNormsView(QWidget):
         for curves, values in ((self.grad_curves, data.grad), (self.weight_curves, data.weight)):
             for i, curve in enumerate(curves):
                 curve.setData(*positive_points(steps, values[:, i]), skipFiniteCheck=True)
+        x0, x1 = epoch_span(steps[-1])
+        for anchor, values in zip(self.anchors, (data.grad, data.weight), strict=True):
+            span = loss_span(values, log=True)
+            anchor.set_bounds(None if span is None else (x0, x1, *span))
         if self.hint.isVisible():
             self.hint.setVisible(False)
             for plot in self.plots():

@@ -14,12 +14,19 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from gui.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span, metric_span
 from gui.views.curve_summary import METRIC_LABELS, CurveSummary
-from gui.views.plot_style import add_hint, new_layout_widget, show_hint, style_plot
+from gui.views.plot_style import (
+    add_hint,
+    cache_axes,
+    long_history_curve,
+    new_layout_widget,
+    show_hint,
+    style_plot,
+)
 
 EMPTY_HINT = "Press Play to train:\nloss and accuracy curves appear here"
 FIRST_EPOCH_HINT = ("Step {step} is inside epoch 1:\nthe curves start when an epoch ends\n"
@@ -27,15 +34,6 @@ FIRST_EPOCH_HINT = ("Step {step} is inside epoch 1:\nthe curves start when an ep
 TRAIN_PEN = pg.mkPen(POSITIVE_HEX, width=2)
 TEST_PEN = pg.mkPen(NEGATIVE_HEX, width=2)
 KEYS = ("train_loss", "test_loss", "train_metric", "test_metric")
-
-
-def _new_curve(plot, pen, name):
-    """A ``PlotDataItem`` tuned for long histories, added to ``plot``."""
-    curve = pg.PlotDataItem(pen=pen, name=name)
-    plot.addItem(curve)  # PlotItem.addItem applies the plot's clip/downsampling modes
-    curve.setClipToView(True)
-    curve.setDownsampling(auto=True, method="peak")
-    return curve
 
 
 def _set_curve(curve, x, y, log=False):
@@ -47,12 +45,6 @@ def _set_curve(curve, x, y, log=False):
         curve.setData(x, y, skipFiniteCheck=True)
     else:
         curve.setData(x[keep], y[keep], skipFiniteCheck=True)
-
-
-def _cache_axes(plot):
-    """Paint ``plot``'s axes (tick texts and grid) from a pixmap until their range changes."""
-    for name in ("left", "bottom"):
-        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 class LossAxis(pg.AxisItem):
@@ -117,15 +109,15 @@ class LossCurvesView(QWidget):
         for plot in (self.loss_plot, self.metric_plot):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.getViewBox().setDefaultPadding(0.02)
-            _cache_axes(plot)
+            cache_axes(plot)
             self.anchors[plot] = RangeAnchor()
             plot.addItem(self.anchors[plot])
         self.loss_plot.getAxis("left").setWidth(44)  # both plots' curves start at the same x
         self.metric_plot.getAxis("left").setWidth(44)
-        self.train_loss = _new_curve(self.loss_plot, TRAIN_PEN, "train")
-        self.test_loss = _new_curve(self.loss_plot, TEST_PEN, "test")
-        self.train_metric = _new_curve(self.metric_plot, TRAIN_PEN, "train")
-        self.test_metric = _new_curve(self.metric_plot, TEST_PEN, "test")
+        self.train_loss = long_history_curve(self.loss_plot, TRAIN_PEN, "train")
+        self.test_loss = long_history_curve(self.loss_plot, TEST_PEN, "test")
+        self.train_metric = long_history_curve(self.metric_plot, TRAIN_PEN, "train")
+        self.test_metric = long_history_curve(self.metric_plot, TEST_PEN, "test")
         self.hint = add_hint(self.loss_plot, EMPTY_HINT)
 
     # ----------------------------------------------------------------- contract slots

@@ -10,6 +10,7 @@ from collections import deque
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QGraphicsItem
 
 from gui.style import class_lut, diverging_lut
 
@@ -42,6 +43,30 @@ def style_plot(plot, title=None):
     if title is not None:
         plot.setTitle(title, color=FOREGROUND, size="9pt")
     return plot
+
+
+#: Points a long curve draws per pixel of plot width. Peak downsampling keeps each bin's
+#: minimum and maximum, so one bin per pixel already draws the full envelope of noisy data;
+#: pyqtgraph's default (5) draws ten vertices per pixel, and wide pens make each one costly.
+SAMPLES_PER_PIXEL = 1.0
+
+
+def long_history_curve(plot, pen, name):
+    """A ``pg.PlotDataItem`` added to ``plot`` (a ``PlotItem``) that stays cheap to redraw
+    with 10⁵ points: clipped to the view and peak-downsampled to the plot's width."""
+    curve = pg.PlotDataItem(pen=pen, name=name)
+    plot.addItem(curve)  # PlotItem.addItem applies the plot's clip/downsampling modes
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    curve.opts["autoDownsampleFactor"] = SAMPLES_PER_PIXEL  # no setter in pyqtgraph 0.14
+    return curve
+
+
+def cache_axes(plot):
+    """Paint ``plot``'s left and bottom axes (tick texts and grid lines) from a pixmap until
+    their range changes: the grid spans the whole plot and is its costliest part."""
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def add_hint(plot, text):
