@@ -33,3 +33,7 @@ class TrainingDiverged(RuntimeError):
             f"Training diverged at step {step}{where}: the {what} became infinite or NaN{why}. "
             "Lower the learning rate, add gradient clipping, or reset the network."
         )
+
+    def __reduce__(self):
+        """Pickle with the constructor's arguments (the default passes only the message)."""
+        return type(self), (self.step, self.layer, self.what, self.detail)

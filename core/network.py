@@ -238,6 +238,13 @@ class Network:
         """Total number of weights and biases."""
         return sum(p.size for p in self.params())
 
+    def __reduce__(self):
+        """Pickle the parameters and settings, and rebuild the flat buffers when unpickled
+        (the default would pickle each layer's arrays on their own, cut off from them)."""
+        parts = (list(self.sizes), list(self.activation_names), self.dtype.name, self.dropout,
+                 self.init, self.rng.bit_generator.state, [p.copy() for p in self.params()])
+        return _network_from_parts, parts
+
     def copy(self, dtype=None):
         """An independent network with copied parameters (cast to ``dtype`` when given).
 
@@ -397,3 +404,15 @@ def _check_dropout(p):
     if not 0.0 <= p < 1.0:
         raise UserInputError(f"Dropout {p} is out of range: choose a probability in [0, 1).")
     return float(p)
+
+
+def _network_from_parts(sizes, activation_names, dtype, dropout, init, rng_state, params):
+    """A ``Network`` from what ``Network.__reduce__`` pickles."""
+    net = Network.__new__(Network)
+    net.sizes, net.activation_names = list(sizes), list(activation_names)
+    net.dtype, net.dropout, net.init = np.dtype(dtype), dropout, init
+    net.rng = np.random.default_rng()
+    net.rng.bit_generator.state = rng_state
+    net._build_layers(params)
+    return net
+

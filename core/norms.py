@@ -74,24 +74,44 @@ class NormHistory:
         Call after each ``Trainer.step()`` (the layers' ``dW`` are that step's gradients).
         A step earlier than the last recorded one (a rewind) first drops the later rows.
         """
-        n = self._n
-        if n:
-            last = self._steps[n - 1]
-            if step < last:
-                n = self._n = int(np.searchsorted(self._steps[:n], step, side="left"))
-            elif step - last < self.spacing:
-                return False
-        if n == self.capacity:
-            n = self._thin()
+        n = self._row_for(step)
+        if n is None:
+            return False
         grad, weight = self._grad[n], self._weight[n]
         # layer_norms inlined into the preallocated row: no list or array per call.
         for i, layer in enumerate(network.layers):
             dW, W = layer.dW, layer.W
             grad[i] = math.sqrt(float(np.vdot(dW, dW))) if dW is not None else math.nan
             weight[i] = math.sqrt(float(np.vdot(W, W)))
+        self._commit(n, step)
+        return True
+
+    def record_row(self, step, grad, weight):
+        """Record norms measured elsewhere (``grad, weight`` of shape (L,)) at ``step`` when
+        due, as :meth:`record` would; returns True if recorded."""
+        n = self._row_for(step)
+        if n is None:
+            return False
+        self._grad[n], self._weight[n] = grad, weight
+        self._commit(n, step)
+        return True
+
+    def _row_for(self, step):
+        """The row ``step`` goes to (after dropping later rows, or thinning), None if not due."""
+        n = self._n
+        if n:
+            last = self._steps[n - 1]
+            if step < last:
+                n = self._n = int(np.searchsorted(self._steps[:n], step, side="left"))
+            elif step - last < self.spacing:
+                return None
+        if n == self.capacity:
+            n = self._thin()
+        return n
+
+    def _commit(self, n, step):
         self._steps[n] = step
         self._n = n + 1
-        return True
 
     def next_due(self):
         """The first step at which ``record`` would record again (steps increasing)."""

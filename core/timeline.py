@@ -27,6 +27,8 @@ the generator state and the batch order). One timeline belongs to one run: ``cle
 when the network or the data is replaced.
 """
 
+import bisect
+
 import numpy as np
 
 _MAX_STATES = 512
@@ -154,7 +156,7 @@ class Timeline:
 
     def _cut(self, first_dropped):
         """Forget kept states at steps ``>= first_dropped``."""
-        k = int(np.searchsorted(self._steps, first_dropped, side="left"))
+        k = bisect.bisect_left(self._steps, first_dropped)  # a list: no array conversion
         del self._steps[k:], self._states[k:], self._bytes[k:]
 
     def _thin(self):
@@ -195,7 +197,7 @@ class Timeline:
         """
         if not self._steps:
             raise LookupError("the timeline is empty: nothing has been recorded yet")
-        k = int(np.searchsorted(self._steps, step, side="left"))
+        k = bisect.bisect_left(self._steps, step)
         candidates = self._steps[max(k - 1, 0):k + 1]
         return min(candidates, key=lambda s: (abs(s - step), s))
 

@@ -52,8 +52,10 @@ class TrainingSession(QObject):
     error = Signal(object)  # message (str) for the user
     message = Signal(object)  # status text (str)
 
-    def __init__(self, dataset, config, parent=None, max_rate=30.0, surface_resolution=50):
+    def __init__(self, dataset, config, parent=None, max_rate=30.0, surface_resolution=50,
+                 use_process=True):
         super().__init__(parent)
+        self.use_process = use_process
         self.views = []
         self.painter = FramePainter(self._call, parent=self)
         self.dataset = dataset
@@ -74,7 +76,8 @@ class TrainingSession(QObject):
         self.thread.setObjectName("TrainingThread")
         self.worker = TrainingWorker(trainer, self._generation, max_rate=max_rate,
                                      surface_resolution=self.surface_resolution,
-                                     surface_columns=self.surface_columns)
+                                     surface_columns=self.surface_columns,
+                                     use_process=self.use_process)
         self.worker.moveToThread(self.thread)
         self.worker.snapshotReady.connect(self._on_snapshot)
         self.worker.countersChanged.connect(self._on_counters)

@@ -15,6 +15,10 @@ What comes back, always as queued signals carrying copies:
 - ``runningChanged(object)``: ``True`` while playing.
 - ``finished(object)``: the reason training stopped by itself (epoch limit reached).
 - ``error(object)``: the exception that paused training (``TrainingDiverged`` or other).
+
+With ``use_process=True`` (the window's session), playing at full speed runs the steps in a
+child process instead (:mod:`gui.worker_remote`): the same signals come back, and every request
+is still applied here, between two steps, to a trainer that is exactly up to date.
 """
 
 import contextlib
@@ -28,6 +32,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.snapshot import take_snapshot
+from gui.remote_runner import RemoteRunner
+from gui.worker_remote import RemoteTraining
 
 #: CPython hands the GIL to a waiting thread after this long (default 5 ms). The worker runs
 #: Python between short NumPy calls, so the GUI thread waits for the GIL: a 1 ms interval bounds
@@ -83,7 +89,7 @@ class StepRate:
         return (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(RemoteTraining, QObject):
     """Runs a ``Trainer`` in the thread it is moved to; see the module docstring."""
 
     snapshotReady = Signal(object)
@@ -94,7 +100,7 @@ class TrainingWorker(QObject):
     _wake = Signal()
 
     def __init__(self, trainer, generation=0, max_rate=30.0, chunk_seconds=0.015,
-                 surface_resolution=50, surface_columns=None):
+                 surface_resolution=50, surface_columns=None, use_process=False):
         super().__init__()
         # Process-wide, and only ever lowered: the window stays responsive while training.
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
@@ -108,7 +114,8 @@ class TrainingWorker(QObject):
         self._requests = deque()
         self._lock = threading.Lock()
         self._pending = False
-        self._observers_due = 0  # step count from which an observer wants after_steps
+        self._observers_due = 0  # step count from which some observer wants after_steps
+        self._due_steps = []  # per observer: the step count from which it wants after_steps
         self._drawn = threading.Event()
         self._drawn.set()
         self._gui_free = threading.Event()  # cleared while the GUI thread draws
@@ -126,6 +133,10 @@ class TrainingWorker(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._run_chunk)
         self._wake.connect(self._drain)
+        self._remote = None
+        if use_process:
+            self._remote = RemoteRunner()
+            self._guard_remote(self._remote.start_process)  # it imports while the window opens
 
     def add_observer(self, observer):
         """Register ``observer`` (any thread; applied in the worker thread, in request order).
@@ -181,9 +192,12 @@ class TrainingWorker(QObject):
             requests = list(self._requests)
             self._requests.clear()
             self._pending = False
+        self._recall()  # every request is applied to the trainer here, between two steps
         self._observers_due = 0  # a request may have moved the trainer: ask them again
+        self._due_steps = [0] * len(self._due_steps)
         for kind, value in requests:
             self._guarded(getattr(self, f"_do_{kind}"), value)
+        self._launch()
 
     def _do_play(self, _value):
         if self._epochs_done():
@@ -217,8 +231,13 @@ class TrainingWorker(QObject):
     def _do_speed(self, steps_per_second):
         """Limit the rate (``None`` or 0: as fast as possible)."""
         self._speed = float(steps_per_second) if steps_per_second else None
-        interval = 0 if self._speed is None else 1000.0 / self._speed
-        self._timer.setInterval(int(min(33.0, max(1.0, interval))) if interval else 0)
+        self._timer.setInterval(self._step_interval())
+
+    def _step_interval(self):
+        """Milliseconds between two chunks of steps here (0: back to back)."""
+        if self._speed is None:
+            return 0
+        return int(min(33.0, max(1.0, 1000.0 / self._speed)))
 
     def _do_columns(self, columns):
         """Compute the surface over raw input ``columns`` (None: 2-D data only)."""
@@ -250,6 +269,7 @@ class TrainingWorker(QObject):
 
     def _do_observe(self, observer):
         self._observers.append(observer)
+        self._due_steps.append(0)
         observer.on_replace(self._trainer)
 
     def _notify(self, method):
@@ -261,6 +281,9 @@ class TrainingWorker(QObject):
 
     def _do_stop(self, _value):
         self._set_running(False)
+        if self._remote is not None:
+            self._remote.close()
+            self._remote = None
         self.thread().quit()
 
     def _set_running(self, running):
@@ -313,6 +336,9 @@ class TrainingWorker(QObject):
     @Slot()
     def _run_chunk(self):
         """One chunk of training, then a (throttled) snapshot; a final one when it stopped."""
+        if self._remote is not None and self._remote.running:
+            self._poll_remote()
+            return
         start = time.perf_counter()
         self._guarded(self._steps, start + self.chunk_seconds, self._budget(start))
         if self._running:
@@ -338,21 +364,31 @@ class TrainingWorker(QObject):
                 return
 
     def _after_steps(self, trainer):
-        """Call every observer's ``after_steps``; the step count at which one is next due."""
-        due = [observer.after_steps(trainer) for observer in self._observers]
-        return min((0 if wanted is None else wanted for wanted in due), default=0)
+        """Call ``after_steps`` of the observers that are due (each is skipped until the step
+        it asked for, so a sparse one is not called at a dense one's pace); the step count at
+        which the next one is due."""
+        step, due = trainer.step_count, self._due_steps
+        for i, observer in enumerate(self._observers):
+            if step >= due[i]:
+                wanted = observer.after_steps(trainer)
+                due[i] = 0 if wanted is None else wanted
+        return min(due, default=0)
 
     def _maybe_emit(self):
-        """Counters at most ``max_rate`` per second; a snapshot when the GUI is ready and the
-        pacing interval (``frame_seconds / DRAW_SHARE``, ≤ ``SLOWEST_INTERVAL``) is over."""
+        """Counters at most ``max_rate`` per second; a snapshot when one is due."""
         now = time.perf_counter()
         if now - self._last_counters >= max(self.min_interval, COUNTER_INTERVAL):
             self._last_counters = now
             self._rate.add(self._trainer.step_count, now)
             self._emit_counters()
-        paced = min(self.frame_seconds / DRAW_SHARE, SLOWEST_INTERVAL)
-        if now - self._last_emit >= max(self.min_interval, paced) and self._drawn.is_set():
+        if self._snapshot_due(now):
             self._emit_snapshot(now)
+
+    def _snapshot_due(self, now):
+        """The GUI has drawn the last snapshot and the pacing interval (``frame_seconds /
+        DRAW_SHARE``, at most ``SLOWEST_INTERVAL``) is over."""
+        paced = min(self.frame_seconds / DRAW_SHARE, SLOWEST_INTERVAL)
+        return now - self._last_emit >= max(self.min_interval, paced) and self._drawn.is_set()
 
     def _emit_state(self):
         """Always emit counters and a snapshot of the current state."""
@@ -376,4 +412,3 @@ class TrainingWorker(QObject):
         self._last_emit = now
         self.snapshotReady.emit((self._generation, snap))
         self._guarded(self._notify, "on_snapshot")
-

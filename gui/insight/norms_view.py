@@ -248,7 +248,7 @@ def summary_text(data):
     row = int(np.flatnonzero(shown)[-1])
     first, last = float(data.grad[row, 0]), float(data.grad[row, -1])
     text = f"step {int(data.steps[row]):,} · ‖∂L/∂W‖ first layer {first:.2g}, last {last:.2g}"
-    if data.n_layers > 1 and first < last:
+    if data.n_layers > 1 and 2 * first <= last:  # "1× smaller" would say nothing
         ratio = last / first
         text += f": {ratio:,.0f}× smaller" if ratio < 1e6 else f": {ratio:.1e}× smaller"
     return text

@@ -21,6 +21,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.norms import NormHistory
+from core.pacing import RecordPacer
+from core.remote_run import PacedRecorder, capture_norms, capture_state
 from core.timeline import Timeline
 
 #: Rows of norms kept per run (then thinned): 4096 × layers × 2 floats.
@@ -28,6 +30,11 @@ NORM_ROWS = 4096
 #: Most trainer states kept, and their memory cap (``core.timeline`` defaults).
 TIMELINE_STATES = 512
 TIMELINE_BYTES = 150_000_000
+#: Least wall time (seconds) between two recordings of each history while training runs
+#: fast: a state copy costs ~0.1 ms and a norms row ~10 µs of the worker's time, and neither
+#: view can show more than a few hundred new entries a second anyway.
+TIMELINE_GAP = 0.02
+NORMS_GAP = 0.005
 
 
 @dataclass(frozen=True)
@@ -92,28 +99,46 @@ class NormsObserver(QObject):
         super().__init__(parent)
         self.capacity = int(capacity)
         self.history = None  # worker thread only
+        self.pacer = RecordPacer(NORMS_GAP)
         self._sent = None
 
     def on_replace(self, trainer):
         self.history = NormHistory(len(trainer.network.layers), self.capacity)
+        self.pacer.reset()
         self._sent = None
-        self._emit(trainer)
+        self._emit(trainer.step_count)
 
     def after_steps(self, trainer):
-        self.history.record(trainer.step_count, trainer.network)
-        return self.history.next_due()
+        step = trainer.step_count
+        self.history.record(step, trainer.network)
+        return self.pacer.next_step(step, self.history.next_due())
 
     def on_snapshot(self, trainer):
-        self._emit(trainer)
+        self._emit(trainer.step_count)
 
-    def _emit(self, trainer):
+    # -- while the trainer runs in a child process (gui.remote_runner) ----------------------
+    def remote_recorder(self):
+        """What records the norms in the child process."""
+        return PacedRecorder(capture_norms, self.history.spacing, self.pacer.continued())
+
+    def take_records(self, records):
+        """File the child's ``(step, grad, weight)`` rows into the history."""
+        for step, grad, weight in records:
+            self.history.record_row(step, grad, weight)
+        self.pacer.skip(len(records))
+
+    def on_remote_snapshot(self, step):
+        """The child sent a snapshot of ``step``: show the norms so far."""
+        self._emit(step)
+
+    def _emit(self, step):
         h = self.history
-        key = (id(h), len(h), trainer.step_count, h.spacing)
+        key = (id(h), len(h), step, h.spacing)
         if key == self._sent:
             return
         self._sent = key
         steps, grad, weight = h.arrays()
-        self.normsChanged.emit(NormsData(steps, grad, weight, h.n_layers, trainer.step_count))
+        self.normsChanged.emit(NormsData(steps, grad, weight, h.n_layers, step))
 
 
 class TimelineObserver(QObject):
@@ -129,24 +154,43 @@ class TimelineObserver(QObject):
     def __init__(self, max_states=TIMELINE_STATES, max_bytes=TIMELINE_BYTES, parent=None):
         super().__init__(parent)
         self.timeline = Timeline(max_states, max_bytes)  # worker thread only
+        self.pacer = RecordPacer(TIMELINE_GAP)
         self.head = 0
         self._sent = None
 
     def on_replace(self, trainer):
         self.timeline.clear()
+        self.pacer.reset()
         self.timeline.record_trainer(trainer)  # the start of the run can always be revisited
         self.head = trainer.step_count
         self._sent = None
-        self._emit(trainer)
+        self._emit(trainer.step_count)
 
     def after_steps(self, trainer):
+        step = trainer.step_count
         self.timeline.record_trainer(trainer)
-        self.head = trainer.step_count
-        return self.timeline.next_due()
+        self.head = step
+        return self.pacer.next_step(step, self.timeline.next_due())
 
     def on_snapshot(self, trainer):
-        self.head = max(self.head, trainer.step_count)  # after_steps skips the steps between
-        self._emit(trainer)
+        self.on_remote_snapshot(trainer.step_count)
+
+    # -- while the trainer runs in a child process (gui.remote_runner) ----------------------
+    def remote_recorder(self):
+        """What records trainer states in the child process."""
+        return PacedRecorder(capture_state, self.timeline.spacing, self.pacer.continued())
+
+    def take_records(self, records):
+        """File the child's ``(step, state)`` records into the timeline."""
+        for step, state in records:
+            self.timeline.record(step, state)
+            self.head = step
+        self.pacer.skip(len(records))
+
+    def on_remote_snapshot(self, step):
+        """A snapshot of ``step`` was sent: show the timeline up to it."""
+        self.head = max(self.head, step)  # after_steps skips the steps between
+        self._emit(step)
 
     def restore(self, trainer, step):
         """Load the kept state nearest ``step`` into ``trainer``; returns the step restored.
@@ -155,16 +199,15 @@ class TimelineObserver(QObject):
         training resumes (``core.timeline``: the first new recording starts a new branch).
         """
         restored = self.timeline.restore(trainer, step)
-        self._emit(trainer)
+        self._emit(trainer.step_count)
         return restored
 
-    def _emit(self, trainer):
+    def _emit(self, step):
         t = self.timeline
         steps = t.steps()
-        key = (tuple(steps[-1:]), len(steps), trainer.step_count, self.head)
+        key = (tuple(steps[-1:]), len(steps), step, self.head)
         if key == self._sent:
             return
         self._sent = key
-        head = max(self.head, trainer.step_count)
-        self.timelineChanged.emit(
-            TimelineData(tuple(steps), trainer.step_count, head, t.nbytes, t.spacing))
+        head = max(self.head, step)
+        self.timelineChanged.emit(TimelineData(tuple(steps), step, head, t.nbytes, t.spacing))

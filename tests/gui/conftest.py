@@ -24,6 +24,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = _offscreen_platform()
 
 import gc  # noqa: E402
+import multiprocessing  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
@@ -79,3 +80,14 @@ def no_thread_left_running(qapp):
         thread.quit()
         thread.wait(5000)
     assert not left, f"test left {len(left)} QThread(s) running: {[t.objectName() for t in left]}"
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_running():
+    """Fail the test if it leaves a training process running (and end it)."""
+    yield
+    left = multiprocessing.active_children()
+    for process in left:
+        process.kill()
+        process.join(5)
+    assert not left, f"test left {len(left)} child process(es) running: {left}"

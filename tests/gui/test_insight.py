@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QDialog, QSlider
 from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.lessons import LESSONS
+from core.pacing import RecordPacer
 from core.trainer import Trainer
 from gui.insight import insight_of
 from gui.insight.install import find_menu
-from gui.insight.norms_view import GradientNormsView
+from gui.insight.norms_view import GradientNormsView, summary_text
 from gui.insight.observers import (
     TIMELINE_BYTES,
     NormsData,
@@ -156,6 +157,8 @@ def test_norms_view_draws_huge_zero_and_nonfinite_norms(qtbot):
     view.show_norms(NormsData(np.arange(4), grad, grad * 2, 2, 3))
     assert points(view.grad_curves[0]) == 2 and points(view.grad_curves[1]) == 2
     assert "first layer 1e-09, last 1e+154: 1.0e+163× smaller" in view.summary.text()
+    close = NormsData(np.array([1]), np.array([[1.7e-4, 2.2e-4]]), np.ones((1, 2)), 2, 1)
+    assert summary_text(close) == "step 1 · ‖∂L/∂W‖ first layer 0.00017, last 0.00022"
     view.grab()
 
 
@@ -345,6 +348,22 @@ def test_norm_history_is_bounded_and_copied():
     assert data.grad.shape == data.weight.shape == (len(data.steps), 2)
     data.grad[:] = -1.0  # a copy: the history is untouched
     assert (observer.history.arrays()[1] >= 0).all()
+
+
+def test_record_pacer_spaces_recordings_in_time_only_when_training_is_fast():
+    pacer = RecordPacer(gap=0.02, free=2)
+    assert pacer.next_step(0, 1, now=0.0) == 1  # the start of a run: as asked
+    assert pacer.next_step(1, 2, now=0.00001) == 2
+    assert pacer.next_step(100, 101, now=10.0) == 101  # 10 steps/s: as asked
+    # 10,000 steps/s: 0.02 s is 200 steps, later than the history asks
+    assert 309 <= pacer.next_step(110, 111, now=10.001) <= 311
+    # 100 steps/s (the speed control): 2 steps in 0.02 s, the history's own due wins
+    assert pacer.next_step(310, 320, now=12.001) == 320
+    # a rewind (restored state) or a new run: as asked
+    assert pacer.next_step(50, 51, now=12.002) == 51
+    pacer.reset()  # a new run starts free again
+    assert pacer.next_step(0, 1, now=13.0) == 1
+    assert pacer.next_step(1, 2, now=13.00001) == 2
 
 
 # ------------------------------------------------------------------------ picture

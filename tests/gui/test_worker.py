@@ -333,10 +333,14 @@ def test_an_observer_is_skipped_until_the_step_it_asks_for(qtbot, make_worker, c
     # 10 apart while playing; a request in between (the snapshot one) asks again at once
     assert gaps.max() == 10 and (gaps >= 1).all() and np.mean(gaps == 10) > 0.5
     worker.add_observer(dense)  # None from after_steps: called after every step again
+    seen = len(sparse.steps_seen)
     request_and_wait(qtbot, worker, rec, "play")
-    qtbot.waitUntil(lambda: len(dense.steps_seen) > 30, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(dense.steps_seen) > 300, timeout=TIMEOUT)
     request_and_wait(qtbot, worker, rec, "pause")
     assert np.diff(dense.steps_seen).max() == 1
+    # ... and the dense one does not drag the sparse one along
+    gaps = np.diff(sparse.steps_seen[seen:])
+    assert gaps.max() == 10 and np.mean(gaps == 10) > 0.5
 
 
 def test_painter_draws_one_view_per_turn_and_skips_hidden_ones(qtbot, session):

@@ -1,0 +1,194 @@
+"""Training in a child process: the trainer's way there and back, and the child's loop.
+
+Why: the window's training worker and its drawing share one Python interpreter, so every
+millisecond the GUI spends in Python is a millisecond the trainer cannot step (the GIL). While
+the window plays at full speed, the worker hands the trainer to a child process that steps it
+on its own CPU, and takes it back, exactly, at the next request (pause, a setting, an edit).
+
+The way there and back (:func:`pack_trainer`, :func:`unpack_trainer`, :func:`progress_of`,
+:func:`apply_progress`) is exact: a trainer sent, stepped ``n`` times and taken back equals the
+same trainer stepped ``n`` times in place, bit for bit (parameters, optimizer, generator, batch
+order, history, last gradients and updates).
+
+The child's loop (:func:`serve`) speaks tuples over a ``multiprocessing`` connection:
+
+parent → child
+    ``("run", package, options)``: step until told to stop; ``("frame",)``: send a snapshot
+    at the next step; ``("stop",)``: stop and send the trainer back; ``("quit",)``: exit.
+child → parent
+    ``("progress", step, epoch, records)`` about 12 times a second;
+    ``("snapshot", snapshot, step, epoch, records)`` after each ``frame`` request;
+    ``("stopped", progress, records, outcome)`` when it stops: ``outcome`` is None (told
+    to), ``("finished", None)`` (epoch limit or early stopping) or ``("error", exception)``.
+
+``records`` holds one list per recorder of ``options["recorders"]`` (:class:`PacedRecorder`):
+what per-step histories (gradient norms, timeline states) recorded since the last message.
+"""
+
+import math
+import time
+
+import numpy as np
+
+from core.snapshot import take_snapshot
+
+#: Seconds between two looks at the connection while stepping (a look is a system call).
+POLL_SECONDS = 0.002
+#: Seconds between two progress messages.
+PROGRESS_SECONDS = 1 / 12
+
+
+# ---- the trainer's way there and back -------------------------------------------------------
+def pack_trainer(trainer):
+    """Everything needed to rebuild ``trainer`` elsewhere (a dict of copies, picklable)."""
+    return {
+        "dataset": trainer.dataset,
+        "config": trainer.config,
+        "network": trainer.network,  # pickled as a copy (Network.__reduce__)
+        "pipeline": trainer.pipeline,
+        "progress": progress_of(trainer),
+    }
+
+
+def unpack_trainer(package):
+    """The ``Trainer`` that :func:`pack_trainer` described."""
+    from core.trainer import Trainer  # the trainer does not import this module; keep it lazy
+
+    trainer = Trainer(package["dataset"], package["config"], network=package["network"])
+    trainer.set_pipeline(package["pipeline"])
+    apply_progress(trainer, package["progress"])
+    return trainer
+
+
+def progress_of(trainer):
+    """What stepping changes in ``trainer`` (copies): its state, last gradients and updates."""
+    return {
+        "state": trainer.state_dict(),
+        "grads": trainer.network.flat_grads.copy(),
+        "updates": [u.copy() for u in trainer.last_updates],
+    }
+
+
+def apply_progress(trainer, progress):
+    """Bring ``trainer`` (same data and architecture) to ``progress`` (:func:`progress_of`)."""
+    trainer.load_state_dict(progress["state"])
+    np.copyto(trainer.network.flat_grads, progress["grads"])
+    for mine, theirs in zip(trainer.last_updates, progress["updates"], strict=True):
+        np.copyto(mine, theirs)
+
+
+# ---- per-step histories recorded in the child -------------------------------------------------
+def capture_norms(trainer):
+    """``(step, grad (L,), weight (L,))``: each layer's ‖∂L/∂W‖ and ‖W‖ after this step."""
+    layers = trainer.network.layers
+    grad = [math.sqrt(float(np.vdot(lay.dW, lay.dW))) for lay in layers]
+    weight = [math.sqrt(float(np.vdot(lay.W, lay.W))) for lay in layers]
+    return trainer.step_count, np.array(grad), np.array(weight)
+
+
+def capture_state(trainer):
+    """``(step, trainer.state_dict())``."""
+    return trainer.step_count, trainer.state_dict()
+
+
+class PacedRecorder:
+    """Records ``capture(trainer)`` at the first step it sees, then every ``spacing`` steps,
+    paced by ``pacer`` (a :class:`~core.pacing.RecordPacer`), into a list the loop sends on.
+
+    It stands in for a history of the parent (gradient norms, timeline states) while the
+    child trains. The parent files the records into the history itself, which keeps only the
+    due ones (its spacing may have doubled meanwhile) and handles a rewound run exactly as
+    when it records in place.
+    """
+
+    def __init__(self, capture, spacing, pacer):
+        self.capture = capture
+        self.spacing = int(spacing)
+        self.due = 0
+        self.pacer = pacer
+        self.records = []
+
+    def after_steps(self, trainer):
+        """Record if due; the step count at which it is next due."""
+        step = trainer.step_count
+        if step >= self.due:
+            self.records.append(self.capture(trainer))
+            self.due = self.pacer.next_step(step, step + self.spacing)
+        return self.due
+
+    def drain(self):
+        """The records since the last call."""
+        records, self.records = self.records, []
+        return records
+
+
+# ---- the child's loop -----------------------------------------------------------------------
+def serve(conn):
+    """The child process's main function: run what the parent sends until ``quit``."""
+    try:
+        while True:
+            message = conn.recv()
+            if message[0] == "quit":
+                return
+            if message[0] == "run":
+                conn.send(_run(conn, *message[1:]))
+    except (EOFError, OSError):  # the parent has gone: nothing left to do
+        return
+
+
+def _run(conn, package, options):
+    """Step the packaged trainer until stopped; the final ``("stopped", ...)`` message."""
+    recorders = options.get("recorders", [])
+    try:
+        trainer = unpack_trainer(package)
+        outcome = _steps(conn, trainer, recorders, options)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
+        return "stopped", None, _drain(recorders), ("error", _sendable(exc))
+    return "stopped", progress_of(trainer), _drain(recorders), outcome
+
+
+def _steps(conn, trainer, recorders, options):
+    """The stepping loop of :func:`_run`; returns the outcome."""
+    due = 0
+    now = time.perf_counter()
+    next_poll, next_progress = now + POLL_SECONDS, now + PROGRESS_SECONDS
+    with np.errstate(all="ignore"):  # the trainer reports non-finite values itself
+        while True:
+            if trainer.stopped_early or trainer.epoch >= trainer.config.epochs:
+                return "finished", None
+            try:
+                trainer.step()
+            except Exception as exc:  # noqa: BLE001 - TrainingDiverged and the like
+                return "error", _sendable(exc)
+            if trainer.step_count >= due:
+                due = min((r.after_steps(trainer) for r in recorders), default=math.inf)
+            now = time.perf_counter()
+            if now >= next_poll:
+                next_poll = now + POLL_SECONDS
+                while conn.poll():
+                    kind = conn.recv()[0]
+                    if kind == "stop":
+                        return None
+                    if kind == "frame":
+                        snap = take_snapshot(trainer, options.get("surface_resolution", 50),
+                                             options.get("surface_columns"))
+                        conn.send(("snapshot", snap, trainer.step_count, trainer.epoch,
+                                   _drain(recorders)))
+            if now >= next_progress:
+                next_progress = now + PROGRESS_SECONDS
+                conn.send(("progress", trainer.step_count, trainer.epoch, _drain(recorders)))
+
+
+def _drain(recorders):
+    return [r.drain() for r in recorders]
+
+
+def _sendable(exc):
+    """``exc`` if it survives pickling, else a ``RuntimeError`` with its message."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any pickling failure
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc

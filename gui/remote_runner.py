@@ -1,0 +1,121 @@
+"""``RemoteRunner``: the training worker's handle on the child process that trains while the
+window plays at full speed (why, and what is said over the connection: ``core.remote_run``).
+
+Used from the worker thread only. The child is started once (``spawn``: a fresh interpreter,
+nothing of Qt inherited) and serves every run of the worker's lifetime; :meth:`close` ends it,
+and it also ends by itself when the window's process goes away.
+"""
+
+import contextlib
+import multiprocessing
+
+from core.remote_run import pack_trainer, serve
+
+#: Seconds to wait for the child to hand the trainer back (it answers within milliseconds;
+#: the first run also waits for the child to start, about half a second).
+RECALL_TIMEOUT = 30.0
+
+
+class RemoteFailed(RuntimeError):
+    """The child process could not be started, or stopped answering."""
+
+
+class RemoteRunner:
+    """Starts runs in the child process, reads what it sends, and takes the trainer back.
+
+    Attributes
+    ----------
+    running : bool
+        A run is under way in the child (until its ``stopped`` message has been read).
+    frame_pending : bool
+        A snapshot was asked for and has not arrived yet.
+    """
+
+    def __init__(self):
+        self._process = None
+        self._conn = None
+        self.running = False
+        self.frame_pending = False
+
+    def start_process(self):
+        """Start the child if it is not running (returns at once: it imports on its own)."""
+        if self._process is not None:
+            return
+        try:
+            context = multiprocessing.get_context("spawn")
+            mine, theirs = context.Pipe()
+            process = context.Process(target=serve, args=(theirs,), daemon=True,
+                                      name="BackpropStudioTraining")
+            process.start()
+        except Exception as exc:  # noqa: BLE001 - e.g. no permission to start processes
+            raise RemoteFailed(f"could not start the training process: {exc}") from exc
+        theirs.close()
+        self._process, self._conn = process, mine
+
+    def launch(self, trainer, options):
+        """Send ``trainer`` (copied) to the child and let it step until :meth:`recall`."""
+        self.start_process()
+        self._send(("run", pack_trainer(trainer), options))
+        self.running, self.frame_pending = True, False
+
+    def request_frame(self):
+        """Ask for a snapshot at the child's next step (once until it arrives)."""
+        if self.running and not self.frame_pending:
+            self._send(("frame",))
+            self.frame_pending = True
+
+    def messages(self):
+        """Every message received so far, without waiting."""
+        received = []
+        try:
+            while self._conn.poll():
+                received.append(self._note(self._conn.recv()))
+        except (EOFError, OSError) as exc:
+            raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
+        return received
+
+    def recall(self, timeout=RECALL_TIMEOUT):
+        """Stop the run; the messages up to and including its ``stopped`` one."""
+        self._send(("stop",))
+        received = []
+        try:
+            while self.running:
+                if not self._conn.poll(timeout):
+                    raise RemoteFailed(f"the training process did not answer in {timeout:g} s")
+                received.append(self._note(self._conn.recv()))
+        except (EOFError, OSError) as exc:
+            raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
+        return received
+
+    def close(self, timeout=5.0):
+        """End the child process (waits up to ``timeout`` seconds, then kills it)."""
+        process, self._process = self._process, None
+        self.running = False
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            self._conn.send(("quit",))
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout)
+        self._conn.close()
+
+    @property
+    def pid(self):
+        """The child's process id, None when it is not started."""
+        return None if self._process is None else self._process.pid
+
+    def _note(self, message):
+        kind = message[0]
+        if kind == "snapshot":
+            self.frame_pending = False
+        elif kind == "stopped":
+            self.running = self.frame_pending = False
+        return message
+
+    def _send(self, message):
+        try:
+            self._conn.send(message)
+        except (OSError, ValueError) as exc:
+            raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc

@@ -1,0 +1,106 @@
+"""``RemoteTraining``: the part of ``gui.worker.TrainingWorker`` that trains in a child process.
+
+With ``use_process``, playing at full speed hands the trainer to a child process
+(``gui.remote_runner``, ``core.remote_run``) so the window's drawing and the training do not
+share one interpreter lock. Every request takes the trainer back first (``_recall``), is
+applied here as usual, and training then goes back to the child (``_launch``). What the
+child sends becomes the worker's usual signals: counters, snapshots, the observers' records.
+If the child cannot be started or stops answering, training goes on in the worker's thread.
+"""
+
+import sys
+import time
+
+from core.remote_run import apply_progress
+from gui.remote_runner import RemoteFailed
+
+#: While the child trains, the worker reads what it sends this often (milliseconds).
+REMOTE_POLL_MS = 5
+
+
+class RemoteTraining:
+    """Mixed into ``TrainingWorker`` (worker thread only); see the module docstring."""
+
+    def _launch(self):
+        """Hand the trainer to the child process when playing at full speed with observers
+        that can record there; else training goes on in this thread."""
+        if (self._remote is None or self._remote.running or not self._running
+                or self._speed is not None or self._epochs_done()
+                or not all(hasattr(o, "remote_recorder") for o in self._observers)):
+            return
+        options = {
+            "recorders": [observer.remote_recorder() for observer in self._observers],
+            "surface_resolution": self.surface_resolution,
+            "surface_columns": self.surface_columns,
+        }
+        self._guard_remote(self._remote.launch, self._trainer, options)
+        if self._remote is not None and self._remote.running:
+            self._timer.setInterval(REMOTE_POLL_MS)
+
+    def _recall(self):
+        """Take the trainer back from the child process (if it has it), up to date."""
+        if self._remote is not None and self._remote.running:
+            messages = self._guard_remote(self._remote.recall)
+            for message in messages or ():
+                self._on_remote_message(message, show=False)
+
+    def _poll_remote(self):
+        messages = self._guard_remote(self._remote.messages)
+        for message in messages or ():
+            self._on_remote_message(message)
+        remote = self._remote
+        if remote is not None and remote.running and self._snapshot_due(time.perf_counter()):
+            self._guard_remote(remote.request_frame)
+
+    def _on_remote_message(self, message, show=True):
+        """Handle one message of the child (``core.remote_run``); ``show=False`` while
+        taking the trainer back: the state that follows is shown instead."""
+        kind, *rest = message
+        self._take_records(rest[-2] if kind == "stopped" else rest[-1])
+        now = time.perf_counter()
+        if kind == "progress" and show:
+            step, epoch, _ = rest
+            self._rate.add(step, now)
+            self.countersChanged.emit((self._generation, step, epoch, self._rate.rate()))
+        elif kind == "snapshot" and show:
+            snap, step, epoch, _ = rest
+            self._drawn.clear()
+            self._last_emit = now
+            self.snapshotReady.emit((self._generation, snap))
+            for observer in self._observers:
+                self._guarded(observer.on_remote_snapshot, step)
+        elif kind == "stopped":
+            self._finish_remote(*rest)
+
+    def _take_records(self, records):
+        for observer, own in zip(self._observers, records, strict=False):
+            if own:
+                self._guarded(observer.take_records, own)
+
+    def _finish_remote(self, progress, _records, outcome):
+        """The child stopped: bring the trainer up to date; report an end or an error."""
+        self._timer.setInterval(self._step_interval())
+        if progress is not None:
+            self._guarded(apply_progress, self._trainer, progress)
+        if outcome is None:
+            return
+        kind, value = outcome
+        self._set_running(False)
+        if kind == "finished":
+            self._emit_finished()
+        else:
+            self.error.emit(value)
+        self._emit_state()
+
+    def _guard_remote(self, fn, *args):
+        """``fn(*args)``; if the child process fails, train in this thread from now on."""
+        try:
+            return fn(*args)
+        except RemoteFailed as exc:
+            print(f"Backprop Studio: {exc}; training goes on in the window's process.",
+                  file=sys.stderr)
+            remote, self._remote = self._remote, None
+            remote.close()
+            self._timer.setInterval(self._step_interval())
+            return None
+

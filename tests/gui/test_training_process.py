@@ -1,0 +1,149 @@
+"""Playing at full speed trains in a child process (gui.worker_remote): the window shows the
+same run, every request still lands between two steps on an exact trainer, and a failing
+child only sends training back to the window's own thread."""
+
+import multiprocessing
+
+import pytest
+
+from core.config import TrainConfig
+from core.datasets import load_dataset
+from core.trainer import Trainer
+from gui.main_window import MainWindow
+from gui.trainer_calls import call_with_trainer
+from tests.test_stepthrough import assert_same
+
+TIMEOUT = 60_000
+
+
+def make_window(qtbot, dataset="circles", **config):
+    window = MainWindow(load_dataset(dataset), TrainConfig(**config))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def in_worker(qtbot, window, fn):
+    """``fn(trainer)`` in the worker thread (training taken back first); its result."""
+    call = call_with_trainer(window.session, fn)
+    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
+        pass
+    ok, value = blocker.args
+    assert ok, value
+    return value
+
+
+def remote(window):
+    return window.session.worker._remote
+
+
+def play_until(qtbot, window, steps):
+    window.session.play()
+    qtbot.waitUntil(lambda: window.session.counters[0] >= steps, timeout=TIMEOUT)
+
+
+def pause(qtbot, window):
+    if window.session.running:
+        with qtbot.waitSignal(window.session.runningChanged, timeout=TIMEOUT):
+            window.session.pause()
+
+
+def reference_state(dataset, config, steps):
+    trainer = Trainer(load_dataset(dataset), config)
+    for _ in range(steps):
+        trainer.step()
+    return trainer.state_dict()
+
+
+def test_full_speed_trains_in_a_child_and_pause_takes_back_the_exact_trainer(qtbot):
+    window = make_window(qtbot, optimizer="adam", lr=0.01, epochs=10**6)
+    play_until(qtbot, window, 2000)
+    assert remote(window).running and remote(window).pid in {
+        p.pid for p in multiprocessing.active_children()}
+    pause(qtbot, window)
+    assert not remote(window).running
+    state = in_worker(qtbot, window, lambda t: t.state_dict())
+    assert state["step_count"] == window.session.counters[0] >= 2000
+    assert_same(state, reference_state("circles", window.session.config, state["step_count"]))
+
+
+def test_views_and_histories_follow_the_child(qtbot):
+    from gui.insight import insight_of
+
+    window = make_window(qtbot, epochs=10**6)
+    insight = insight_of(window)
+    insight.norms_dock.raise_()
+    play_until(qtbot, window, 3000)
+    qtbot.waitUntil(lambda: window.session.last_snapshot.step > 1000, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: insight.norms_view.data is not None
+                    and insight.norms_view.data.steps[-1] > 1000, timeout=TIMEOUT)
+    pause(qtbot, window)
+    steps = in_worker(qtbot, window, lambda t: [len(t.history.state_dict()["data"][0])])
+    assert steps[0] >= 3000 // 20  # epochs of 20 steps (200 rows, batch 10) were recorded
+    kept = insight.timeline_observer.timeline.steps()
+    assert kept[0] == 0 and kept[-1] > 1000 and len(kept) > 10
+
+
+def test_a_live_setting_while_playing_reaches_the_child(qtbot):
+    window = make_window(qtbot, epochs=10**6)
+    play_until(qtbot, window, 500)
+    assert window.session.set_live({"lr": 0.2})
+    start = window.session.counters[0]
+    qtbot.waitUntil(lambda: window.session.counters[0] > start + 500, timeout=TIMEOUT)
+    assert remote(window).running  # back in the child after the request
+    pause(qtbot, window)
+    assert in_worker(qtbot, window, lambda t: t.config.lr) == 0.2
+
+
+def test_the_epoch_limit_stops_the_child_and_is_reported(qtbot):
+    window = make_window(qtbot, epochs=40)
+    with qtbot.waitSignal(window.session.finished, timeout=TIMEOUT) as blocker:
+        window.session.play()
+    assert "40 epochs" in blocker.args[0]
+    qtbot.waitUntil(lambda: not window.session.running, timeout=TIMEOUT)
+    assert in_worker(qtbot, window, lambda t: t.epoch) == 40
+    qtbot.waitUntil(lambda: window.session.counters[1] == 40, timeout=TIMEOUT)
+
+
+def test_divergence_in_the_child_shows_an_error_and_pauses(qtbot):
+    window = make_window(qtbot, "squares_sum", optimizer="sgd", lr=10.0, activation="relu",
+                         epochs=10**6)
+    with qtbot.waitSignal(window.session.error, timeout=TIMEOUT) as blocker:
+        window.session.play()
+    assert "diverged at step" in blocker.args[0]
+    qtbot.waitUntil(lambda: not window.session.running, timeout=TIMEOUT)
+    assert window.banner.kind == "error"
+
+
+def test_a_dead_child_sends_training_back_to_the_thread(qtbot, capfd):
+    window = make_window(qtbot, epochs=10**6)
+    play_until(qtbot, window, 500)
+    child = [p for p in multiprocessing.active_children() if p.pid == remote(window).pid][0]
+    child.kill()
+    child.join(10)
+    qtbot.waitUntil(lambda: remote(window) is None, timeout=TIMEOUT)
+    start = window.session.counters[0]
+    qtbot.waitUntil(lambda: window.session.counters[0] > start + 500, timeout=TIMEOUT)
+    assert window.session.running
+    pause(qtbot, window)
+    assert "training goes on in the window's process" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("closing", ["playing", "paused"])
+def test_closing_the_window_ends_the_child(qtbot, closing):
+    window = make_window(qtbot, epochs=10**6)
+    play_until(qtbot, window, 200)
+    if closing == "paused":
+        pause(qtbot, window)
+    pid = remote(window).pid
+    window.close()
+    assert pid not in {p.pid for p in multiprocessing.active_children()}
+
+
+def test_a_speed_limit_trains_in_the_thread(qtbot):
+    window = make_window(qtbot, epochs=10**6)
+    window.session.set_speed(200)
+    play_until(qtbot, window, 50)
+    assert not remote(window).running
+    pause(qtbot, window)
