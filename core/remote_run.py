@@ -87,8 +87,9 @@ def capture_norms(trainer):
 
 
 def capture_state(trainer):
-    """``(step, trainer.state_dict())``."""
-    return trainer.step_count, trainer.state_dict()
+    """``(step, trainer.state_dict(history=False))``: the history, long and append-only, is
+    not copied and sent with every state (the parent takes it from the trainer it gets back)."""
+    return trainer.step_count, trainer.state_dict(history=False)
 
 
 class PacedRecorder:

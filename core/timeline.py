@@ -125,6 +125,10 @@ class Timeline:
     def record(self, step, state):
         """Keep ``state`` (a ``Trainer.state_dict()``) for ``step`` when due.
 
+        A state taken with ``state_dict(history=False)`` (``"history_rows"`` instead of the
+        history) is kept too: call :meth:`set_history` with a newer history before
+        :meth:`restore` (states recorded in another process arrive that way).
+
         Returns
         -------
         bool
@@ -139,8 +143,9 @@ class Timeline:
             return False
         self._cut(step)  # a rewind without restore also starts a new branch
         stored = {k: v for k, v in state.items() if k != "history"}
-        stored["history_rows"] = int(np.shape(state["history"]["data"])[1])
-        self._history = state["history"]
+        if "history" in state:
+            stored["history_rows"] = int(np.shape(state["history"]["data"])[1])
+            self._history = state["history"]
         self._steps.append(int(step))
         self._states.append(stored)
         self._bytes.append(state_nbytes(stored))
@@ -200,6 +205,11 @@ class Timeline:
         k = bisect.bisect_left(self._steps, step)
         candidates = self._steps[max(k - 1, 0):k + 1]
         return min(candidates, key=lambda s: (abs(s - step), s))
+
+    def set_history(self, history):
+        """Use ``history`` (a ``History.state_dict()`` of this run, at least as long as every
+        kept state's) as the shared history from now on."""
+        self._history = history
 
     def state_at(self, step):
         """The full ``state_dict`` kept for ``nearest(step)`` (shares arrays: do not modify)."""

@@ -344,9 +344,10 @@ class Trainer:
         self._guard.clip_norm = cfg.clip_norm
 
     # ---- state ---------------------------------------------------------------------------
-    def state_dict(self):
-        """Everything needed to continue bit-identically (copies; see ``core.trainer_state``)."""
-        return snapshot_state(self)
+    def state_dict(self, history=True):
+        """Everything needed to continue bit-identically (copies; see ``core.trainer_state``;
+        ``history=False``: the per-epoch history only as its length, ``"history_rows"``)."""
+        return snapshot_state(self, history)
 
     def load_state_dict(self, state):
         """Restore a ``state_dict()`` taken from a trainer with the same data and architecture."""

@@ -18,10 +18,12 @@ from core.errors import UserInputError
 STATE_VERSION = 1
 
 
-def snapshot_state(trainer):
-    """``Trainer.state_dict()``: a dict of copies (see the module docstring)."""
+def snapshot_state(trainer, history=True):
+    """``Trainer.state_dict()``: a dict of copies (see the module docstring). With
+    ``history=False`` the per-epoch history is left out and ``"history_rows"`` (its length)
+    stands in for it (``core.timeline.Timeline.record`` accepts both)."""
     t = trainer
-    return {
+    state = {
         "version": STATE_VERSION,
         "config": t.config.to_dict(),
         "n_train": t._n,
@@ -34,11 +36,15 @@ def snapshot_state(trainer):
         "step_count": t.step_count,
         "epoch": t.epoch,
         "last_loss": t.last_loss,
-        "history": t.history.state_dict(),
         "best": t._best,
         "stopped_early": t.stopped_early,
         "stop_reason": t.stop_reason,
     }
+    if history:
+        state["history"] = t.history.state_dict()
+    else:
+        state["history_rows"] = len(t.history)
+    return state
 
 
 def restore_state(trainer, state):

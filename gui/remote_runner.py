@@ -119,3 +119,5 @@ class RemoteRunner:
             self._conn.send(message)
         except (OSError, ValueError) as exc:
             raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
+        except Exception as exc:  # noqa: BLE001 - e.g. something in the trainer cannot pickle
+            raise RemoteFailed(f"the trainer could not be sent to its process ({exc!r})") from exc

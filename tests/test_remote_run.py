@@ -145,14 +145,15 @@ def test_child_runs_sends_frames_and_progress_and_stops_exactly(child, circles):
     states = [r for m in messages for r in m[-2 if m[0] == "stopped" else -1][0]]
     states = [s for m in (progress, snapshot) for s in m[-1][0]] + states
     assert [step for step, _ in states][:3] == [1, 51, 101]  # the first, then every 50
-    assert_same(states[1][1], _state_at(circles, config, 51))
+    assert_same(states[1][1], _state_at(circles, config, 51, history=False))
+    assert "history" not in states[1][1] and states[1][1]["history_rows"] > 0
 
 
-def _state_at(dataset, config, step):
+def _state_at(dataset, config, step, history=True):
     trainer = Trainer(dataset, config)
     for _ in range(step):
         trainer.step()
-    return trainer.state_dict()
+    return trainer.state_dict(history=history)
 
 
 def test_child_stops_at_the_epoch_limit_and_reports_divergence(child):

@@ -89,6 +89,21 @@ def test_restore_and_resume_reproduces_the_original_run(circles):
     assert_same(resumed.state_dict(), reference[s + 37])
 
 
+def test_states_recorded_without_history_restore_with_a_newer_one(circles):
+    original = _trainer(circles)
+    tl = Timeline(max_states=16)
+    reference = {}
+    for _ in range(300):
+        original.step()
+        tl.record(original.step_count, original.state_dict(history=False))
+        reference[original.step_count] = original.state_dict()
+    tl.set_history(original.history.state_dict())  # newest: covers every kept state
+    for s in tl.steps()[1:]:
+        resumed = _trainer(circles)
+        tl.restore(resumed, s)
+        assert_same(resumed.state_dict(), reference[s])
+
+
 def test_nearest_picks_the_closest_kept_step():
     tl = Timeline(max_states=100, spacing=10)
     for step in range(0, 100):

@@ -156,11 +156,13 @@ class TimelineObserver(QObject):
         self.timeline = Timeline(max_states, max_bytes)  # worker thread only
         self.pacer = RecordPacer(TIMELINE_GAP)
         self.head = 0
+        self._history_behind = False
         self._sent = None
 
     def on_replace(self, trainer):
         self.timeline.clear()
         self.pacer.reset()
+        self._history_behind = False
         self.timeline.record_trainer(trainer)  # the start of the run can always be revisited
         self.head = trainer.step_count
         self._sent = None
@@ -186,6 +188,7 @@ class TimelineObserver(QObject):
             self.timeline.record(step, state)
             self.head = step
         self.pacer.skip(len(records))
+        self._history_behind = True  # the states come without the history: see restore
 
     def on_remote_snapshot(self, step):
         """A snapshot of ``step`` was sent: show the timeline up to it."""
@@ -198,6 +201,9 @@ class TimelineObserver(QObject):
         Worker thread only (call it through ``call_with_trainer``). Nothing is dropped until
         training resumes (``core.timeline``: the first new recording starts a new branch).
         """
+        if self._history_behind:  # the trainer is back from the child: its history is newest
+            self.timeline.set_history(trainer.history.state_dict())
+            self._history_behind = False
         restored = self.timeline.restore(trainer, step)
         self._emit(trainer.step_count)
         return restored

@@ -147,3 +147,17 @@ def test_a_speed_limit_trains_in_the_thread(qtbot):
     play_until(qtbot, window, 50)
     assert not remote(window).running
     pause(qtbot, window)
+
+
+def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
+    from gui.insight import insight_of
+
+    window = make_window(qtbot, epochs=10**6)
+    observer = insight_of(window).timeline_observer
+    play_until(qtbot, window, 3000)
+    pause(qtbot, window)
+    kept = observer.timeline.steps()
+    step = [s for s in kept if s > 1000][0]  # recorded in the child, without its history
+    state = in_worker(qtbot, window, lambda t: (observer.restore(t, step), t.state_dict())[1])
+    assert state["step_count"] == step
+    assert_same(state, reference_state("circles", window.session.config, step))
