@@ -92,7 +92,8 @@ class DiagramControls(QWidget):
         for w in (self.layer_minus, self.layer_plus, self.layer_label):
             self._top.addWidget(w)
         self._top.addStretch(1)
-        self._top.addWidget(QLabel("Edges:"))
+        self.edges_label = QLabel("Edges:")
+        self._top.addWidget(self.edges_label)
         self._top.addWidget(self.mode_combo)
 
     @property
@@ -177,6 +178,23 @@ class DiagramControls(QWidget):
     def neuron_buttons(self, k: int) -> tuple[QToolButton, QToolButton]:
         """The (−, +) buttons of hidden layer `k` (0-based)."""
         return self._neuron_buttons[k]
+
+    def resizeEvent(self, event):
+        """Narrower than the top row needs (a small window): drop the "Edges:" caption and
+        the label's reserved width rather than draw the row's widgets over each other."""
+        super().resizeEvent(event)
+        self._fit_top_row(event.size().width())
+
+    def _fit_top_row(self, width):
+        label = self.layer_label
+        wide = label.fontMetrics().horizontalAdvance("8 hidden layers") + 8
+        margins = self.contentsMargins().left() + self.contentsMargins().right() + 12
+        needed = (self.layer_minus.sizeHint().width() + self.layer_plus.sizeHint().width()
+                  + wide + self.edges_label.sizeHint().width()
+                  + self.mode_combo.sizeHint().width() + 4 * self._top.spacing() + margins)
+        roomy = width >= needed
+        self.edges_label.setVisible(roomy)
+        label.setMinimumWidth(wide if roomy else 0)
 
     def sizeHint(self):
         hint = super().sizeHint()

@@ -142,6 +142,23 @@ def test_captions_of_a_deep_network_shorten_instead_of_overlapping(diagram):
     assert [t.text() for t in diagram._texts.titles] == ["Input", "Hidden 1", "Output"]
 
 
+@pytest.mark.parametrize("width", [240, 300, 800])
+def test_top_row_controls_never_overlap(diagram, qtbot, width):
+    diagram.resize(width, 500)
+    diagram.reset(trainer_for(hidden=(4, 4)).info())
+    controls = diagram.controls
+    qtbot.waitUntil(lambda: controls.width() == width)
+    row = [controls.layer_minus, controls.layer_plus, controls.layer_label,
+           controls.edges_label, controls.mode_combo]
+    boxes = [w.geometry() for w in row if w.isVisible()]
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left.right() < right.left(), (width, [b.getRect() for b in boxes])
+    assert controls.layer_label.fontMetrics().horizontalAdvance(
+        controls.layer_label.text()) <= controls.layer_label.width()
+    if width in (240, 800):  # dropped only when the row cannot fit
+        assert controls.edges_label.isVisible() == (width == 800)
+
+
 def test_empty_state_shows_a_hint(diagram):
     assert diagram._texts.hint.isVisible()
     assert "Reset" in diagram._texts.hint.text()
