@@ -142,9 +142,12 @@ def _run(conn, package, options):
     recorders = options.get("recorders", [])
     try:
         trainer = unpack_trainer(package)
-        outcome = _steps(conn, trainer, recorders, options)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
-        return "stopped", None, _drain(recorders), ("error", _sendable(exc))
+        return "stopped", None, [], ("error", _sendable(exc))
+    try:
+        outcome = _steps(conn, trainer, recorders, options)
+    except Exception as exc:  # noqa: BLE001 - e.g. a snapshot failed: keep the steps done
+        outcome = "error", _sendable(exc)
     return "stopped", progress_of(trainer), _drain(recorders), outcome
 
 

@@ -171,3 +171,14 @@ def test_child_stops_at_the_epoch_limit_and_reports_divergence(child):
     assert outcome[0] == "error" and isinstance(outcome[1], TrainingDiverged)
     apply_progress(wild, back)
     assert wild.step_count >= outcome[1].step - 1
+
+
+def test_a_failing_snapshot_keeps_the_steps_done(child, circles):
+    trainer = Trainer(circles, TrainConfig(epochs=10**6))
+    child.send(("run", pack_trainer(trainer), {"surface_columns": (0, 7)}))  # no column 7
+    receive_until(child, "progress")
+    child.send(("frame",))
+    _, back, _, outcome = receive_until(child, "stopped")[-1]
+    assert outcome[0] == "error" and back is not None
+    apply_progress(trainer, back)
+    assert trainer.step_count > 0
