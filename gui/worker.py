@@ -192,6 +192,8 @@ class TrainingWorker(RemoteTraining, QObject):
             requests = list(self._requests)
             self._requests.clear()
             self._pending = False
+        if not requests:  # their wake-up came after an earlier drain took them
+            return
         self._recall()  # every request is applied to the trainer here, between two steps
         self._observers_due = 0  # a request may have moved the trainer: ask them again
         self._due_steps = [0] * len(self._due_steps)
