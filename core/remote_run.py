@@ -26,10 +26,12 @@ what per-step histories (gradient norms, timeline states) recorded since the las
 """
 
 import math
+import pickle
 import time
 
 import numpy as np
 
+from core.norms import gradient_norms, weight_norms
 from core.snapshot import take_snapshot
 
 #: Seconds between two looks at the connection while stepping (a look is a system call).
@@ -80,10 +82,8 @@ def apply_progress(trainer, progress):
 # ---- per-step histories recorded in the child -------------------------------------------------
 def capture_norms(trainer):
     """``(step, grad (L,), weight (L,))``: each layer's ‖∂L/∂W‖ and ‖W‖ after this step."""
-    layers = trainer.network.layers
-    grad = [math.sqrt(float(np.vdot(lay.dW, lay.dW))) for lay in layers]
-    weight = [math.sqrt(float(np.vdot(lay.W, lay.W))) for lay in layers]
-    return trainer.step_count, np.array(grad), np.array(weight)
+    network = trainer.network
+    return trainer.step_count, gradient_norms(network), weight_norms(network)
 
 
 def capture_state(trainer):
@@ -189,8 +189,6 @@ def _drain(recorders):
 
 def _sendable(exc):
     """``exc`` if it survives pickling, else a ``RuntimeError`` with its message."""
-    import pickle
-
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # noqa: BLE001 - any pickling failure

@@ -8,3 +8,27 @@ def action(window, name):
     found = window.findChild(QAction, name)
     assert found is not None, f"no QAction named {name!r}"
     return found
+
+
+#: Milliseconds a helper waits for the worker before failing the test.
+WORKER_TIMEOUT = 60_000
+
+
+def in_worker(qtbot, window, fn, pause=True):
+    """``fn(trainer)`` run in the worker thread (training paused first unless ``pause`` is
+    False); its value. Fails the test when ``fn`` raised."""
+    from gui.trainer_calls import call_with_trainer
+
+    call = call_with_trainer(window.session, fn, pause=pause)
+    with qtbot.waitSignal(call.finished, timeout=WORKER_TIMEOUT) as blocker:
+        pass
+    ok, value = blocker.args
+    assert ok, value
+    return value
+
+
+def pause_training(qtbot, window):
+    """Pause the window's training and wait until it has stopped."""
+    if window.session.running:
+        with qtbot.waitSignal(window.session.runningChanged, timeout=WORKER_TIMEOUT):
+            window.session.pause()

@@ -27,8 +27,8 @@ from gui.insight.observers import (
     TimelineData,
     TimelineObserver,
 )
-from gui.trainer_calls import call_with_trainer
-from tests.gui.helpers import action
+from tests.gui.helpers import action, in_worker
+from tests.gui.helpers import pause_training as pause
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 20_000
@@ -36,22 +36,6 @@ TIMEOUT = 20_000
 
 def step_now(window):
     return window.session.counters[0]
-
-
-def in_worker(qtbot, window, fn):
-    """``fn(trainer)`` in the worker thread (training paused first); its result."""
-    call = call_with_trainer(window.session, fn)
-    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
-        pass
-    ok, value = blocker.args
-    assert ok, value
-    return value
-
-
-def pause(qtbot, window):
-    if window.session.running:
-        with qtbot.waitSignal(window.session.runningChanged, timeout=TIMEOUT):
-            window.session.pause()
 
 
 def train(qtbot, window, steps):

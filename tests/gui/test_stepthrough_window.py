@@ -14,7 +14,7 @@ from core.trainer import Trainer
 from gui.main_window import MainWindow
 from gui.stepthrough.equations import section_of, split_sections
 from gui.stepthrough.overlay import MAX_LABELLED_NEURONS, PhaseState, labels_for, num
-from gui.trainer_calls import call_with_trainer
+from tests.gui.helpers import in_worker
 
 TIMEOUT = 15_000
 CONFIG = TrainConfig(hidden=(4, 2), batch_size=4, lr=0.3, epochs=10**6)
@@ -28,16 +28,6 @@ def window(qtbot):
     qtbot.waitExposed(w)
     yield w
     w.close()
-
-
-def in_worker(qtbot, window, fn):
-    """``fn(trainer)`` run in the worker thread; its value."""
-    call = call_with_trainer(window.session, fn, pause=False)
-    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
-        pass
-    ok, value = blocker.args
-    assert ok, value
-    return value
 
 
 def train_steps(qtbot, window, n):
@@ -66,13 +56,15 @@ def next_phase(qtbot, window):
 
 
 def weights(qtbot, window):
-    return in_worker(qtbot, window, lambda t: [p.copy() for p in t.network.params()])
+    return in_worker(qtbot, window, lambda t: [p.copy() for p in t.network.params()],
+                     pause=False)
 
 
 def test_full_step_through_equals_a_plain_step_bit_for_bit(qtbot, window):
     train_steps(qtbot, window, 7)
     state, data, config = in_worker(
-        qtbot, window, lambda t: (copy.deepcopy(t.state_dict()), t.dataset, t.config))
+        qtbot, window, lambda t: (copy.deepcopy(t.state_dict()), t.dataset, t.config),
+        pause=False)
     reference = Trainer(data, config)
     reference.load_state_dict(state)
     loss = reference.step()

@@ -10,7 +10,8 @@ from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.trainer import Trainer
 from gui.main_window import MainWindow
-from gui.trainer_calls import call_with_trainer
+from tests.gui.helpers import in_worker
+from tests.gui.helpers import pause_training as pause
 from tests.test_stepthrough import assert_same
 
 TIMEOUT = 60_000
@@ -24,16 +25,6 @@ def make_window(qtbot, dataset="circles", **config):
     return window
 
 
-def in_worker(qtbot, window, fn):
-    """``fn(trainer)`` in the worker thread (training taken back first); its result."""
-    call = call_with_trainer(window.session, fn)
-    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
-        pass
-    ok, value = blocker.args
-    assert ok, value
-    return value
-
-
 def remote(window):
     return window.session.worker._remote
 
@@ -41,12 +32,6 @@ def remote(window):
 def play_until(qtbot, window, steps):
     window.session.play()
     qtbot.waitUntil(lambda: window.session.counters[0] >= steps, timeout=TIMEOUT)
-
-
-def pause(qtbot, window):
-    if window.session.running:
-        with qtbot.waitSignal(window.session.runningChanged, timeout=TIMEOUT):
-            window.session.pause()
 
 
 def reference_state(dataset, config, steps):
