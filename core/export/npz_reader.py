@@ -60,7 +60,8 @@ class MemberHeader:
 
 
 def _mb(n):
-    return f"{n:,} bytes" if n < 2**20 else f"{n / 2**20:,.1f} MB"
+    """``n`` bytes, exactly, with the size in MB when that is large."""
+    return f"{n:,} bytes" + (f" ~ {n / 2**20:,.0f} MB" if n >= 2**20 else "")
 
 
 def _key(name):
@@ -182,7 +183,7 @@ class NpzArchive:
         """
         header = self.headers.get(key)
         if header is not None and header.shape != tuple(shape):
-            self._refuse(f"member {key!r} has shape {header.shape} ({_mb(header.nbytes)}, "
+            self._refuse(f"member {key!r} has shape {header.shape} ({_mb(header.nbytes)}; "
                          f"not read); expected {tuple(shape)} {why}.")
 
     def require_at_most(self, key, n_values, why):
