@@ -222,17 +222,20 @@ def rebuilt_session(good, path, replace=None, add=None, document_change=None):
 
 
 def session_bombs(good, folder):
+    """{case: (path, words its error must contain)} of sessions crafted from ``good``."""
     folder.mkdir(parents=True, exist_ok=True)
     n = BOMB_BYTES // 8
+    sizes = read_archive(good, "session")[0]["network"]["sizes"]
+    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
     return {
         "params_shape": (rebuilt_session(
             good, folder / "params.bpsession",
             replace={"state.params.0.npy": (npy((n // 8, 8)), BOMB_BYTES)}),
-            ["state.params.0", "expected (2, 4)", "2-4-1"]),
+            ["state.params.0", f"expected {(sizes[0], sizes[1])}", "-".join(map(str, sizes))]),
         "buffer_index": (rebuilt_session(
             good, folder / "buffer.bpsession",
             add={"state.optimizer.buffers.exp_avg.99.npy": (npy((n,)), BOMB_BYTES)}),
-            ["state.optimizer.buffers.exp_avg.99", "at most 17"]),
+            ["state.optimizer.buffers.exp_avg.99", f"at most {n_params}"]),
         "history_header": (rebuilt_session(
             good, folder / "history.bpsession",
             replace={"state.history.data.npy": npy((6, 10**12), data=bytes(48))}),
