@@ -226,7 +226,7 @@ def session_bombs(good, folder):
     folder.mkdir(parents=True, exist_ok=True)
     n = BOMB_BYTES // 8
     sizes = read_archive(good, "session")[0]["network"]["sizes"]
-    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     return {
         "params_shape": (rebuilt_session(
             good, folder / "params.bpsession",
@@ -291,3 +291,31 @@ def test_archives_written_by_the_app_still_read(session_file, tmp_path, circles)
     write_archive(tmp_path / "again.bpsession", document, arrays)
     reopened, _ = load_session(tmp_path / "again.bpsession")
     assert reopened.step_count == t.step_count
+
+
+# ----------------------------------------------------------------------------- JSON weights
+def _json_weights(path, sizes, layers):
+    path.write_text(json.dumps({"format": "backprop-studio-weights",
+                                "meta": weights_meta(sizes), "layers": layers}))
+    return path
+
+
+def test_json_weights_meta_is_checked_before_the_layers_are_converted(tmp_path):
+    rows = [[0.0] * 300] * 300  # 90,000 numbers where the meta promises ~1e10
+    path = _json_weights(tmp_path / "w.json", [100_000, 100_000, 1],
+                         [{"weight": rows, "bias": [0.0]}] * 2)
+    with pytest.raises(UserInputError) as info:
+        read_weights(path)
+    assert "100000-100000-1" in str(info.value) and f"{MAX_PARAMETERS:,}" in str(info.value)
+    wrong_count = _json_weights(tmp_path / "n.json", [2, 3, 1], [{"weight": [[0.0]]}] * 50)
+    with pytest.raises(UserInputError, match="50 layers listed for layer sizes"):
+        read_weights(wrong_count)
+
+
+def test_json_weights_larger_than_the_largest_network_needs_are_refused(tmp_path, monkeypatch):
+    from core.export import weights_json
+
+    monkeypatch.setattr(weights_json, "MAX_JSON_BYTES", 1000)
+    path = _json_weights(tmp_path / "w.json", [2, 3, 1], [{"weight": [[0.0] * 300] * 2}])
+    with pytest.raises(UserInputError, match=r"more than the 1,000 a JSON weights file"):
+        read_weights(path)

@@ -2,7 +2,8 @@
 
 A std of 1e-300 once wrecked training without a word. Each absurd value is refused with a
 message saying which input and what is wrong, in both weights formats, in sessions, through
-the CLI; the trainer it was meant for stays as it was.
+the CLI; the trainer it was meant for stays as it was. A session's window state holding NaN
+(never saved by the app) is refused too.
 """
 
 import json
@@ -119,3 +120,17 @@ def test_session_with_bad_pipeline_is_refused(trained, tmp_path, capsys):
         load_session(path)
     code = cli_main(["--load-session", str(path), "--epochs", "3"])
     assert code == 2 and "is 1e-300" in capsys.readouterr().err
+
+
+def test_session_window_state_with_nan_is_refused_by_cli_and_core(trained, tmp_path, capsys):
+    path = save_session(tmp_path / "s.bpsession", trained, {"tab": 1})
+    document, arrays = read_archive(path, "session")
+    document["ui_state"] = {"tab": float("nan"), "speed": float("inf")}
+    write_archive(path, document, arrays)
+    with pytest.raises(UserInputError, match="window state holds NaN or infinite numbers"):
+        load_session(path)
+    code = cli_main(["--load-session", str(path), "--epochs", "3",
+                     "--save-session", str(tmp_path / "again.bpsession")])
+    err = capsys.readouterr().err
+    assert code == 2 and "window state holds NaN" in err and "Traceback" not in err
+    assert not (tmp_path / "again.bpsession").exists()

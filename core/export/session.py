@@ -212,10 +212,25 @@ def _rebuild(path, document, arrays):
         adopted = InputPipeline.from_dict(pipeline)
         check_pipeline_fits(path, adopted, trainer)
         trainer.set_pipeline(adopted)
-    ui_state = document.get("ui_state") or {}
+    return trainer, _saved_ui_state(path, document.get("ui_state"))
+
+
+def _saved_ui_state(path, ui_state):
+    """The file's window state: an object of plain JSON data, as ``save_session`` writes.
+
+    Its values are the GUI's to check (``gui.export.ui_state.check_ui_state``); NaN or
+    infinity, which ``save_session`` never writes, mark a damaged or forged file.
+    """
+    ui_state = ui_state or {}
     if not isinstance(ui_state, dict):
         raise UserInputError(f"{path}: the saved window state is not a JSON object.")
-    return trainer, ui_state
+    try:
+        _check_ui_state(ui_state)
+    except TypeError:
+        raise UserInputError(
+            f"{path}: the saved window state holds NaN or infinite numbers, which Backprop "
+            "Studio never saves. The file is damaged: save the session again.") from None
+    return ui_state
 
 
 def _param_shapes(dataset, config):
