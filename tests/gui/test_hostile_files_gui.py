@@ -199,3 +199,26 @@ def test_load_weights_dialog_refuses_an_absurd_input_scaling(qtbot, monkeypatch,
     assert after[0] == before[0]
     for a, b in zip(before[1], after[1], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------------------- SVG
+def test_svg_exports_keep_hostile_names_as_text(tmp_path):
+    """Names drawn in the plots (the diagram's input names) stay text in the SVG: no
+    element a name could open (``<script>``) appears, and the text reads back unchanged."""
+    import xml.etree.ElementTree as ET
+
+    from core.datasets import make_dataset_from_arrays
+    from gui.export.headless import export_all_plots
+
+    names = ['<script>alert("x")</script>', "b&amp;<x/>"]
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    ds = make_dataset_from_arrays(X, (X[:, 0] > 0).astype(int), "binary", name="<svg onload=x>",
+                                  input_names=names, target_names=["</text>", "]]>"])
+    trainer = Trainer(ds, TrainConfig(hidden=(3,)))
+    svgs = [p for p in export_all_plots(trainer, tmp_path) if p.suffix == ".svg"]
+    texts = set()
+    for path in svgs:
+        elements = list(ET.parse(path).iter())
+        assert not {e.tag.rsplit("}", 1)[-1] for e in elements} & {"script", "foreignObject"}
+        texts |= {e.text for e in elements if e.text}
+    assert set(names) <= texts
