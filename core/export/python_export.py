@@ -216,7 +216,7 @@ def _vector(values, dtype):
 def _layer(layer):
     rows = "\n".join(f"            [\n{_numbers(row, ' ' * 16)}\n            ],"
                      for row in layer.W.tolist())
-    return (f"    (  # {layer.fan_in} -> {layer.fan_out}, {layer.activation.name}\n"
+    return (f"    (  # {layer.fan_in} -> {layer.fan_out}, {shown(layer.activation.name)}\n"
             f"        np.array([\n{rows}\n        ], dtype=DTYPE),\n"
             f"        np.array([\n{_numbers(layer.b.tolist(), ' ' * 12)}\n"
             f"        ], dtype=DTYPE),\n"
