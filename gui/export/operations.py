@@ -157,8 +157,9 @@ def open_session_from(window, path):
     _show_trainer(window, trainer, opened)
     apply_ui_state(window, ui_state)
     if notes:
+        more = f"; and {len(notes) - 8} more" if len(notes) > 8 else ""
         window.statusBar().showMessage(
-            f"{opened} Saved window settings ignored: {'; '.join(notes)}.", 30000)
+            f"{opened} Saved window settings ignored: {'; '.join(notes[:8])}{more}.", 30000)
     return True
 
 
