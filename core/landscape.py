@@ -17,11 +17,12 @@ train-loss numbers of ``Trainer.evaluate``; an L1/L2 penalty is added only when 
 Planes (random filter-normalised or the run's own PCA plane) are in ``core.landscape_planes``.
 """
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.landscape_planes import layer_slices
+from core.landscape_planes import layer_slices, random_plane, trajectory_plane
 from core.losses import LOSSES
 from core.network import Network, loss_value
 from core.regularization import penalty
@@ -257,3 +258,73 @@ def interpolation(problem, start, end, ts=INTERPOLATION_T):
     start, end = np.asarray(start), np.asarray(end)
     points = start + ts[:, None] * (end - start)
     return ts, problem.losses(points)
+
+
+@dataclass(frozen=True)
+class LandscapeRequest:
+    """Everything one landscape picture needs, copied (safe to hand to another thread).
+
+    Attributes
+    ----------
+    weights : ndarray, shape (n_params,)
+        The current weights (the plane's origin).
+    path : ndarray, shape (m, n_params)
+        Recorded weights along the run, oldest first (the first is the line's start).
+    mode : str
+        ``"random"`` (filter-normalised directions) or ``"trajectory"`` (PCA plane).
+    resolution : int
+        Grid points per axis.
+    span : float
+        Random plane: coordinates in ``[−span, span]``.
+    seed : int
+        Random plane: seed of the directions.
+    step : int
+        The training step the weights are from (for labels).
+    """
+
+    weights: np.ndarray
+    path: np.ndarray
+    mode: str = "random"
+    resolution: int = 41
+    span: float = 1.0
+    seed: int = 0
+    step: int = 0
+
+
+@dataclass(frozen=True)
+class LandscapeResult:
+    """A computed picture: the 2-D landscape and the 1-D line from the path's start.
+
+    ``ts`` (T,) and ``line`` (T,) are the interpolation (empty without a path); ``loss_now``
+    the loss at the current weights; ``seconds`` the computing time.
+    """
+
+    request: LandscapeRequest
+    landscape: Landscape
+    ts: np.ndarray
+    line: np.ndarray
+    loss_now: float
+    seconds: float
+
+
+def compute_landscape(problem, request, progress=None, cancelled=None):
+    """The landscape and line of ``request`` on ``problem``; None when cancelled.
+
+    Raises ``UserInputError`` when a trajectory plane cannot be formed yet.
+    """
+    start = time.perf_counter()
+    if request.mode == "trajectory":
+        plane = trajectory_plane(request.weights, request.path)
+        extent = plane_range(plane, plane.project(request.path))
+    else:
+        plane = random_plane(problem.sizes, request.weights, request.seed)
+        extent = (-request.span, request.span, -request.span, request.span)
+    land = landscape_grid(problem, plane, extent, request.resolution, path=request.path,
+                          progress=progress, cancelled=cancelled)
+    if land is None:
+        return None
+    ts, line = np.zeros(0), np.zeros(0)
+    if len(request.path):
+        ts, line = interpolation(problem, request.path[0], request.weights)
+    loss_now = float(problem.losses(request.weights[None, :])[0])
+    return LandscapeResult(request, land, ts, line, loss_now, time.perf_counter() - start)

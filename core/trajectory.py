@@ -51,6 +51,14 @@ class Trajectory:
         self._steps = []
         self._points = []
 
+    def wants(self, step):
+        """True when :meth:`record` would keep a point for ``step`` (cheap: skip building the
+        weight vector otherwise)."""
+        if not self._steps:
+            return True
+        last = self._steps[-1]
+        return step <= last or step - last >= self.spacing
+
     def record(self, step, weights):
         """Keep a copy of ``weights`` (n_params,) for ``step`` when due; True when kept."""
         step = int(step)

@@ -168,3 +168,24 @@ def test_trajectory_thins_keeps_the_first_point_and_cuts_on_rewind():
     assert traj.steps()[-1] == 10 and all(s <= 10 for s in traj.steps())
     traj.clear()
     assert len(traj) == 0 and traj.initial() is None
+
+
+@pytest.mark.parametrize("mode", ["random", "trajectory"])
+def test_compute_landscape_request(mode):
+    from core.landscape import LandscapeRequest, compute_landscape
+
+    trainer, path = trained(steps=20)
+    problem = LossProblem.from_info(trainer.info())
+    w = trainer.network.flat_params.copy()
+    request = LandscapeRequest(weights=w, path=path, mode=mode, resolution=7, span=0.5,
+                               seed=2, step=20)
+    result = compute_landscape(problem, request)
+    assert result.landscape.plane.kind == mode and result.landscape.loss.shape == (7, 7)
+    assert abs(result.loss_now - direct_loss(trainer, w)) <= 1e-12
+    assert abs(result.line[np.flatnonzero(result.ts == 0.0)[0]]
+               - direct_loss(trainer, path[0])) <= 1e-12
+    if mode == "random":
+        assert result.landscape.alphas[0] == -0.5 and result.landscape.betas[-1] == 0.5
+    else:  # the current weights are the plane's origin, inside the range shown
+        assert result.landscape.alphas[0] < 0 < result.landscape.alphas[-1]
+    assert compute_landscape(problem, request, cancelled=lambda: True) is None
