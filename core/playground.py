@@ -53,6 +53,8 @@ class Surface:
         The smallest value of ``f`` (its log scale is ``log10(f − min_value + 1e-3)``).
     learning_rates : dict of str to float
         A learning rate per optimizer that makes each one interesting from ``start``.
+    note : str
+        What to look for, for the student.
     """
 
     name: str
@@ -65,6 +67,7 @@ class Surface:
     minima: tuple
     min_value: float
     learning_rates: dict = field(default_factory=dict)
+    note: str = ""
 
     def grad(self, p):
         """The gradient at ``p`` as a new float64 array of shape (2,)."""
@@ -127,20 +130,28 @@ def _valley_grad(x, y):
 for _surface in (
     Surface("rosenbrock", "Rosenbrock", "(1 − x)² + 100 (y − x²)²", _rosenbrock,
             _rosenbrock_grad, (-2.0, 2.0, -1.0, 3.0), (-1.2, 1.0), ((1.0, 1.0),), 0.0,
-            {"sgd": 1.4e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 1.0,
-             "rmsprop": 0.02, "adam": 0.1}),
+            {"sgd": 1.4e-3, "momentum": 5e-4, "nesterov": 5e-4, "adagrad": 0.5,
+             "rmsprop": 0.02, "adam": 0.1},
+            "The valley is easy to reach and slow to follow: plain SGD crawls along its "
+            "curved floor, momentum and Adam run along it."),
     Surface("beale", "Beale", "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
             _beale, _beale_grad, (-4.5, 4.5, -4.5, 4.5), (1.0, 1.5), ((3.0, 0.5),), 0.0,
             {"sgd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.5,
-             "rmsprop": 0.01, "adam": 0.05}),
+             "rmsprop": 0.01, "adam": 0.05},
+            "Flat plateaus next to steep walls: one learning rate cannot suit both, while "
+            "AdaGrad, RMSprop and Adam rescale each coordinate by its own gradient size."),
     Surface("saddle", "Saddle", "x² − y²/2 + y⁴/4", _saddle, _saddle_grad,
             (-2.0, 2.0, -2.0, 2.0), (-1.8, 1e-3), ((0.0, 1.0), (0.0, -1.0)), -0.25,
             {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.3,
-             "rmsprop": 0.02, "adam": 0.05}),
+             "rmsprop": 0.02, "adam": 0.05},
+            "Starting on the ridge (y ≈ 0) the gradient across it is tiny: plain SGD lingers "
+            "at the saddle point; adaptive steps escape it at once."),
     Surface("narrow_valley", "Narrow valley", "x²/20 + 5 y²", _valley, _valley_grad,
             (-10.0, 10.0, -4.0, 4.0), (-9.0, 3.0), ((0.0, 0.0),), 0.0,
             {"sgd": 0.19, "momentum": 0.05, "nesterov": 0.05, "adagrad": 1.0,
-             "rmsprop": 0.05, "adam": 0.3}),
+             "rmsprop": 0.05, "adam": 0.3},
+            "Curvatures 0.1 along x and 10 across: a learning rate that is safe across makes "
+            "SGD zig-zag and creep along; momentum averages the zig-zags away."),
 ):
     SURFACES.register(_surface.name)(_surface)
 

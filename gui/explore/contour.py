@@ -16,7 +16,7 @@ from gui.views.plot_style import as_image, pixel_rect
 
 CONTOUR_LEVELS = 14
 #: Low values light (paths stay readable on them), high values a muted blue-grey.
-RAMP = [(255, 252, 240), (242, 232, 196), (190, 214, 201), (140, 176, 196), (92, 118, 150)]
+RAMP = [(255, 252, 240), (244, 235, 200), (205, 223, 208), (168, 195, 210), (128, 156, 182)]
 #: One colour per racer / path: distinct, saturated, readable on the light ramp.
 PATH_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
                "#8c564b", "#e377c2"]

@@ -125,7 +125,7 @@ class LandscapeWindow(QWidget):
         self.mode_combo.setToolTip("Which plane of weight space to slice the loss along")
         self.mode_combo.currentIndexChanged.connect(self._settings_changed)
         self.resolution = QSpinBox(objectName="landscapeResolution", minimum=5, maximum=101,
-                                   value=41, singleStep=2, suffix=" ²")
+                                   value=41, singleStep=2, suffix="²")
         self.resolution.setToolTip("Grid points per axis (the cost grows with its square)")
         self.span = QDoubleSpinBox(objectName="landscapeSpan", minimum=0.05, maximum=10.0,
                                    value=1.0, singleStep=0.25, decimals=2)

@@ -95,9 +95,12 @@ class PlaygroundWindow(QWidget):
         self.surface_combo.currentIndexChanged.connect(
             lambda _i: self.set_surface(self.surface_combo.currentData()))
         self.formula = QLabel(objectName="surfaceFormula", wordWrap=True)
+        self.note = QLabel(objectName="surfaceNote", wordWrap=True)
+        self.note.setStyleSheet("QLabel { color: #444444; font-style: italic; }")
         v.addWidget(QLabel("Surface"))
         v.addWidget(self.surface_combo)
         v.addWidget(self.formula)
+        v.addWidget(self.note)
         self.shared = QCheckBox("One learning rate for all", objectName="sharedLr")
         self.shared_lr = LadderSpinBox(LR_LADDER, 0.01)
         self.shared_lr.setObjectName("sharedLrSpin")
@@ -164,6 +167,7 @@ class PlaygroundWindow(QWidget):
             self.surface_combo.setCurrentIndex(index)
             self.surface_combo.blockSignals(False)
         self.formula.setText(f"f(x, y) = {surface.formula}<br>colours: log₁₀(f − f_min + 0.001)")
+        self.note.setText(surface.note)
         for name_, spin in self.lr_spins.items():
             spin.blockSignals(True)
             spin.setValue(surface.learning_rates[name_])

@@ -1,11 +1,7 @@
 """Optimizer playground and loss landscape, through the real window (offscreen).
 
-Set ``BPS_DOCS_PNG=1`` to also write ``docs/screens/playground.png`` and
-``docs/screens/landscape.png``.
+``docs/make_explore_screens.py`` makes the README's pictures of both windows.
 """
-
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +16,6 @@ from gui.explore.landscape_window import display_values
 from gui.views.plot_style import as_image
 from tests.gui.helpers import action
 
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60_000
 
 
@@ -78,10 +73,6 @@ def test_playground_click_start_step_and_paths_equal_the_optimizers_own(qtbot, w
         assert np.array_equal(drawn[name], expected), name
     start = playground.start_marker.getData()
     assert (start[0][0], start[1][0]) == playground.start
-    if os.environ.get("BPS_DOCS_PNG"):
-        playground.surface_combo.setCurrentIndex(playground.surface_combo.findData("beale"))
-        playground.step(400)
-        playground.grab().save(str(ROOT / "docs" / "screens" / "playground.png"))
 
 
 def test_playground_shared_rate_unticked_racers_surface_and_reset(qtbot, window):
@@ -186,8 +177,6 @@ def test_landscape_trajectory_plane_and_refresh(qtbot, window):
     np.testing.assert_array_equal(landscape.contour.image.image,
                                   as_image(display_values(expected.landscape.loss)))
     assert "variance" in landscape.status.text()
-    if os.environ.get("BPS_DOCS_PNG"):
-        landscape.grab().save(str(ROOT / "docs" / "screens" / "landscape.png"))
 
 
 def test_landscape_trajectory_plane_before_training_explains(qtbot, window):
