@@ -59,6 +59,7 @@ def test_grid_equals_loss_value_at_sampled_points(kind):
     dict(dataset="spirals", hidden=(8,), activation="relu"),           # softmax + CCE
     dict(dataset="squares_sum", hidden=(6, 6), activation="sigmoid"),  # identity + MSE
     dict(dataset="circles", hidden=(5,), dtype="float32"),
+    dict(dataset="plane", hidden=()),  # no hidden layer: the output layer is the first
 ])
 def test_batched_losses_equal_loss_value_for_other_losses_and_dtypes(setup):
     trainer, path = trained(steps=5, **setup)
@@ -67,6 +68,11 @@ def test_batched_losses_equal_loss_value_for_other_losses_and_dtypes(setup):
     got = problem.losses(path)
     for k, weights in enumerate(path):
         assert abs(got[k] - direct_loss(trainer, weights)) <= tol
+    plane = trajectory_plane(path[-1], path)
+    alphas, betas = np.array([0.3, -1.0, 0.0]), np.array([0.1, 0.5, -2.0])
+    on_plane = problem.plane_losses(plane, alphas, betas)
+    for k, weights in enumerate(plane.points(alphas, betas)):
+        assert abs(on_plane[k] - direct_loss(trainer, weights)) <= tol
 
 
 def test_penalty_is_added_when_asked_for():

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from core.landscape import LandscapeRequest, LossProblem, compute_landscape
 from core.optimizers import OPTIMIZERS
-from core.playground import RACE_OPTIMIZERS, SURFACES
+from core.playground import RACE_OPTIMIZERS, SURFACES, log_scale
 from core.trajectory import flat_from_snapshot
 from gui.explore import explore_of
 from gui.explore.landscape_window import display_values
@@ -73,6 +73,26 @@ def test_playground_click_start_step_and_paths_equal_the_optimizers_own(qtbot, w
         assert np.array_equal(drawn[name], expected), name
     start = playground.start_marker.getData()
     assert (start[0][0], start[1][0]) == playground.start
+    x, y, f = surface.grid(200)
+    np.testing.assert_array_equal(playground.contour.image.image,
+                                  as_image(log_scale(surface, f)))  # log-scaled colours
+
+
+def test_playground_map_exports_as_png(qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from gui.export.context_menu import VIEW_ACTION
+    from gui.export.operations import export_view_to
+
+    playground = open_from_tools(qtbot, window, "optimizerPlayground")
+    scene = playground.plot_widget.scene()
+    assert any(a.objectName() == VIEW_ACTION for a in scene.contextMenu)
+    playground.step(20)
+    path = export_view_to(window, playground.map_box, tmp_path / "playground.png", (600, 400))
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (600, 400)
+    colours = {image.pixel(x, y) for x in range(0, 600, 15) for y in range(0, 400, 15)}
+    assert len(colours) > 20  # a map with paths, not a blank picture
 
 
 def test_playground_shared_rate_unticked_racers_surface_and_reset(qtbot, window):
@@ -162,6 +182,26 @@ def test_landscape_on_circles_draws_the_core_result(qtbot, window):
         expected.landscape.loss[20, 20], abs=1e-12)
     assert result.loss_now == pytest.approx(expected.landscape.loss[20, 20], abs=1e-12)
     assert "Step 12" in landscape.status.text()
+
+
+def test_landscape_is_computed_off_the_gui_thread(qtbot, window, monkeypatch):
+    import threading
+
+    import gui.explore.landscape_job as job_module
+
+    threads = []
+    real = job_module.compute_landscape
+
+    def recording(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(job_module, "compute_landscape", recording)
+    landscape = open_from_tools(qtbot, window, "lossLandscape")
+    wait_result(qtbot, landscape, 0)
+    assert threads and threading.get_ident() not in threads
+    before = flat_from_snapshot(window.session.last_snapshot)
+    np.testing.assert_array_equal(landscape.result.request.weights, before)
 
 
 def test_landscape_trajectory_plane_and_refresh(qtbot, window):
