@@ -101,7 +101,8 @@ class LandscapeWindow(QWidget):
         self.line_plot = self.line_widget.getPlotItem()
         self.line_plot.setLabels(bottom="t  (0 = first recorded weights, 1 = current)",
                                  left="loss")
-        self.line_curve = self.line_plot.plot([], [], pen=pg.mkPen(LINE_COLOR, width=2))
+        self.line_curve = self.line_plot.plot([], [], pen=pg.mkPen(LINE_COLOR, width=2),
+                                              connect="finite")  # a diverged point: a gap
         self.line_ends = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(PATH_COLOR))
         self.line_plot.addItem(self.line_ends)
         add_export_action(main_window, self.map_box, "landscape")

@@ -105,7 +105,8 @@ class PlaygroundWindow(QWidget):
         self.shared_lr = LadderSpinBox(LR_LADDER, 0.01)
         self.shared_lr.setObjectName("sharedLrSpin")
         self.shared.toggled.connect(self._shared_toggled)
-        self.shared_lr.valueChanged.connect(lambda _v: self.restart())
+        self.shared_lr.valueChanged.connect(
+            lambda _v: self.restart() if self.shared.isChecked() else None)
         row = QHBoxLayout()
         row.addWidget(self.shared)
         row.addWidget(self.shared_lr)
@@ -203,6 +204,10 @@ class PlaygroundWindow(QWidget):
             self.play_button.setChecked(False)
         else:
             self.race = Race(self.surface, self.start, names, self.learning_rates())
+        self.legend.clear()  # rebuilt once per race: its entries show each learning rate
+        for racer in [] if self.race is None else self.race.racers:
+            self.legend.addItem(self.curves[racer.name],
+                                f"{racer.name} (lr {racer.optimizer.lr:g})")
         self._redraw()
 
     def step(self, n=1):
@@ -244,7 +249,6 @@ class PlaygroundWindow(QWidget):
 
     def _redraw(self):
         racers = {} if self.race is None else {r.name: r for r in self.race.racers}
-        self.legend.clear()
         for name in RACE_OPTIMIZERS:
             racer = racers.get(name)
             curve, head, label = self.curves[name], self.heads[name], self.value_labels[name]
@@ -256,7 +260,6 @@ class PlaygroundWindow(QWidget):
             path = racer.path_array()
             curve.setData(path[:, 0], path[:, 1])
             head.setData(path[-1:, 0], path[-1:, 1])
-            self.legend.addItem(curve, f"{name} (lr {racer.optimizer.lr:g})")
             value = float(self.surface.value(*path[-1]))
             label.setText("diverged" if racer.diverged else f"{value:.4g}")
         steps = 0 if self.race is None else self.race.steps

@@ -108,6 +108,8 @@ def test_playground_shared_rate_unticked_racers_surface_and_reset(qtbot, window)
                                                        if n != "adagrad"]
     assert all(r.optimizer.lr == 0.03 for r in playground.race.racers)
     assert "adagrad" not in playground.drawn_paths()
+    legend = [label.text for _sample, label in playground.legend.items]
+    assert legend == [f"{r.name} (lr 0.03)" for r in playground.race.racers]
     expected = own_updates(playground.surface, playground.start, "adam", 0.03, 10)
     assert np.array_equal(playground.drawn_paths()["adam"], expected)
     qtbot.mouseClick(playground.reset_button, Qt.MouseButton.LeftButton)
