@@ -277,7 +277,10 @@ class LandscapeWindow(QWidget):
 
     def showEvent(self, event):  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if self.result is None and self.job is None:
+        snap = self.source.snapshot
+        stale = self.result is None or (snap is not None and
+                                        self.result.request.step != snap.step)
+        if stale and self.job is None:  # opened, or reopened after training went on
             self.refresh()
 
     def shutdown(self):

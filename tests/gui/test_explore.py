@@ -264,3 +264,14 @@ def test_a_new_network_redraws_the_open_landscape(qtbot, window):
                     and landscape.result.request.weights.size != old_size
                     and not landscape.busy(), timeout=TIMEOUT)
     assert landscape.result.request.weights.size == 2 * 4 + 4 + 4 + 1
+
+
+def test_reopening_after_training_recomputes(qtbot, window):
+    landscape = open_from_tools(qtbot, window, "lossLandscape")
+    wait_result(qtbot, landscape, 0)
+    landscape.close()
+    assert not landscape.isVisible()
+    steps(qtbot, window, 3)
+    assert landscape.result.request.step == 0  # closed: nothing computed meanwhile
+    assert open_from_tools(qtbot, window, "lossLandscape") is landscape
+    wait_result(qtbot, landscape, 3)
