@@ -43,7 +43,7 @@ class Explore(QObject):
         super().__init__(window)
         self.setObjectName("explore")
         self.window = window
-        self.source = LandscapeSource()
+        self.source = LandscapeSource(self)
         self.playground = None
         self.landscape = None
         self.playground_action = self._action(
