@@ -185,10 +185,16 @@ def add_output_options(parser):
     return parser
 
 
-def build_train_parser(prog="main.py train"):
-    """The full parser of ``python main.py train`` (the GUI parses its arguments with it too)."""
+def build_train_parser(prog=None):
+    """The full parser of ``python main.py train`` (the GUI parses its arguments with it too).
+
+    ``prog`` defaults to ``"backprop-studio train"`` when run as the installed command, else
+    ``"main.py train"`` (``core.command.prog_name``).
+    """
+    from core.command import prog_name
+
     parser = _OneLineParser(
-        prog=prog,
+        prog=f"{prog_name()} train" if prog is None else prog,
         description="Train a network headlessly and report losses and metrics.",
     )
     add_training_options(parser)
