@@ -1,6 +1,7 @@
 """Shipped files load through ``importlib.resources``: from the checkout and from a zip (as a
 zip-safe install would hold them). The wheel itself is built and installed by ``.ci/run``."""
 
+import fnmatch
 import subprocess
 import sys
 import zipfile
@@ -54,12 +55,12 @@ def test_a_missing_resources_package_is_named_with_a_fix(monkeypatch):
 def test_the_shipped_files_are_declared_as_package_data():
     tomllib = pytest.importorskip("tomllib")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
-    assert "resources" in config["setuptools"]["packages"]["find"]["include"]
+    include = config["setuptools"]["packages"]["find"]["include"]
     data = config["setuptools"]["package-data"]
-    declared = [pattern for key in ("*", "resources") for pattern in data.get(key, [])]
     for path in (ROOT / "resources").rglob("*"):
         if path.is_file() and path.suffix != ".py" and "__pycache__" not in path.parts:
-            relative = path.relative_to(ROOT / "resources")
-            # setuptools globs are relative to the package folder and do not recurse
-            assert any(len(relative.parts) == len(pattern.split("/")) and relative.match(pattern)
-                       for pattern in declared), relative
+            package = ".".join(path.parent.relative_to(ROOT).parts)  # e.g. resources.icons
+            assert any(fnmatch.fnmatchcase(package, pattern) for pattern in include), package
+            # setuptools globs are relative to the package's folder and do not recurse
+            patterns = [*data.get("*", []), *data.get(package, [])]
+            assert any(fnmatch.fnmatchcase(path.name, p) for p in patterns), path
