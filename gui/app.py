@@ -31,9 +31,9 @@ def no_display_message(command=None, has_xvfb=None):
 
     command = shell_command() if command is None else command
     has_xvfb = shutil.which("xvfb-run") is not None if has_xvfb is None else has_xvfb
-    xvfb = f"Open it in a virtual display: `xvfb-run {command}`, or t" if has_xvfb else "T"
+    xvfb = f" Open it in a virtual display: `xvfb-run {command}`." if has_xvfb else ""
     return (f"Backprop Studio: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the "
-            f"window cannot open. {xvfb}rain without a window: `{command} train --dataset "
+            f"window cannot open.{xvfb} Train without a window: `{command} train --dataset "
             f"digits` (every option: `{command} train --help`).")
 
 

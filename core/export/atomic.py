@@ -220,8 +220,6 @@ def check_writable(path, kind, label=None):
         if path.is_dir():
             raise UserInputError(f"{label} {path} is a folder, not a file; give a file name.")
         folder = path.parent
-        if not folder.is_dir():
-            raise UserInputError(f"{label} {path}: {_not_a_folder(folder)}.")
     if not folder.is_dir():
         raise UserInputError(f"{label} {path}: {_not_a_folder(folder)}.")
     if not os.access(folder, os.W_OK | os.X_OK):
