@@ -42,12 +42,18 @@ def test_shipped_data_and_icon_load_from_a_zip(tmp_path):
     assert proc.stdout.strip() == "ok"
 
 
-def test_a_missing_resources_package_is_named_with_a_fix(monkeypatch):
-    monkeypatch.setattr(shipped, "RESOURCES_PACKAGE", "no_such_backprop_resources")
+@pytest.mark.parametrize("package, fragment", [
+    ("no_such_backprop_resources", "are missing from this installation; reinstall"),
+    ("core", "lacks digits.csv.gz"),  # another package of the name shadows ours
+])
+def test_a_missing_or_foreign_resources_package_is_named_with_a_fix(monkeypatch, package,
+                                                                    fragment):
+    monkeypatch.setattr(shipped, "RESOURCES_PACKAGE", package)
     shipped.resources_dir.cache_clear()
     try:
-        with pytest.raises(FileNotFoundError, match="reinstall Backprop Studio"):
+        with pytest.raises(FileNotFoundError, match="reinstall Backprop Studio") as caught:
             shipped.resources_dir()
+        assert fragment in str(caught.value)
     finally:
         shipped.resources_dir.cache_clear()
 

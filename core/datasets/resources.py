@@ -17,8 +17,9 @@ from importlib import resources
 
 #: The package that holds the shipped files.
 RESOURCES_PACKAGE = "resources"
-#: A file every copy of the package has; its absence means another ``resources`` was imported.
-MARKER = "README.md"
+#: A file only Backprop Studio's ``resources`` has; without it, the package found is another
+#: one of that name, or the data files were left out of the installation.
+MARKER = "digits.csv.gz"
 
 
 @cache
@@ -36,10 +37,11 @@ def resources_dir():
     except ModuleNotFoundError:
         root = None
     if root is None or not (root / MARKER).is_file():
+        found = "" if root is None else f" (the package found, {root}, lacks {MARKER})"
         raise FileNotFoundError(
-            "Backprop Studio's data files (the 'resources' package) are missing from this "
-            "installation; reinstall Backprop Studio (pip install --force-reinstall "
-            "backprop-studio, or pip install -e . in a source checkout)."
+            f"Backprop Studio's data files (its package {RESOURCES_PACKAGE!r}) are missing "
+            f"from this installation{found}; reinstall Backprop Studio (pip install "
+            "--force-reinstall backprop-studio, or pip install -e . in a source checkout)."
         )
     return root
 
