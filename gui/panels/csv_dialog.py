@@ -56,7 +56,7 @@ class CsvImportDialog(QDialog):
         self._dataset = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._file_row())
-        self.info_label = QLabel(objectName="info_label")
+        self.info_label = QLabel(objectName="info_label", wordWrap=True)
         layout.addWidget(self.info_label)
         self.table = QTableWidget(objectName="preview_table")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -186,6 +186,7 @@ class CsvImportDialog(QDialog):
             f"Delimiter: {preview.delimiter_name} · header row: {header} · "
             f"{preview.n_rows} rows × {len(preview.header)} columns"
             + ("" if preview.n_rows <= PREVIEW_ROWS else f" (first {PREVIEW_ROWS} shown)")
+            + "".join(f"\n{note}" for note in preview.notes)  # how the header was decided
         )
 
     def _fill_targets(self, preview):

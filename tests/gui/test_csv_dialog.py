@@ -84,9 +84,14 @@ def test_bad_cell_shows_row_and_column_and_disables_ok(dialog, tmp_path):
     text = dialog.error_label.text()
     assert "row 4" in text and "'x2'" in text and "oops" in text
     assert dialog.error_text() == text
-    # Choosing the broken column as the target makes the file valid.
+    # As the target, a number column with one odd cell is refused (a typo, not a class)…
     dialog.set_target("x2")
+    assert dialog.dataset() is None and not ok_button(dialog).isEnabled()
+    assert "numbers except in 1 of 4 rows: row 4 ('oops')" in dialog.error_label.text()
+    # …until the user says these are class names.
+    dialog.set_task("classification")
     assert dialog.dataset() is not None and ok_button(dialog).isEnabled()
+    assert dialog.dataset().target_names == ["2", "3", "5", "oops"]
     assert dialog.error_label.text() == ""
 
 
@@ -113,3 +118,13 @@ def test_dialog_renders(dialog, good_csv, tmp_path):
     image = dialog.grab().toImage()
     assert image.width() > 300
     assert image.save(str(tmp_path / "csv_dialog.png"))
+
+
+def test_header_decision_is_shown(dialog, tmp_path):
+    path = tmp_path / "years.csv"
+    path.write_text("1990,2000,0\n" + "".join(f"{i},{i + 1},{i % 2}\n" for i in range(9)),
+                    encoding="utf-8")
+    dialog.set_path(path)
+    assert "header row: no" in dialog.info_label.text()
+    assert "line 1 holds only numbers, so it was read as data" in dialog.info_label.text()
+    assert "note: No header row" in dialog.summary_label.text()
