@@ -12,7 +12,8 @@ process, interpreter and imports included) belongs to that load alone. Ours and 
 alternate, ``--repeat`` times each; the table shows medians and ours/pandas ratios.
 Targets (issue 17): time ratio <= 2.5, peak memory ratio <= 1.5.
 
-Usage: ``python benchmarks/bench_data.py [--quick] [--json] [--repeat N] [--dir DIR]``.
+Usage: ``python benchmarks/bench_data.py [--quick] [--json] [--repeat N] [--dir DIR]
+[--case tall|mnist]``.
 pandas is optional (not a dependency of the app): without it only our numbers are shown.
 """
 
@@ -142,6 +143,8 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3, help="loads of each kind per case")
     parser.add_argument("--dir", help="keep the generated files here (reused next time)")
     parser.add_argument("--no-pandas", action="store_true", help="time our loader only")
+    parser.add_argument("--case", choices=list(CASES), action="append",
+                        help="run only this case (repeatable; default: all)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -151,7 +154,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.dir) if args.dir else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        cases = [run_case(name, folder, args.quick, args.repeat, with_pandas) for name in CASES]
+        cases = [run_case(name, folder, args.quick, args.repeat, with_pandas)
+                 for name in args.case or CASES]
     report = {"cases": cases, "repeat": args.repeat, "quick": args.quick,
               "pandas": with_pandas, "machine": _machine(with_pandas)}
     print(json.dumps(report, indent=2) if args.json else _table(report))

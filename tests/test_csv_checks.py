@@ -202,6 +202,9 @@ def test_fast_reader_with_a_text_target_and_careful_fallback_agree(write):
     ("a,b,y\n" + "1,2,0\n" * 50 + "nan,2,1\n", r"row 52, column 'a': .*marker 'nan'"),
     ("a,b,y\n" + "1,2,0\n" * 50 + "1e999,2,1\n", r"row 52, column 'a': '1e999' is not a finite"),
     ("a,b,y\n" + "1,2,a\n" * 50 + "1,2\n", r"row 52: has 2 cells"),
+    ("a,b,y\n" + "1.5,2,0\n" * 50 + "-.,2,1\n", r"row 52, column 'a': '-\.' is not a finite"),
+    ("a,b,y\n" + "1.5,2,0\n" * 50 + "1.5,-,1\n", r"row 52, column 'b': '-' is not a finite"),
+    ("a,b,y\n" + "1.5,2,0\n" * 50 + "1.5,,1\n", r"row 52, column 'b': the cell is empty"),
     ("a,b,y\n" + "1,2,a\n" * 50 + "1,2,b,c\n", r"row 52: has 4 cells"),
 ])
 def test_problems_deep_in_a_plain_file_are_found_with_their_line(write, content, message):

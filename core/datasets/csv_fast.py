@@ -15,13 +15,14 @@ one by one with ``float()``; when they are many, NumPy's float reader takes the 
 """
 
 import io
+import warnings
 
 import numpy as np
 
 CHUNK_BYTES = 4 << 20
 _POW10 = 10.0 ** np.arange(23)  # 10**k is an exact double for k <= 22
 _EXACT_INT = 2**53
-_NEWLINE, _DOT, _ZERO = ord("\n"), ord("."), ord("0")
+_NEWLINE, _DOT = ord("\n"), ord(".")
 _MAX_ONE_BY_ONE = 0.01  # above this share of such cells, let NumPy parse the chunk as floats
 
 
@@ -52,34 +53,23 @@ def _line_numbers(chunk, first_line):
 
 
 class _Layout:
-    """Where the fields of a chunk end and where its decimal points are.
-
-    Found from the bytes below ``"0"`` in ASCII (newline, comma, tab, point, signs), which
-    are few next to the digits; ``marks`` are their offsets, ``kinds`` their bytes.
-    """
+    """Where the fields of a chunk end (``ends``: offsets of delimiters and newlines)."""
 
     def __init__(self, chunk, delimiter):
-        arr = np.frombuffer(chunk, dtype=np.uint8)
-        sep = ord(delimiter)
-        low = arr < _ZERO if sep < _ZERO else (arr < _ZERO) | (arr == sep)
-        self.marks = np.flatnonzero(low)
-        kinds = arr[self.marks]
-        self.is_newline = kinds == _NEWLINE
-        self.is_end = self.is_newline | (kinds == sep)
-        self.is_dot = kinds == _DOT
-        self.ends = self.marks[self.is_end]  # where each field ends, row-major
+        self.arr = np.frombuffer(chunk, dtype=np.uint8)
+        self.ends = np.flatnonzero((self.arr == _NEWLINE) | (self.arr == ord(delimiter)))
 
     def check_rows(self, n_columns):
         """Raise NotFast unless every line has ``n_columns`` fields."""
-        line_ends = np.flatnonzero(self.is_newline[self.is_end])
+        line_ends = np.flatnonzero(self.arr[self.ends] == _NEWLINE)
         if np.any(np.diff(line_ends, prepend=-1) != n_columns):
             raise NotFast("ragged rows")
 
     def points(self):
         """Field index (row-major) of each decimal point, and the digits after it."""
-        i = np.flatnonzero(self.is_dot)
-        fields = np.cumsum(self.is_end)[i]  # field ends before the point
-        return fields, self.marks[i + 1] - self.marks[i] - 1
+        dots = np.flatnonzero(self.arr == _DOT)
+        fields = self.field_of(dots)
+        return fields, self.ends[fields] - dots - 1
 
     def field_of(self, offsets):
         """Field index (row-major) of each byte offset in ``offsets``."""
@@ -98,6 +88,22 @@ def _positions(columns, n_columns):
     return position
 
 
+def _letters_e(chunk, limit):
+    """Offsets of the letters ``e``/``E`` in a chunk (sorted), found by ``bytes.find``.
+
+    None when there are more than ``limit`` (then a NumPy pass is quicker).
+    """
+    found = []
+    for letter in (b"e", b"E"):
+        i = chunk.find(letter)
+        while i >= 0:
+            found.append(i)
+            if len(found) > limit:
+                return None
+            i = chunk.find(letter, i + 1)
+    return np.array(sorted(found), dtype=np.intp)
+
+
 def _without_exponents(chunk, layout, position, n_columns):
     """The chunk with each number in exponent form (``5e-06``) overwritten by zeros.
 
@@ -105,11 +111,14 @@ def _without_exponents(chunk, layout, position, n_columns):
     the fields (row-major index) that held such numbers and their ``float()`` values.
     ValueError when there are too many to do one by one (NumPy's float reader is quicker).
     """
-    arr = np.frombuffer(chunk, dtype=np.uint8)
-    letters = np.flatnonzero((arr | 0x20) == ord("e"))
+    limit = int(_MAX_ONE_BY_ONE * len(layout.ends))
+    letters = _letters_e(chunk, limit)
+    if letters is None:  # many letters, maybe in text cells: look at them all at once
+        arr = np.frombuffer(chunk, dtype=np.uint8)
+        letters = np.flatnonzero((arr | 0x20) == ord("e"))
     fields = np.unique(layout.field_of(letters))
     fields = fields[position[fields % n_columns] >= 0]  # letters in text cells stay
-    if len(fields) > _MAX_ONE_BY_ONE * len(layout.ends):
+    if len(fields) > limit:
         raise ValueError("many numbers in exponent form")
     edited = bytearray(chunk)
     values = np.empty(len(fields))
@@ -145,23 +154,53 @@ def _decimals(chunk, delimiter, columns, layout, position, n_columns):
 
     Returns (rows, columns read) float64.
     """
-    ints = _load(chunk.replace(b".", b""), delimiter, np.int64, columns)
-    if columns is not None:
-        layout.check_rows(n_columns)  # with ``usecols`` NumPy ignores extra cells
+    digits_only = chunk.replace(b".", b"")
+    if columns is None:
+        ints = _all_ints(digits_only, delimiter, len(layout.ends)).reshape(-1, n_columns)
+    else:
+        ints = _load(digits_only, delimiter, np.int64, columns)
+    layout.check_rows(n_columns)  # neither reader above checks that rows have every cell
     fields, after = layout.points()
     if columns is not None:  # a point inside a text cell does not matter here
         keep = position[fields % n_columns] >= 0
         fields, after = fields[keep], after[keep]
     if np.any(np.diff(fields) == 0):
         raise NotFast("a cell with two points")
-    digits = np.zeros(len(layout.ends), dtype=np.intp)  # digits after the point, per field
-    digits[fields] = after
-    digits = digits.reshape(-1, n_columns)
+    last = len(_POW10) - 1
+    scale = np.ones(len(layout.ends))
+    scale[fields] = _POW10[np.minimum(after, last)]
+    scale = scale.reshape(-1, n_columns)
     if columns is not None:
-        digits = digits[:, list(columns)]
-    values = ints / _POW10[np.minimum(digits, len(_POW10) - 1)]
-    inexact = np.flatnonzero((digits >= len(_POW10)) | (digits > 0) & (
-        np.abs(ints) >= _EXACT_INT))
+        scale = scale[:, list(columns)]
+    values = ints / scale
+    big = ints.max(initial=0) >= _EXACT_INT or ints.min(initial=0) <= -_EXACT_INT
+    if big or after.max(initial=0) > last:
+        _exact_one_by_one(chunk, values, ints, scale, layout, columns, n_columns)
+    return values
+
+
+def _all_ints(chunk, delimiter, count):
+    """Every cell of a chunk of integers, (count,) int64, by NumPy's ``fromstring``.
+
+    ValueError unless it reads exactly ``count`` cells (it stops at the first cell that is
+    not an integer) and none is a lone sign. Out-of-range integers saturate: the caller
+    redoes those with float().
+    """
+    sep = delimiter.encode()
+    with warnings.catch_warnings():  # "could not be read to its end": checked just below
+        warnings.simplefilter("ignore", DeprecationWarning)
+        text = chunk.replace(b"\n", sep)
+        ints = np.fromstring(text, dtype=np.int64, sep=delimiter)
+    lone_sign = any(sep + sign + sep in text or text.startswith(sign + sep)
+                    for sign in (b"-", b"+"))
+    if len(ints) != count or lone_sign:  # fromstring reads a lone "-" as 0
+        raise ValueError("a cell that is not a number")
+    return ints
+
+
+def _exact_one_by_one(chunk, values, ints, scale, layout, columns, n_columns):
+    """Redo with ``float()`` the cells where integer / 10**k is not exact (rare: 16+ digits)."""
+    inexact = np.flatnonzero((scale == _POW10[-1]) | (ints >= _EXACT_INT) | (ints <= -_EXACT_INT))
     if len(inexact) > _MAX_ONE_BY_ONE * values.size:
         raise ValueError("many numbers with more than 15 digits")
     used = np.arange(n_columns) if columns is None else np.asarray(columns)
@@ -169,7 +208,6 @@ def _decimals(chunk, delimiter, columns, layout, position, n_columns):
     fields = rows * n_columns + used[cols]
     for r, c, a, b in zip(rows, cols, layout.starts(fields), layout.ends[fields], strict=True):
         values[r, c] = float(chunk[a:b])
-    return values
 
 
 def _numbers(chunk, delimiter, columns, n_columns):
@@ -239,10 +277,13 @@ def parse_body(data, start, delimiter, n_columns, text_columns, first_line, prog
         chunk = data[begin:end]
         if not chunk.endswith(b"\n"):
             chunk += b"\n"
-        chunk_lines, n_newlines = _line_numbers(chunk, line)
+        if b"\n\n" in chunk or chunk.startswith(b"\n"):  # blank lines: NumPy skips them…
+            chunk_lines, n_newlines = _line_numbers(chunk, line)
+            chunk = b"".join(ln + b"\n" for ln in chunk.split(b"\n") if ln)  # …so drop them
+        else:
+            n_newlines = chunk.count(b"\n")
+            chunk_lines = np.arange(line, line + n_newlines)
         line += n_newlines
-        if len(chunk_lines) < n_newlines:  # blank lines: NumPy skips them, so drop them too
-            chunk = b"".join(ln + b"\n" for ln in chunk.split(b"\n") if ln)
         if not chunk:
             continue
         if text_columns:

@@ -25,6 +25,7 @@ from core.errors import UserInputError
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # compared lower-cased
 _SNIFF_LINES = 50  # lines examined to choose the delimiter and detect a header
+_SAMPLE_CELLS = 5000  # cells examined to guess which columns hold text
 
 
 def fail(path, message, row=None, column=None):
@@ -177,7 +178,7 @@ def _read_bytes(path):
         _decode(path, data)  # only to report a byte that is not UTF-8, with its line
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    if not data.strip():
+    if not data or data.isspace():
         fail(path, "the file is empty. A CSV file needs input columns and a target column.")
     return path, sha, data
 
@@ -306,7 +307,8 @@ def _fast_table(path, sha, data, delimiter, progress):
     n_columns = len(head[0])
     if any(len(r) != n_columns for r in rows):
         return None
-    text_columns = [j for j in range(n_columns) if not all(is_number(r[j]) for r in rows)]
+    sample = rows[:max(2, _SAMPLE_CELLS // n_columns)]  # a wrong guess only costs time
+    text_columns = [j for j in range(n_columns) if not all(is_number(r[j]) for r in sample)]
     start, first_line = (first_end, header_line + 1) if has_header else (0, 1)
     try:
         numeric, cells, lines = parse_body(data, start, delimiter, n_columns, text_columns,
