@@ -191,8 +191,7 @@ def _all_ints(chunk, delimiter, count):
         warnings.simplefilter("ignore", DeprecationWarning)
         text = chunk.replace(b"\n", sep)
         ints = np.fromstring(text, dtype=np.int64, sep=delimiter)
-    lone_sign = any(sep + sign + sep in text or text.startswith(sign + sep)
-                    for sign in (b"-", b"+"))
+    lone_sign = b"-" + sep in text or b"+" + sep in text  # a sign ends no number
     if len(ints) != count or lone_sign:  # fromstring reads a lone "-" as 0
         raise ValueError("a cell that is not a number")
     return ints

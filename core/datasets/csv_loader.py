@@ -77,7 +77,12 @@ def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0, progress=Non
         With the file, row and column, for any malformed content (see the module docstring).
     """
     ratio = check_train_ratio(train_ratio)
-    table = read_table(path, progress)
+    return dataset_from_table(read_table(path, progress), target, task, ratio, seed)
+
+
+def dataset_from_table(table, target=None, task=None, train_ratio=0.8, seed=0):
+    """``load_csv`` on an already read ``CsvTable`` (the import dialog reads a file once)."""
+    ratio = check_train_ratio(train_ratio)
     if table.n_rows == 1 and ratio < 1.0:
         fail(table.path, "the file has a single data row, which cannot be split into training "
                          "and test sets. Add rows, or set the train ratio to 1.",
@@ -192,7 +197,11 @@ def preview_csv(path, n_rows=20):
         rows). Bad cells do not raise here: they show up as "text" types and missing counts,
         and ``load_csv`` reports them precisely.
     """
-    table = read_table(path)
+    return preview_from_table(read_table(path), n_rows)
+
+
+def preview_from_table(table, n_rows=20):
+    """``preview_csv`` of an already read ``CsvTable``."""
     kinds, missing, tasks = zip(
         *(describe_table_column(table, j) for j in range(table.n_columns)), strict=True
     )
