@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-CHUNK_BYTES = 4 << 20
+CHUNK_BYTES = 1 << 20  # small enough that the GUI thread waits for the GIL < ~20 ms
 _POW10 = 10.0 ** np.arange(23)  # 10**k is an exact double for k <= 22
 _EXACT_INT = 2**53
 _NEWLINE, _DOT = ord("\n"), ord(".")

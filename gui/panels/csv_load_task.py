@@ -93,3 +93,5 @@ class CsvLoadTask(QRunnable):
             self.signals.failed.emit(f"Unexpected error while reading the file: {exc!r}")
         else:
             self.signals.finished.emit(CsvLoadResult(table, preview, dataset, error))
+        finally:
+            self._table = None  # a finished task must not keep a big table alive
