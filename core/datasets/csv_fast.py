@@ -154,11 +154,11 @@ def _decimals(chunk, delimiter, columns, layout, position, n_columns):
 
     Returns (rows, columns read) float64.
     """
-    digits_only = chunk.replace(b".", b"")
-    if columns is None:
-        ints = _all_ints(digits_only, delimiter, len(layout.ends)).reshape(-1, n_columns)
+    if columns is None:  # one pass: points dropped, newlines made delimiters
+        one_line = chunk.translate(bytes.maketrans(b"\n", delimiter.encode()), b".")
+        ints = _all_ints(one_line, delimiter, len(layout.ends)).reshape(-1, n_columns)
     else:
-        ints = _load(digits_only, delimiter, np.int64, columns)
+        ints = _load(chunk.replace(b".", b""), delimiter, np.int64, columns)
     layout.check_rows(n_columns)  # neither reader above checks that rows have every cell
     fields, after = layout.points()
     if columns is not None:  # a point inside a text cell does not matter here
@@ -179,8 +179,8 @@ def _decimals(chunk, delimiter, columns, layout, position, n_columns):
     return values
 
 
-def _all_ints(chunk, delimiter, count):
-    """Every cell of a chunk of integers, (count,) int64, by NumPy's ``fromstring``.
+def _all_ints(text, delimiter, count):
+    """Every cell of integers separated by ``delimiter`` only, (count,) int64 (``fromstring``).
 
     ValueError unless it reads exactly ``count`` cells (it stops at the first cell that is
     not an integer) and none is a lone sign. Out-of-range integers saturate: the caller
@@ -189,7 +189,6 @@ def _all_ints(chunk, delimiter, count):
     sep = delimiter.encode()
     with warnings.catch_warnings():  # "could not be read to its end": checked just below
         warnings.simplefilter("ignore", DeprecationWarning)
-        text = chunk.replace(b"\n", sep)
         ints = np.fromstring(text, dtype=np.int64, sep=delimiter)
     lone_sign = b"-" + sep in text or b"+" + sep in text  # a sign ends no number
     if len(ints) != count or lone_sign:  # fromstring reads a lone "-" as 0
