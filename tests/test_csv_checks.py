@@ -228,3 +228,10 @@ def test_progress_is_reported_and_can_cancel(write, monkeypatch):
 
     with pytest.raises(Cancelled):
         load_csv(path, progress=cancel)
+
+
+def test_quoted_or_accented_header_still_takes_the_fast_reader(write):
+    rows = "".join(f"{i},{i * 0.5}\n" for i in range(100))
+    table = read_table(write('"température","y"\n' + rows))
+    assert table.numeric is not None and table.header == ["température", "y"]
+    np.testing.assert_array_equal(table.numbers(1), np.arange(100) * 0.5)

@@ -75,7 +75,8 @@ class CsvTable:
     notes : list of str
         Decisions the user should know about (how the header was read).
     numeric : ndarray, shape (n, m), float64, or None
-        The fast reader's numeric columns side by side (``numeric_columns`` says which).
+        The fast reader's numeric columns side by side (``numeric_columns`` says which),
+        all finite (a file with inf or NaN goes to the careful reader).
     numeric_columns : list of int
     cells : dict of int -> list of str
         Text cells (as written, spaces kept) of every other column.
@@ -104,18 +105,18 @@ class CsvTable:
 
     def numbers(self, j):
         """Column ``j`` as float64 (n,) when every cell is a finite number, else None."""
-        if j in self.numeric_columns:
-            values = self.numeric[:, self.numeric_columns.index(j)]
-        elif j in self._floats:
-            return self._floats[j]
-        else:
-            try:
-                values = np.array(self.cells[j], dtype=np.float64)
-            except ValueError:
-                values = None
-        ok = values is not None and bool(np.isfinite(values).all())
-        self._floats[j] = values if ok else None
+        if j in self.numeric_columns:  # the fast reader keeps only all-finite tables
+            return self.numeric[:, self.numeric_columns.index(j)]
+        if j not in self._floats:
+            self._floats[j] = self._text_floats(j)
         return self._floats[j]
+
+    def _text_floats(self, j):
+        try:
+            values = np.array(self.cells[j], dtype=np.float64)
+        except ValueError:
+            return None
+        return values if np.isfinite(values).all() else None
 
     def block(self, columns):
         """Columns ``columns`` (list of int) as one float64 (n, len(columns)) array, or None.
@@ -126,12 +127,11 @@ class CsvTable:
         if self.numeric is not None and all(j in self.numeric_columns for j in columns):
             pos = [self.numeric_columns.index(j) for j in columns]
             if pos and pos == list(range(pos[0], pos[0] + len(pos))):
-                part = self.numeric[:, pos[0]:pos[0] + len(pos)]
-                if np.isfinite(part).all():
-                    return part
+                return self.numeric[:, pos[0]:pos[0] + len(pos)]
         out = np.empty((self.n_rows, len(columns)), dtype=np.float64)
         for i, j in enumerate(columns):
-            values = self.numbers(j)
+            # not through numbers(): its cache would hold a second copy of every column
+            values = self.numbers(j) if j in self.numeric_columns else self._text_floats(j)
             if values is None:
                 return None
             out[:, i] = values
@@ -298,8 +298,7 @@ def _fast_table(path, sha, data, delimiter, progress):
     """The table through ``csv_fast``, or None when the careful reader is needed."""
     sample, first_end = _head_lines(data)
     head = list(csv.reader(sample, delimiter=delimiter))
-    if len(head) < 2 or b'"' in data or not data.isascii() or _drop_trailing_empty_column(
-            [list(r) for r in head]):
+    if len(head) < 2 or _drop_trailing_empty_column([list(r) for r in head]):
         return None
     header_line = data.count(b"\n", 0, first_end)
     has_header, notes = _header_decision(head, header_line)
@@ -307,9 +306,11 @@ def _fast_table(path, sha, data, delimiter, progress):
     n_columns = len(head[0])
     if any(len(r) != n_columns for r in rows):
         return None
+    start, first_line = (first_end, header_line + 1) if has_header else (0, 1)
+    if data.find(b'"', start) >= 0 or not (data.isascii() or data[start:].isascii()):
+        return None  # quotes or non-ASCII in the data rows (the header may have them)
     sample = rows[:max(2, _SAMPLE_CELLS // n_columns)]  # a wrong guess only costs time
     text_columns = [j for j in range(n_columns) if not all(is_number(r[j]) for r in sample)]
-    start, first_line = (first_end, header_line + 1) if has_header else (0, 1)
     try:
         numeric, cells, lines = parse_body(data, start, delimiter, n_columns, text_columns,
                                            first_line, progress)
