@@ -190,10 +190,21 @@ def _all_ints(text, delimiter, count):
     with warnings.catch_warnings():  # "could not be read to its end": checked just below
         warnings.simplefilter("ignore", DeprecationWarning)
         ints = np.fromstring(text, dtype=np.int64, sep=delimiter)
-    lone_sign = b"-" + sep in text or b"+" + sep in text  # a sign ends no number
-    if len(ints) != count or lone_sign:  # fromstring reads a lone "-" as 0
+    if len(ints) != count or _lone_sign(text, sep, ints):
         raise ValueError("a cell that is not a number")
     return ints
+
+
+def _lone_sign(text, sep, ints):
+    """True when some cell is just ``-`` or ``+`` (``fromstring`` reads it as 0).
+
+    Searching ``-,`` is slow where minus signs are common, so count first: each ``-`` of a
+    plain file starts a negative number, unless that number is zero (``-0.0``).
+    """
+    if b"+" in text and b"+" + sep in text:
+        return True
+    minus = text.count(b"-")
+    return minus != 0 and minus != np.count_nonzero(ints < 0) and b"-" + sep in text
 
 
 def _exact_one_by_one(chunk, values, ints, scale, layout, columns, n_columns):
