@@ -346,6 +346,8 @@ def run(args, out=None, err=None, clock=None):
     if trainer is None:
         trainer = Trainer(*config_from_args(args))
     config = trainer.config
+    for note in trainer.dataset.notes:
+        print(f"note: {note}", file=err)
     if args.load_weights:
         load_into(trainer, args.load_weights)
     every = args.print_every

@@ -235,3 +235,10 @@ def test_quoted_or_accented_header_still_takes_the_fast_reader(write):
     table = read_table(write('"température","y"\n' + rows))
     assert table.numeric is not None and table.header == ["température", "y"]
     np.testing.assert_array_equal(table.numbers(1), np.arange(100) * 0.5)
+
+
+def test_cli_prints_the_header_decision(write, capsys):
+    path = write("1990,2000,2010\n" + "".join(f"{i},{i * 2},{i % 2}\n" for i in range(10)))
+    assert main(["--csv", str(path), "--epochs", "1", "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "note: No header row" in err and "read as data" in err
