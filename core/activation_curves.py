@@ -15,7 +15,8 @@ import numpy as np
 from core.activations import ACTIVATIONS
 
 #: Half-widths the z axis snaps to, so it changes rarely as a layer's z spreads.
-Z_SPANS = (3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
+Z_SPANS = (3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 70.0, 100.0, 150.0, 200.0, 300.0, 500.0,
+           700.0, 1000.0)
 #: Share of |f′| below which a z counts as "in a flat region" of f (of f′'s largest value).
 FLAT_SLOPE = 0.05
 

@@ -34,6 +34,7 @@ from gui.views.plot_style import FOREGROUND, HINT_COLOR, new_layout_widget, styl
 
 TITLES = {"weights": "weights W · bands 0–100, 10–90, 25–75 %, line: median",
           "activations": "activations f(z) on the sample", "gradients": "gradients dW"}
+AXIS_NAMES = {"weights": "W", "activations": "f(z)", "gradients": "dW"}
 #: Band alphas, outer (0–100 %) to inner (25–75 %).
 BAND_ALPHAS = (45, 80, 130)
 EMPTY_HINT = "Press Play or Step: the distributions appear here as training runs"
@@ -44,6 +45,14 @@ def counter_kind(activation):
     if activation == "relu":
         return "dead"
     return "saturated" if activation in ("tanh", "sigmoid") else None
+
+
+class CompactAxis(pg.AxisItem):
+    """Tick labels in 3 significant digits (1.5e-08 too): the gradients of a vanishing layer
+    are ~1e-8, where the default labels show nothing but 0."""
+
+    def tickStrings(self, values, scale, spacing):
+        return ["0" if abs(v) < 1e-6 * spacing else f"{v * scale:.3g}" for v in values]
 
 
 class _BandPlot:
@@ -108,23 +117,27 @@ class DistributionsView(OnScreenGate, QWidget):
         colors = {"weights": POSITIVE_HEX, "activations": "#2ca02c", "gradients": NEGATIVE_HEX}
         first = None
         for kind in KINDS:
-            plot = style_plot(grid.addPlot(), TITLES[kind])
+            plot = style_plot(grid.addPlot(axisItems={"left": CompactAxis("left")}),
+                              TITLES[kind])
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.hideButtons()
+            plot.setLabel("left", AXIS_NAMES[kind])
             if first is None:
                 first = plot
             else:
                 plot.setXLink(first)
             self.band_plots[kind] = _BandPlot(plot, colors[kind])
             grid.nextRow()
-        self.counter_plot = style_plot(grid.addPlot(), "units")
+        self.counter_plot = style_plot(grid.addPlot())
+        self._counter_ticks = None
         self.counter_plot.setXLink(first)
         self.counter_plot.hideButtons()
         self.counter_plot.setLabel("bottom", "step")
         self.counter_curve = self.counter_plot.plot(pen=pg.mkPen("#d62728", width=2),
                                                     stepMode=None)
         grid.layout.setRowStretchFactor(3, 0)
-        self.counter_plot.setMaximumHeight(130)
+        self.counter_plot.setMaximumHeight(140)
+        self.counter_plot.setMinimumHeight(115)
         self.hint = pg.TextItem(EMPTY_HINT, color=HINT_COLOR, anchor=(0.5, 0.5))
         self.band_plots["weights"].plot.addItem(self.hint, ignoreBounds=True)
 
@@ -197,11 +210,16 @@ class DistributionsView(OnScreenGate, QWidget):
         counts = self.history.counters(layer, which)
         self.counter_curve.setData(steps, counts)
         self.counter_plot.setYRange(0, latest.units, padding=0.05)
+        if self._counter_ticks != latest.units:  # 0 and all units: readable in a low plot
+            self._counter_ticks = latest.units
+            half = latest.units // 2
+            self.counter_plot.getAxis("left").setTicks(
+                [[(0, "0"), (half, str(half)), (latest.units, str(latest.units))]])
         n = getattr(latest, which)
         if which == "dead":
             rule = f"output 0 on all {SAMPLE_ROWS} sampled rows"
-            self.counter_plot.setTitle("dead units", color=FOREGROUND, size="9pt")
+            self.counter_plot.setLabel("left", "dead")
         else:
             rule = f"in the flat tails on >{100 * SATURATED_SHARE:.0f}% of sampled rows"
-            self.counter_plot.setTitle("saturated units", color=FOREGROUND, size="9pt")
+            self.counter_plot.setLabel("left", "saturated")
         self.counter_label.setText(f"{which} units: {n} of {latest.units} ({rule})")
