@@ -64,12 +64,24 @@ def preactivations(network, X):
     return zs
 
 
+_FRACTIONS = np.array(QUANTILES) / 100.0
+
+
 def quantile_bands(values):
-    """``(len(QUANTILES),)`` float64 quantiles of every element of ``values`` (any shape)."""
-    flat = np.asarray(values, dtype=np.float64).ravel()
-    if flat.size == 0:
+    """``(len(QUANTILES),)`` float64 quantiles of every element of ``values`` (any shape).
+
+    NumPy's default (linear) quantiles, from one sort: ``np.percentile`` costs ~0.2 ms per
+    call, and the window records every layer's three bands at each of ~30 snapshots a second.
+    """
+    flat = np.sort(np.asarray(values, dtype=np.float64).ravel())
+    n = flat.size
+    if n == 0:
         return np.full(len(QUANTILES), np.nan)
-    return np.percentile(flat, QUANTILES)
+    position = _FRACTIONS * (n - 1)
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, n - 1)
+    t = position - below
+    return flat[below] + (flat[above] - flat[below]) * t
 
 
 def dead_units(a):

@@ -51,15 +51,27 @@ def test_sample_indices_are_spread_and_fixed():
     assert idx[0] == 0 and idx[-1] == 999 and len(np.unique(idx)) == 10
 
 
+def assert_numpy_quantiles(bands, values):
+    """``bands`` are ``np.percentile(values, QUANTILES)`` to 1e-12 of the values' scale."""
+    scale = max(float(np.abs(values).max()), 1e-300)
+    np.testing.assert_allclose(bands, np.percentile(values, QUANTILES), rtol=0,
+                               atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 257])
+def test_fast_quantiles_match_numpy_on_any_size(n):
+    values = np.random.default_rng(n).normal(size=n) * 1e-7
+    assert_numpy_quantiles(quantile_bands(values), values)
+
+
 def test_bands_equal_numpy_quantiles(trainer):
     snap = take_snapshot(trainer, surface_resolution=0)
     stats = snapshot_stats(snap, trainer.network.activation_names)
     for i, s in enumerate(stats):
-        np.testing.assert_array_equal(s.weights, np.percentile(snap.weights[i], QUANTILES))
-        np.testing.assert_array_equal(s.gradients,
-                                      np.percentile(snap.weight_grads[i], QUANTILES))
+        assert_numpy_quantiles(s.weights, snap.weights[i])
+        assert_numpy_quantiles(s.gradients, snap.weight_grads[i])
         a = ACTIVATIONS.get(trainer.network.activation_names[i]).forward(snap.sample_z[i].copy())
-        np.testing.assert_array_equal(s.activations, np.percentile(a, QUANTILES))
+        assert_numpy_quantiles(s.activations, a)
     assert stats[0].dead is not None and stats[0].saturated is None  # relu
     assert stats[1].dead is None and stats[1].saturated is not None  # tanh
     assert stats[2].dead is None and stats[2].saturated is None  # softmax
