@@ -10,6 +10,8 @@ Adds three docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside 
 - "Confusion" (:class:`ConfusionView`): the test set's confusion matrix and per-class
   accuracy; a clicked cell rings its test points on the decision surface (2-D data).
 
+A neuron clicked in the diagram selects its layer in the first two.
+
 Each view is registered with the session like the others: the frame painter skips it while
 its dock is hidden, and the view itself draws nothing while its tab is behind another one
 (:class:`~gui.views.on_screen.OnScreenGate`). Returns the docks' toggle actions by name.
@@ -78,4 +80,15 @@ def install_analysis_views(window):
     for view in views.values():
         window.session.add_view(view)
     window.session.snapshotShown.connect(window.distributions_view.record)
+    window.diagram.neuronClicked.connect(
+        lambda hit: _pick_layer(hit, window.activation_view, window.distributions_view))
     return actions
+
+
+def _pick_layer(hit, *views):
+    """A neuron clicked in the diagram, ``(column, unit)`` with column 0 the inputs: its
+    layer becomes the one the activation and distribution views show."""
+    column = hit[0]
+    for view in views:
+        if 1 <= column <= view.layer_combo.count():
+            view.set_layer(column - 1)

@@ -243,6 +243,16 @@ def test_window_docks_the_views_and_a_cell_rings_surface_points(qtbot, spirals_w
     assert len(w.decision_view.rings.getData()[0]) == 0
 
 
+def test_a_neuron_clicked_in_the_diagram_picks_its_layer(qtbot, spirals_window):
+    w = spirals_window
+    assert w.activation_view.layer() == 0
+    w.diagram.neuronClicked.emit((2, 1))  # column 2: the output layer (softmax)
+    assert w.activation_view.layer() == 1 and w.activation_view.function() == "softmax"
+    assert w.distributions_view.layer() == 1
+    w.diagram.neuronClicked.emit((0, 0))  # an input: no layer to show
+    assert w.activation_view.layer() == 1
+
+
 def test_decision_surface_legend_names_the_classes(qtbot):
     trainer = trained("iris", epochs=1, hidden=(4,))
     view = open_view(qtbot, DecisionSurfaceView, trainer)
