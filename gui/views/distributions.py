@@ -164,7 +164,11 @@ class DistributionsView(OnScreenGate, QWidget):
             return
         self._recorded = snapshot
         stats = snapshot_stats(snapshot, self._info.activation_names)
-        if all(np.isfinite(s.weights).all() and np.isfinite(s.gradients).all() for s in stats):
+        with_z = getattr(snapshot, "sample_z", None) is not None  # else activations are NaN
+        finite = all(np.isfinite(np.concatenate(
+            [s.weights, s.gradients] + ([s.activations] if with_z else []))).all()
+            for s in stats)
+        if finite:  # a diverged step is not drawn (the session reports it)
             self.history.record(snapshot.step, stats)
 
     def show_snapshot(self, snapshot):

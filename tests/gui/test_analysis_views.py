@@ -3,6 +3,7 @@
 Set ``VIEWS_PNG_DIR`` to keep a PNG of each view for inspection.
 """
 
+import dataclasses
 import os
 
 import numpy as np
@@ -264,3 +265,21 @@ def test_decision_surface_legend_names_the_classes(qtbot):
     view.reset(binary.info())
     assert [label.text for _, label in view.legend.items] == ["class 0", "class 1"]
     assert view.legend.isVisible()
+
+
+def test_distributions_skip_diverged_snapshots_and_accept_ones_without_z(qtbot, relu_spirals):
+    view = open_view(qtbot, DistributionsView, relu_spirals)
+    snap = take_snapshot(relu_spirals, surface_resolution=0)
+    no_z = dataclasses.replace(snap, sample_z=None)
+    view.show_snapshot(no_z)  # an older producer: weights and gradients only
+    assert len(view.history) == 1
+    assert np.isnan(view.history.bands(0, "activations")).all()
+    broken = [w.copy() for w in snap.weights]
+    broken[0][0, 0] = np.nan
+    view.show_snapshot(dataclasses.replace(snap, step=snap.step + 1, weights=broken))
+    assert len(view.history) == 1  # the diverged step is not recorded
+    curves = ActivationCurvesView()
+    qtbot.addWidget(curves)
+    curves.reset(relu_spirals.info())
+    curves.show_snapshot(no_z)
+    assert curves.counts is None and curves.hint.isVisible()
