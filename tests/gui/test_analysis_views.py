@@ -283,3 +283,24 @@ def test_distributions_skip_diverged_snapshots_and_accept_ones_without_z(qtbot, 
     curves.reset(relu_spirals.info())
     curves.show_snapshot(no_z)
     assert curves.counts is None and curves.hint.isVisible()
+
+
+def test_confusion_rows_of_digits_show_the_digit_images(qtbot):
+    trainer = trained("digits", epochs=1, hidden=(16,))
+    view = open_view(qtbot, ConfusionView, trainer, size=(520, 620))
+    view.show_snapshot(take_snapshot(trainer, surface_resolution=0))
+    assert view.matrix().shape == (10, 10)
+    cell = np.unravel_index(int(view.matrix().argmax()), (10, 10))
+    view.select_cell(int(cell[0]), int(cell[1]))
+    rows = view.selected_rows()
+    headers = [view.table.horizontalHeaderItem(j).text() for j in range(view.table.columnCount())]
+    assert headers == ["row", "image", "true", "predicted", "P(predicted)"]
+    assert view.table.rowCount() == len(rows) > 0
+    pixmap = view.table.item(0, 1).data(Qt.ItemDataRole.DecorationRole)
+    image = pixmap.toImage()
+    assert image.width() == 32
+    # the darkest block of the picture is the largest pixel of the digit
+    pixels = trainer.dataset.X_test[rows[0]].reshape(8, 8)
+    r, c = np.unravel_index(int(pixels.argmax()), (8, 8))
+    assert image.pixelColor(int(c) * 4 + 2, int(r) * 4 + 2).value() == round(
+        255 - pixels.max() * 255 / 16)
