@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.distributions import preactivations, sample_indices
 from core.history import COLUMNS
 
 #: Fraction of the data range added on each side of a surface, so points are not on the edge.
@@ -100,6 +101,10 @@ class Snapshot:
     surface : SurfaceGrid or None
     test_probs : ndarray or None
         Network outputs on the test set, shape (n_test, n_out).
+    sample_z : list of ndarray or None
+        Every layer's pre-activations on a fixed sample of training rows
+        (``core.distributions.sample_indices``), the i-th of shape (n_sample, sizes[i + 1]);
+        None when not taken.
     """
 
     step: int
@@ -114,6 +119,7 @@ class Snapshot:
     history: dict
     surface: SurfaceGrid | None
     test_probs: np.ndarray | None
+    sample_z: list | None = None
 
     def __repr__(self):
         sizes = [w.shape[0] for w in self.weights] + [self.weights[-1].shape[1]]
@@ -270,7 +276,20 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
         history={c: history[c] for c in COLUMNS},
         surface=surface,
         test_probs=test_probs,
+        sample_z=_sample_preactivations(trainer),
     )
+
+
+def _sample_preactivations(trainer):
+    """Read-only ``z`` of every layer on the trainer's fixed sample of training rows."""
+    rows = trainer._surface_cache.get("sample_rows")
+    if rows is None:
+        rows = trainer.X_train[sample_indices(len(trainer.X_train))]
+        trainer._surface_cache["sample_rows"] = rows
+    zs = preactivations(trainer.network, rows)
+    for z in zs:
+        z.flags.writeable = False
+    return zs
 
 
 def _grad_copy(grad, like):

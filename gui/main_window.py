@@ -42,6 +42,7 @@ from gui.panels.hyper_panel import HyperparameterPanel
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
 from gui.transport import TransportBar
+from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_drawing(self))
         self.actions_by_name.update(install_insight(self))
         self.actions_by_name.update(install_explore(self))
+        self.actions_by_name.update(install_analysis_views(self))
         self._build_status_bar()
         self._wire()
         for view in self.views():

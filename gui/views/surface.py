@@ -14,6 +14,9 @@ For the point editor (``gui.drawing``) the view also offers: ``show_points`` (re
 data at once, before the new trainer's snapshot), ``show_notice`` (a draft canvas: no
 surface, a hint at the top), ``hold_frame`` (keep the axes still while points are edited),
 ``to_pixels`` / ``to_data`` (data ↔ viewport pixels) and ``add_bar_widget``.
+
+A legend names each class colour (class names from the data); ``highlight_test_points``
+rings chosen test rows (a confusion-matrix cell).
 """
 
 import numpy as np
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.snapshot import surface_bounds
 from gui.style import CLASS_HEX, class_color
+from gui.views.class_legend import class_legend, set_class_legend
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
     HINT_COLOR,
@@ -47,6 +51,8 @@ POINT_SIZE = 8
 POINT_OUTLINE = 1.2
 #: Spans of the two axes further apart than this factor are not drawn at equal aspect.
 MAX_ASPECT_RATIO = 4.0
+#: Outline of the test points a confusion-matrix cell selects.
+RING_COLOR = "#d62728"
 
 
 def _class_rgb(n_classes):
@@ -155,6 +161,31 @@ class DecisionSurfaceView(QWidget):
         # One brush per class, made once: the scatter's symbol cache is keyed by brush object.
         self._brushes = [pg.mkBrush(class_color(k)) for k in range(len(CLASS_HEX))]
         self._held = None
+        self.rings = pg.ScatterPlotItem(size=POINT_SIZE + 9, pen=pg.mkPen(RING_COLOR, width=2.5),
+                                        brush=None)
+        self.rings.setZValue(15)
+        self.plot.addItem(self.rings)
+        self._ring_rows = None
+        self.legend = class_legend(self.plot)
+
+    def _set_legend(self, dataset):
+        """One entry per class: its colour and its name from the data."""
+        set_class_legend(self.legend, dataset, self._brushes)
+
+    def highlight_test_points(self, rows):
+        """Ring the test points ``rows`` (int indices into ``X_test``); None clears."""
+        self._ring_rows = None if rows is None else np.asarray(rows, dtype=np.int64)
+        if self._ring_rows is not None and len(self._ring_rows):
+            self.show_test.setChecked(True)  # the rings go around test points: show them
+        self._draw_rings()
+
+    def _draw_rings(self):
+        if self._ring_rows is None or self._info is None or self._shown_columns is None:
+            self.rings.setData([], [])
+            return
+        i, j = self._shown_columns
+        X = self._info.dataset.X_test[self._ring_rows]
+        self.rings.setData(x=X[:, i], y=X[:, j])
 
     # ----------------------------------------------------------------- contract slots
     def reset(self, trainer_info):
@@ -173,11 +204,15 @@ class DecisionSurfaceView(QWidget):
         classification = dataset.task in ("binary", "multiclass") and len(names) >= 2
         self.train_scatter.setData([], [])
         self.test_scatter.setData([], [])
+        self._ring_rows = None
+        self.rings.setData([], [])
+        self.legend.setVisible(classification)
         if not classification:
             self.plot.setAspectLocked(False)
             show_hint(self.plot, self.hint, True, NOT_CLASSIFICATION_HINT)
             return
         self._class_rgb = _class_rgb(max(dataset.n_classes, 2))
+        self._set_legend(dataset)
         self._set_columns((0, 1))
         if self._held is None:
             self.plot.setAspectLocked(False)
@@ -219,6 +254,8 @@ class DecisionSurfaceView(QWidget):
         """Draw ``dataset``'s points (2-D classification) now, over columns (0, 1)."""
         self._class_rgb = _class_rgb(max(dataset.n_classes, 2))
         self.picker.setVisible(False)
+        self._set_legend(dataset)
+        self.legend.setVisible(True)
         self.plot.setLabel("bottom", dataset.input_names[0])
         self.plot.setLabel("left", dataset.input_names[1])
         self._scatter_points(dataset, (0, 1))
@@ -332,6 +369,7 @@ class DecisionSurfaceView(QWidget):
         self.plot.setLabel("bottom", names[i])
         self.plot.setLabel("left", names[j])
         self._scatter_points(dataset, columns)
+        self._draw_rings()
 
     def _scatter_points(self, dataset, columns):
         """Train and test points of ``dataset`` over ``columns``, filled by class."""

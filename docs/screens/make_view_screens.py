@@ -1,0 +1,140 @@
+"""Regenerate the screenshots of the analysis views in ``docs/screens/``: each view opened
+alone (offscreen) on the data it is for, fed real snapshots of a deterministic run.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screens/make_view_screens.py [NAME ...]
+"""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from core.config import TrainConfig  # noqa: E402
+from core.datasets import load_dataset  # noqa: E402
+from core.snapshot import take_snapshot  # noqa: E402
+from core.trainer import Trainer  # noqa: E402
+
+OUT = ROOT / "docs" / "screens"
+
+
+def trainer(name, data_kw=None, **config):
+    return Trainer(load_dataset(name, **(data_kw or {})), TrainConfig(**config))
+
+
+def show(view, t, size):
+    view.resize(*size)
+    view.show()
+    view.reset(t.info())
+    return view
+
+
+def save(view, name):
+    QApplication.processEvents()
+    path = OUT / name
+    if not view.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def activation_shots():
+    """A sigmoid layer in its flat tails (unscaled inputs), and a ReLU layer half below 0."""
+    from gui.views.activation_curves import ActivationCurvesView
+
+    t = trainer("breast_cancer", hidden=(8,), activation="sigmoid", standardize=False,
+                lr=0.01, seed=0)
+    t.train(2)
+    view = show(ActivationCurvesView(), t, (640, 420))
+    view.show_snapshot(take_snapshot(t))
+    save(view, "activation_curves_sigmoid_saturated.png")
+    t = trainer("spirals", {"n_classes": 3}, hidden=(16, 16), activation="relu",
+                init="he_normal", lr=0.1, seed=0)
+    t.train(40)
+    view = show(ActivationCurvesView(), t, (640, 420))
+    view.set_layer(1)
+    view.show_snapshot(take_snapshot(t))
+    save(view, "activation_curves_relu.png")
+
+
+def distributions_shot():
+    """The vanishing-gradient lesson's 8 sigmoid layers: the first layer's gradients; and
+    a ReLU network with a high learning rate (dead units)."""
+    from gui.views.distributions import DistributionsView
+
+    t = trainer("circles", hidden=(16,) * 8, activation="sigmoid", init="xavier_uniform",
+                lr=0.1, batch_size=None, seed=0)
+    view = show(DistributionsView(), t, (640, 640))
+    for _ in range(150):
+        t.step()
+        view.record(take_snapshot(t, surface_resolution=0))
+    view.set_layer(0)
+    view.show_snapshot(take_snapshot(t, surface_resolution=0))
+    save(view, "distributions_sigmoid_layer1.png")
+    t = trainer("spirals", {"n_classes": 3}, hidden=(16, 16), activation="relu", lr=0.3,
+                seed=0)
+    view = show(DistributionsView(), t, (640, 640))
+    for _ in range(60):
+        t.train(1)
+        view.record(take_snapshot(t, surface_resolution=0))
+    view.show_snapshot(take_snapshot(t, surface_resolution=0))
+    save(view, "distributions_relu.png")
+
+
+def confusion_shots():
+    """Digits (10 classes, a cell's rows listed) and spirals (a cell ringed on the surface)."""
+    from gui.views.confusion import ConfusionView
+    from gui.views.surface import DecisionSurfaceView
+
+    t = trainer("digits", hidden=(32,), lr=0.05, seed=0)
+    t.train(3)
+    view = show(ConfusionView(), t, (560, 640))
+    view.show_snapshot(take_snapshot(t))
+    counts = view.matrix().copy()
+    counts[range(10), range(10)] = 0
+    view.select_cell(*divmod(int(counts.argmax()), 10))
+    save(view, "confusion_digits.png")
+    t = trainer("spirals", {"n_classes": 3}, hidden=(16, 16), lr=0.1, seed=0)
+    t.train(25)
+    snap = take_snapshot(t)
+    surface = show(DecisionSurfaceView(), t, (520, 460))
+    surface.show_snapshot(snap)
+    view = show(ConfusionView(), t, (420, 360))
+    view.highlighter = surface.highlight_test_points
+    view.show_snapshot(snap)
+    counts = view.matrix().copy()
+    counts[range(3), range(3)] = 0
+    view.select_cell(*divmod(int(counts.argmax()), 3))
+    save(view, "confusion_spirals.png")
+    save(surface, "surface_legend_rings.png")
+
+
+def legend_shot():
+    """Iris: the class names of the data in the surface's legend."""
+    from gui.views.surface import DecisionSurfaceView
+
+    t = trainer("iris", hidden=(8,), lr=0.1, seed=0)
+    t.train(30)
+    view = show(DecisionSurfaceView(), t, (520, 460))
+    view.show_snapshot(take_snapshot(t, surface_columns=(0, 1)))
+    save(view, "surface_legend_iris.png")
+
+
+SHOTS = {"activations": activation_shots, "distributions": distributions_shot,
+         "confusion": confusion_shots, "legend": legend_shot}
+
+
+def main(names):
+    app = QApplication.instance() or QApplication([])
+    for name in names or SHOTS:
+        if name not in SHOTS:
+            raise SystemExit(f"unknown screenshot {name!r}; choose from {', '.join(SHOTS)}")
+        SHOTS[name]()
+    app.processEvents()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,229 @@
+"""DistributionsView: per-layer weights, activations and gradients as quantile bands over steps.
+
+TensorBoard's histograms, drawn the way its "distributions" tab does: for the chosen layer,
+three plots share the step axis — ``W``, the activations ``f(z)`` on a fixed sample of
+training rows, and ``dW`` — each as nested bands (0–100 %, 10–90 %, 25–75 %) around the
+median. A fourth plot counts dead units (ReLU: output 0 on every sampled row) or saturated
+units (tanh/sigmoid: in the flat tails on more than 90 % of the rows); the definitions are in
+``core.distributions``. Vanishing gradients show as a gradient band collapsing onto zero;
+dying ReLUs as a rising dead count.
+
+Statistics are computed from what each snapshot already carries (weights, gradients and
+``sample_z``) by :meth:`record`, which the window connects to every snapshot shown, whether
+this view is visible or not (a few NumPy percentiles per layer); drawing happens only in
+``show_snapshot``, which the frame painter skips while the view is hidden.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.distributions import (
+    KINDS,
+    QUANTILES,
+    SAMPLE_ROWS,
+    SATURATED_SHARE,
+    DistributionHistory,
+    snapshot_stats,
+)
+from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.views.activation_curves import layer_titles
+from gui.views.focus_combo import FocusCombo
+from gui.views.on_screen import OnScreenGate
+from gui.views.plot_style import FOREGROUND, HINT_COLOR, new_layout_widget, style_plot
+
+TITLES = {"weights": "weights W · bands 0–100, 10–90, 25–75 %, line: median",
+          "activations": "activations f(z) on the sample", "gradients": "gradients dW"}
+AXIS_NAMES = {"weights": "W", "activations": "f(z)", "gradients": "dW"}
+#: Band alphas, outer (0–100 %) to inner (25–75 %).
+BAND_ALPHAS = (45, 80, 130)
+EMPTY_HINT = "Press Play or Step: the distributions appear here as training runs"
+
+
+def counter_kind(activation):
+    """"dead" for ReLU, "saturated" for tanh/sigmoid, None for other activations."""
+    if activation == "relu":
+        return "dead"
+    return "saturated" if activation in ("tanh", "sigmoid") else None
+
+
+class CompactAxis(pg.AxisItem):
+    """Tick labels in 3 significant digits (1.5e-08 too): the gradients of a vanishing layer
+    are ~1e-8, where the default labels show nothing but 0."""
+
+    def tickStrings(self, values, scale, spacing):
+        return ["0" if abs(v) < 1e-6 * spacing else f"{v * scale:.3g}" for v in values]
+
+
+class _BandPlot:
+    """One plot: three nested quantile bands and the median line over steps."""
+
+    def __init__(self, plot, color):
+        self.plot = plot
+        base = pg.mkColor(color)
+        n = len(QUANTILES)
+        edge = pg.mkColor(base)
+        edge.setAlpha(70)
+        self.edges = []
+        for _ in range(n):
+            curve = pg.PlotCurveItem(pen=pg.mkPen(edge, width=1))
+            plot.addItem(curve)
+            self.edges.append(curve)
+        self.bands = []
+        for k, alpha in enumerate(BAND_ALPHAS):
+            c = pg.mkColor(base)
+            c.setAlpha(alpha)
+            band = pg.FillBetweenItem(self.edges[k], self.edges[n - 1 - k], brush=pg.mkBrush(c))
+            plot.addItem(band)
+            self.bands.append(band)
+        self.median = plot.plot(pen=pg.mkPen(base, width=2))
+
+    def set_data(self, steps, bands):
+        """``steps (m,)``, ``bands (m, len(QUANTILES))``."""
+        for k, item in enumerate(self.edges):
+            item.setData(steps, bands[:, k])
+        self.median.setData(steps, bands[:, len(QUANTILES) // 2])
+
+
+class DistributionsView(OnScreenGate, QWidget):
+    """Quantile bands over steps for the chosen layer, and its dead/saturated unit count."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layer_combo = FocusCombo(objectName="distributionLayer")
+        self.layer_combo.setToolTip("Which layer's distributions to draw")
+        self.counter_label = QLabel("", objectName="unitCounter")
+        self.counter_label.setStyleSheet(f"color: {FOREGROUND};")
+        self.layout_widget = new_layout_widget()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(QLabel("Layer:"))
+        bar.addWidget(self.layer_combo)
+        bar.addWidget(self.counter_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(bar)
+        layout.addWidget(self.layout_widget, 1)
+        self._build_plots()
+        self._info = None
+        self.history = DistributionHistory(0)
+        self._recorded = None
+        self.layer_combo.currentIndexChanged.connect(lambda _i: self._draw())
+
+    def _build_plots(self):
+        grid = self.layout_widget.ci
+        self.band_plots = {}
+        colors = {"weights": POSITIVE_HEX, "activations": "#2ca02c", "gradients": NEGATIVE_HEX}
+        first = None
+        for kind in KINDS:
+            plot = style_plot(grid.addPlot(axisItems={"left": CompactAxis("left")}),
+                              TITLES[kind])
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.hideButtons()
+            plot.setLabel("left", AXIS_NAMES[kind])
+            if first is None:
+                first = plot
+            else:
+                plot.setXLink(first)
+            self.band_plots[kind] = _BandPlot(plot, colors[kind])
+            grid.nextRow()
+        self.counter_plot = style_plot(grid.addPlot())
+        self._counter_ticks = None
+        self.counter_plot.setXLink(first)
+        self.counter_plot.hideButtons()
+        self.counter_plot.setLabel("bottom", "step")
+        self.counter_curve = self.counter_plot.plot(pen=pg.mkPen("#d62728", width=2),
+                                                    stepMode=None)
+        grid.layout.setRowStretchFactor(3, 0)
+        self.counter_plot.setMaximumHeight(140)
+        self.counter_plot.setMinimumHeight(115)
+        self.hint = pg.TextItem(EMPTY_HINT, color=HINT_COLOR, anchor=(0.5, 0.5))
+        self.band_plots["weights"].plot.addItem(self.hint, ignoreBounds=True)
+
+    # ----------------------------------------------------------------- contract slots
+    def reset(self, trainer_info):
+        """A new network: forget the history, list its layers."""
+        self._info = trainer_info
+        self.history = DistributionHistory(len(trainer_info.activation_names))
+        self._forget_pending()
+        self._recorded = None
+        self.layer_combo.blockSignals(True)
+        self.layer_combo.clear()
+        self.layer_combo.addItems(layer_titles(trainer_info))
+        self.layer_combo.blockSignals(False)
+        self.hint.setVisible(True)
+        self._draw()
+
+    def record(self, snapshot):
+        """Add ``snapshot``'s statistics to the history (cheap; called for every snapshot
+        shown, visible or not)."""
+        if self._info is None or snapshot is self._recorded:
+            return
+        if len(snapshot.weights) != self.history.n_layers:
+            return
+        self._recorded = snapshot
+        stats = snapshot_stats(snapshot, self._info.activation_names)
+        with_z = getattr(snapshot, "sample_z", None) is not None  # else activations are NaN
+        finite = all(np.isfinite(np.concatenate(
+            [s.weights, s.gradients] + ([s.activations] if with_z else []))).all()
+            for s in stats)
+        if finite:  # a diverged step is not drawn (the session reports it)
+            self.history.record(snapshot.step, stats)
+
+    def show_snapshot(self, snapshot):
+        """Record ``snapshot`` (if not yet); redraw the bands when the view can be seen."""
+        self.record(snapshot)
+        OnScreenGate.show_snapshot(self, snapshot)
+
+    def _draw_snapshot(self, snapshot):
+        self._draw()
+
+    # ----------------------------------------------------------------- public helpers
+    def layer(self):
+        return self.layer_combo.currentIndex()
+
+    def set_layer(self, index):
+        self.layer_combo.setCurrentIndex(index)
+
+    # ----------------------------------------------------------------- drawing
+    def _draw(self):
+        layer = self.layer()
+        if self._info is None or layer < 0 or not len(self.history):
+            for band_plot in self.band_plots.values():
+                band_plot.set_data(np.empty(0), np.empty((0, len(QUANTILES))))
+            self.counter_curve.setData([], [])
+            self.counter_label.setText("")
+            return
+        if self.hint.isVisible():
+            self.hint.setVisible(False)
+        steps = self.history.steps()
+        for kind, band_plot in self.band_plots.items():
+            band_plot.set_data(steps, self.history.bands(layer, kind))
+        self._draw_counter(layer, steps)
+
+    def _draw_counter(self, layer, steps):
+        activation = self._info.activation_names[layer]
+        which = counter_kind(activation)
+        self.counter_plot.setVisible(which is not None)
+        latest = self.history.latest(layer)
+        if which is None:
+            self.counter_label.setText(f"{activation}: no dead-unit or saturation count "
+                                       f"(defined for relu, tanh and sigmoid)")
+            return
+        counts = self.history.counters(layer, which)
+        self.counter_curve.setData(steps, counts)
+        self.counter_plot.setYRange(0, latest.units, padding=0.05)
+        if self._counter_ticks != latest.units:  # 0 and all units: readable in a low plot
+            self._counter_ticks = latest.units
+            half = latest.units // 2
+            self.counter_plot.getAxis("left").setTicks(
+                [[(0, "0"), (half, str(half)), (latest.units, str(latest.units))]])
+        n = getattr(latest, which)
+        if which == "dead":
+            rule = f"output 0 on all {SAMPLE_ROWS} sampled rows"
+            self.counter_plot.setLabel("left", "dead")
+        else:
+            rule = f"in the flat tails on >{100 * SATURATED_SHARE:.0f}% of sampled rows"
+            self.counter_plot.setLabel("left", "saturated")
+        self.counter_label.setText(f"{which} units: {n} of {latest.units} ({rule})")
