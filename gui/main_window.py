@@ -46,6 +46,7 @@ from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
+from gui.wheel_guard import install_wheel_guard
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
+        install_wheel_guard()
         self._build_widgets()
         dataset, config = self._initial_run(dataset, config)
         self.hyper_panel.set_from_config(config)
