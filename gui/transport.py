@@ -22,15 +22,6 @@ SPEEDS = [
     ("1 step/s", 1),
 ]
 
-SHORTCUTS = [
-    ("Space", "Play / pause"),
-    ("→", "One step (one mini-batch)"),
-    ("Shift+→", "One epoch"),
-    ("R", "Reset the network"),
-    ("Ctrl+O", "Open a CSV file"),
-    ("Ctrl+Q", "Quit"),
-]
-
 
 def _counter(name, caption, tooltip):
     """A caption above a big number; returns ``(widget, number_label)``."""
