@@ -38,6 +38,7 @@ from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
+from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
 from gui.transport import TransportBar
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
         t.playToggled.connect(s.toggle)
         t.stepRequested.connect(s.step)
         t.epochRequested.connect(s.step_epoch)
-        t.resetRequested.connect(s.reset)
+        install_reset(self)
         t.speedChanged.connect(s.set_speed)
         self.dataset_panel.datasetChanged.connect(s.set_dataset)
         self.dataset_panel.featuresChanged.connect(s.set_features)
