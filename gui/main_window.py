@@ -41,7 +41,7 @@ from gui.panels.hyper_panel import HyperparameterPanel
 from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
-from gui.transport import TransportBar
+from gui.transport import DEFAULT_SPEED, TransportBar
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         t.epochRequested.connect(s.step_epoch)
         install_reset(self)
         t.speedChanged.connect(s.set_speed)
+        t.speedChanged.connect(lambda speed: app_settings().setValue("training/speed", speed))
         self.dataset_panel.datasetChanged.connect(s.set_dataset)
         self.dataset_panel.featuresChanged.connect(s.set_features)
         self.hyper_panel.configChanged.connect(s.update_config)
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        self.transport.set_speed_value(int(settings.value("training/speed", 0)))
+        self.transport.set_speed_value(int(settings.value("training/speed", DEFAULT_SPEED)))
         log = settings.value("view/logScale", False) in (True, "true")
         self.actions_by_name["logScale"].setChecked(log)
         self._toggle_log_scale(log)

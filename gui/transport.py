@@ -33,6 +33,10 @@ SPEEDS = [
     ("3 steps/s", 3),
     ("1 step/s", 1),
 ]
+#: What a first-time user gets: slow enough to watch the network learn (two circles take
+#: seconds to tens of seconds), not a run that is over before the eye can follow it.
+DEFAULT_SPEED = 100
+MAX_SPEED = 0
 
 
 def _counter(name, caption, tooltip):
@@ -97,6 +101,7 @@ class TransportBar(QToolBar):
         self.addSeparator()
         self.speed = self._speed_box()
         self.addWidget(self.speed)
+        self.max_speed = self._max_speed_action()
         self.addSeparator()
         epoch_box, self.epoch_counter = _counter(
             "epochCounter", "Epoch", "Completed epochs (passes over the training set)")
@@ -138,6 +143,40 @@ class TransportBar(QToolBar):
             self.parentWidget().addAction(same)
         return same
 
+    def _max_speed_action(self):
+        """One click to train as fast as possible; another click back to the last speed."""
+        action = QAction(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward),
+                         "Max speed", self)
+        action.setObjectName("maxSpeed")
+        action.setCheckable(True)
+        tip = ("Train as fast as the computer can (the views update ~30 times a second); "
+               "click again for the previous speed")
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        self._slower = DEFAULT_SPEED
+        action.toggled.connect(self._on_max_speed)
+        self.speed.currentIndexChanged.connect(self._sync_max_speed)
+        self.addAction(action)
+        self.max_speed = action
+        self._sync_max_speed(self.speed.currentIndex())
+        return action
+
+    def _on_max_speed(self, on):
+        current = self.speed.currentData()
+        if on and current != MAX_SPEED:
+            self._slower = current
+            self.set_speed_value(MAX_SPEED)
+        elif not on and current == MAX_SPEED:
+            self.set_speed_value(self._slower)
+
+    def _sync_max_speed(self, _index):
+        """The button shows whether the speed is Max, whichever control set it."""
+        at_max = self.speed.currentData() == MAX_SPEED
+        if self.max_speed.isChecked() != at_max:
+            self.max_speed.blockSignals(True)
+            self.max_speed.setChecked(at_max)
+            self.max_speed.blockSignals(False)
+
     def _speed_box(self):
         box = QComboBox()
         box.setObjectName("speed")
@@ -150,7 +189,7 @@ class TransportBar(QToolBar):
 
     def actions_by_name(self):
         return {a.objectName(): a for a in (self.reset, self.reset_same, self.play, self.step,
-                                            self.step_epoch)}
+                                            self.step_epoch, self.max_speed)}
 
     def set_running(self, running):
         """Show Pause while training runs, Play otherwise."""
