@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         self.loss_view.logScaleChanged.connect(self.actions_by_name["logScale"].setChecked)
         s.runningChanged.connect(t.set_running)
         s.runningChanged.connect(self._drop_ready_message)
+        s.runningChanged.connect(self.banner.close_when_run_starts)
         s.countersChanged.connect(self._on_counters)
         s.trainerChanged.connect(self._on_trainer_changed)
         s.error.connect(self.show_error)
