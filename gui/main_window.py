@@ -34,6 +34,7 @@ from gui.banner import MessageBanner
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
 from gui.export.actions import install_export_actions
+from gui.health_watch import install_health_watch
 from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_stepthrough(self))
         self.actions_by_name.update(install_drawing(self))
         self.actions_by_name.update(install_insight(self))
+        install_health_watch(self)
         self._build_status_bar()
         self._wire()
         for view in self.views():

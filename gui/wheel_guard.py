@@ -73,14 +73,15 @@ class WheelGuard(QObject):
 
 
 def install_wheel_guard(app=None):
-    """Install the guard on ``app`` (default: the running ``QApplication``) once; returns it."""
+    """Install the guard on ``app`` (default: the running ``QApplication``) once; returns it.
+
+    Install it before building the widgets: their focus policy is set when they are
+    polished (a widget polished earlier still has its wheel events guarded).
+    """
     app = app or QApplication.instance()
     guard = app.findChild(WheelGuard, GUARD_NAME)
     if guard is None:
         guard = WheelGuard(app)
         guard.setObjectName(GUARD_NAME)
         app.installEventFilter(guard)
-    for widget in app.allWidgets():  # those polished before the guard existed
-        if is_guarded_input(widget) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return guard
