@@ -112,7 +112,9 @@ class NeuronEquations:
                 f"{which}, z={self.z:.4g}, a={self.a:.4g}, δ={self.delta:.4g})")
 
 
-def _results_by_kind(step):
+def results_by_kind(step):
+    """``(forward, backward, loss, update)`` phase results of ``step``: dicts by layer for
+    forward and backward."""
     fwd, bwd, loss, update = {}, {}, None, None
     for r in step.results():
         kind, layer = r.phase.kind, r.phase.layer
@@ -127,7 +129,8 @@ def _results_by_kind(step):
     return fwd, bwd, loss, update
 
 
-def _check_indices(fwd, layer, unit, example):
+def check_indices(fwd, layer, unit, example):
+    """``UserInputError`` unless ``layer``, ``unit`` and ``example`` (or None) exist."""
     L = len(fwd)
     if not isinstance(layer, (int, np.integer)) or not 0 <= layer < L:
         raise UserInputError(f"Layer {layer!r} does not exist: choose 0 to {L - 1}.")
@@ -197,8 +200,8 @@ def neuron_equations(step, layer, unit, example=None):
     -------
     NeuronEquations
     """
-    fwd, bwd, loss, update = _results_by_kind(step)
-    _check_indices(fwd, layer, unit, example)
+    fwd, bwd, loss, update = results_by_kind(step)
+    check_indices(fwd, layer, unit, example)
     f, b = fwd[layer], bwd[layer]
     inputs = np.array(_pick(f["x"], example, "mean"))
     weights = np.array(f["W"][:, unit])

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.equation_terms import Equation, Operand, dot_equation, reduce_equation, sub
-from core.equations import _check_indices, _results_by_kind
+from core.equations import check_indices, results_by_kind
 from core.optimizer_equations import parameter_update
 from core.step_backward import backward_equations, loss_equations
 from core.stepthrough import layer_name
@@ -30,7 +30,7 @@ from core.stepthrough import layer_name
 
 @dataclass(frozen=True)
 class NeuronStep:
-    """``header`` (list of str, facts not equations) and ``sections`` (dict: section name →
+    """``header`` (tuple of str: facts, not equations) and ``sections`` (dict: section name →
     list of ``Equation``, in ``SECTIONS`` order; empty lists are kept)."""
 
     header: tuple
@@ -111,8 +111,8 @@ def step_equations(step, layer, unit, example=None, max_terms=8):
 
     Raises ``UserInputError`` for a layer, unit or example that does not exist.
     """
-    fwd, bwd, loss, update = _results_by_kind(step)
-    _check_indices(fwd, layer, unit, example)
+    fwd, bwd, loss, update = results_by_kind(step)
+    check_indices(fwd, layer, unit, example)
     acts = tuple(step.activation_names)
     sections = {
         "forward": _forward(fwd, layer, unit, example, max_terms, acts[layer]),
