@@ -12,7 +12,8 @@ For a neuron (layer ``l``, unit ``j``) and one example of the batch (or the whol
 Batch mode (``example=None``) shows means of ``a`` and ``z`` and **sums** of ``δ`` and of
 ``aᵢ·δ`` over the batch: the loss is a batch mean, so each example's ``δ`` already holds the
 factor ``1/n`` and the batch gradient is the plain sum. All numbers come from a
-``StepThrough``'s phase results; nothing is recomputed differently.
+``StepThrough``'s phase results; nothing is recomputed differently. The equations as shown
+(each checkable from its operands) are ``core.step_equations``'s.
 """
 
 from dataclasses import dataclass
@@ -22,8 +23,6 @@ import numpy as np
 from core.errors import UserInputError
 from core.losses import LOSSES
 from core.stepthrough import layer_name
-
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,9 @@ class NeuronEquations:
                 f"{which}, z={self.z:.4g}, a={self.a:.4g}, δ={self.delta:.4g})")
 
 
-def _results_by_kind(step):
+def results_by_kind(step):
+    """``(forward, backward, loss, update)`` phase results of ``step``: dicts by layer for
+    forward and backward."""
     fwd, bwd, loss, update = {}, {}, None, None
     for r in step.results():
         kind, layer = r.phase.kind, r.phase.layer
@@ -128,7 +129,8 @@ def _results_by_kind(step):
     return fwd, bwd, loss, update
 
 
-def _check_indices(fwd, layer, unit, example):
+def check_indices(fwd, layer, unit, example):
+    """``UserInputError`` unless ``layer``, ``unit`` and ``example`` (or None) exist."""
     L = len(fwd)
     if not isinstance(layer, (int, np.integer)) or not 0 <= layer < L:
         raise UserInputError(f"Layer {layer!r} does not exist: choose 0 to {L - 1}.")
@@ -198,8 +200,8 @@ def neuron_equations(step, layer, unit, example=None):
     -------
     NeuronEquations
     """
-    fwd, bwd, loss, update = _results_by_kind(step)
-    _check_indices(fwd, layer, unit, example)
+    fwd, bwd, loss, update = results_by_kind(step)
+    check_indices(fwd, layer, unit, example)
     f, b = fwd[layer], bwd[layer]
     inputs = np.array(_pick(f["x"], example, "mean"))
     weights = np.array(f["W"][:, unit])
@@ -226,95 +228,3 @@ def neuron_equations(step, layer, unit, example=None):
         lr=u["lr"], optimizer=u["optimizer"], plain_sgd=u["plain_sgd"],
         loss_name=loss.values["loss_name"], **terms,
     )
-
-
-def _g(v):
-    """A number to 4 significant digits, with a real minus sign (and no "−0")."""
-    return f"{float(v) + 0.0:.4g}".replace("-", "−")
-
-
-def _p(v):
-    """Like ``_g`` but a negative number is put in parentheses (for products)."""
-    return f"({_g(v)})" if v < 0 else _g(v)
-
-
-def _sub(i):
-    return str(i + 1).translate(_SUB)
-
-
-def _sum_terms(pairs, max_terms):
-    shown = [f"({_g(w)})·({_g(x)})" for w, x in pairs[:max_terms]]
-    if len(pairs) > max_terms:
-        shown.append(f"… ({len(pairs) - max_terms} more)")
-    return " + ".join(shown)
-
-
-def _delta_lines(eq, max_terms):
-    if eq.delta_kind == "batch":
-        return [f"∂L/∂b = Σₙ δₙ = {_g(eq.delta)}   (summed over the {eq.n} examples; "
-                "each δₙ holds 1/n)"]
-    masked = "" if eq.mask is None else f" · m ({_g(eq.mask)})"
-    if eq.delta_kind == "output_fused":
-        return [f"δ = (ŷ − y)/n = ({_g(eq.output)} − {_g(eq.target)})/{eq.n} = {_g(eq.delta)}"
-                f"   ({eq.loss_name} fused with {eq.activation})"]
-    if eq.delta_kind == "output_chain":
-        fp = "f′(z)" if eq.fprime is None else _g(eq.fprime)
-        return [f"δ = f′(z)·∂L/∂a = {fp} · {_p(eq.grad_a)} = {_g(eq.delta)}   "
-                f"(∂L/∂a of {eq.loss_name} at ŷ = {_g(eq.output)}, y = {_g(eq.target)})"]
-    pairs = list(zip(eq.next_weights.tolist(), eq.next_deltas.tolist(), strict=True))
-    return [f"Σₖ wₖδₖ = {_sum_terms(pairs, max_terms)} = {_g(eq.grad_out)}",
-            f"δ = f′(z)·Σₖ wₖδₖ{' · m' if eq.mask is not None else ''} = {_g(eq.fprime)} · "
-            f"{_p(eq.grad_out)}{masked} = {_g(eq.delta)}"]
-
-
-def _update_lines(eq, max_terms):
-    lines = []
-    extra = not np.array_equal(eq.applied_weight_grads, eq.weight_grads) \
-        and eq.example is None
-    for i in range(min(len(eq.weights), max_terms)):
-        w = f"w{_sub(i)}"
-        if eq.plain_sgd:
-            rule = f"Δ{w} = −η·∂L/∂{w} = −{_g(eq.lr)} · {_p(eq.applied_weight_grads[i])}"
-        else:
-            rule = f"Δ{w} ({eq.optimizer}, η = {_g(eq.lr)})"
-        lines.append(f"{rule} = {_g(eq.weight_changes[i])}   →   {w}: {_g(eq.weights[i])} → "
-                     f"{_g(eq.new_weights[i])}")
-    if len(eq.weights) > max_terms:
-        lines.append(f"… ({len(eq.weights) - max_terms} more weights)")
-    lines.append(f"Δb = {_g(eq.bias_change)}   →   b: {_g(eq.bias)} → {_g(eq.new_bias)}")
-    if extra:
-        lines.insert(0, "(the optimizer's ∂L/∂w includes the L1/L2 penalty and clipping)")
-    if eq.example is not None:
-        lines.insert(0, "Update (one per batch: it uses the sum of every example's ∂L/∂w):")
-    return lines
-
-
-def format_equations(eq, max_terms=8):
-    """Readable lines (unicode Σ, δ, ∂L/∂w, η; 4 significant digits) for ``NeuronEquations``.
-
-    Parameters
-    ----------
-    eq : NeuronEquations
-    max_terms : int
-        Longest sum written out term by term; the rest is summarised.
-
-    Returns
-    -------
-    list of str
-        Neurons, examples and weights are numbered from 1 in the text ("Hidden 1, neuron 1",
-        ``w₁``) while the API's indices start at 0.
-    """
-    which = (f"example {eq.example + 1} of {eq.n}" if eq.example is not None
-             else f"batch of {eq.n} (means of a, z; sums of gradients)")
-    pairs = list(zip(eq.weights.tolist(), eq.inputs.tolist(), strict=True))
-    lines = [f"{layer_name(eq.layer, eq.n_layers)}, neuron {eq.unit + 1} · {which}",
-             f"z = Σ wᵢaᵢ + b = {_sum_terms(pairs, max_terms)} + {_g(eq.bias)} = {_g(eq.z)}",
-             f"a = {eq.activation}(z) = {_g(eq.a)}"]
-    lines += _delta_lines(eq, max_terms)
-    for i, (a, g) in enumerate(zip(eq.inputs[:max_terms], eq.weight_grads[:max_terms],
-                                   strict=False)):
-        how = "a·δ" if eq.example is not None else "Σₙ aₙ·δₙ"
-        value = f"{_p(a)} · {_p(eq.delta)} = " if eq.example is not None else ""
-        lines.append(f"∂L/∂w{_sub(i)} = {how} = {value}{_g(g)}")
-    lines += _update_lines(eq, max_terms)
-    return lines

@@ -122,8 +122,9 @@ def _shadow(trainer, state):
     return shadow
 
 
-def _batch_targets(before, shadow, n_rows):
-    """Targets (n_rows, k) of the batch the shadow just trained on, from public state only.
+def _batch_rows(before, shadow, n_rows):
+    """Training-set row indices (n_rows,) of the batch the shadow just trained on, from
+    public state only.
 
     ``before["pos"]`` is where the batch starts in the epoch's row order. Mid-epoch that order
     is ``before["order"]``; a step starting an epoch draws it, and it is then in the shadow's
@@ -133,7 +134,7 @@ def _batch_targets(before, shadow, n_rows):
     start = int(before["pos"])
     order = before["order"] if start else shadow.state_dict()["order"]
     rows = np.arange(start, start + n_rows)
-    return shadow.y_train[rows if order is None else np.asarray(order)[rows]]
+    return rows if order is None else np.asarray(order)[rows]
 
 
 def _example_losses(loss, output_activation, z, a, y):
@@ -165,15 +166,19 @@ class StepThrough:
     - forward: ``x`` (n, i) the layer's input, ``W`` (i, o) and ``b`` (o,) before the update,
       ``z`` (n, o), ``a`` (n, o) = f(z), ``mask`` (n, o) dropout mask or None.
     - loss: ``target`` y, ``logits`` z, ``output`` a, ``example_loss`` (n,), ``delta`` (n, k)
-      = dL/dz of the output; values ``loss`` (objective incl. penalty, what ``step()``
-      returns), ``data_loss``, ``penalty``.
+      = dL/dz of the output, ``rows`` (n,) the training-set rows of the batch and
+      ``raw_inputs`` (n, d) their inputs as in the data set; values ``loss`` (objective incl.
+      penalty, what ``step()`` returns), ``data_loss``, ``penalty``, ``task``,
+      ``input_names``, ``target_names``.
     - backward: ``delta`` (n, o) = dL/dz, ``grad_out`` (n, o) = Σ_k w_jk δ_next,k (None for
       the output layer), ``fprime`` (n, o) = f′(z) (None for softmax), ``mask``, ``x`` (n, i),
       ``grad_W_data`` (i, o) = xᵀδ, ``grad_W`` (i, o) and ``grad_b`` (o,) as the optimizer
       received them (L1/L2 added, clipping applied).
     - update: tuples over layers ``W_before``, ``W_change``, ``W_after``, ``b_before``,
-      ``b_change``, ``b_after``, ``grad_W``, ``grad_b``; values ``lr``, ``optimizer``,
-      ``plain_sgd``.
+      ``b_change``, ``b_after``, ``grad_W``, ``grad_b``, and the optimizer's buffers per
+      parameter (``W0, b0, W1, …``) before and after the step as ``state_before:<buffer>`` and
+      ``state_after:<buffer>`` (e.g. ``state_after:exp_avg``); values ``lr``, ``optimizer``,
+      ``plain_sgd``, ``hyperparameters``, ``t`` (the optimizer's step count after it).
 
     Attributes
     ----------
@@ -193,6 +198,7 @@ class StepThrough:
         self._before = [p.copy() for p in trainer.network.params()]
         state = trainer.state_dict()
         shadow = _shadow(trainer, state)
+        self._optimizer_before = shadow.optimizer.state_dict()
         self.loss = shadow.step()
         self._after = [p.copy() for p in shadow.network.params()]
         self.activation_names = tuple(shadow.network.activation_names)
@@ -273,13 +279,18 @@ class StepThrough:
     def _loss_result(self, shadow, before):
         out = shadow.network.layers[-1]
         n = len(out.z)
-        y = _batch_targets(before, shadow, n)
+        rows = _batch_rows(before, shadow, n)
+        y = shadow.y_train[rows]
+        data = shadow.dataset
         per = _example_losses(shadow.loss, shadow.config.output_activation, out.z, out.a, y)
-        data = float(per.mean())
+        mean = float(per.mean())
         arrays = {"target": _ro(y), "logits": _ro(out.z), "output": _ro(out.a),
-                  "example_loss": _ro(per), "delta": _ro(out.delta)}
-        values = {"loss": self.loss, "data_loss": data, "penalty": self.loss - data, "n": n,
-                  "loss_name": shadow.loss.name,
+                  "example_loss": _ro(per), "delta": _ro(out.delta), "rows": _ro(rows),
+                  "raw_inputs": _ro(data.X_train[rows])}
+        values = {"loss": self.loss, "data_loss": mean, "penalty": self.loss - mean, "n": n,
+                  "loss_name": shadow.loss.name, "task": data.task,
+                  "input_names": tuple(data.input_names),
+                  "target_names": tuple(data.target_names),
                   "fused": shadow.loss.link == shadow.config.output_activation}
         phase = next(p for p in self.phases if p.kind == "loss")
         return PhaseResult(phase, arrays, values)
@@ -317,8 +328,13 @@ class StepThrough:
         hyper = shadow.optimizer.hyperparameters()
         plain = (shadow.optimizer.name == "sgd" and not hyper.get("momentum")
                  and not hyper.get("weight_decay"))
+        state_after = shadow.optimizer.state_dict()
+        for name, per_param in self._optimizer_before["buffers"].items():
+            arrays[f"state_before:{name}"] = tuple(_ro(a) for a in per_param)
+            arrays[f"state_after:{name}"] = tuple(_ro(a) for a in state_after["buffers"][name])
         values = {"lr": float(shadow.optimizer.lr), "optimizer": shadow.optimizer.name,
-                  "plain_sgd": plain}
+                  "plain_sgd": plain, "hyperparameters": dict(hyper),
+                  "t": int(state_after["t"])}
         return PhaseResult(self.phases[-1], arrays, values)
 
     def __repr__(self):

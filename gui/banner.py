@@ -1,7 +1,9 @@
 """``MessageBanner``: a coloured strip across the top of the window for errors and notices.
 
-Hidden when there is nothing to say. An error stays until the user closes it or the
-next new network; the text is selectable so it can be copied into a bug report.
+Hidden when there is nothing to say. A message belongs to the run it is about: it stays
+until the user closes it, a new network is built, or training starts again
+(``close_when_run_starts``), so no banner of an earlier run is left over a new one. The text
+is selectable so it can be copied into a bug report.
 """
 
 from PySide6.QtCore import Qt, Signal
@@ -50,6 +52,11 @@ class MessageBanner(QFrame):
 
     def show_info(self, text):
         self._show("info", text, INFO_BG, INFO_FG)
+
+    def close_when_run_starts(self, running):
+        """Slot for ``runningChanged``: training starting again makes the message stale."""
+        if running:
+            self.clear()
 
     def clear(self):
         if self.kind is not None:

@@ -35,20 +35,23 @@ from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
 from gui.explore import install_explore
 from gui.export.actions import install_export_actions
+from gui.health_watch import install_health_watch
 from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
+from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
-from gui.transport import TransportBar
 from gui.views.analysis import install_analysis_views
+from gui.transport import DEFAULT_SPEED, TransportBar
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 from gui.window_fit import restore_fitted_geometry
+from gui.wheel_guard import install_wheel_guard
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -76,6 +79,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
+        install_wheel_guard()
         self._build_widgets()
         dataset, config = self._initial_run(dataset, config)
         self.hyper_panel.set_from_config(config)
@@ -89,6 +93,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_insight(self))
         self.actions_by_name.update(install_explore(self))
         self.actions_by_name.update(install_analysis_views(self))
+        install_health_watch(self)
         self._build_status_bar()
         self._wire()
         for view in self.views():
@@ -197,8 +202,9 @@ class MainWindow(QMainWindow):
         t.playToggled.connect(s.toggle)
         t.stepRequested.connect(s.step)
         t.epochRequested.connect(s.step_epoch)
-        t.resetRequested.connect(s.reset)
+        install_reset(self)
         t.speedChanged.connect(s.set_speed)
+        t.speedChanged.connect(lambda speed: app_settings().setValue("training/speed", speed))
         self.dataset_panel.datasetChanged.connect(s.set_dataset)
         self.dataset_panel.featuresChanged.connect(s.set_features)
         self.hyper_panel.configChanged.connect(s.update_config)
@@ -209,6 +215,7 @@ class MainWindow(QMainWindow):
         self.loss_view.logScaleChanged.connect(self.actions_by_name["logScale"].setChecked)
         s.runningChanged.connect(t.set_running)
         s.runningChanged.connect(self._drop_ready_message)
+        s.runningChanged.connect(self.banner.close_when_run_starts)
         s.countersChanged.connect(self._on_counters)
         s.trainerChanged.connect(self._on_trainer_changed)
         s.error.connect(self.show_error)
@@ -294,7 +301,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        self.transport.set_speed_value(int(settings.value("training/speed", 0)))
+        self.transport.set_speed_value(int(settings.value("training/speed", DEFAULT_SPEED)))
         log = settings.value("view/logScale", False) in (True, "true")
         self.actions_by_name["logScale"].setChecked(log)
         self._toggle_log_scale(log)

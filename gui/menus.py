@@ -1,4 +1,5 @@
-"""The menu bar: File (Open CSV…, Quit), View (panels, log scale), Help (shortcuts, About)."""
+"""The menu bar: File (Open CSV…, Quit), View (panels, log scale), Help (Help F1, shortcuts,
+About)."""
 
 import re
 from importlib import metadata
@@ -7,7 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from gui.transport import SHORTCUTS
+from gui.help_dialog import help_html, shortcuts_html, show_text
 
 APP_NAME = "Backprop Studio"
 DESCRIPTION = (
@@ -47,19 +48,22 @@ def _action(window, text, slot, shortcut=None, tip=None, name=None):
 def build_menus(window, docks, toggle_log_scale):
     """Fill ``window.menuBar()``; ``docks`` are the ``QDockWidget``s to list under View.
 
-    Returns the dict of named actions: ``openCsv``, ``quit``, ``logScale``, ``about``,
-    ``shortcuts``.
+    Returns the dict of named actions: ``openCsv``, ``quit``, ``logScale``, ``help`` (F1),
+    ``about``, ``shortcuts``.
     """
     bar = window.menuBar()
     actions = {
         "openCsv": _action(window, "Open CSV…", window.open_csv, QKeySequence.StandardKey.Open,
                            "Load your own data from a CSV file", "openCsv"),
-        "quit": _action(window, "Quit", window.close, QKeySequence.StandardKey.Quit,
+        "quit": _action(window, "Quit", window.close, "Ctrl+Q",
                         "Stop training and close Backprop Studio", "quit"),
         "logScale": _action(window, "Loss on a log scale", toggle_log_scale, None,
                             "Show the loss curves on a logarithmic axis", "logScale"),
+        "help": _action(window, f"{APP_NAME} help", lambda: show_help(window),
+                        "F1",
+                        "How to start, and every keyboard shortcut", "help"),
         "shortcuts": _action(window, "Keyboard shortcuts", lambda: show_shortcuts(window),
-                             None, "List the keyboard shortcuts", "shortcuts"),
+                             None, "List every keyboard shortcut", "shortcuts"),
         "about": _action(window, f"About {APP_NAME}", lambda: show_about(window), None,
                          "Version and a short description", "about"),
     }
@@ -74,6 +78,7 @@ def build_menus(window, docks, toggle_log_scale):
     view_menu.addSeparator()
     view_menu.addAction(actions["logScale"])
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction(actions["help"])
     help_menu.addAction(actions["shortcuts"])
     help_menu.addAction(actions["about"])
     return actions
@@ -87,14 +92,15 @@ def about_text():
             "resources folder.</p>")
 
 
-def shortcuts_text():
-    rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in SHORTCUTS)
-    return f"<table>{rows}</table>"
-
-
 def show_about(window):
     QMessageBox.about(window, f"About {APP_NAME}", about_text())
 
 
 def show_shortcuts(window):
-    QMessageBox.information(window, "Keyboard shortcuts", shortcuts_text())
+    """The shortcuts of every action the window has now, in a non-modal window."""
+    return show_text(window, "shortcutsDialog", "Keyboard shortcuts", shortcuts_html(window))
+
+
+def show_help(window):
+    """Help (F1): what the app is, how to start, and the shortcuts."""
+    return show_text(window, "helpDialog", f"{APP_NAME} help", help_html(window, about_text()))

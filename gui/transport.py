@@ -1,15 +1,27 @@
 """The transport: Play/Pause, Step, Step epoch and Reset as ``QAction``s, a speed control,
 and the epoch/step counters, all on one ``QToolBar``.
 
+Reset starts again from new initial weights (R), as TensorFlow Playground does; its
+drop-down arrow offers "Reset to the same initial weights" (``resetSame``, Shift+R).
+
 Actions carry the object names the tests and the contract use: ``play``, ``step``,
-``stepEpoch``, ``reset``; the step counter is the ``QLabel`` named ``stepCounter`` whose
-text is the step number. Shortcuts are window-wide, so they work wherever the focus is,
-except that text fields keep their own keys (Space, arrows, letters).
+``stepEpoch``, ``reset``, ``resetSame``; the step counter is the ``QLabel`` named
+``stepCounter`` whose text is the step number. Shortcuts are window-wide, so they work
+wherever the focus is, except that text fields keep their own keys (Space, arrows, letters).
 """
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QStyle, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMenu,
+    QStyle,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 #: (label, steps per second; 0 = as fast as possible).
 SPEEDS = [
@@ -21,15 +33,10 @@ SPEEDS = [
     ("3 steps/s", 3),
     ("1 step/s", 1),
 ]
-
-SHORTCUTS = [
-    ("Space", "Play / pause"),
-    ("→", "One step (one mini-batch)"),
-    ("Shift+→", "One epoch"),
-    ("R", "Reset the network"),
-    ("Ctrl+O", "Open a CSV file"),
-    ("Ctrl+Q", "Quit"),
-]
+#: What a first-time user gets: slow enough to watch the network learn (two circles take
+#: seconds to tens of seconds), not a run that is over before the eye can follow it.
+DEFAULT_SPEED = 100
+MAX_SPEED = 0
 
 
 def _counter(name, caption, tooltip):
@@ -55,13 +62,15 @@ class TransportBar(QToolBar):
     """Toolbar with the transport actions, speed and counters.
 
     Signals ``playToggled()``, ``stepRequested()``, ``epochRequested()``,
-    ``resetRequested()`` and ``speedChanged(object)`` (steps/s, 0 = no limit).
+    ``resetRequested()`` (new initial weights), ``resetSameRequested()`` and
+    ``speedChanged(object)`` (steps/s, 0 = no limit).
     """
 
     playToggled = Signal()
     stepRequested = Signal()
     epochRequested = Signal()
     resetRequested = Signal()
+    resetSameRequested = Signal()
     speedChanged = Signal(object)
 
     def __init__(self, parent=None):
@@ -76,8 +85,10 @@ class TransportBar(QToolBar):
             "pause": style.standardIcon(QStyle.StandardPixmap.SP_MediaPause),
         }
         self.reset = self._action("reset", "Reset", QStyle.StandardPixmap.SP_BrowserReload, "R",
-                                  "Start again with a freshly initialised network (R)",
+                                  "Start again from new random initial weights (R); the "
+                                  "arrow: the same initial weights (Shift+R)",
                                   self.resetRequested)
+        self.reset_same = self._reset_same_menu()
         self.play = self._action("play", "Play", QStyle.StandardPixmap.SP_MediaPlay, "Space",
                                  "Train continuously; press again to pause (Space)",
                                  self.playToggled)
@@ -90,6 +101,7 @@ class TransportBar(QToolBar):
         self.addSeparator()
         self.speed = self._speed_box()
         self.addWidget(self.speed)
+        self.max_speed = self._max_speed_action()
         self.addSeparator()
         epoch_box, self.epoch_counter = _counter(
             "epochCounter", "Epoch", "Completed epochs (passes over the training set)")
@@ -109,6 +121,62 @@ class TransportBar(QToolBar):
         self.addAction(action)
         return action
 
+    def _reset_same_menu(self):
+        """The Reset button's drop-down: both kinds of reset, the second one Shift+R."""
+        same = QAction("Reset to the same initial weights", self)
+        same.setObjectName("resetSame")
+        same.setShortcut(QKeySequence("Shift+R"))
+        same.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        tip = "Start again from the initial weights of this run (same seed) (Shift+R)"
+        same.setToolTip(tip)
+        same.setStatusTip(tip)
+        same.triggered.connect(self.resetSameRequested)
+        fresh = QAction("Reset with new initial weights\tR", self)  # R is the Reset action's
+        fresh.triggered.connect(self.reset.trigger)
+        menu = QMenu(self)
+        menu.addAction(fresh)
+        menu.addAction(same)
+        button = self.widgetForAction(self.reset)
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        if self.parentWidget() is not None:  # Shift+R works window-wide, without a button
+            self.parentWidget().addAction(same)
+        return same
+
+    def _max_speed_action(self):
+        """One click to train as fast as possible; another click back to the last speed."""
+        action = QAction(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward),
+                         "Max speed", self)
+        action.setObjectName("maxSpeed")
+        action.setCheckable(True)
+        tip = ("Train as fast as the computer can (the views update ~30 times a second); "
+               "click again for the previous speed")
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        self._slower = DEFAULT_SPEED
+        action.toggled.connect(self._on_max_speed)
+        self.speed.currentIndexChanged.connect(self._sync_max_speed)
+        self.addAction(action)
+        self.max_speed = action
+        self._sync_max_speed(self.speed.currentIndex())
+        return action
+
+    def _on_max_speed(self, on):
+        current = self.speed.currentData()
+        if on and current != MAX_SPEED:
+            self._slower = current
+            self.set_speed_value(MAX_SPEED)
+        elif not on and current == MAX_SPEED:
+            self.set_speed_value(self._slower)
+
+    def _sync_max_speed(self, _index):
+        """The button shows whether the speed is Max, whichever control set it."""
+        at_max = self.speed.currentData() == MAX_SPEED
+        if self.max_speed.isChecked() != at_max:
+            self.max_speed.blockSignals(True)
+            self.max_speed.setChecked(at_max)
+            self.max_speed.blockSignals(False)
+
     def _speed_box(self):
         box = QComboBox()
         box.setObjectName("speed")
@@ -120,7 +188,8 @@ class TransportBar(QToolBar):
         return box
 
     def actions_by_name(self):
-        return {a.objectName(): a for a in (self.reset, self.play, self.step, self.step_epoch)}
+        return {a.objectName(): a for a in (self.reset, self.reset_same, self.play, self.step,
+                                            self.step_epoch, self.max_speed)}
 
     def set_running(self, running):
         """Show Pause while training runs, Play otherwise."""

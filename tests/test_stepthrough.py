@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from core.config import TrainConfig
-from core.equations import format_equations, neuron_equations
+from core.equations import neuron_equations
 from core.errors import UserInputError
 from core.stepthrough import PHASE_KINDS, StepThrough
 from core.trainer import Trainer
@@ -199,21 +199,6 @@ def test_equations_output_chain_rule_for_mse_with_sigmoid(circles, small_config)
     assert eq.delta == pytest.approx(eq.fprime * eq.grad_a, rel=1e-12)
 
 
-def test_format_equations_reads_well(circles, small_config):
-    _, st = _eq_setup(circles, small_config, optimizer="adam", lr=0.01)
-    eq = neuron_equations(st, 0, 0, example=0)
-    lines = format_equations(eq)
-    text = "\n".join(lines)
-    assert lines[0] == "Hidden 1, neuron 1 · example 1 of 16"
-    assert f"= {eq.z:.4g}".replace("-", "−") in lines[1] and lines[1].startswith("z = Σ wᵢaᵢ + b")
-    assert lines[2].startswith("a = tanh(z) = ")
-    assert "δ = f′(z)·Σₖ wₖδₖ" in text and "∂L/∂w₁ = a·δ" in text
-    assert "Δw₁ (adam, η = 0.01)" in text
-    sgd = format_equations(neuron_equations(_eq_setup(circles, small_config)[1], 2, 0))
-    assert any(line.startswith("Δw₁ = −η·∂L/∂w₁ = −0.1 · ") for line in sgd)
-    assert any(line.startswith("δ") or line.startswith("∂L/∂b = Σₙ δₙ") for line in sgd)
-
-
 def test_equation_indices_are_checked(circles, small_config):
     _, st = _eq_setup(circles, small_config)
     for args, msg in (((3, 0), "Layer 3"), ((0, 5), "5 neurons"), ((0, 0, 16), "16 examples")):
@@ -227,7 +212,8 @@ def test_step_through_keeps_float32(circles):
     for r in StepThrough(t).finish():
         for name, v in r.arrays.items():
             for a in v if isinstance(v, tuple) else (v,):
-                if a is not None and name != "example_loss":  # losses are Python floats
+                # losses are Python floats; batch rows and raw data inputs are the data set's
+                if a is not None and name not in ("example_loss", "rows", "raw_inputs"):
                     dtypes.add(a.dtype)
     assert dtypes == {np.dtype(np.float32)}
 

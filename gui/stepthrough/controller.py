@@ -28,7 +28,7 @@ class PhaseBook:
     ``phases`` (tuple of ``Phase``), ``phase_results`` (tuple of ``PhaseResult``, read-only
     arrays), ``activation_names``, ``start_step`` (the trainer's step count before it),
     ``loss`` (the step's objective). ``results()`` makes it usable by
-    ``core.equations.neuron_equations`` in place of the ``StepThrough`` itself.
+    ``core.step_equations.step_equations`` in place of the ``StepThrough`` itself.
     """
 
     phases: tuple

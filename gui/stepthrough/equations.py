@@ -1,9 +1,11 @@
 """``EquationsView``: the selected neuron's equations with this step's numbers.
 
-The lines come from ``core.equations`` (``neuron_equations`` + ``format_equations``) for the
-chosen example of the batch, or for the batch. They are grouped into Forward (``z``, ``a``),
-Backward (``δ``, ``∂L/∂w``) and Update sections, and a section is filled in only once its
-phase has been advanced: until then it says which phase will compute it.
+The equations come from ``core.step_equations`` (structured: operands, operator, result) for
+the chosen example of the batch, or for the batch, and are written out by
+``gui.stepthrough.equation_text.render``. They are grouped into Forward (``z``, ``a``), Loss,
+Backward (``δ``, ``∂L/∂w``) and Update (the optimizer with its state) sections, and a
+section is filled in only once its phase has been advanced: until then it says which phase
+will compute it.
 """
 
 import html
@@ -11,41 +13,36 @@ import html
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from core.equations import format_equations, neuron_equations
+from core.step_equations import step_equations
 from gui.diagram.annotations import BAND_COLORS
+from gui.stepthrough.equation_text import render
 
-SECTIONS = (("forward", "Forward"), ("backward", "Backward"), ("update", "Update"))
+SECTIONS = (("forward", "Forward"), ("loss", "Loss"), ("backward", "Backward"),
+            ("update", "Update"))
 HINT = ("Click a neuron in the diagram to see its equations here, filled in with the numbers "
         "of the step being stepped through.")
 
 
-def section_of(line):
-    """Which section a line of ``format_equations`` belongs to (after the header line)."""
-    if line.startswith(("z =", "a =")):
-        return "forward"
-    if line.startswith(("δ", "Σₖ", "∂L/∂")):
-        return "backward"
-    return "update"
-
-
-def split_sections(lines):
-    """``(header, {section: [lines]})`` of ``format_equations`` output."""
-    groups = {key: [] for key, _ in SECTIONS}
-    for line in lines[1:]:
-        groups[section_of(line)].append(line)
-    return lines[0], groups
+def shown_equations(state, column, unit):
+    """``(NeuronStep, {section: [RenderedEquation]})`` of neuron ``(column, unit)``
+    (column ≥ 1) for a ``PhaseState``; a section not reached yet is an empty list."""
+    layer = column - 1
+    step = step_equations(state.book, layer, unit, state.example)
+    return step, {kind: ([render(eq) for eq in step.sections[kind]]
+                         if _reached(state, kind, layer) else [])
+                  for kind, _ in SECTIONS}
 
 
 def _phase_title(book, kind, layer):
     for phase in book.phases:
-        if phase.kind == kind and (kind == "update" or phase.layer == layer):
+        if phase.kind == kind and (kind in ("loss", "update") or phase.layer == layer):
             return phase.title
     return kind
 
 
 def _reached(state, kind, layer):
-    return {"forward": layer in state.forward, "backward": layer in state.backward,
-            "update": state.update is not None}[kind]
+    return {"forward": layer in state.forward, "loss": state.loss is not None,
+            "backward": layer in state.backward, "update": state.update is not None}[kind]
 
 
 def _section_html(title, kind, lines, reached, pending):
@@ -55,16 +52,17 @@ def _section_html(title, kind, lines, reached, pending):
     if not reached:
         return head + (f"<div style='color:#90a4ae; margin-left:8px;'><i>filled in at the "
                        f"phase “{html.escape(pending)}”</i></div>")
-    body = "<br>".join(html.escape(line) for line in lines)
+    body = "<br>".join(html.escape(line.text) for line in lines)
     return head + f"<div style='margin-left:8px; white-space:pre-wrap;'>{body}</div>"
 
 
 def equations_html(state, column, unit):
     """HTML of neuron ``(column, unit)`` (column ≥ 1) for a ``PhaseState``."""
     layer = column - 1
-    eq = neuron_equations(state.book, layer, unit, state.example)
-    header, groups = split_sections(format_equations(eq))
-    parts = [f"<div style='font-size:11pt;'><b>{html.escape(header)}</b></div>"]
+    step, groups = shown_equations(state, column, unit)
+    neuron, *facts = step.header
+    parts = [f"<div style='font-size:11pt;'><b>{html.escape(neuron)}</b></div>"]
+    parts += [f"<div>{html.escape(line)}</div>" for line in facts]
     for kind, title in SECTIONS:
         parts.append(_section_html(title, kind, groups[kind], _reached(state, kind, layer),
                                    _phase_title(state.book, kind, layer)))
@@ -80,7 +78,8 @@ class EquationsView(QWidget):
         self.text = QTextBrowser()
         self.text.setObjectName("neuronEquations")
         self.text.setToolTip("The selected neuron's equations with the numbers of this step "
-                             "(4 significant digits; neurons and weights numbered from 1)")
+                             "(4 significant digits; neurons, weights and examples numbered "
+                             "from 1; every equation holds for the numbers shown)")
         self.text.setOpenLinks(False)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setStyleHint(QFont.StyleHint.Monospace)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 
 from gui.stepthrough.overlay import PhaseState
 
-BLOCKED = ("play", "step", "stepEpoch", "reset")
+BLOCKED = ("play", "step", "stepEpoch", "reset", "resetSame")
 BLOCKED_TIP = ("Not during a step-through: it holds a half-done step. Press “Finish step” "
                "to complete it (same result as Step) or “Leave” to drop it.")
 EDIT_BLOCKED = ("Editing waits until the step-through's update is applied: press “Finish "

@@ -31,15 +31,36 @@ from PySide6.QtCore import QCoreApplication, QSettings, QThread  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def temporary_settings(tmp_path):
-    """Every ``QSettings`` a test opens lives under ``tmp_path``, never the user's own."""
-    folder = str(tmp_path / "settings")
+def temporary_settings(tmp_path_factory):
+    """Every ``QSettings`` a test opens lives in a temporary folder of its own (not in the
+    test's ``tmp_path``, which stays empty for the test), never the user's own.
+
+    They start as a returning user's who chose Max speed, so tests that train do not wait
+    on the first-time default speed (``first_time_settings`` gives a fresh user's instead).
+    """
+    from gui.main_window import app_settings
+
+    folder = str(tmp_path_factory.mktemp("settings"))
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, folder)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QCoreApplication.setOrganizationName("BackpropStudioTests")
+    settings = app_settings()
+    settings.setValue("training/speed", 0)
+    settings.sync()
     return folder
+
+
+@pytest.fixture
+def first_time_settings(temporary_settings):
+    """Empty settings: the app as a first-time user opens it."""
+    from gui.main_window import app_settings
+
+    settings = app_settings()
+    settings.clear()
+    settings.sync()
+    return temporary_settings
 
 
 @pytest.fixture

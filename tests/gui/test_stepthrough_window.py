@@ -2,6 +2,7 @@
 and bit-identity with a plain ``Trainer.step()``."""
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -9,11 +10,13 @@ from PySide6.QtCore import Qt
 
 from core.config import TrainConfig
 from core.datasets import load_dataset
-from core.equations import format_equations, neuron_equations
+from core.equation_terms import Equation, Operand
 from core.trainer import Trainer
 from gui.main_window import MainWindow
-from gui.stepthrough.equations import section_of, split_sections
+from gui.stepthrough.equation_text import render
+from gui.stepthrough.equations import SECTIONS, shown_equations
 from gui.stepthrough.overlay import MAX_LABELLED_NEURONS, PhaseState, labels_for, num
+from tests.gui.equation_truth import check_displayed
 from tests.gui.helpers import in_worker
 
 TIMEOUT = 15_000
@@ -169,7 +172,7 @@ def plain(text):
 
 def test_equations_panel_shows_core_equations_of_the_clicked_neuron(qtbot, window):
     train_steps(qtbot, window, 2)
-    book = open_step(qtbot, window)
+    open_step(qtbot, window)
     assert click_neuron(qtbot, window.diagram, 2, 1) == (2, 1)
     assert mode(window).selected == (2, 1)
     assert window.diagram.annotations._ring.isVisible()
@@ -177,21 +180,60 @@ def test_equations_panel_shows_core_equations_of_the_clicked_neuron(qtbot, windo
     for _ in range(2):
         next_phase(qtbot, window)  # forward hidden 1 and hidden 2
     text = plain(view.plain_text())
-    header, groups = split_sections(format_equations(neuron_equations(book, 1, 1)))
-    assert plain(header) in text
-    assert all(plain(line) in text for line in groups["forward"])
+    step, groups = shown_equations(mode(window).state(), 2, 1)
+    assert plain(step.header[0]) in text and "Batch of 4 examples" in text
+    assert groups["forward"] and all(plain(r.text) in text for r in groups["forward"])
+    assert "z̄ = Σ wᵢāᵢ + b" in text and "ā = (Σₙ tanh(zₙ))/n" in text
+    assert "a = tanh(z) =" not in text  # the batch view never applies f to a mean
     assert "filled in at the phase “Backward · Hidden 2”" in text
-    assert not any(plain(line) in text for line in groups["backward"])
+    assert not groups["backward"]
 
     with qtbot.waitSignal(mode(window).controller.stepDone, timeout=TIMEOUT):
         window.actions_by_name["finishStep"].trigger()
     mode(window).panel.example.setCurrentIndex(3)  # example 3 of 4
     text = plain(view.plain_text())
-    lines = format_equations(neuron_equations(book, 1, 1, example=2))
-    assert {section_of(line) for line in lines[1:]} == {"forward", "backward", "update"}
-    for line in lines:
-        assert plain(line) in text
-    assert "example 3 of 4" in text
+    step, groups = shown_equations(mode(window).state(), 2, 1)
+    assert all(groups[kind] for kind, _ in SECTIONS)
+    for rendered in (r for kind, _ in SECTIONS for r in groups[kind]):
+        assert plain(rendered.text) in text
+    assert "Example 3 of 4: training row" in text and "label class" in text
+    assert "a = tanh(z) = tanh(" in text
+    assert "L = (Σₙ Lₙ)/n" in text and "Lₙ = −[y ln ŷ + (1−y) ln(1−ŷ)]" in text
+    assert "Δb = −η·g" in text
+
+
+@pytest.mark.parametrize("optimizer, lr", [("sgd", 0.3), ("momentum", 0.1), ("adam", 0.01)])
+def test_every_displayed_equation_is_true_as_displayed(qtbot, window, optimizer, lr):
+    """Each phase, batch and per-example views, every neuron: read the numbers shown back
+    at their precision, evaluate each equation's operator, compare with the result shown."""
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=TIMEOUT):
+        window.session.update_config({"optimizer": optimizer, "lr": lr})
+    train_steps(qtbot, window, 3)  # momentum and Adam then carry state
+    book = open_step(qtbot, window)
+    view, panel = mode(window).panel.equations, mode(window).panel
+    neurons = [(c, u) for c, width in enumerate((4, 2, 1), start=1) for u in range(width)]
+    checked = set()
+    for _ in range(book.n_phases):
+        next_phase(qtbot, window)
+        for example_index in (0, 2):  # "Batch", then example 2 of 4
+            panel.example.setCurrentIndex(example_index)
+            for neuron in neurons:
+                mode(window).select(neuron)
+                text = plain(view.plain_text())
+                _step, groups = shown_equations(mode(window).state(), *neuron)
+                for kind, _ in SECTIONS:
+                    for eq, rendered in zip(_step.sections[kind], groups[kind], strict=False):
+                        assert plain(rendered.text) in text
+                        check_displayed(eq, rendered)
+                        checked.add((kind, eq.op))
+    ops = {op for _, op in checked}
+    assert {"dot", "activation", "mean", "bce", "scaled_difference", "derivative",
+            "product", "sum"} <= ops
+    assert {"forward", "loss", "backward", "update"} == {kind for kind, _ in checked}
+    if optimizer == "momentum":
+        assert "linear" in ops  # buf = μ·buf + g
+    if optimizer == "adam":
+        assert {"ema", "ema_square", "bias_correction", "adaptive_step"} <= ops
 
 
 def test_leave_drops_the_half_done_step(qtbot, window):
@@ -237,3 +279,15 @@ def test_big_networks_get_hover_values_instead_of_labels(qtbot, window):
     assert labels_for(state, sizes) == ({}, {})
     assert "z = " in state.hover("neuron", (1, 0))
     assert state.hover("edge", (0, 1, 0)).endswith(f"w = {num(book.phase_results[0]['W'][1, 0])}")
+
+
+def test_the_truth_check_catches_a_false_equation():
+    """The issue's example: tanh of the batch mean of z is not the batch mean of a."""
+    false = Equation("forward", "a", "tanh(z)", "activation", (Operand("z", -0.1029),),
+                     -0.1498, {"f": "tanh"})
+    with pytest.raises(AssertionError, match="false as displayed"):
+        check_displayed(false, render(false))
+    true = Equation("forward", "a", "tanh(z)", "activation", (Operand("z", -0.1029),),
+                    math.tanh(-0.1029), {"f": "tanh"})
+    check_displayed(true, render(true))
+    assert render(true).text == "a = tanh(z) = tanh(−0.1029) = −0.1025"

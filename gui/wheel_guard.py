@@ -1,0 +1,87 @@
+"""The mouse wheel changes an input only when that input has the keyboard focus.
+
+Scrolling a panel with the wheel must scroll the panel, never change the combo box, spin
+box or slider that happens to pass under the pointer (a changed activation or schedule
+discards the trained run). ``install_wheel_guard(app)`` installs one event filter on the
+``QApplication``, so every input widget is covered, including those created later:
+
+- when a widget is polished, a ``Qt.WheelFocus`` policy becomes ``Qt.StrongFocus`` (the
+  wheel no longer gives focus; click or Tab does);
+- a wheel event on an unfocused input is taken from it and handed to the nearest
+  enclosing scroll area, which scrolls as if the input were not there.
+"""
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QScrollBar,
+)
+
+GUARD_NAME = "wheelGuard"
+_INPUTS = (QComboBox, QAbstractSpinBox, QAbstractSlider)
+
+
+def is_guarded_input(widget):
+    """Whether ``widget`` is an input the wheel may change only when focused (scroll bars
+    are not inputs: the wheel is what they are for)."""
+    return isinstance(widget, _INPUTS) and not isinstance(widget, QScrollBar)
+
+
+def enclosing_scroll_area(widget):
+    """The nearest ``QAbstractScrollArea`` holding ``widget`` (not itself), or None."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+class WheelGuard(QObject):
+    """The application-wide event filter described in the module docstring."""
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.Wheel and is_guarded_input(obj) and not obj.hasFocus():
+            self._scroll_enclosing_area(obj, event)
+            return True
+        if (kind == QEvent.Type.Polish and is_guarded_input(obj)
+                and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus):
+            obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return False
+
+    @staticmethod
+    def _scroll_enclosing_area(widget, event):
+        """Hand ``event`` to the scroll area around ``widget``; when there is none, leave it
+        ignored so Qt passes it on to the parent widgets."""
+        area = enclosing_scroll_area(widget)
+        if area is None:
+            event.ignore()
+            return
+        viewport = area.viewport()
+        position = viewport.mapFromGlobal(event.globalPosition().toPoint()).toPointF()
+        moved = QWheelEvent(position, event.globalPosition(), event.pixelDelta(),
+                            event.angleDelta(), event.buttons(), event.modifiers(),
+                            event.phase(), event.inverted())
+        QApplication.sendEvent(viewport, moved)
+        event.accept()
+
+
+def install_wheel_guard(app=None):
+    """Install the guard on ``app`` (default: the running ``QApplication``) once; returns it.
+
+    Install it before building the widgets: their focus policy is set when they are
+    polished (a widget polished earlier still has its wheel events guarded).
+    """
+    app = app or QApplication.instance()
+    guard = app.findChild(WheelGuard, GUARD_NAME)
+    if guard is None:
+        guard = WheelGuard(app)
+        guard.setObjectName(GUARD_NAME)
+        app.installEventFilter(guard)
+    return guard
