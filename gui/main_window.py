@@ -43,15 +43,15 @@ from gui.panels.hyper_panel import HyperparameterPanel
 from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
-from gui.views.analysis import install_analysis_views
 from gui.transport import DEFAULT_SPEED, TransportBar
+from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
-from gui.window_fit import restore_fitted_geometry
 from gui.wheel_guard import install_wheel_guard
+from gui.window_fit import restore_fitted_geometry
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
