@@ -2,13 +2,13 @@
 
 With ``use_process``, playing at full speed hands the trainer to a child process
 (``gui.remote_runner``, ``core.remote_run``) so the window's drawing and the training do not
-share one interpreter lock. Every request takes the trainer back first (``_recall``), is
+share one interpreter lock. Every command takes the trainer back first (``_recall``), is
 applied here as usual, and training then goes back to the child (``_launch``). What the
 child sends becomes the worker's usual signals: counters, snapshots, the observers' records.
-If the child cannot be started or stops answering, training goes on in the worker's thread.
+If the child cannot be started or stops answering, training goes on in the worker's thread,
+paced (``gui.worker.CHUNK_SECONDS``), and ``notice`` says so once.
 """
 
-import sys
 import time
 
 from core.remote_run import apply_progress
@@ -97,8 +97,7 @@ class RemoteTraining:
         try:
             return fn(*args)
         except RemoteFailed as exc:
-            print(f"Backprop Studio: {exc}; training goes on in the window's process.",
-                  file=sys.stderr)
+            self.notice.emit(f"Training runs in the window's process, slower ({exc}).")
             remote, self._remote = self._remote, None
             remote.close()
             self._timer.setInterval(self._step_interval())

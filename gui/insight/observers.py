@@ -11,7 +11,7 @@ slots runs in the **worker thread**, where the trainer lives:
 
 :class:`NormsObserver` keeps a ``core.norms.NormHistory`` (per-layer ‖∂L/∂W‖ and ‖W‖);
 :class:`TimelineObserver` keeps a ``core.timeline.Timeline`` of trainer states, and restores
-one of them when asked (through ``gui.trainer_calls.call_with_trainer``, so still in the
+one of them when asked (through ``TrainingSession.call``, so still in the
 worker thread).
 """
 
@@ -198,7 +198,7 @@ class TimelineObserver(QObject):
     def restore(self, trainer, step):
         """Load the kept state nearest ``step`` into ``trainer``; returns the step restored.
 
-        Worker thread only (call it through ``call_with_trainer``). Nothing is dropped until
+        Worker thread only (call it through ``TrainingSession.call``). Nothing is dropped until
         training resumes (``core.timeline``: the first new recording starts a new branch).
         """
         if self._history_behind:  # the trainer is back from the child: its history is newest
