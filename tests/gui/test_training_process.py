@@ -53,6 +53,22 @@ def test_full_speed_trains_in_a_child_and_pause_takes_back_the_exact_trainer(qtb
     assert_same(state, reference_state("circles", window.session.config, state["step_count"]))
 
 
+def test_the_data_travels_to_the_child_once_per_trainer(qtbot):
+    window = make_window(qtbot, optimizer="adam", lr=0.01, epochs=10**6)
+    play_until(qtbot, window, 300)
+    pause(qtbot, window)
+    window.session.set_live({"lr": 0.02})  # reaches the child with the next run's progress
+    play_until(qtbot, window, window.session.counters[0] + 300)
+    pause(qtbot, window)
+    assert remote(window).datasets_sent == 1
+    state = in_worker(qtbot, window, lambda t: t.state_dict())
+    assert state["config"]["lr"] == 0.02 and state["step_count"] >= 600
+    window.session.reset()  # a new trainer: its data is sent with it
+    play_until(qtbot, window, 300)
+    pause(qtbot, window)
+    assert remote(window).datasets_sent == 2
+
+
 def test_views_and_histories_follow_the_child(qtbot):
     from gui.insight import insight_of
 
@@ -150,3 +166,22 @@ def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
     state = in_worker(qtbot, window, lambda t: (observer.restore(t, step), t.state_dict())[1])
     assert state["step_count"] == step
     assert_same(state, reference_state("circles", window.session.config, step))
+
+
+def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
+    from core.datasets import InputPipeline
+    from core.remote_run import Adopt, Run, RunOptions
+    from gui.remote_runner import RemoteRunner
+
+    runner, sent = RemoteRunner(), []
+    runner._process = object()  # a child "already started"
+    runner._conn = type("Conn", (), {"send": lambda _self, message: sent.append(message)})()
+    circles = load_dataset("circles")
+    trainer = Trainer(circles, TrainConfig(standardize=True))
+    for _ in range(2):
+        runner.launch(trainer, RunOptions())
+    trainer.set_pipeline(InputPipeline.fit(circles.X_train * 3.0, (), True, circles.input_names))
+    runner.launch(trainer, RunOptions())
+    runner.launch(Trainer(circles, TrainConfig()), RunOptions())
+    assert [type(m) for m in sent] == [Adopt, Run, Run, Adopt, Run, Adopt, Run]
+    assert runner.datasets_sent == 3
