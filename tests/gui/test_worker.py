@@ -394,7 +394,7 @@ def test_painter_draws_one_view_per_turn_and_skips_hidden_ones(qtbot, session):
         session.worker.refresh()
     assert len(hidden.snapshots) == 2
     tabs.setCurrentWidget(hidden)
-    qtbot.waitUntil(lambda: len(hidden.snapshots) == 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(hidden.snapshots) >= 3, timeout=TIMEOUT)  # shown: caught up
     assert hidden.snapshots[-1] is session.last_snapshot
     assert shown.snapshots[-1] is session.last_snapshot
 
