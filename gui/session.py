@@ -24,7 +24,8 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from core.snapshot import take_snapshot
 from core.trainer import LIVE_FIELDS, Trainer
 from gui.frame_painter import FramePainter
-from gui.worker import CALL_TIMEOUT, TrainingWorker
+from gui.pending_call import CALL_TIMEOUT
+from gui.worker import TrainingWorker
 
 
 def describe_error(exc):

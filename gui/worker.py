@@ -19,6 +19,7 @@ What comes back, always as queued signals carrying copies:
 - ``runningChanged(object)``: ``True`` while playing.
 - ``finished(object)``: the reason training stopped by itself (epoch limit reached).
 - ``error(object)``: the exception that paused training (``TrainingDiverged`` or other).
+- ``notice(object)``: one line when training leaves the child process for this thread.
 
 With ``use_process=True`` (the window's session), playing at full speed runs the steps in a
 child process instead (:mod:`gui.worker_remote`): the same signals come back, and every command
@@ -28,12 +29,12 @@ is still applied here, between two steps, to a trainer that is exactly up to dat
 import threading
 import time
 from collections import deque
-from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from core.snapshot import take_snapshot
+from gui.pending_call import CALL_TIMEOUT, PendingCall
 from gui.remote_runner import RemoteRunner
 from gui.worker_remote import RemoteTraining
 
@@ -43,10 +44,6 @@ from gui.worker_remote import RemoteTraining
 CHUNK_SECONDS = 0.005
 REST_MS = 2
 
-#: Seconds the GUI thread waits for :meth:`TrainingWorker.call` before giving up (calls are
-#: served within milliseconds; taking the trainer back from a child that is still starting
-#: can take a few seconds on a loaded machine).
-CALL_TIMEOUT = 30.0
 
 #: Counters (step, epoch, steps/s) while playing at most this often (seconds): each update
 #: repaints labels, and a dozen a second reads as smoothly as thirty.
@@ -57,80 +54,6 @@ COUNTER_INTERVAL = 1 / 12
 DRAW_SHARE = 0.1
 #: ... but the views are redrawn at least this often (seconds), however slow they are.
 SLOWEST_INTERVAL = 0.3
-
-
-class TrainingObserver(Protocol):
-    """What :meth:`TrainingWorker.add_observer` expects; every method runs in the worker thread.
-
-    Timeline recording and gradient-norm history are observers (``gui.insight.observers``).
-    """
-
-    def after_steps(self, trainer) -> int | None:
-        """After a training step (or a Step epoch): keep it to microseconds. Returns the step
-        count at which it is next due (skipped until then, or until any command is
-        handled), or None to be called after every step."""
-
-    def on_snapshot(self, trainer) -> None:
-        """A snapshot was emitted (≤ ~30 Hz): copy what the GUI needs, emit it."""
-
-    def on_replace(self, trainer) -> None:
-        """A new trainer has taken over."""
-
-    def remote_recorder(self):
-        """A picklable ``core.remote_run.PacedRecorder`` to run in the child process."""
-
-    def take_records(self, records: list) -> None:
-        """File what the recorder recorded in the child since the last message."""
-
-    def on_remote_snapshot(self, step: int) -> None:
-        """The child sent a snapshot taken at ``step`` (as ``on_snapshot``)."""
-
-
-class CallTimeout(RuntimeError):
-    """The worker did not answer a :meth:`TrainingWorker.call` in time."""
-
-
-class PendingCall:
-    """``fn(trainer, *args)``, run once by the worker; the caller waits for its outcome.
-
-    A call abandoned after a timeout before it started never runs.
-    """
-
-    def __init__(self, fn, args):
-        self.fn, self.args = fn, args
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._state = "queued"  # -> "running" -> "done", or -> "abandoned"
-        self._value = self._error = None
-
-    def run(self, trainer):
-        """Worker thread: run it (unless abandoned) and wake the caller."""
-        with self._lock:
-            if self._state != "queued":
-                return
-            self._state = "running"
-        try:
-            with np.errstate(all="ignore"):
-                self._value = self.fn(trainer, *self.args)
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the caller
-            self._error = exc
-        self._state = "done"
-        self._done.set()
-
-    def wait(self, timeout):
-        """The value of ``fn``; raises what it raised, or :class:`CallTimeout`."""
-        if not self._done.wait(timeout):
-            with self._lock:
-                started = self._state != "queued"
-                if not started:
-                    self._state = "abandoned"
-            if not started or not self._done.wait(timeout):
-                what = "it may still finish" if started else "nothing was changed"
-                raise CallTimeout(f"The training thread did not answer within {timeout:g} s "
-                                  f"({what}); try again.")
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 class StepRate:
@@ -245,8 +168,8 @@ class TrainingWorker(RemoteTraining, QObject):
         """Emit counters and a snapshot of the current state."""
         self._submit(self._emit_state)
 
-    def add_observer(self, observer: TrainingObserver):
-        """Register ``observer`` (see :class:`TrainingObserver`)."""
+    def add_observer(self, observer):
+        """Register ``observer`` (a ``gui.training_observer.TrainingObserver``)."""
         self._submit(self._do_observe, observer)
 
     def stop(self):

@@ -9,8 +9,9 @@ from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.errors import TrainingDiverged
 from core.trainer import Trainer
+from gui.pending_call import CallTimeout
 from gui.session import TrainingSession
-from gui.worker import CallTimeout, StepRate, TrainingWorker
+from gui.worker import StepRate, TrainingWorker
 
 TIMEOUT = 10_000
 
