@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import UserInputError
-from core.export.archive import read_npz
+from core.export.archive import open_npz, read_member
 from core.export.atomic import atomic_write
 from core.export.schema import check_weights_meta
 
@@ -120,6 +120,11 @@ def save_weights(path, target):
 def load_weights(path):
     """Read and validate a weights file.
 
+    The ``meta`` entry is read and checked first; every layer's declared shape is then
+    compared with it before the layer's data are read, so a file cannot make the loader
+    allocate more than the network its ``meta`` describes (itself capped at the largest
+    network the app builds).
+
     Returns
     -------
     WeightsFile
@@ -127,17 +132,35 @@ def load_weights(path):
     Raises
     ------
     UserInputError
-        Missing file, not an ``.npz`` archive, corrupted or truncated, missing keys, wrong
-        shapes, non-finite values, or an unsupported format version.
+        Missing file, not an ``.npz`` archive, corrupted or truncated, oversized members,
+        missing keys, wrong shapes, non-finite values, or an unsupported format version.
     """
     path = Path(path)
-    arrays = read_npz(path, "weights")
-    if "meta" not in arrays:
-        raise UserInputError(
-            f"{path} has no 'meta' entry: it is not a Backprop Studio weights file.")
-    meta = _parse_meta(path, arrays.pop("meta"))
-    weights, biases = _layer_arrays(path, arrays, meta["sizes"])
+    with open_npz(path, "weights", text_keys=("meta",)) as archive:
+        if "meta" not in archive.headers:
+            raise UserInputError(
+                f"{path} has no 'meta' entry: it is not a Backprop Studio weights file.")
+        meta = _parse_meta(path, read_member(archive, "meta"))
+        sizes = meta["sizes"]
+        shapes = _layer_shapes(sizes)
+        unexpected = set(archive.headers) - set(shapes) - {"meta"}
+        if unexpected:
+            raise UserInputError(f"{path}: unexpected entries {sorted(unexpected)} for layer "
+                                 f"sizes {_arch(sizes)}.")
+        for key, shape in shapes.items():
+            archive.require_shape(key, shape, f"for layer sizes {_arch(sizes)}")
+        arrays = {key: read_member(archive, key) for key in archive.headers if key != "meta"}
+    weights, biases = _layer_arrays(path, arrays, sizes)
     return WeightsFile(weights=weights, biases=biases, meta=meta)
+
+
+def _layer_shapes(sizes):
+    """``{"layers.{i}.weight": (fan_in, fan_out), "layers.{i}.bias": (fan_out,)}``."""
+    shapes = {}
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        shapes[f"layers.{i}.weight"] = (fan_in, fan_out)
+        shapes[f"layers.{i}.bias"] = (fan_out,)
+    return shapes
 
 
 def _parse_meta(path, raw):

@@ -33,6 +33,7 @@ from core.config import TrainConfig
 from gui.banner import MessageBanner
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
+from gui.explore import install_explore
 from gui.export.actions import install_export_actions
 from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_stepthrough(self))
         self.actions_by_name.update(install_drawing(self))
         self.actions_by_name.update(install_insight(self))
+        self.actions_by_name.update(install_explore(self))
         self._build_status_bar()
         self._wire()
         for view in self.views():

@@ -6,7 +6,10 @@ module                 what it holds
 ``atomic``             ``atomic_write(path, writer)``: every file goes through it;
                        ``check_writable(path, kind)``: check an output path up front
 ``archive``            a JSON description plus arrays in one ``.npz`` file
-``schema``             type checks of the weights/session descriptions
+``npz_reader``         ``NpzArchive``: member sizes and ``.npy`` headers checked
+                       against caps (and the caller's metadata) before reading
+``schema``             checks of the weights/session descriptions (types, network
+                       size, input scaling: ``scaling_problem``)
 ``weights_json``       the weights file as readable JSON (``save/load_weights_json``)
 ``weights_files``      either weights format: ``read_weights``, ``load_into``,
                        ``apply_weights`` (adopts the file's input scaling),

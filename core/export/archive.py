@@ -3,7 +3,8 @@
 Nested data containing arrays is split into a JSON-safe document, where each array is
 replaced by ``{"__array__": key}``, and a flat ``{key: array}`` dict stored as ``.npy``
 members next to a ``document`` member holding the JSON text. Reading never unpickles
-anything (``allow_pickle=False``) and turns every way a file can be damaged into a
+anything (``allow_pickle=False``), checks every member's declared size before reading it
+(``core.export.npz_reader``) and turns every way a file can be damaged into a
 ``UserInputError`` naming it.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from core.errors import UserInputError
 from core.export.atomic import atomic_write
+from core.export.npz_reader import NpzArchive
 
 DOCUMENT_KEY = "document"
 _REF = "__array__"
@@ -110,7 +112,11 @@ def damaged_npz_error(path, what, exc):
     never that suggestion.
     """
     text = str(exc) or type(exc).__name__
-    if "pickle" in text.lower():  # never pass on NumPy's advice to load it unsafely
+    if isinstance(exc, zipfile.BadZipFile) and not _is_zip(path):
+        # Not a zip at all: a pickle is named as such, anything else as not an archive.
+        text = "pickle" if _starts_like_pickle(path) else "not a zip"
+    # Never pass on NumPy's advice to load a pickle unsafely.
+    if "pickle" in text.lower() or text == "not a zip":
         if not _starts_like_pickle(path) and "object arrays" not in text.lower():
             text = "it is neither a zip archive nor a NumPy array file"
         else:
@@ -122,6 +128,13 @@ def damaged_npz_error(path, what, exc):
         "It may be truncated or corrupted; save it again.")
 
 
+def _is_zip(path):
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
 def _starts_like_pickle(path):
     """True when the file starts as a pickle of protocol 2 or later does."""
     try:
@@ -131,22 +144,54 @@ def _starts_like_pickle(path):
         return False
 
 
-def read_npz(path, what):
-    """Every array of the ``.npz`` at ``path`` (dict name -> array), pickles refused.
+def open_npz(path, what, text_keys=()):
+    """``NpzArchive`` of ``path`` with its members' headers checked (see ``npz_reader``).
 
-    ``what`` names the kind of file for messages, e.g. ``"weights"``. A missing file, a
-    folder, a truncated or corrupted file, or one holding Python objects raises
-    ``UserInputError`` whatever NumPy or zipfile raised underneath.
+    Use as a context manager; read arrays with ``read(key)`` after comparing
+    ``headers[key].shape`` with what the file's description says. Every way the file can be
+    missing, damaged, oversized or hold Python objects raises ``UserInputError``.
     """
     path = check_input_file(path, what)
     try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
+        return NpzArchive(path, what, text_keys)
+    except UserInputError:
+        raise
     except DAMAGED_FILE_ERRORS as e:
         raise damaged_npz_error(path, what, e) from None
 
 
-def read_archive(path, what):
+def read_member(archive, key):
+    """``archive.read(key)``, a damaged member becoming a ``UserInputError``."""
+    try:
+        return archive.read(key)
+    except DAMAGED_FILE_ERRORS as e:
+        raise damaged_npz_error(archive.path, archive.what, e) from None
+
+
+def read_npz(path, what):
+    """Every array of the ``.npz`` at ``path`` (dict name -> array), pickles refused.
+
+    ``what`` names the kind of file for messages, e.g. ``"weights"``. A missing file, a
+    folder, a truncated or corrupted file, one holding Python objects, or one asking for
+    more memory than the limits in ``core.export.npz_reader`` raises ``UserInputError``
+    whatever NumPy or zipfile raised underneath; nothing large is read before the checks.
+    """
+    with open_npz(path, what) as archive:
+        return {key: read_member(archive, key) for key in archive.headers}
+
+
+def parse_document(path, raw, what, where="description"):
+    """The JSON object in ``raw`` (a 0-d text array), or a ``UserInputError``."""
+    try:
+        document = json.loads(str(raw[()]))
+    except (ValueError, TypeError, IndexError, RecursionError) as e:
+        raise UserInputError(f"{path}: the {what} {where} is not valid JSON ({e}).") from None
+    if not isinstance(document, dict):
+        raise UserInputError(f"{path}: the {what} {where} must be a JSON object.")
+    return document
+
+
+def read_archive(path, what, check_headers=None):
     """Read ``(document, arrays)`` written by ``write_archive``.
 
     Parameters
@@ -154,21 +199,25 @@ def read_archive(path, what):
     path : str or Path
     what : str
         What the file should be, for messages, e.g. ``"session"``.
+    check_headers : callable, optional
+        ``check_headers(document, archive)`` runs after the document is read and before any
+        array is: it compares ``archive.headers`` (declared shapes) with the document and
+        raises ``UserInputError`` (``archive.require_shape`` and ``require_at_most`` help).
 
     Raises
     ------
     UserInputError
-        Missing file, not a zip archive, truncated or corrupted, no document, invalid JSON.
+        Missing file, not a zip archive, truncated or corrupted, oversized members, no
+        document, invalid JSON, whatever ``check_headers`` refuses.
     """
     path = Path(path)
-    arrays = read_npz(path, what)
-    if DOCUMENT_KEY not in arrays:
-        raise UserInputError(f"{path} is not a Backprop Studio {what} file (no description).")
-    raw = arrays.pop(DOCUMENT_KEY)
-    try:
-        document = json.loads(str(raw[()]))
-    except (ValueError, TypeError, IndexError, RecursionError) as e:
-        raise UserInputError(f"{path}: the {what} description is not valid JSON ({e}).") from None
-    if not isinstance(document, dict):
-        raise UserInputError(f"{path}: the {what} description must be a JSON object.")
+    with open_npz(path, what, text_keys=(DOCUMENT_KEY,)) as archive:
+        if DOCUMENT_KEY not in archive.headers:
+            raise UserInputError(
+                f"{path} is not a Backprop Studio {what} file (no description).")
+        document = parse_document(path, read_member(archive, DOCUMENT_KEY), what)
+        if check_headers is not None:
+            check_headers(document, archive)
+        arrays = {key: read_member(archive, key) for key in archive.headers
+                  if key != DOCUMENT_KEY}
     return document, arrays

@@ -7,8 +7,14 @@ Graph: input ``"input"`` float32 [N, d_raw] -> derived features (``Gather``, ``M
 float32 [N, n_out]. Everything is float32 (float64 weights are rounded to float32), so
 outputs agree with the app to about 1e-6.
 
+User-given names (dataset, columns, classes) appear only in the model's ``doc_string``, each
+as a quoted literal (``repr``), and the graph's name is reduced to ASCII letters, digits and
+underscores, so tools that turn a graph into code find nothing but an identifier there.
+
 ``onnx`` is an optional dependency, imported only when exporting.
 """
+
+import re
 
 import numpy as np
 
@@ -99,7 +105,7 @@ def build_model(trainer):
     g.op("Identity", [a], "output")
     helper, TensorProto = onnx.helper, onnx.TensorProto
     graph = helper.make_graph(
-        g.nodes, f"backprop_studio_{trainer.dataset.name}",
+        g.nodes, graph_name(trainer.dataset.name),
         [helper.make_tensor_value_info("input", TensorProto.FLOAT,
                                        ["N", trainer.dataset.n_inputs])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", net.sizes[-1]])],
@@ -113,12 +119,22 @@ def build_model(trainer):
     return model
 
 
+def graph_name(dataset_name):
+    """``backprop_studio_<name>`` with every character but ASCII letters and digits made ``_``
+    (at most 64 of them): a plain identifier whatever the dataset is called."""
+    return "backprop_studio_" + re.sub(r"[^A-Za-z0-9]", "_", str(dataset_name))[:64]
+
+
+def _quoted(values):
+    return ", ".join(repr(str(v)) for v in values)
+
+
 def _doc(trainer):
+    """The model's description; every user-given name in it is a ``repr`` literal."""
     ds, net = trainer.dataset, trainer.network
-    outputs = ", ".join(map(str, ds.target_names))
     return (f"Backprop Studio network {'-'.join(map(str, net.sizes))} "
-            f"({', '.join(net.activation_names)}) trained on {ds.name!r} ({ds.task}); "
-            f"input: raw {', '.join(map(str, ds.input_names))}; outputs: {outputs}.")
+            f"({', '.join(net.activation_names)}) trained on {str(ds.name)!r} ({ds.task}); "
+            f"input: raw {_quoted(ds.input_names)}; outputs: {_quoted(ds.target_names)}.")
 
 
 def export_onnx(path, trainer):

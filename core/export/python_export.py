@@ -6,10 +6,19 @@ standardisation statistics) and the activations, and exposes ``predict(X)`` (raw
 (n, d) -> network outputs (n, k)) and, for classification, ``predict_class(X)`` and
 ``predict_proba(X)``. Run as a script, ``python model.py inputs.csv`` prints one CSV line per
 input row.
+
+Nothing a user typed is ever pasted into the code as code: names (file, dataset, columns,
+classes, CSV path) go into the code as ``repr`` literals, and into the module docstring only
+quoted (``shown``) inside a literal in which every quote and backslash is escaped
+(``docstring_literal``), so no name can end the docstring, start a line of code or hide a
+control character.
 """
 
+import ast
 import datetime
+import keyword
 import math
+import shlex
 import textwrap
 from pathlib import Path
 from string import Template
@@ -53,37 +62,75 @@ def python_source(trainer, path=Path("model.py")):
     values = _header_values(trainer, path)
     values.update(_code_values(trainer))
     classify = trainer.dataset.task != "regression"
-    parts = [tpl.HEADER, tpl.BODY, tpl.CLASSIFY if classify else tpl.REGRESS, tpl.SCRIPT]
-    return "".join(Template(part).substitute(values) for part in parts)
+    doc = docstring_literal(Template(tpl.DOC).substitute(values))
+    parts = [tpl.BODY, tpl.CLASSIFY if classify else tpl.REGRESS, tpl.SCRIPT]
+    return doc + "\n" + "".join(Template(part).substitute(values) for part in parts)
 
 
-def _safe_doc(text):
-    """``text`` made safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+def shown(value):
+    """User text as the docstring shows it: as is when it is plain printable text without
+    quotes or backslashes, otherwise as its Python literal (``repr``), so a newline or a
+    control character in a name can never start a new line of the docstring."""
+    text = str(value)
+    if text.isprintable() and not any(c in text for c in "\"'\\`"):
+        return text
+    return repr(text)
+
+
+def docstring_literal(text):
+    """``text`` as a triple-quoted Python literal that reads back exactly as ``text``.
+
+    Every backslash and every double quote is escaped, so nothing inside can close the
+    literal; characters that are not printable (other than the newlines of the text
+    itself) are written as escapes, so none can confuse an editor or the tokenizer.
+    """
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n" or ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(repr(ch)[1:-1])  # e.g. \x00, \u2028, \ud800
+    literal = '"""' + "".join(out) + '"""'
+    if ast.literal_eval(literal) != text:  # a guard: the escaping above must be exact
+        raise RuntimeError("docstring escaping failed; please report this as a bug")
+    return literal
+
+
+def _command_name(path):
+    """The file name as a shell word for the usage lines (a placeholder if unprintable)."""
+    return shlex.quote(path.name) if path.name.isprintable() else "<this file>"
+
+
+def _names(values):
+    return ", ".join(shown(v) for v in values)
 
 
 def _header_values(trainer, path):
     ds, net = trainer.dataset, trainer.network
     classify = ds.task != "regression"
     names = list(ds.input_names)
-    module = path.stem if path.stem.isidentifier() else "model"
+    stem = path.stem
+    plain = stem.isascii() and stem.isidentifier() and not keyword.iskeyword(stem)
+    module = stem if plain else "model"
     return {
-        "title": _safe_doc(f"A {_arch(net)} neural network trained on {ds.name!r}, exported "
-                           f"from Backprop Studio."),
-        "description": _safe_doc(describe(trainer)),
+        "title": (f"A {_arch(net)} neural network trained on {ds.name!r}, exported "
+                  f"from Backprop Studio."),
+        "description": describe(trainer),
         "module": module,
-        "filename": path.name if " " not in path.name else f'"{path.name}"',
+        "filename": _command_name(path),
         "class_import": ", predict_class" if classify else "",
         "class_usage": ("\n    labels = predict_class(X)  # (n,) class names"
                         if classify else ""),
         "example_row": ", ".join("0.0" for _ in names),
         "n_inputs": len(names),
         "n_outputs": net.sizes[-1],
-        "input_list": _safe_doc(", ".join(names)),
-        "output_list": _safe_doc(", ".join(ds.target_names)),
-        "output_columns": _safe_doc(", ".join(
-            ["class", *(f"p({n})" for n in ds.target_names)] if classify
-            else list(ds.target_names))),
+        "input_list": _names(names),
+        "output_columns": (_names(["class", *(f"p({n})" for n in ds.target_names)])
+                           if classify else _names(ds.target_names)),
         "n_classes": ds.n_classes,
         "link": "sigmoid" if ds.task == "binary" else "softmax",
     }
@@ -107,15 +154,16 @@ def describe(trainer):
         f"{net.dtype.name}",
         f"Dataset  : {_describe_spec(ds)}",
         f"Task     : {ds.task}; {'targets' if ds.task == 'regression' else 'classes'}: "
-        f"{', '.join(map(str, ds.target_names))}",
-        f"Inputs   : {', '.join(ds.input_names)}",
+        f"{_names(ds.target_names)}",
+        f"Inputs   : {_names(ds.input_names)}",
         f"Pipeline : derived features {', '.join(pipe.features) or 'none'}; network inputs "
         f"{scaling}",
         f"Training : {cfg.optimizer}, learning rate {cfg.lr:g}, loss {cfg.loss}, "
         f"{trainer.epoch} epochs ({trainer.step_count} steps){result}",
     ]
     return "\n".join(textwrap.fill(line, _WIDTH, subsequent_indent=" " * 11,
-                                   break_on_hyphens=False) for line in lines)
+                                   break_on_hyphens=False, break_long_words=False)
+                     for line in lines)
 
 
 def _metric(name, value):
@@ -128,13 +176,13 @@ def _describe_spec(ds):
     spec = ds.spec
     source = spec.get("source")
     if source == "generator":
-        return (f"{ds.name} (generated: {spec.get('n_samples')} samples, noise "
-                f"{spec.get('noise')}, seed {spec.get('seed')})")
+        return (f"{shown(ds.name)} (generated: {shown(spec.get('n_samples'))} samples, noise "
+                f"{shown(spec.get('noise'))}, seed {shown(spec.get('seed'))})")
     if source == "csv":
-        return f"CSV file {spec.get('path')} (sha256 {spec.get('sha256')})"
+        return f"CSV file {shown(spec.get('path'))} (sha256 {shown(spec.get('sha256'))})"
     if source == "builtin":
-        return f"{ds.name} (shipped with Backprop Studio)"
-    return f"{ds.name} ({ds.n_train + ds.n_test} rows given directly)"
+        return f"{shown(ds.name)} (shipped with Backprop Studio)"
+    return f"{shown(ds.name)} ({ds.n_train + ds.n_test} rows given directly)"
 
 
 def _code_values(trainer):
@@ -168,7 +216,7 @@ def _vector(values, dtype):
 def _layer(layer):
     rows = "\n".join(f"            [\n{_numbers(row, ' ' * 16)}\n            ],"
                      for row in layer.W.tolist())
-    return (f"    (  # {layer.fan_in} -> {layer.fan_out}, {layer.activation.name}\n"
+    return (f"    (  # {layer.fan_in} -> {layer.fan_out}, {shown(layer.activation.name)}\n"
             f"        np.array([\n{rows}\n        ], dtype=DTYPE),\n"
             f"        np.array([\n{_numbers(layer.b.tolist(), ' ' * 12)}\n"
             f"        ], dtype=DTYPE),\n"

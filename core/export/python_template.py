@@ -6,8 +6,9 @@ in ``core.datasets.pipeline``, the activations in ``core.activations``, the forw
 bit on the same machine.
 """
 
-HEADER = '''\
-"""$title
+#: The module docstring's text (plain text, not yet a literal: ``python_export`` turns it into
+#: a safely escaped ``"""..."""`` literal, and every user-given name in it is already quoted).
+DOC = """$title
 
 $description
 
@@ -27,7 +28,6 @@ the input columns are picked by name, so the original data file works too):
 
 Output columns: $output_columns.
 """
-'''
 
 BODY = '''
 import csv
@@ -142,7 +142,7 @@ OUTPUT_COLUMNS = list(TARGET_NAMES)
 
 
 def output_rows(X):
-    """One CSV row per input: the predicted value of every target ($output_list)."""
+    """One CSV row per input: the predicted value of every target (TARGET_NAMES)."""
     for values in predict(X):
         yield [repr(float(v)) for v in values]
 '''
@@ -156,9 +156,13 @@ def read_inputs(path):
     else:
         with open(path, newline="", encoding="utf-8-sig") as f:
             text = f.read()
-    lines = [line for line in text.splitlines() if line.strip()]
-    delimiter = max(",;\\t", key=lambda d: lines[0].count(d)) if lines else ","
-    rows = [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
+    # Split at "\\n" only: str.splitlines would also split at \\x0b, \\u2028 and others, and
+    # csv.reader needs whole lines to read quoted cells that span lines.
+    lines = [line + "\\n" for line in text.split("\\n")]
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = max(",;\\t", key=first.count)
+    rows = [[cell.strip() for cell in row] for row in csv.reader(lines, delimiter=delimiter)
+            if any(cell.strip() for cell in row)]
     columns, by_name = list(range(len(INPUT_NAMES))), False
     if rows and not all(_parses(cell) for cell in rows[0]):
         header = rows.pop(0)

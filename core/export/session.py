@@ -16,6 +16,7 @@ Every problem with the file (damaged, newer format, dataset file moved or change
 import datetime
 import hashlib
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -136,8 +137,7 @@ def load_session(path):
         dataset's CSV file missing or changed; data that no longer matches the session.
     """
     path = Path(path)
-    document, arrays = read_archive(path, "session")
-    _check_version(path, document)
+    document, arrays = read_archive(path, "session", _check_before_reading(path))
     try:
         return _rebuild(path, document, arrays)
     except UserInputError as e:
@@ -147,6 +147,35 @@ def load_session(path):
         raise UserInputError(
             f"{path}: the session file is damaged ({type(e).__name__}: {e}). Save it again."
         ) from None
+
+
+def _check_before_reading(path):
+    """``read_archive``'s check: the description, then every member's declared shape."""
+
+    def check(document, archive):
+        _check_version(path, document)
+        check_session_document(path, document)
+        _check_state_headers(document["network"]["sizes"], archive)
+
+    return check
+
+
+def _check_state_headers(sizes, archive):
+    """Weights and optimizer buffers must declare the shapes of the saved network."""
+    shapes = [s for a, b in zip(sizes[:-1], sizes[1:], strict=True) for s in ((a, b), (b,))]
+    why = f"for the session's {'-'.join(map(str, sizes))} network"
+    for i, shape in enumerate(shapes):
+        archive.require_shape(f"state.params.{i}", shape, why)
+    buffers = "state.optimizer.buffers."
+    n_params = sum(math.prod(shape) for shape in shapes)
+    for key in archive.headers:
+        if not key.startswith(buffers):
+            continue
+        index = key.rsplit(".", 1)[-1]
+        if index.isdigit() and int(index) < len(shapes):
+            archive.require_shape(key, shapes[int(index)], why)
+        else:
+            archive.require_at_most(key, n_params, why)
 
 
 def _check_version(path, document):
@@ -165,9 +194,9 @@ def _check_version(path, document):
 def _rebuild(path, document, arrays):
     from core.config import TrainConfig
     from core.datasets import InputPipeline
+    from core.export.weights_files import check_pipeline_fits
     from core.trainer import Trainer
 
-    check_session_document(path, document)
     dataset = _rebuild_dataset(path, document["dataset"], arrays)
     config = TrainConfig.from_dict(document["config"])
     config.validate(dataset)
@@ -180,11 +209,28 @@ def _rebuild(path, document, arrays):
     pipeline = document.get("pipeline")
     if pipeline is not None and pipeline != trainer.pipeline.to_dict():
         # Weights loaded from a file trained with other input scaling brought it along.
-        trainer.set_pipeline(InputPipeline.from_dict(pipeline))
-    ui_state = document.get("ui_state") or {}
+        adopted = InputPipeline.from_dict(pipeline)
+        check_pipeline_fits(path, adopted, trainer)
+        trainer.set_pipeline(adopted)
+    return trainer, _saved_ui_state(path, document.get("ui_state"))
+
+
+def _saved_ui_state(path, ui_state):
+    """The file's window state: an object of plain JSON data, as ``save_session`` writes.
+
+    Its values are the GUI's to check (``gui.export.ui_state.check_ui_state``); NaN or
+    infinity, which ``save_session`` never writes, mark a damaged or forged file.
+    """
+    ui_state = ui_state or {}
     if not isinstance(ui_state, dict):
         raise UserInputError(f"{path}: the saved window state is not a JSON object.")
-    return trainer, ui_state
+    try:
+        _check_ui_state(ui_state)
+    except TypeError:
+        raise UserInputError(
+            f"{path}: the saved window state holds NaN or infinite numbers, which Backprop "
+            "Studio never saves. The file is damaged: save the session again.") from None
+    return ui_state
 
 
 def _param_shapes(dataset, config):

@@ -137,7 +137,47 @@ def file_pipeline(target, weights_file, path="the weights file"):
         )
     same = ({k: v for k, v in pipeline.to_dict().items() if k != "n_inputs"}
             == {k: v for k, v in mine.to_dict().items() if k != "n_inputs"})
-    return None if same else pipeline
+    if same:
+        return None
+    check_pipeline_fits(path, pipeline, trainer)
+    return pipeline
+
+
+#: Scaled inputs larger than this mean a scaling made for other data (a network saturates
+#: long before): e.g. a std of 1e-12 for inputs of size 1 turns them into 1e12.
+MAX_SCALED_INPUT = 1e6
+
+
+def check_pipeline_fits(path, pipeline, trainer):
+    """Refuse a file's input ``pipeline`` that turns ``trainer``'s data into absurd numbers.
+
+    The training and test inputs (n, d) are transformed with ``pipeline``; every network
+    input must stay finite and within ``MAX_SCALED_INPUT`` in size.
+
+    Raises
+    ------
+    UserInputError
+        Naming the input, the size it reaches and the file's mean and std for it.
+    """
+    if not pipeline.standardize:
+        return
+    ds = trainer.dataset
+    X_raw = np.vstack([ds.X_train, ds.X_test])
+    if pipeline.n_inputs not in (None, X_raw.shape[1]) or not len(X_raw):
+        return  # another input count is refused by the caller with its own message
+    with np.errstate(all="ignore"):
+        size = np.abs(pipeline.transform(X_raw)).max(axis=0)
+    size[~np.isfinite(size)] = np.inf
+    j = int(np.argmax(size))
+    if size[j] > MAX_SCALED_INPUT:
+        name = pipeline.feature_names(ds.input_names)[j]
+        raise UserInputError(
+            f"{path}: its input scaling turns this data's input {name!r} into values up to "
+            f"{size[j]:.3g} (mean {pipeline.mean[j]:.6g}, std {pipeline.std[j]:.3g} in the "
+            f"file), more than {MAX_SCALED_INPUT:g}: the scaling was made for other data, and "
+            "training with it would silently fail. Load weights trained on this data, or "
+            "retrain."
+        )
 
 
 def _input_text(pipeline):

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.config import MAX_PARAMETERS
 from core.errors import UserInputError
 from core.export.archive import check_input_file
 from core.export.atomic import atomic_write_text
@@ -92,21 +93,34 @@ def load_weights_json(path):
     """
     path = Path(path)
     doc = _read_document(path)
-    arrays = {"meta": np.array(json.dumps(doc["meta"]))}
+    meta = _parse_meta(path, np.array(json.dumps(doc["meta"])))  # sizes checked and capped
+    if len(doc["layers"]) != len(meta["sizes"]) - 1:
+        raise UserInputError(f"{path}: {len(doc['layers'])} layers listed for layer sizes "
+                             f"{meta['sizes']}; expected {len(meta['sizes']) - 1}.")
+    arrays = {}
     for i, layer in enumerate(doc["layers"]):
         if not isinstance(layer, dict):
             raise UserInputError(f"{path}: layer {i} must be an object with weight and bias.")
         for kind, value in layer.items():
             arrays[f"layers.{i}.{kind}"] = _number_array(path, f"layers[{i}].{kind}", value)
-    meta = _parse_meta(path, arrays.pop("meta"))
     weights, biases = _layer_arrays(path, arrays, meta["sizes"])
     dtype = _DTYPES.get(meta.get("dtype"), np.float64)
     return WeightsFile(weights=[w.astype(dtype) for w in weights],
                        biases=[b.astype(dtype) for b in biases], meta=meta)
 
 
+#: A JSON weights file of the largest network the app builds: ~25 characters per number.
+MAX_JSON_BYTES = 25 * MAX_PARAMETERS + 2**20
+
+
 def _read_document(path):
     check_input_file(path, "weights")
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise UserInputError(
+            f"{path} is {size:,} bytes, more than the {MAX_JSON_BYTES:,} a JSON weights file of "
+            f"the largest network Backprop Studio builds ({MAX_PARAMETERS:,} parameters) needs. "
+            "It is not a Backprop Studio weights file.")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeError, ValueError, RecursionError) as e:

@@ -28,7 +28,7 @@ from core.export import (
 from core.trainer import Trainer
 from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
-from gui.export.ui_state import apply_ui_state, capture_ui_state
+from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
 
 ONNX_HINT = "ONNX export needs the onnx package: pip install onnx (then restart)."
 
@@ -140,16 +140,24 @@ def save_session_to(window, path):
 def open_session_from(window, path):
     """Reopen a session: dataset, hyperparameters, network, history, counters, views.
 
-    Returns True on success; on failure shows why and keeps the current run.
+    Returns True on success; on failure shows why and keeps the current run. Saved window
+    settings that are malformed or out of range are ignored, and the status bar says which.
     """
     try:
         trainer, ui_state = load_session(path)
     except Exception as exc:  # noqa: BLE001 - damaged, newer or foreign file
         report_error(window, "Open session", exc)
         return False
-    _show_trainer(window, trainer, f"Session {Path(path).name} opened "
-                                   f"(epoch {trainer.epoch}, step {trainer.step_count}).")
+    # Checked before the run is replaced: applying the clean state afterwards cannot fail.
+    ui_state, notes = check_ui_state(window, ui_state)
+    opened = (f"Session {Path(path).name} opened (epoch {trainer.epoch}, "
+              f"step {trainer.step_count}).")
+    _show_trainer(window, trainer, opened)
     apply_ui_state(window, ui_state)
+    if notes:
+        more = f"; and {len(notes) - 8} more" if len(notes) > 8 else ""
+        window.statusBar().showMessage(
+            f"{opened} Saved window settings ignored: {'; '.join(notes[:8])}{more}.", 30000)
     return True
 
 

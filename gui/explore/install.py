@@ -1,0 +1,126 @@
+"""``install_explore(window)``: Tools → Optimizer playground and Tools → Loss landscape.
+
+Adds to a :class:`~gui.main_window.MainWindow`:
+
+- Tools → Optimizer playground (``optimizerPlayground``): a separate window racing the app's
+  optimizers on two-parameter surfaces;
+- Tools → Loss landscape (``lossLandscape``): a separate window with the loss around the
+  current weights and the run's path;
+- a :class:`~gui.explore.landscape_source.LandscapeSource` registered as a view of the
+  session from the start, so the run's path is recorded even before the landscape window is
+  first opened.
+
+The windows are created on first use and kept (closing one hides it). Everything hangs off
+an :class:`Explore` object parented to the window (``explore_of(window)`` finds it).
+"""
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from gui.explore.landscape_source import LandscapeSource
+
+
+def _tools_menu(window):
+    from gui.insight.install import find_menu
+
+    menu = find_menu(window, "&Tools")
+    if menu is None:
+        bar = window.menuBar()
+        menu = QMenu("&Tools", bar)
+        help_menu = find_menu(window, "&Help")
+        if help_menu is not None:
+            bar.insertMenu(help_menu.menuAction(), menu)
+        else:
+            bar.addMenu(menu)
+    return menu
+
+
+class Explore(QObject):
+    """The pieces ``install_explore`` adds to one window."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setObjectName("explore")
+        self.window = window
+        self.source = LandscapeSource(self)
+        self.playground = None
+        self.landscape = None
+        self.playground_action = self._action(
+            "Optimizer playground", "optimizerPlayground",
+            "Race SGD, momentum, Nesterov, AdaGrad, RMSprop and Adam on classic 2-D surfaces",
+            self.show_playground)
+        self.landscape_action = self._action(
+            "Loss landscape", "lossLandscape",
+            "The loss around the current weights (a 2-D slice and a line from the start), "
+            "with the run's path", self.show_landscape)
+
+    def _action(self, text, name, tip, slot):
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        """The main window closing closes the explore windows (and waits for a landscape
+        computation under way)."""
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            self.close_windows()
+        return False
+
+    def close_windows(self):
+        if self.playground is not None:
+            self.playground.close()
+        if self.landscape is not None:
+            self.landscape.close()
+            self.landscape.shutdown()
+
+    def install(self):
+        self.window.installEventFilter(self)
+        menu = _tools_menu(self.window)
+        menu.addSeparator()
+        menu.addAction(self.playground_action)
+        menu.addAction(self.landscape_action)
+        self.window.session.add_view(self.source)
+        return {"optimizerPlayground": self.playground_action,
+                "lossLandscape": self.landscape_action}
+
+    def show_playground(self):
+        if self.playground is None:
+            from gui.explore.playground_window import PlaygroundWindow
+
+            self.playground = PlaygroundWindow(self.window)
+        self._raise(self.playground)
+        return self.playground
+
+    def show_landscape(self):
+        if self.landscape is None:
+            from gui.explore.landscape_window import LandscapeWindow
+
+            self.landscape = LandscapeWindow(self.source, self.window)
+        self._raise(self.landscape)
+        return self.landscape
+
+    @staticmethod
+    def _raise(widget):
+        widget.show()
+        widget.raise_()
+        widget.activateWindow()
+
+
+def install_explore(window):
+    """Add the optimizer playground and the loss landscape to ``window``'s Tools menu.
+
+    Returns
+    -------
+    dict of str to QAction
+        ``optimizerPlayground`` and ``lossLandscape``.
+    """
+    return Explore(window).install()
+
+
+def explore_of(window):
+    """The :class:`Explore` installed on ``window`` (None before ``install_explore``)."""
+    return window.findChild(Explore, "explore")
