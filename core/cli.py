@@ -10,12 +10,19 @@ Exit status: 0 done, 1 training diverged, 2 invalid input (one line on stderr, n
 
 import argparse
 import json
+import os
 import sys
 import time
 
 from core.activations import ACTIVATIONS
-from core.cli_report import progress_line, results, save_network_data
-from core.config import DTYPES, TrainConfig
+from core.cli_report import (
+    ProgressPacer,
+    penalty_note,
+    progress_line,
+    results,
+    save_network_data,
+)
+from core.config import DTYPES, MAX_PENALTY, TrainConfig
 from core.errors import TrainingDiverged, UserInputError
 from core.export.cli_options import (
     add_export_arguments,
@@ -29,6 +36,11 @@ from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULES
 
 TASK_CHOICES = ("binary", "multiclass", "regression", "classification")
+#: Longest silence of a long run: a progress line at least this often, in seconds (unless
+#: ``--print-every 0``).
+PROGRESS_SECONDS = 5.0
+#: The clock progress is timed with; looked up at each run, so tests can replace it.
+progress_clock = time.monotonic
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -111,68 +123,105 @@ def _optional_positive(kind):
 def add_training_options(parser):
     """Add every data and training option to ``parser`` (an ``argparse.ArgumentParser``).
 
-    Options left out take ``TrainConfig``'s defaults (``None`` here means "not given").
+    Options left out take ``TrainConfig``'s defaults (``None`` here means "not given"); each
+    help text states the default, read from ``TrainConfig`` and the dataset catalogue so the
+    two cannot drift apart.
     """
     from core.datasets import DATASET_INFO, DATASETS, DERIVED_FEATURES
+    from core.optimizers import MAX_LR
+
+    d = TrainConfig()
+    info = DATASET_INFO["circles"]
+    with_classes = {n: i.params["n_classes"] for n, i in DATASET_INFO.items()
+                    if "n_classes" in i.params}
+    hidden_acts = [n for n in ACTIVATIONS.names() if n != "softmax"]
 
     data = parser.add_argument_group("data")
     data.add_argument("--dataset", choices=DATASETS.names(), default=None,
                       help="built-in dataset (default: circles)")
-    data.add_argument("--csv", metavar="PATH", help="train on a CSV file instead")
+    data.add_argument("--csv", metavar="PATH",
+                      help="train on a CSV file instead (default: none, use --dataset)")
     data.add_argument("--target", metavar="COL",
                       help="CSV target column: name or 0-based index (default: last)")
     data.add_argument("--task", choices=TASK_CHOICES, help="CSV task (default: inferred)")
-    data.add_argument("--samples", type=int, metavar="N", help="rows to generate")
-    data.add_argument("--noise", type=float, help="noise level of generated data")
-    with_classes = [n for n, info in DATASET_INFO.items() if "n_classes" in info.params]
+    data.add_argument("--samples", type=int, metavar="N",
+                      help=f"rows to generate (default: the dataset's own, e.g. "
+                           f"{info.default_samples} for circles; shipped tables: all rows)")
+    data.add_argument("--noise", type=float,
+                      help=f"noise level of generated data (default: the dataset's own, e.g. "
+                           f"{info.default_noise:g} for circles)")
     data.add_argument("--classes", type=int, metavar="N",
-                      help="number of classes of " + ", ".join(with_classes))
+                      help="number of classes of " + ", ".join(with_classes) + " (default "
+                           + ", ".join(f"{v} for {n}" for n, v in with_classes.items()) + ")")
     data.add_argument("--train-ratio", type=float, default=0.8, metavar="R",
                       help="fraction of rows used for training (default 0.8)")
     data.add_argument("--features", type=_feature_list, metavar="LIST",
                       help="derived inputs for 2-D data, comma list of: "
-                           + ", ".join(DERIVED_FEATURES))
+                           + ", ".join(DERIVED_FEATURES) + " (default: none)")
     data.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
                       help="standardise inputs (default: real data yes, generated data no)")
 
     net = parser.add_argument_group("network")
     net.add_argument("--hidden", type=_int_list, metavar="SIZES",
-                     help="hidden layer sizes, e.g. 16,8; '' or 0 for none (default 8,8)")
+                     help="hidden layer sizes, e.g. 16,8; '' or 0 for none (default "
+                          + ",".join(map(str, d.hidden)) + ")")
     net.add_argument("--activation", type=_name_list(ACTIVATIONS), metavar="NAME[,NAME...]",
                      help="hidden activation, one for all or one per layer: "
-                          + ", ".join(n for n in ACTIVATIONS.names() if n != "softmax"))
+                          + ", ".join(hidden_acts) + f" (default {d.activation})")
     net.add_argument("--output-activation", choices=ACTIVATIONS.names(),
                      help="output activation (default by task: sigmoid/softmax/identity)")
     net.add_argument("--loss", choices=LOSSES.names(), help="loss (default by task: bce/cce/mse)")
-    net.add_argument("--init", choices=INITIALIZERS.names(), help="weight initialisation")
-    net.add_argument("--dropout", type=float, help="dropout on hidden layers, in [0, 1)")
-    net.add_argument("--dtype", choices=DTYPES, help="float64 (default) or float32")
+    net.add_argument("--init", choices=INITIALIZERS.names(),
+                     help=f"weight initialisation (default {d.init})")
+    net.add_argument("--dropout", type=float,
+                     help=f"dropout on hidden layers, in [0, 1) (default {d.dropout:g})")
+    net.add_argument("--dtype", choices=DTYPES, help=f"float64 or float32 (default {d.dtype})")
 
     train = parser.add_argument_group("training")
-    train.add_argument("--optimizer", choices=OPTIMIZERS.names())
-    train.add_argument("--lr", type=float, help="learning rate")
-    train.add_argument("--momentum", type=float, help="momentum (optimizers that have one)")
-    train.add_argument("--schedule", choices=SCHEDULES.names(), help="learning-rate schedule")
+    train.add_argument("--optimizer", choices=OPTIMIZERS.names(),
+                       help=f"optimizer (default {d.optimizer})")
+    train.add_argument("--lr", type=float,
+                       help=f"learning rate, above 0 and at most {MAX_LR:g} (default {d.lr:g})")
+    train.add_argument("--momentum", type=float,
+                       help="momentum, in [0, 1), for optimizers that have one (default: the "
+                            "optimizer's own: " + _momentum_defaults() + ")")
+    train.add_argument("--schedule", choices=SCHEDULES.names(),
+                       help=f"learning-rate schedule (default {d.schedule})")
     train.add_argument("--batch-size", type=_batch_size, metavar="N|full",
                        default=argparse.SUPPRESS,
-                       help="rows per step, or 'full' for the whole training set (default 10)")
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--l1", type=float, help="L1 weight penalty")
-    train.add_argument("--l2", type=float, help="L2 weight penalty")
+                       help="rows per step, or 'full' for the whole training set "
+                            f"(default {d.batch_size})")
+    train.add_argument("--epochs", type=int,
+                       help=f"epochs to train; with --load-session the total to reach "
+                            f"(default {d.epochs})")
+    train.add_argument("--l1", type=float,
+                       help=f"L1 weight penalty, in [0, {MAX_PENALTY:g}] (default {d.l1:g}: off)")
+    train.add_argument("--l2", type=float,
+                       help=f"L2 weight penalty, in [0, {MAX_PENALTY:g}] (default {d.l2:g}: off)")
     train.add_argument("--clip-norm", type=_optional_positive(float), metavar="NORM",
-                       help="clip the gradient norm (0: off)")
+                       help="clip the gradient norm (0: off; default off)")
     train.add_argument("--early-stopping", type=_optional_positive(int), metavar="PATIENCE",
-                       help="stop after PATIENCE epochs without a better test loss (0: off)")
+                       help="stop after PATIENCE epochs without a better test loss "
+                            "(0: off; default off)")
     train.add_argument("--seed", type=int, default=0,
                        help="seeds data, init, shuffling (default 0)")
     return parser
+
+
+def _momentum_defaults():
+    """``"0 for sgd, 0.9 for momentum, ..."``: each optimizer's default momentum."""
+    defaults = [(n, OPTIMIZERS.get(n).HYPERPARAMETERS.get("momentum"))
+                for n in OPTIMIZERS.names()]
+    return ", ".join(f"{spec.default:g} for {n}" for n, spec in defaults if spec is not None)
 
 
 def add_output_options(parser):
     """Options of the headless command only (printing and files)."""
     out = parser.add_argument_group("output")
     out.add_argument("--print-every", type=_count, metavar="N",
-                     help="print a line every N epochs (default: 10 lines; 0: none)")
+                     help=f"print a line every N epochs, and at least every "
+                          f"{PROGRESS_SECONDS:g} s of a long run (default: 10 lines; with --json "
+                          "only the timed ones, on stderr; 0: no lines at all)")
     out.add_argument("--json", action="store_true",
                      help="print one JSON object with the results at the end")
     out.add_argument("--save-weights", metavar="PATH",
@@ -185,10 +234,16 @@ def add_output_options(parser):
     return parser
 
 
-def build_train_parser(prog="main.py train"):
-    """The full parser of ``python main.py train`` (the GUI parses its arguments with it too)."""
+def build_train_parser(prog=None):
+    """The full parser of ``python main.py train`` (the GUI parses its arguments with it too).
+
+    ``prog`` defaults to ``"backprop-studio train"`` when run as the installed command, else
+    ``"main.py train"`` (``core.command.prog_name``).
+    """
+    from core.command import prog_name
+
     parser = _OneLineParser(
-        prog=prog,
+        prog=f"{prog_name()} train" if prog is None else prog,
         description="Train a network headlessly and report losses and metrics.",
     )
     add_training_options(parser)
@@ -272,14 +327,17 @@ def config_from_args(args):
     return dataset, config
 
 
-def run(args, out=None, err=None):
+def run(args, out=None, err=None, clock=None):
     """Train as ``args`` say; returns the exit status (see the module docstring).
 
     ``out``/``err`` default to the current ``sys.stdout``/``sys.stderr``. Every output path is
-    checked before anything else, so a bad path fails at once, not after training.
+    checked before anything else, so a bad path fails at once, not after training. Progress
+    lines come every ``--print-every`` epochs and at least every ``PROGRESS_SECONDS`` on
+    ``clock`` (default ``progress_clock``), unless ``--print-every 0``.
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
+    clock = progress_clock if clock is None else clock
     from core.export.weights_files import load_into, save_weights_file
     from core.trainer import Trainer
 
@@ -288,11 +346,14 @@ def run(args, out=None, err=None):
     if trainer is None:
         trainer = Trainer(*config_from_args(args))
     config = trainer.config
+    for note in trainer.dataset.notes:
+        print(f"note: {note}", file=err)
     if args.load_weights:
         load_into(trainer, args.load_weights)
     every = args.print_every
     if every is None:
         every = 0 if args.json else max(1, config.epochs // 10)
+    pacer = ProgressPacer(every, None if args.print_every == 0 else PROGRESS_SECONDS, clock)
     progress = err if args.json else out
     width = max(4, len(str(config.epochs)))
     if trainer.epoch >= config.epochs and not trainer.stopped_early:
@@ -301,7 +362,7 @@ def run(args, out=None, err=None):
               f"--epochs above {trainer.epoch} to train further.", file=progress)
 
     def report(t, _metrics):
-        if every and (t.epoch % every == 0 or t.stopped_early):
+        if pacer.due(t.epoch, final=t.stopped_early):
             print(progress_line(t, width), file=progress, flush=True)
 
     start = time.perf_counter()
@@ -310,7 +371,7 @@ def run(args, out=None, err=None):
     except TrainingDiverged as e:
         skipped = "; ".join(f"{flag} {path}" for flag, path in outputs)
         note = f" Nothing was saved (skipped {skipped})." if skipped else ""
-        print(f"error: {e}{note}", file=err)
+        print(f"error: {e}{penalty_note(config)}{note}", file=err)
         if args.json:
             print(json.dumps(results(trainer, time.perf_counter() - start, e)), file=out)
         return 1
@@ -343,3 +404,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``... | head``): stop quietly, as other command-line tools do;
+        # stdout is pointed at devnull so that Python's flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the shell's status for a closed pipe

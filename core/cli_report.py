@@ -1,7 +1,9 @@
 """What ``python main.py train`` prints: progress lines and the final JSON results.
 
-``progress_line(trainer)`` is one line per reported epoch; ``results(trainer, wall)`` the JSON
+``progress_line(trainer)`` is one line per reported epoch, ``ProgressPacer`` decides which
+epochs are reported; ``results(trainer, wall)`` the JSON
 object of ``--json``, also when training diverged (then with a ``"diverged"`` entry);
+``penalty_note(config)`` adds the L2 penalty's share to a divergence report;
 ``save_network_data`` writes ``--save-data``.
 """
 
@@ -30,6 +32,49 @@ def progress_line(trainer, width=4):
             f"Test loss: {_fmt_loss(m['test_loss'])} | "
             f"Test {label if label == 'R²' else label.lower()}: "
             f"{_fmt_metric(trainer.metric_name, m['test_metric'])}")
+
+
+class ProgressPacer:
+    """When to print a progress line: every ``every`` epochs (0: never by count), and also
+    whenever ``seconds`` have passed on ``clock`` since the last line (None: never by time),
+    so a run of a billion epochs still shows life every few seconds.
+
+    ``clock`` is a function returning seconds (``time.monotonic``); tests pass a fake one.
+    """
+
+    def __init__(self, every, seconds, clock):
+        self.every = every
+        self.seconds = seconds
+        self.clock = clock
+        self.last = clock()
+
+    def due(self, epoch, final=False):
+        """Whether to print after ``epoch`` (``final``: the run stops after it)."""
+        now = self.clock()
+        by_count = bool(self.every) and (epoch % self.every == 0 or final)
+        by_time = self.seconds is not None and now - self.last >= self.seconds
+        if by_count or by_time:
+            self.last = now
+            return True
+        return False
+
+
+def penalty_note(config):
+    """A sentence for a divergence report when the L2 penalty alone explains it, else "".
+
+    With plain SGD each step multiplies every weight by ``1 - lr*l2`` before the data's
+    gradient is applied; when ``lr*l2 > 2`` that factor is below -1, so the weights flip sign
+    and grow every step whatever the data says. Then the penalty, not the data's gradient,
+    is the cause, and the learning rate is only half of it.
+    """
+    if config.optimizer != "sgd" or config.momentum or not config.l2:
+        return ""
+    product = config.lr * config.l2
+    if product <= 2:
+        return ""
+    return (f" The L2 penalty alone does this: with plain SGD each step multiplies the weights "
+            f"by 1 - lr*l2 = {1 - product:.3g} (lr {config.lr:g} x l2 {config.l2:g}); keep "
+            "lr*l2 below 2, e.g. lower --l2.")
 
 
 def _last_good_metrics(trainer):

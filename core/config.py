@@ -28,6 +28,9 @@ DTYPES = ("float64", "float32")
 #: Largest network ``validate`` accepts (weights and biases): beyond this training a
 #: from-scratch NumPy network is impractical and allocating it can exhaust memory.
 MAX_PARAMETERS = 50_000_000
+#: Largest L1/L2 penalty strength accepted (the GUI's ladder ends there too, as TF
+#: Playground's): far above it the penalty alone wipes out or blows up the weights.
+MAX_PENALTY = 10.0
 
 _LOSS_FOR_OUTPUT = {"sigmoid": "bce", "softmax": "cce"}
 
@@ -220,16 +223,20 @@ def _require(ok, message):
 
 
 def _check_numbers(c, dataset):
-    _require(_is_real(c.lr) and math.isfinite(c.lr) and c.lr > 0,
-             f"Learning rate must be a number > 0, got {c.lr!r}.")
+    from core.optimizers import MAX_LR
+
+    _require(_is_real(c.lr) and 0 < c.lr <= MAX_LR,  # also rejects NaN
+             f"Learning rate must be a number in (0, {MAX_LR:g}]: above 0 and at most "
+             f"{MAX_LR:g}, got {c.lr!r}.")
     _require(c.batch_size is None or (_is_int(c.batch_size) and c.batch_size >= 1),
              f"Batch size must be a whole number >= 1 or 'full', got {c.batch_size!r}.")
     _require(_is_int(c.epochs) and c.epochs >= 1,
              f"Epochs must be a whole number >= 1, got {c.epochs!r}.")
     for name in ("l1", "l2"):
         v = getattr(c, name)
-        _require(_is_real(v) and math.isfinite(v) and v >= 0,
-                 f"{name.upper()} strength must be a number >= 0, got {v!r}.")
+        _require(_is_real(v) and 0 <= v <= MAX_PENALTY,
+                 f"{name.upper()} penalty strength must be a number in [0, {MAX_PENALTY:g}] "
+                 f"(0: off; typical 0.0001 to 0.1), got {v!r}.")
     _require(_is_real(c.dropout) and 0 <= c.dropout < 1,
              f"Dropout must be in [0, 1), got {c.dropout!r}.")
     _require(c.clip_norm is None or (_is_real(c.clip_norm) and math.isfinite(c.clip_norm)

@@ -22,8 +22,13 @@ from core.registry import Registry
 OPTIMIZERS = Registry("optimizer")
 
 
+#: Largest learning rate accepted. The optimizers take any rate down to 0 (a schedule may
+#: reach 0); a user's base rate must be above 0 (``TrainConfig.validate``).
+MAX_LR = 10.0
+
+
 def _lr(default):
-    return Hyper(default, 0.0, 10.0, "learning rate (step size)")
+    return Hyper(default, 0.0, MAX_LR, "learning rate (step size)")
 
 
 _WEIGHT_DECAY = Hyper(0.0, 0.0, 1.0, "L2 penalty added to the gradient: g + weight_decay·w")

@@ -6,7 +6,8 @@ the window with that dataset and network; the headless command's output options
 (``--json``, ``--save-weights``, ``--export-plots``, …) are refused with a one-line message
 (exit status 2) rather than silently ignored. Where no display is available (Linux
 without ``DISPLAY`` or ``WAYLAND_DISPLAY`` and without ``QT_QPA_PLATFORM``), ``run`` says
-so in one line and returns 2 instead of letting Qt abort.
+so in one line and returns 2 instead of letting Qt abort; where PySide6 or pyqtgraph is
+missing or cannot load, it says that in one line and returns 1.
 
 With the environment variable ``BACKPROP_STUDIO_EXIT_ON_SHOW=1`` the app prints
 ``window-shown <unix time>`` when the window is first exposed, then quits (start-up
@@ -17,12 +18,35 @@ import os
 import sys
 import time
 
-NO_DISPLAY_MESSAGE = (
-    "Backprop Studio: no display found (DISPLAY and WAYLAND_DISPLAY are unset); run it with "
-    "`xvfb-run python main.py`, or `QT_QPA_PLATFORM=offscreen python main.py`, "
-    "or train without a window: `python main.py train ...`."
-)
 EXIT_ON_SHOW = "BACKPROP_STUDIO_EXIT_ON_SHOW"
+
+
+def no_display_message(command=None, has_xvfb=None):
+    """One line for a machine without a display, suggesting only commands that work here:
+    headless training with the interpreter and launcher in use (``command``, default
+    ``core.command.shell_command()``), and ``xvfb-run`` only where it is installed."""
+    import shutil
+
+    from core.command import shell_command
+
+    command = shell_command() if command is None else command
+    has_xvfb = shutil.which("xvfb-run") is not None if has_xvfb is None else has_xvfb
+    xvfb = f" Open it in a virtual display: `xvfb-run {command}`." if has_xvfb else ""
+    return (f"Backprop Studio: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the "
+            f"window cannot open.{xvfb} Train without a window: `{command} train --dataset "
+            f"digits` (every option: `{command} train --help`).")
+
+
+def gui_unavailable_message(error, command=None):
+    """One line for a PySide6/pyqtgraph that is missing or cannot load (``error``)."""
+    from core.command import python_command, shell_command
+
+    command = shell_command() if command is None else command
+    reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return (f"Backprop Studio: the window needs PySide6 and pyqtgraph, which could not be "
+            f"loaded ({reason}). Reinstall them: `{python_command()} -m pip install "
+            f"--force-reinstall PySide6-Essentials pyqtgraph`, or train without a window: "
+            f"`{command} train --help`.")
 
 
 def display_available(environ=None, platform=None):
@@ -43,8 +67,9 @@ def parse_window_args(argv):
     if not argv:
         return None, None
     from core.cli import build_train_parser, config_from_args
+    from core.command import prog_name
 
-    parser = build_train_parser(prog="main.py")
+    parser = build_train_parser(prog=prog_name())
     args = parser.parse_args(argv)
     _reject_headless_only(parser, args)
     return config_from_args(args)
@@ -65,14 +90,16 @@ def headless_only_options(parser):
 
 def _reject_headless_only(parser, args):
     """``UserInputError`` naming the headless-only options given in ``args``, if any."""
+    from core.command import shell_command
     from core.errors import UserInputError
 
     given = [flag for dest, flag in headless_only_options(parser).items()
              if getattr(args, dest, None) != parser.get_default(dest)]
     if given:
+        train = f"{shell_command()} train"
         raise UserInputError(
-            f"{', '.join(given)} only apply to `python main.py train` (headless); "
-            "the window does not use them. Drop them, or run `python main.py train ...`."
+            f"{', '.join(given)} only apply to `{train}` (headless); "
+            f"the window does not use them. Drop them, or run `{train} ...`."
         )
 
 
@@ -97,7 +124,7 @@ def run(argv=None):
     """Open the window (see module docstring) and return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if not display_available():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        print(no_display_message(), file=sys.stderr)
         return 2
     from core.errors import UserInputError
 
@@ -106,14 +133,20 @@ def run(argv=None):
     except UserInputError as exc:
         print(f"Backprop Studio: {exc}", file=sys.stderr)
         return 2
+    try:
+        import pyqtgraph  # noqa: F401  (the views need it; checked here for one clear message)
+        from PySide6.QtWidgets import QApplication
+    except Exception as exc:  # noqa: BLE001 - any failure here is a missing or broken Qt stack
+        print(gui_unavailable_message(exc), file=sys.stderr)
+        return 1
 
-    from PySide6.QtWidgets import QApplication
-
+    from gui.icon import app_icon
     from gui.main_window import ORGANISATION, SETTINGS_APP, MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(SETTINGS_APP)
+    app.setWindowIcon(app_icon())
     window = MainWindow(dataset, config)
     if os.environ.get(EXIT_ON_SHOW):
         window.winId()  # creates the native window, so its expose event can be watched

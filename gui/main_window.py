@@ -47,6 +47,7 @@ from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
+from gui.window_fit import restore_fitted_geometry
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -287,9 +288,7 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self):
         settings = app_settings()
-        geometry = settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
+        restore_fitted_geometry(self, settings.value("window/geometry"), DEFAULT_SIZE)
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)

@@ -27,3 +27,13 @@ def small_config():
     from core.config import TrainConfig
 
     return TrainConfig(hidden=(8,), activation="tanh", lr=0.1, batch_size=16, epochs=5, seed=0)
+
+
+@pytest.fixture(autouse=True)
+def frozen_cli_clock(monkeypatch):
+    """``python main.py train`` run in-process prints no timed progress lines (its clock never
+    moves), so tests that count lines do not depend on the machine's speed. Tests of the timed
+    lines pass their own clock."""
+    import core.cli
+
+    monkeypatch.setattr(core.cli, "progress_clock", lambda: 0.0)

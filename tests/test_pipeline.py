@@ -101,3 +101,14 @@ def test_transform_checks_input_width_and_handles_empty_sets():
     with pytest.raises(UserInputError, match="fitted on 2 inputs but got 3"):
         pipe.transform(np.zeros((4, 3)))
     assert pipe.transform(np.zeros((0, 2))).shape == (0, 3)
+
+
+def test_a_column_in_tiny_units_is_standardised_not_dropped():
+    rng = np.random.default_rng(0)
+    tiny = rng.normal(size=50) * 1e-13
+    X = np.column_stack([tiny, np.full(50, 3e-13), rng.normal(size=50)])
+    pipe = InputPipeline.fit(X)
+    assert pipe.std[0] == pytest.approx(tiny.std())  # its own spread, not "constant"
+    Z = pipe.transform(X)
+    np.testing.assert_allclose(Z[:, 0].std(), 1.0)
+    assert pipe.std[1] == 1.0 and np.all(Z[:, 1] == 0.0)  # truly constant: still constant

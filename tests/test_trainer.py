@@ -220,7 +220,7 @@ def test_huge_but_finite_weights_are_not_divergence(circles, small_config):
 
 
 def test_learning_rate_beyond_the_optimizer_range_is_a_user_error(circles):
-    with pytest.raises(UserInputError, match="out of range"):
+    with pytest.raises(UserInputError, match=r"Learning rate must be a number in \(0, 10\]"):
         Trainer(circles, TrainConfig(lr=1e4))
 
 

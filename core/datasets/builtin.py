@@ -4,22 +4,19 @@ Each file is a CSV with a header row (input names, then ``target``) and the clas
 the last column; class names live here. Only NumPy is needed to read them.
 """
 
-import gzip
 from functools import cache
 
 import numpy as np
 
 from core.datasets import regression  # noqa: F401  (toy datasets are registered, so listed, first)
 from core.datasets.catalog import DatasetInfo, RawData, register_dataset
-from core.datasets.resources import resources_dir
+from core.datasets.resources import open_text
 
 
 @cache
 def _read(filename):
     """Input names, inputs (n, d) float64 and class indices (n,) int64 of one shipped file."""
-    path = resources_dir() / filename
-    opener = gzip.open if filename.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
+    with open_text(filename) as f:
         names = f.readline().strip().split(",")
         table = np.loadtxt(f, delimiter=",", dtype=np.float64, ndmin=2)
     return names[:-1], table[:, :-1], table[:, -1].astype(np.int64)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.datasets.csv_columns import describe_column, numeric_column, target_column
+from core.datasets.csv_columns import describe_table_column, input_block, target_column
 from core.datasets.csv_table import DELIMITERS, fail, read_table
 from core.datasets.dataset import make_dataset_from_arrays
 from core.datasets.split import check_train_ratio
@@ -44,7 +44,7 @@ def _target_index(table, target):
     fail(table.path, f"the target must be a column name or a 0-based index, got {target!r}.")
 
 
-def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0):
+def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0, progress=None):
     """Load a CSV file as a split ``Dataset``.
 
     Parameters
@@ -58,6 +58,9 @@ def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0):
         ``0 < train_ratio <= 1``; 1 leaves the test set empty.
     seed : int
         Seed of the (stratified, for classification) split.
+    progress : callable, optional
+        Called with the fraction of the file read (0..1] as reading goes on; it may raise
+        (e.g. to cancel) and the exception propagates, nothing kept.
 
     Returns
     -------
@@ -65,7 +68,8 @@ def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0):
         ``X`` (n, d) float64 with ``d`` = all columns but the target; ``y`` (n, 1) 0/1 for
         binary, one-hot (n, C) for multi-class, (n, 1) for regression. ``target_names`` keeps
         the class names (strings or numbers as written). ``spec`` holds the path and the
-        sha256 of the file's bytes.
+        sha256 of the file's bytes. ``notes`` says how the header was read when that was a
+        guess.
 
     Raises
     ------
@@ -73,16 +77,19 @@ def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0):
         With the file, row and column, for any malformed content (see the module docstring).
     """
     ratio = check_train_ratio(train_ratio)
-    table = read_table(path)
-    if len(table.rows) == 1 and ratio < 1.0:
+    return dataset_from_table(read_table(path, progress), target, task, ratio, seed)
+
+
+def dataset_from_table(table, target=None, task=None, train_ratio=0.8, seed=0):
+    """``load_csv`` on an already read ``CsvTable`` (the import dialog reads a file once)."""
+    ratio = check_train_ratio(train_ratio)
+    if table.n_rows == 1 and ratio < 1.0:
         fail(table.path, "the file has a single data row, which cannot be split into training "
                          "and test sets. Add rows, or set the train ratio to 1.",
-             row=table.lines[0])
+             row=int(table.lines[0]))
     j = _target_index(table, target)
     inputs = [k for k in range(table.n_columns) if k != j]
-    X = np.empty((len(table.rows), len(inputs)), dtype=np.float64)
-    for col, k in enumerate(inputs):
-        X[:, col] = numeric_column(table, k)
+    X = input_block(table, inputs)
     resolved, y, names = target_column(table, j, task)
     spec = {"source": "csv", "path": str(Path(table.path).resolve()), "sha256": table.sha256,
             "target": table.header[j], "task": resolved, "train_ratio": ratio, "seed": seed}
@@ -90,6 +97,7 @@ def load_csv(path, target=None, task=None, train_ratio=0.8, seed=0):
         X, y, "regression" if resolved == "regression" else "classification",
         name=Path(table.path).stem, input_names=[table.header[k] for k in inputs],
         target_names=names, train_ratio=ratio, seed=seed, spec=spec)
+    dataset.notes = list(table.notes)
     if dataset.task != "regression" and len(np.unique(dataset.labels_train)) < 2:
         fail(table.path, f"with train ratio {ratio:g} the training rows hold only one class "
                          "of the target, so there is nothing to tell apart. Use a larger train "
@@ -138,6 +146,8 @@ class CsvPreview:
         Per column, the task ``load_csv`` would infer with it as the target ("binary",
         "multiclass" or "regression").
     sha256 : str
+    notes : list of str
+        What was decided about the header when it was a guess.
     """
 
     path: Path
@@ -151,6 +161,7 @@ class CsvPreview:
     default_target: str
     suggested_tasks: list
     sha256: str
+    notes: list
 
     @property
     def delimiter_name(self):
@@ -186,13 +197,18 @@ def preview_csv(path, n_rows=20):
         rows). Bad cells do not raise here: they show up as "text" types and missing counts,
         and ``load_csv`` reports them precisely.
     """
-    table = read_table(path)
+    return preview_from_table(read_table(path), n_rows)
+
+
+def preview_from_table(table, n_rows=20):
+    """``preview_csv`` of an already read ``CsvTable``."""
     kinds, missing, tasks = zip(
-        *(describe_column(table.column(j)) for j in range(table.n_columns)), strict=True
+        *(describe_table_column(table, j) for j in range(table.n_columns)), strict=True
     )
     return CsvPreview(
         path=Path(table.path), delimiter=table.delimiter, has_header=table.has_header,
-        header=list(table.header), rows=[[c.strip() for c in r] for r in table.rows[:n_rows]],
-        column_types=list(kinds), missing_counts=list(missing), n_rows=len(table.rows),
+        header=list(table.header), rows=[[c.strip() for c in r] for r in table.head[:n_rows]],
+        column_types=list(kinds), missing_counts=list(missing), n_rows=table.n_rows,
         default_target=table.header[-1], suggested_tasks=list(tasks), sha256=table.sha256,
+        notes=list(table.notes),
     )

@@ -33,6 +33,9 @@ class Dataset:
     spec : dict
         How to rebuild the data: ``{"source": "generator"|"builtin"|"csv"|"arrays", ...}``
         (see ``dataset_from_spec``). JSON-safe.
+    notes : list of str
+        Decisions made while reading the data that the user should see (e.g. "no header
+        row: line 1 was read as data"); shown by ``summary()``.
     """
 
     name: str
@@ -44,6 +47,7 @@ class Dataset:
     input_names: list
     target_names: list
     spec: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -136,6 +140,7 @@ class Dataset:
         else:
             lo, hi = float(self.y_train.min()), float(self.y_train.max())
             lines.append(f"targets: {', '.join(self.target_names)} in [{lo:.3g}, {hi:.3g}]")
+        lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def __repr__(self):

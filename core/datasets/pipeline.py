@@ -9,8 +9,10 @@ import numpy as np
 from core.datasets.features import add_features, canonical_features
 from core.errors import UserInputError
 
-# A column whose spread is this small relative to its size is constant up to rounding:
-# dividing by its std would blow rounding noise up to order 1.
+# A column whose spread is this small relative to its own largest magnitude is constant up
+# to rounding: dividing by its std would blow rounding noise up to order 1. Relative to the
+# column's scale, not to 1: a column measured in tiny units (values near 1e-13) is not
+# constant.
 _CONSTANT_RTOL = 1e-12
 
 
@@ -23,7 +25,8 @@ class InputPipeline:
         Derived features appended after the raw inputs, canonical order (2-D data only).
     mean, std : ndarray of shape (d_net,) float64, or None
         Training statistics of the network inputs; None when not standardising. Constant
-        columns get ``std = 1`` so they map to 0 instead of dividing by zero.
+        columns (spread below 1e-12 of the column's largest magnitude) get ``std = 1`` so
+        they map to 0 instead of dividing by zero.
     n_inputs : int or None
         Raw input count the pipeline was fitted on (checked by ``transform``).
     """
@@ -70,7 +73,8 @@ class InputPipeline:
             with np.errstate(all="ignore"):  # overflow is reported below, naming the column
                 mean = X.mean(axis=0)
                 std = X.std(axis=0)
-                std[std <= _CONSTANT_RTOL * np.maximum(1.0, np.abs(mean))] = 1.0
+                scale = np.maximum(X.max(axis=0), -X.min(axis=0))  # no |X| copy of big data
+                std[std <= _CONSTANT_RTOL * scale] = 1.0
                 scaled_ok = np.isfinite((X - mean) / std).all(axis=0)
             bad = np.flatnonzero(~(np.isfinite(mean) & np.isfinite(std) & scaled_ok))
             if bad.size:

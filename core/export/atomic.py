@@ -27,9 +27,35 @@ _HINTS = {
 }
 
 
-def _describe(exc):
-    """A short reason for an ``OSError`` (a hint for common errors, else its text)."""
+#: Why creating a file in a folder that exists fails with ENOENT: Linux's /proc and /sys
+#: (and similar virtual file systems) list folders in which no file can be made.
+NO_NEW_FILES = ("this folder does not accept new files (a virtual system folder such as /proc "
+                "or /sys); choose a folder in your home or project instead")
+
+
+def _describe(exc, folder=None):
+    """A short reason for an ``OSError`` (a hint for common errors, else its text).
+
+    ``folder`` is where the file was being created: a "no such file" error there while the
+    folder exists means a virtual file system, not a missing folder.
+    """
+    if exc.errno == errno.ENOENT and folder is not None and Path(folder).is_dir():
+        return NO_NEW_FILES
     return _HINTS.get(exc.errno) or exc.strerror or str(exc) or type(exc).__name__
+
+
+def _not_a_folder(folder):
+    """Why ``folder`` (which is not an existing folder) cannot hold a new file.
+
+    Names the real cause: a part of the path that is a file (``notes.txt/w.npz``), else the
+    folder that is missing.
+    """
+    part = Path(folder)
+    while not part.exists() and part.parent != part:
+        part = part.parent
+    if part.exists() and not part.is_dir():
+        return f"{part} is a file, not a folder; choose a folder"
+    return f"folder {folder} does not exist. Create it first or choose another folder"
 
 
 def _folder_of(path):
@@ -40,10 +66,7 @@ def _folder_of(path):
     if path.is_dir():
         raise UserInputError(f"Cannot save to {path}: it is a folder; give a file name.")
     if not folder.is_dir():
-        raise UserInputError(
-            f"Cannot save {path.name!r}: folder {folder} does not exist. Create it first or "
-            "choose another folder."
-        )
+        raise UserInputError(f"Cannot save {path.name!r}: {_not_a_folder(folder)}.")
     return folder
 
 
@@ -89,7 +112,7 @@ def atomic_write(path, writer, text=False):
         folder = _folder_of(path)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except (OSError, UnicodeError) as e:
-        raise _as_user_error(path, e) from None
+        raise _as_user_error(path, e, path.parent) from None
     try:
         with _open(fd, text) as f:
             writer(f)
@@ -122,13 +145,13 @@ def _open(fd, text):
     return os.fdopen(fd, "wb")
 
 
-def _as_user_error(path, exc):
+def _as_user_error(path, exc, folder=None):
     if isinstance(exc, UnicodeError):
         return UserInputError(
             f"Cannot save {path!s}: this system cannot store some characters of the name; "
             "choose a name with plain letters and digits."
         )
-    return UserInputError(f"Cannot save {path}: {_describe(exc)}.")
+    return UserInputError(f"Cannot save {path}: {_describe(exc, folder)}.")
 
 
 def _remove_quietly(tmp):
@@ -176,7 +199,9 @@ def check_writable(path, kind, label=None):
     ------
     UserInputError
         Wrong suffix, a folder given for a file (or a file for a folder), a missing parent
-        folder, or a folder this process cannot write to. The message names the path.
+        folder (or a file where a folder should be), or a folder in which this process cannot
+        create a file (no permission, read-only, a virtual folder such as /proc). The
+        message names the path and the cause.
     """
     path = Path(path)
     suffixes = OUTPUT_SUFFIXES[kind]
@@ -195,12 +220,29 @@ def check_writable(path, kind, label=None):
         if path.is_dir():
             raise UserInputError(f"{label} {path} is a folder, not a file; give a file name.")
         folder = path.parent
-        if not folder.is_dir():
-            raise UserInputError(
-                f"{label} {path}: folder {folder} does not exist. Create it first or choose "
-                "another folder.")
-    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+    if not folder.is_dir():
+        raise UserInputError(f"{label} {path}: {_not_a_folder(folder)}.")
+    if not os.access(folder, os.W_OK | os.X_OK):
         raise UserInputError(
             f"{label} {path}: cannot write in folder {folder} (permission denied); choose a "
             "folder you can write to.")
+    problem = _try_creating_a_file(folder)
+    if problem is not None:
+        raise UserInputError(f"{label} {path}: cannot create a file in folder {folder}: "
+                             f"{_describe(problem, folder)}.")
     return path
+
+
+def _try_creating_a_file(folder):
+    """Create and remove an empty temporary file in ``folder``; the ``OSError`` if that fails.
+
+    ``os.access`` says yes to root everywhere and knows nothing of read-only mounts or
+    virtual file systems; only trying tells.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".backprop-check-", dir=folder)
+    except OSError as e:
+        return e
+    os.close(fd)
+    _remove_quietly(tmp)
+    return None

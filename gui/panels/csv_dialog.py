@@ -1,12 +1,20 @@
 """``CsvImportDialog``: preview a CSV file, pick the target column and task, then load it.
 
-Everything is checked as it is chosen: the file is previewed with
-``core.datasets.preview_csv`` and loaded with ``load_csv`` on every change, so any problem
-(with its row and column) is shown inside the dialog and OK stays disabled until the file
-loads. No modal loop is needed to drive it: ``set_path``, ``set_target``, ``set_task`` and
-``set_train_ratio`` do what the widgets do, and ``dataset()`` returns the result.
+Everything is checked as it is chosen: the file is read once (``read_table``), previewed and
+turned into a dataset on every change, so any problem (with its row and column) is shown
+inside the dialog and OK stays disabled until the file loads. No modal loop is needed to
+drive it: ``set_path``, ``set_target``, ``set_task`` and ``set_train_ratio`` do what the
+widgets do, and ``dataset()`` returns the result.
+
+Files of ``BACKGROUND_BYTES`` or more are read and built on a pool thread
+(``CsvLoadTask``) behind a progress dialog with Cancel, so the window never freezes;
+``loading()`` says one is under way and ``loadFinished`` is emitted when it ends. Nothing
+reaches the rest of the app before OK: cancelling leaves the current run as it was.
 """
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,14 +25,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
 )
 
-from core.datasets import load_csv, preview_csv
+from core.datasets.csv_loader import dataset_from_table, preview_from_table
+from core.datasets.csv_table import read_table
 from core.errors import UserInputError
+from gui.panels.csv_load_task import CsvLoadTask
 from gui.panels.widgets import train_percent_spin
 from gui.style import ERROR_FG
 
@@ -47,16 +58,29 @@ class CsvImportDialog(QDialog):
         Seed of the train/test split.
     """
 
+    BACKGROUND_BYTES = 4 << 20  # files this large are read off the GUI thread
+    loadFinished = Signal()  # a background read or build ended (loaded, failed or cancelled)
+    loadProgress = Signal(int)  # percent of the file read
+
     def __init__(self, parent=None, train_ratio=0.8, seed=0):
         super().__init__(parent)
         self.setWindowTitle("Open CSV")
         self.resize(720, 520)
         self._seed = seed
+        self._path = None
+        self._table = None
         self._preview = None
         self._dataset = None
+        self._task = None  # the running CsvLoadTask
+        self._started = []  # every task started: alive until the pool is done with them
+        self._background = False  # this file is read and built on the pool thread
+        self._applying = False  # showing a background result: no reload
+        self.progress_dialog = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         layout = QVBoxLayout(self)
         layout.addLayout(self._file_row())
-        self.info_label = QLabel(objectName="info_label")
+        self.info_label = QLabel(objectName="info_label", wordWrap=True)
         layout.addWidget(self.info_label)
         self.table = QTableWidget(objectName="preview_table")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -121,19 +145,30 @@ class CsvImportDialog(QDialog):
 
     # ---- public API ----------------------------------------------------------------------
     def set_path(self, path):
-        """Preview the file at ``path`` and load it (target: the last column by default)."""
+        """Preview the file at ``path`` and load it (target: the last column by default).
+
+        Large files are read in the background (see the module docstring).
+        """
         path = str(path)
         if self.path_edit.text() != path:
             self.path_edit.setText(path)
-        self._preview = None
+        self._stop_load()
+        self._path, self._table, self._preview = path, None, None
         try:
-            self._preview = preview_csv(path, n_rows=PREVIEW_ROWS)
+            self._background = Path(path).stat().st_size >= self.BACKGROUND_BYTES
+        except OSError:
+            self._background = False  # read_table says what is wrong with the path
+        if self._background:
+            self._show_table(None)
+            self._start_load()
+            return
+        try:
+            self._table = read_table(path)
         except (UserInputError, OSError) as exc:
             self._show_table(None)
             self._show_error(str(exc))
             return
-        self._show_table(self._preview)
-        self._fill_targets(self._preview)
+        self._show_preview(preview_from_table(self._table, PREVIEW_ROWS))
 
     def set_target(self, column):
         """Use the column named ``column`` as the target."""
@@ -148,8 +183,17 @@ class CsvImportDialog(QDialog):
         self.ratio_spin.setValue(round(100 * ratio))
 
     def dataset(self):
-        """The loaded ``Dataset``, or None while the choices are not valid."""
+        """The loaded ``Dataset``, or None while the choices are not valid (or loading)."""
         return self._dataset
+
+    def loading(self):
+        """True while a background read or build is under way."""
+        return self._task is not None
+
+    def cancel_load(self):
+        """Stop the background read (what the progress dialog's Cancel does)."""
+        if self._task is not None:
+            self._task.cancel()
 
     def error_text(self):
         """The problem shown in the dialog, or ``""``."""
@@ -186,6 +230,7 @@ class CsvImportDialog(QDialog):
             f"Delimiter: {preview.delimiter_name} · header row: {header} · "
             f"{preview.n_rows} rows × {len(preview.header)} columns"
             + ("" if preview.n_rows <= PREVIEW_ROWS else f" (first {PREVIEW_ROWS} shown)")
+            + "".join(f"\n{note}" for note in preview.notes)  # how the header was decided
         )
 
     def _fill_targets(self, preview):
@@ -206,25 +251,126 @@ class CsvImportDialog(QDialog):
         self.task_combo.setItemText(0, f"Auto ({_TASK_TEXT[guess]})")
         self._reload()
 
+    def _show_preview(self, preview):
+        self._preview = preview
+        self._show_table(preview)
+        self._fill_targets(preview)
+
+    def _options(self):
+        return {
+            "target": self.target_combo.currentText() or None,
+            "task": self.task_combo.currentData(),
+            "train_ratio": self.ratio_spin.value() / 100.0,
+            "seed": self._seed,
+        }
+
     def _reload(self):
         """Load the file with the current choices; show the result or the problem."""
         self._dataset = None
-        if self._preview is None:
+        if self._preview is None or self._applying:
+            return
+        if self._background:
+            self._start_load()
             return
         try:
-            self._dataset = load_csv(
-                self._preview.path,
-                target=self.target_combo.currentText(),
-                task=self.task_combo.currentData(),
-                train_ratio=self.ratio_spin.value() / 100.0,
-                seed=self._seed,
-            )
+            dataset = dataset_from_table(self._table, **self._options())
         except UserInputError as exc:
             self._show_error(str(exc))
             return
+        self._show_dataset(dataset)
+
+    def _show_dataset(self, dataset):
+        self._dataset = dataset
         self.error_label.setText("")
-        self.summary_label.setText(self._dataset.summary())
+        self.summary_label.setText(dataset.summary())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    # ---- background loading ---------------------------------------------------------------
+    def _start_load(self):
+        """Read (unless already read) and build on the pool thread, behind a progress bar."""
+        self._stop_load()
+        task = CsvLoadTask(self._path, self._options(), self._table, PREVIEW_ROWS)
+        task.signals.progress.connect(lambda percent: self._on_progress(task, percent))
+        task.signals.finished.connect(lambda result: self._on_loaded(task, result))
+        task.signals.failed.connect(lambda message: self._on_failed(task, message))
+        task.signals.cancelled.connect(lambda: self._on_cancelled(task))
+        self._task = task
+        if self._pool.activeThreadCount() == 0:
+            self._started.clear()
+        self._started.append(task)
+        what = "Building the dataset" if self._table is not None else "Reading"
+        self._show_error(f"{what} {Path(self._path).name}…")
+        self.progress_dialog = QProgressDialog(f"{what} {Path(self._path).name}…", "Cancel",
+                                               0, 100, self)
+        # Not modal: a modal progress dialog runs nested event loops in setValue().
+        self.progress_dialog.setWindowModality(Qt.WindowModality.NonModal)
+        self.progress_dialog.setMinimumDuration(0)
+        self.progress_dialog.setAutoClose(False)
+        self.progress_dialog.setAutoReset(False)
+        self.progress_dialog.canceled.connect(self.cancel_load)
+        self._pool.start(task)
+
+    def _stop_load(self):
+        """Cancel a running task and forget it (its late signals are ignored)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self._close_progress()
+
+    def _close_progress(self):
+        if self.progress_dialog is not None:
+            self.progress_dialog.canceled.disconnect(self.cancel_load)
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    def _end_task(self, task):
+        """True (and the task forgotten) when ``task`` is the current one."""
+        if task is not self._task:
+            return False
+        self._task = None
+        self._close_progress()
+        return True
+
+    def _on_progress(self, task, percent):
+        if task is self._task and self.progress_dialog is not None:
+            self.loadProgress.emit(percent)
+            self.progress_dialog.setValue(percent)
+
+    def _on_loaded(self, task, result):
+        if not self._end_task(task):
+            return
+        self._table = result.table
+        if self._preview is None:
+            self._applying = True  # the result already holds the dataset for these choices
+            try:
+                self._show_preview(result.preview)
+            finally:
+                self._applying = False
+        if result.dataset is not None:
+            self._show_dataset(result.dataset)
+        else:
+            self._show_error(result.error)
+        self.loadFinished.emit()
+
+    def _on_failed(self, task, message):
+        if self._end_task(task):
+            if self._table is None:
+                self._show_table(None)
+            self._show_error(message)
+            self.loadFinished.emit()
+
+    def _on_cancelled(self, task):
+        if self._end_task(task):
+            self._show_error("Loading cancelled: nothing was loaded and the current data is "
+                             "unchanged. Choose the file again (or another target) to retry.")
+            self.loadFinished.emit()
+
+    def done(self, result):
+        """Closing stops a background load first (its thread must not outlive the dialog)."""
+        self._stop_load()
+        self._pool.waitForDone()
+        super().done(result)
 
     def _show_error(self, message):
         self._dataset = None

@@ -6,7 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QDialogButtonBox  # noqa: E402
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton  # noqa: E402
 
 from gui.panels.csv_dialog import CsvImportDialog  # noqa: E402
 
@@ -84,9 +84,14 @@ def test_bad_cell_shows_row_and_column_and_disables_ok(dialog, tmp_path):
     text = dialog.error_label.text()
     assert "row 4" in text and "'x2'" in text and "oops" in text
     assert dialog.error_text() == text
-    # Choosing the broken column as the target makes the file valid.
+    # As the target, a number column with one odd cell is refused (a typo, not a class)…
     dialog.set_target("x2")
+    assert dialog.dataset() is None and not ok_button(dialog).isEnabled()
+    assert "numbers except in 1 of 4 rows: row 4 ('oops')" in dialog.error_label.text()
+    # …until the user says these are class names.
+    dialog.set_task("classification")
     assert dialog.dataset() is not None and ok_button(dialog).isEnabled()
+    assert dialog.dataset().target_names == ["2", "3", "5", "oops"]
     assert dialog.error_label.text() == ""
 
 
@@ -113,3 +118,88 @@ def test_dialog_renders(dialog, good_csv, tmp_path):
     image = dialog.grab().toImage()
     assert image.width() > 300
     assert image.save(str(tmp_path / "csv_dialog.png"))
+
+
+def test_header_decision_is_shown(dialog, tmp_path):
+    path = tmp_path / "years.csv"
+    path.write_text("1990,2000,0\n" + "".join(f"{i},{i + 1},{i % 2}\n" for i in range(9)),
+                    encoding="utf-8")
+    dialog.set_path(path)
+    assert "header row: no" in dialog.info_label.text()
+    assert "line 1 holds only numbers, so it was read as data" in dialog.info_label.text()
+    assert "note: No header row" in dialog.summary_label.text()
+
+
+# --- large files: read off the GUI thread, with progress and Cancel ---
+
+def _large_csv(tmp_path, rows=30_000):
+    path = tmp_path / "large.csv"
+    lines = ["a,b,c,d,label"] + [f"{i * 0.25},{-i},{i % 7}.5,{i * 1e-3:.6f},{i % 3}"
+                                 for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    return path
+
+
+@pytest.fixture
+def background(monkeypatch):
+    """Files over 100 kB load in the background, read in 16 kB chunks (many progress steps)."""
+    from core.datasets import csv_fast
+
+    monkeypatch.setattr(CsvImportDialog, "BACKGROUND_BYTES", 100_000)
+    monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 16 << 10)
+
+
+def test_large_file_loads_in_the_background_with_progress(qtbot, dialog, tmp_path, background):
+    path = _large_csv(tmp_path)
+    seen = []
+    dialog.loadProgress.connect(seen.append)
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.set_path(path)
+        assert dialog.loading() and dialog.dataset() is None  # set_path returned at once
+        assert dialog.progress_dialog.labelText() == "Reading large.csv…"
+        assert not ok_button(dialog).isEnabled()
+    assert not dialog.loading() and dialog.progress_dialog is None
+    ds = dialog.dataset()
+    assert ds is not None and ds.n_train + ds.n_test == 30_000 and ds.task == "multiclass"
+    assert len(seen) > 5 and seen == sorted(seen) and seen[-1] == 100
+    assert dialog.table.rowCount() == 20 and ok_button(dialog).isEnabled()
+    # A new target is built in the background from the table already read.
+    seen.clear()
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.set_target("a")
+        assert dialog.loading()
+    assert dialog.dataset().task == "regression" and seen == []
+
+
+def test_cancel_keeps_the_current_data(qtbot, tmp_path, background):
+    import threading
+
+    from PySide6.QtCore import QRunnable
+
+    from gui.panels.dataset_panel import DatasetPanel
+
+    panel = DatasetPanel()
+    qtbot.addWidget(panel)
+    before = panel.current_dataset()
+    dialog = panel.open_csv()
+    gate = threading.Event()
+
+    class Hold(QRunnable):  # occupies the dialog's one loading thread until released
+        def run(self):
+            gate.wait(60)
+
+    hold = Hold()
+    dialog._pool.start(hold)
+    with qtbot.assertNotEmitted(panel.datasetChanged), qtbot.waitSignal(
+            dialog.loadFinished, timeout=120_000):
+        dialog.set_path(_large_csv(tmp_path))
+        cancel = dialog.progress_dialog.findChild(QPushButton)
+        assert cancel.text() == "Cancel"
+        cancel.click()  # the user's Cancel, before any chunk is read
+        gate.set()
+    assert "Loading cancelled" in dialog.error_text(), (dialog.error_label.text(),
+                                                         dialog.summary_label.text())
+    assert dialog.dataset() is None and not ok_button(dialog).isEnabled()
+    assert not dialog.loading() and dialog.progress_dialog is None
+    dialog.reject()
+    assert panel.current_dataset() is before

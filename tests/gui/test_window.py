@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 
 from core.config import TrainConfig
 from core.datasets import load_dataset
-from gui.app import NO_DISPLAY_MESSAGE, display_available
+from gui.app import display_available, no_display_message
 from gui.main_window import MainWindow, app_settings
 from gui.menus import about_text, app_version
 from tests.gui.helpers import action
@@ -208,7 +208,7 @@ def test_main_without_a_display_says_so_and_exits_2():
                           text=True, timeout=60)
     assert done.returncode == 2
     lines = (done.stdout + done.stderr).strip().splitlines()
-    assert lines == [NO_DISPLAY_MESSAGE]
+    assert lines == [no_display_message()]  # more in tests/test_startup.py
 
 
 def test_window_refuses_headless_only_options(capsys):

@@ -1,0 +1,97 @@
+"""``CsvLoadTask``: read and build a CSV dataset on a pool thread, with progress and Cancel.
+
+The work is core's Qt-free loader (``read_table`` with a progress callback, then
+``preview_from_table`` and ``dataset_from_table``); this module only runs it off the GUI
+thread and reports through signals, which Qt delivers in the GUI thread. Cancel sets a flag
+that the progress callback checks between chunks of the file.
+"""
+
+import threading
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from core.datasets.csv_loader import dataset_from_table, preview_from_table
+from core.datasets.csv_table import read_table
+from core.errors import UserInputError
+
+
+class LoadCancelled(Exception):
+    """Raised inside the worker by the progress callback once Cancel was pressed."""
+
+
+class CsvLoadSignals(QObject):
+    """What a ``CsvLoadTask`` reports (queued into the GUI thread).
+
+    ``progress(percent)``; then exactly one of ``finished(result)`` with a ``CsvLoadResult``,
+    ``failed(message)`` or ``cancelled()``.
+    """
+
+    progress = Signal(int)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class CsvLoadResult:
+    """A read table, its preview, and the dataset or the message saying why there is none."""
+
+    def __init__(self, table, preview, dataset, error):
+        self.table, self.preview, self.dataset, self.error = table, preview, dataset, error
+
+
+class CsvLoadTask(QRunnable):
+    """Read ``path`` (or reuse ``table``) and build the dataset with ``options``.
+
+    Parameters
+    ----------
+    path : str or Path
+    options : dict
+        ``target``, ``task``, ``train_ratio``, ``seed`` for ``dataset_from_table``.
+    table : CsvTable, optional
+        An already read table (a new target or task needs no second read).
+    preview_rows : int
+    """
+
+    def __init__(self, path, options, table=None, preview_rows=20):
+        super().__init__()
+        self.setAutoDelete(False)  # the dialog keeps it until its signals are handled
+        self.signals = CsvLoadSignals()
+        self._path, self._options, self._table = path, dict(options), table
+        self._preview_rows = preview_rows
+        self._cancel = threading.Event()
+
+    def cancel(self):
+        """Ask the worker to stop at its next progress report (thread-safe)."""
+        self._cancel.set()
+
+    def _report(self, fraction):
+        if self._cancel.is_set():
+            raise LoadCancelled
+        self.signals.progress.emit(round(100 * fraction))
+
+    def run(self):
+        """Runs on a pool thread; every outcome ends in one signal."""
+        try:
+            table = self._table or read_table(self._path, progress=self._report)
+            if self._cancel.is_set():
+                raise LoadCancelled
+            preview = preview_from_table(table, self._preview_rows)
+            try:
+                dataset, error = dataset_from_table(table, **self._options), None
+            except UserInputError as exc:
+                dataset, error = None, str(exc)
+            if self._cancel.is_set():
+                raise LoadCancelled
+        except LoadCancelled:
+            self.signals.cancelled.emit()
+        except (UserInputError, OSError) as exc:
+            self.signals.failed.emit(str(exc))
+        except MemoryError:
+            self.signals.failed.emit("Out of memory while reading the file: it is too large "
+                                     "for this computer.")
+        except Exception as exc:  # noqa: BLE001  (a worker must report, never die silently)
+            self.signals.failed.emit(f"Unexpected error while reading the file: {exc!r}")
+        else:
+            self.signals.finished.emit(CsvLoadResult(table, preview, dataset, error))
+        finally:
+            self._table = None  # a finished task must not keep a big table alive
