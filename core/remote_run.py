@@ -10,24 +10,29 @@ The way there and back (:func:`pack_trainer`, :func:`unpack_trainer`, :func:`pro
 same trainer stepped ``n`` times in place, bit for bit (parameters, optimizer, generator, batch
 order, history, last gradients and updates).
 
-The child's loop (:func:`serve`) speaks tuples over a ``multiprocessing`` connection:
+The child's loop (:func:`serve`) speaks typed messages (named tuples) over a
+``multiprocessing`` connection:
 
 parent → child
-    ``("run", package, options)``: step until told to stop; ``("frame",)``: send a snapshot
-    at the next step; ``("stop",)``: stop and send the trainer back; ``("quit",)``: exit.
+    :class:`Adopt` ``(package)``: the trainer to run from now on, dataset included, sent once
+    per trainer; :class:`Run` ``(progress, options)``: bring the adopted trainer to
+    ``progress`` (:func:`apply_progress`) and step until told to stop;
+    :class:`Frame`: send a snapshot at the next step; :class:`Stop`: stop and send the
+    trainer back; :class:`Quit`: exit.
 child → parent
-    ``("progress", step, epoch, records)`` about 12 times a second;
-    ``("snapshot", snapshot, step, epoch, records)`` after each ``frame`` request;
-    ``("stopped", progress, records, outcome)`` when it stops: ``outcome`` is None (told
-    to), ``("finished", None)`` (epoch limit or early stopping) or ``("error", exception)``.
+    :class:`Progress` about 12 times a second; :class:`SnapshotTaken` after each
+    :class:`Frame`; :class:`Stopped` when a run ends: ``finished`` (epoch limit or early
+    stopping) or ``error`` (an exception), neither when told to stop.
 
-``records`` holds one list per recorder of ``options["recorders"]`` (:class:`PacedRecorder`):
-what per-step histories (gradient norms, timeline states) recorded since the last message.
+``records`` holds one list per recorder of :class:`RunOptions` ``recorders``
+(:class:`PacedRecorder`): what per-step histories (gradient norms, timeline states) recorded
+since the last message.
 """
 
 import math
 import pickle
 import time
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -123,64 +128,118 @@ class PacedRecorder:
         return records
 
 
+# ---- the messages ---------------------------------------------------------------------------
+class RunOptions(NamedTuple):
+    recorders: tuple = ()  # a PacedRecorder per observer of the parent
+    surface_resolution: int = 50
+    surface_columns: tuple | None = None
+
+
+class Adopt(NamedTuple):
+    package: dict  # pack_trainer(trainer)
+
+
+class Run(NamedTuple):
+    progress: dict  # progress_of(trainer)
+    options: RunOptions
+
+
+class Frame(NamedTuple):
+    pass
+
+
+class Stop(NamedTuple):
+    pass
+
+
+class Quit(NamedTuple):
+    pass
+
+
+class Progress(NamedTuple):
+    step: int
+    epoch: int
+    records: list
+
+
+class SnapshotTaken(NamedTuple):
+    snapshot: Any  # core.snapshot.Snapshot
+    step: int
+    epoch: int
+    records: list
+
+
+class Stopped(NamedTuple):
+    progress: dict | None  # None: the trainer could not be rebuilt
+    records: list
+    finished: bool = False  # the epoch limit or early stopping
+    error: Exception | None = None
+
+
 # ---- the child's loop -----------------------------------------------------------------------
 def serve(conn):
-    """The child process's main function: run what the parent sends until ``quit``."""
+    """The child process's main function: run what the parent sends until :class:`Quit`."""
+    trainer = None  # the adopted trainer, or the exception that rebuilding it raised
     try:
         while True:
             message = conn.recv()
-            if message[0] == "quit":
+            if isinstance(message, Quit):
                 return
-            if message[0] == "run":
-                conn.send(_run(conn, *message[1:]))
+            if isinstance(message, Adopt):
+                try:
+                    trainer = unpack_trainer(message.package)
+                except Exception as exc:  # noqa: BLE001 - reported at the next Run
+                    trainer = exc
+            elif isinstance(message, Run):
+                conn.send(_run(conn, trainer, message))
     except (EOFError, OSError):  # the parent has gone: nothing left to do
         return
 
 
-def _run(conn, package, options):
-    """Step the packaged trainer until stopped; the final ``("stopped", ...)`` message."""
-    recorders = options.get("recorders", [])
+def _run(conn, trainer, run):
+    """Step ``trainer`` from ``run.progress`` until stopped; the final :class:`Stopped`."""
+    recorders = run.options.recorders
     try:
-        trainer = unpack_trainer(package)
+        if not hasattr(trainer, "step"):
+            raise trainer if trainer is not None else RuntimeError("No trainer was adopted.")
+        apply_progress(trainer, run.progress)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
-        return "stopped", None, [], ("error", _sendable(exc))
+        return Stopped(None, [], error=_sendable(exc))
     try:
-        outcome = _steps(conn, trainer, recorders, options)
+        finished, error = _steps(conn, trainer, recorders, run.options), None
     except Exception as exc:  # noqa: BLE001 - e.g. a snapshot failed: keep the steps done
-        outcome = "error", _sendable(exc)
-    return "stopped", progress_of(trainer), _drain(recorders), outcome
+        finished, error = False, _sendable(exc)
+    return Stopped(progress_of(trainer), _drain(recorders), finished, error)
 
 
 def _steps(conn, trainer, recorders, options):
-    """The stepping loop of :func:`_run`; returns the outcome."""
+    """The stepping loop of :func:`_run`: True at the epoch limit (or early stopping),
+    False when told to stop; raises what a step raised."""
     due = 0
     now = time.perf_counter()
     next_poll, next_progress = now + POLL_SECONDS, now + PROGRESS_SECONDS
     with np.errstate(all="ignore"):  # the trainer reports non-finite values itself
         while True:
             if trainer.stopped_early or trainer.epoch >= trainer.config.epochs:
-                return "finished", None
-            try:
-                trainer.step()
-            except Exception as exc:  # noqa: BLE001 - TrainingDiverged and the like
-                return "error", _sendable(exc)
+                return True
+            trainer.step()
             if trainer.step_count >= due:
                 due = min((r.after_steps(trainer) for r in recorders), default=math.inf)
             now = time.perf_counter()
             if now >= next_poll:
                 next_poll = now + POLL_SECONDS
                 while conn.poll():
-                    kind = conn.recv()[0]
-                    if kind == "stop":
-                        return None
-                    if kind == "frame":
-                        snap = take_snapshot(trainer, options.get("surface_resolution", 50),
-                                             options.get("surface_columns"))
-                        conn.send(("snapshot", snap, trainer.step_count, trainer.epoch,
-                                   _drain(recorders)))
+                    message = conn.recv()
+                    if isinstance(message, Stop):
+                        return False
+                    if isinstance(message, Frame):
+                        snap = take_snapshot(trainer, options.surface_resolution,
+                                             options.surface_columns)
+                        conn.send(SnapshotTaken(snap, trainer.step_count, trainer.epoch,
+                                                _drain(recorders)))
             if now >= next_progress:
                 next_progress = now + PROGRESS_SECONDS
-                conn.send(("progress", trainer.step_count, trainer.epoch, _drain(recorders)))
+                conn.send(Progress(trainer.step_count, trainer.epoch, _drain(recorders)))
 
 
 def _drain(recorders):

@@ -129,7 +129,8 @@ class FramePainter(QObject):
     def eventFilter(self, obj, event):
         """A stale view that is shown gets the latest snapshot (after it is laid out)."""
         if event.type() == QEvent.Type.Show and id(obj) in self.stale:
-            QTimer.singleShot(0, lambda view=obj: self._refresh(view))
+            # obj as context: the call is dropped if the view is deleted before it runs
+            QTimer.singleShot(0, obj, lambda view=obj: self._refresh(view))
         return False
 
     def _refresh(self, view):

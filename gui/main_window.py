@@ -16,7 +16,7 @@ dataset and settings are remembered in ``QSettings`` (organisation "BackpropStud
 import dataclasses
 import json
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -315,14 +315,6 @@ class MainWindow(QMainWindow):
         settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))
         settings.setValue("run/config", json.dumps(self.session.config.to_dict()))
         settings.sync()
-
-    def event(self, event):
-        """A window repaint (``UpdateRequest``: every dirty widget, pyqtgraph's Python paint
-        code included) runs while the worker holds back (``TrainingWorker.gui_drawing``)."""
-        if event.type() == QEvent.Type.UpdateRequest and self.session.thread is not None:
-            with self.session.worker.gui_drawing():
-                return super().event(event)
-        return super().event(event)
 
     def closeEvent(self, event):
         """Remember the layout and the run, stop the worker thread and wait for it."""

@@ -8,8 +8,21 @@ and it also ends by itself when the window's process goes away.
 
 import contextlib
 import multiprocessing
+import weakref
 
-from core.remote_run import pack_trainer, serve
+from core.remote_run import (
+    Adopt,
+    Frame,
+    Progress,
+    Quit,
+    Run,
+    SnapshotTaken,
+    Stop,
+    Stopped,
+    pack_trainer,
+    progress_of,
+    serve,
+)
 
 #: Seconds to wait for the child to hand the trainer back (it answers within milliseconds;
 #: the first run also waits for the child to start, about half a second).
@@ -26,9 +39,11 @@ class RemoteRunner:
     Attributes
     ----------
     running : bool
-        A run is under way in the child (until its ``stopped`` message has been read).
+        A run is under way in the child (until its ``Stopped`` message has been read).
     frame_pending : bool
         A snapshot was asked for and has not arrived yet.
+    datasets_sent : int
+        How many trainers (with their dataset) were sent: one per trainer, not per run.
     """
 
     def __init__(self):
@@ -36,6 +51,9 @@ class RemoteRunner:
         self._conn = None
         self.running = False
         self.frame_pending = False
+        self.datasets_sent = 0
+        self._adopted = lambda: None  # weak reference to the trainer the child holds
+        self._pipeline = None  # the pipeline the child's trainer uses
 
     def start_process(self):
         """Start the child if it is not running (returns at once: it imports on its own)."""
@@ -53,15 +71,21 @@ class RemoteRunner:
         self._process, self._conn = process, mine
 
     def launch(self, trainer, options):
-        """Send ``trainer`` (copied) to the child and let it step until :meth:`recall`."""
+        """Let the child step a copy of ``trainer`` until :meth:`recall` (``options``: a
+        ``core.remote_run.RunOptions``). The trainer with its dataset is sent once (again
+        only if its input pipeline was replaced); later runs send only its progress."""
         self.start_process()
-        self._send(("run", pack_trainer(trainer), options))
+        if self._adopted() is not trainer or self._pipeline is not trainer.pipeline:
+            self._send(Adopt(pack_trainer(trainer)))
+            self._adopted, self._pipeline = weakref.ref(trainer), trainer.pipeline
+            self.datasets_sent += 1
+        self._send(Run(progress_of(trainer), options))
         self.running, self.frame_pending = True, False
 
     def request_frame(self):
         """Ask for a snapshot at the child's next step (once until it arrives)."""
         if self.running and not self.frame_pending:
-            self._send(("frame",))
+            self._send(Frame())
             self.frame_pending = True
 
     def messages(self):
@@ -75,8 +99,8 @@ class RemoteRunner:
         return received
 
     def recall(self, timeout=RECALL_TIMEOUT):
-        """Stop the run; the messages up to and including its ``stopped`` one."""
-        self._send(("stop",))
+        """Stop the run; the messages up to and including its ``Stopped``."""
+        self._send(Stop())
         received = []
         try:
             while self.running:
@@ -94,7 +118,7 @@ class RemoteRunner:
         if process is None:
             return
         with contextlib.suppress(OSError):
-            self._conn.send(("quit",))
+            self._conn.send(Quit())
         process.join(timeout)
         if process.is_alive():
             process.kill()
@@ -107,11 +131,12 @@ class RemoteRunner:
         return None if self._process is None else self._process.pid
 
     def _note(self, message):
-        kind = message[0]
-        if kind == "snapshot":
+        if isinstance(message, SnapshotTaken):
             self.frame_pending = False
-        elif kind == "stopped":
+        elif isinstance(message, Stopped):
             self.running = self.frame_pending = False
+        elif not isinstance(message, Progress):
+            raise RemoteFailed(f"the training process sent {message!r}")
         return message
 
     def _send(self, message):

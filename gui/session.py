@@ -8,6 +8,9 @@ acknowledged so the worker may send the next one. Snapshots of a replaced traine
 dropped (each trainer has a *generation* number). A :class:`~gui.frame_painter.FramePainter`
 updates the views one per event-loop turn and skips the ones that cannot be seen.
 
+Features that need the trainer itself use :meth:`TrainingSession.call`, which returns the
+value of ``fn(trainer, *args)`` run by the worker between two steps.
+
 Views are any objects with ``reset(trainer_info)`` and ``show_snapshot(snapshot)``.
 """
 
@@ -15,12 +18,13 @@ import dataclasses
 import time
 import traceback
 
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from core.snapshot import take_snapshot
 from core.trainer import LIVE_FIELDS, Trainer
-from gui import gc_guard
 from gui.frame_painter import FramePainter
+from gui.pending_call import CALL_TIMEOUT
 from gui.worker import TrainingWorker
 
 
@@ -39,6 +43,22 @@ def default_columns(dataset):
 
 def _short(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+#: Python's cyclic garbage collector runs only in the GUI thread once a training thread exists
+#: (pyqtgraph's ``GarbageCollector``: automatic collection off, a GUI-thread timer collects).
+#: A collection in the worker thread could free a Qt object there (a closed menu, a lesson
+#: panel in a reference cycle), and its destructor would deadlock with the GUI thread.
+COLLECT_SECONDS = 0.1
+_collector = None
+
+
+def collect_in_gui_thread():
+    """Start the GUI-thread garbage collector (once per process; call in the GUI thread)."""
+    global _collector
+    if _collector is None:
+        _collector = GarbageCollector(interval=COLLECT_SECONDS)
+    return _collector
 
 
 class TrainingSession(QObject):
@@ -84,21 +104,19 @@ class TrainingSession(QObject):
         self.worker.runningChanged.connect(self._on_running)
         self.worker.finished.connect(self._on_finished)
         self.worker.error.connect(self._on_error)
+        self.worker.notice.connect(self.message)
         self.thread.finished.connect(self.worker.deleteLater)
-        gc_guard.hold()  # no garbage collection in the worker thread (see gui.gc_guard)
+        collect_in_gui_thread()
         self.thread.start()
 
     def shutdown(self, timeout_ms=5000):
         """Stop training and the thread, and wait for it. Safe to call twice."""
         if self.thread is None:
             return True
+        done = True
         if self.thread.isRunning():
-            self.worker.request("stop")
+            self.worker.stop()
             done = self.thread.wait(timeout_ms)
-        else:
-            done = True
-        if done:  # a thread that would not stop keeps collection in the GUI thread
-            gc_guard.release()
         self.thread = None
         return done
 
@@ -113,8 +131,7 @@ class TrainingSession(QObject):
 
     def _call(self, view, method, arg):
         try:
-            with self.worker.gui_drawing():
-                getattr(view, method)(arg)
+            getattr(view, method)(arg)
         except Exception as exc:  # noqa: BLE001 - a broken view must not take the window down
             traceback.print_exc()
             self.pause()
@@ -139,28 +156,43 @@ class TrainingSession(QObject):
 
     # -- transport --------------------------------------------------------------------------
     def play(self):
-        self.worker.request("play")
+        self.worker.play()
 
     def pause(self):
-        self.worker.request("pause")
+        self.worker.pause()
 
     def toggle(self):
         self.pause() if self.running else self.play()
 
     def step(self):
-        self.worker.request("step")
+        self.worker.step()
 
     def step_epoch(self):
-        self.worker.request("step_epoch")
+        self.worker.step_epoch()
+
+    def refresh(self):
+        """Show the trainer's current state on every view (after it was changed by a call)."""
+        self.worker.refresh()
+
+    def call(self, fn, *args, timeout=CALL_TIMEOUT):
+        """``fn(trainer, *args)`` run by the worker between two steps; its value.
+
+        The GUI thread waits (milliseconds). Raises what ``fn`` raised, ``RuntimeError`` when
+        training has been shut down, ``gui.worker.CallTimeout`` after ``timeout`` seconds.
+        Pause first (:meth:`pause`) to act on the state the user sees.
+        """
+        if self.thread is None or not self.thread.isRunning():
+            raise RuntimeError("Training has been shut down; nothing to save or load.")
+        return self.worker.call(fn, *args, timeout=timeout)
 
     def set_surface_columns(self, columns):
         """Draw surfaces over raw input ``columns`` ``(i, j)`` from the next snapshot on."""
         self.surface_columns = tuple(columns)
-        self.worker.request("columns", self.surface_columns)
+        self.worker.set_columns(self.surface_columns)
 
     def set_speed(self, steps_per_second):
         """Limit training to ``steps_per_second`` (``None`` = as fast as possible)."""
-        self.worker.request("speed", steps_per_second)
+        self.worker.set_speed(steps_per_second)
 
     def reset(self):
         """A fresh network with the current dataset and config (same seed: same start)."""
@@ -207,7 +239,7 @@ class TrainingSession(QObject):
             self.error.emit(describe_error(exc))
             return False
         self.config = config
-        self.worker.request("live", changes)
+        self.worker.set_live(changes)
         shown = ", ".join(f"{k} = {_short(v)}" for k, v in changes.items())
         self.message.emit(f"Applied {shown} (no reset).")
         return True
@@ -234,7 +266,7 @@ class TrainingSession(QObject):
         self.config = trainer.config if config is None else config
         self._generation += 1
         self._show_new(trainer)
-        self.worker.request("replace", (trainer, self._generation, self.surface_columns))
+        self.worker.replace(trainer, self._generation, self.surface_columns)
         self.message.emit(note)
 
     def _show_new(self, trainer):
@@ -252,10 +284,6 @@ class TrainingSession(QObject):
 
     # -- from the worker --------------------------------------------------------------------
     def _on_snapshot(self, payload):
-        with self.worker.gui_drawing():  # see TrainingWorker.gui_drawing: no GIL ping-pong
-            self._show_snapshot(payload)
-
-    def _show_snapshot(self, payload):
         generation, snapshot = payload
         if generation != self._generation:
             QTimer.singleShot(0, lambda: self._drawn(0.0))
@@ -276,8 +304,7 @@ class TrainingSession(QObject):
         generation, *counters = payload
         if generation == self._generation:
             self.counters = tuple(counters)
-            with self.worker.gui_drawing():  # labels repaint: see _on_snapshot
-                self.countersChanged.emit(self.counters)
+            self.countersChanged.emit(self.counters)
 
     def _on_running(self, running):
         self.running = bool(running)

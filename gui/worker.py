@@ -1,9 +1,13 @@
 """The training worker: a ``QObject`` that drives a ``core.trainer.Trainer`` inside a ``QThread``.
 
-The GUI thread never calls the trainer while the worker owns it. It sends *requests*
-(:meth:`TrainingWorker.request`, safe from any thread); the worker applies them in order
-between steps. While playing, the worker runs steps in chunks of at most ``chunk_seconds``
-and then returns to its event loop, so requests, pause and stop are prompt.
+The GUI thread never calls the trainer while the worker owns it. It sends *commands* (the
+worker's thread-safe methods: :meth:`~TrainingWorker.play`, :meth:`~TrainingWorker.step`,
+:meth:`~TrainingWorker.set_live`, ...); the worker applies them in order between steps. A
+feature that needs the trainer itself uses :meth:`TrainingWorker.call`: the GUI thread waits
+(a few milliseconds) while the worker runs ``fn(trainer)`` between two steps, and gets the
+value back. The worker never waits on the GUI thread, so this cannot deadlock. While playing
+in this thread, the worker runs steps in chunks of a few milliseconds and then returns to its
+event loop, so commands, pause and stop are prompt and the GUI thread gets the interpreter.
 
 What comes back, always as queued signals carrying copies:
 
@@ -15,38 +19,31 @@ What comes back, always as queued signals carrying copies:
 - ``runningChanged(object)``: ``True`` while playing.
 - ``finished(object)``: the reason training stopped by itself (epoch limit reached).
 - ``error(object)``: the exception that paused training (``TrainingDiverged`` or other).
+- ``notice(object)``: one line when training leaves the child process for this thread.
 
 With ``use_process=True`` (the window's session), playing at full speed runs the steps in a
-child process instead (:mod:`gui.worker_remote`): the same signals come back, and every request
+child process instead (:mod:`gui.worker_remote`): the same signals come back, and every command
 is still applied here, between two steps, to a trainer that is exactly up to date.
 """
 
-import contextlib
-import sys
 import threading
 import time
 from collections import deque
-from contextlib import contextmanager
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from core.snapshot import take_snapshot
+from gui.pending_call import CALL_TIMEOUT, PendingCall
 from gui.remote_runner import RemoteRunner
 from gui.worker_remote import RemoteTraining
 
-#: CPython hands the GIL to a waiting thread after this long (default 5 ms). The worker runs
-#: Python between short NumPy calls, so the GUI thread waits for the GIL: a 1 ms interval bounds
-#: that wait. Yielding voluntarily after every step is not a substitute: each release and
-#: immediate re-take counts as a switch, so a waiting thread never asks for a forced one and
-#: can starve under load.
-GIL_SWITCH_SECONDS = 0.001
+#: Playing at full speed in this thread (no child process): a chunk of steps lasts this long
+#: (seconds), then the worker rests ``REST_MS`` in its event loop, which leaves the
+#: interpreter lock to the GUI thread: the window stays responsive, training runs slower.
+CHUNK_SECONDS = 0.005
+REST_MS = 2
 
-#: While the GUI thread draws (a view's ``show_snapshot``, a window repaint) the worker does
-#: not start a step: both run Python, so they would only fight over the GIL, handing it back
-#: and forth thousands of times per frame (each wait up to ``GIL_SWITCH_SECONDS``). The worker
-#: waits at most this long (seconds) before checking again.
-GUI_GATE_WAIT = 0.05
 
 #: Counters (step, epoch, steps/s) while playing at most this often (seconds): each update
 #: repaints labels, and a dozen a second reads as smoothly as thirty.
@@ -57,12 +54,6 @@ COUNTER_INTERVAL = 1 / 12
 DRAW_SHARE = 0.1
 #: ... but the views are redrawn at least this often (seconds), however slow they are.
 SLOWEST_INTERVAL = 0.3
-
-#: Request kinds understood by :meth:`TrainingWorker.request`.
-REQUESTS = (
-    "play", "pause", "step", "step_epoch", "live", "speed", "columns", "replace", "snapshot",
-    "observe", "call", "stop",
-)
 
 
 class StepRate:
@@ -90,20 +81,23 @@ class StepRate:
 
 
 class TrainingWorker(RemoteTraining, QObject):
-    """Runs a ``Trainer`` in the thread it is moved to; see the module docstring."""
+    """Runs a ``Trainer`` in the thread it is moved to; see the module docstring.
+
+    Every public method is safe from any thread: it queues a command, applied in order
+    between two steps (:meth:`call` also waits for its outcome).
+    """
 
     snapshotReady = Signal(object)
     countersChanged = Signal(object)
     runningChanged = Signal(object)
     finished = Signal(object)
     error = Signal(object)
+    notice = Signal(object)  # one line for the status bar (training left the child process)
     _wake = Signal()
 
-    def __init__(self, trainer, generation=0, max_rate=30.0, chunk_seconds=0.015,
+    def __init__(self, trainer, generation=0, max_rate=30.0, chunk_seconds=CHUNK_SECONDS,
                  surface_resolution=50, surface_columns=None, use_process=False):
         super().__init__()
-        # Process-wide, and only ever lowered: the window stays responsive while training.
-        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
         self._trainer = trainer
         self._generation = generation
         self.surface_columns = surface_columns
@@ -111,16 +105,13 @@ class TrainingWorker(RemoteTraining, QObject):
         self.chunk_seconds = chunk_seconds
         self.frame_seconds = 0.0
         self.surface_resolution = surface_resolution
-        self._requests = deque()
+        self._commands = deque()
         self._lock = threading.Lock()
         self._pending = False
         self._observers_due = 0  # step count from which some observer wants after_steps
         self._due_steps = []  # per observer: the step count from which it wants after_steps
         self._drawn = threading.Event()
         self._drawn.set()
-        self._gui_free = threading.Event()  # cleared while the GUI thread draws
-        self._gui_free.set()
-        self._gui_depth = 0  # GUI thread only
         self._running = False
         self._last_emit = 0.0
         self._last_counters = 0.0
@@ -130,7 +121,7 @@ class TrainingWorker(RemoteTraining, QObject):
         self._last_tick = 0.0
         self._observers = []
         self._timer = QTimer(self)
-        self._timer.setInterval(0)
+        self._timer.setInterval(REST_MS)
         self._timer.timeout.connect(self._run_chunk)
         self._wake.connect(self._drain)
         self._remote = None
@@ -138,45 +129,65 @@ class TrainingWorker(RemoteTraining, QObject):
             self._remote = RemoteRunner()
             self._guard_remote(self._remote.start_process)  # it imports while the window opens
 
-    def add_observer(self, observer):
-        """Register ``observer`` (any thread; applied in the worker thread, in request order).
-
-        An observer has three methods, all called in the worker thread: ``after_steps(trainer)``
-        after a training step (or a Step epoch), so keep it to a few microseconds; it returns
-        the step count at which it is next due (then it is skipped until the trainer gets
-        there, or until any request is handled), or None to be called after every step;
-        ``on_snapshot(trainer)`` whenever a snapshot is emitted (≤ ~30 Hz: copy what the GUI
-        needs and emit it through the observer's own signal); ``on_replace(trainer)`` when a
-        new trainer takes over. Timeline recording and gradient-norm history use this.
-        """
-        self.request("observe", observer)
-
-    @contextmanager
-    def gui_drawing(self):
-        """GUI thread: hold training back (between steps) while the body draws; nestable."""
-        self._gui_depth += 1
-        self._gui_free.clear()
-        try:
-            yield
-        finally:
-            self._gui_depth -= 1
-            if self._gui_depth == 0:
-                self._gui_free.set()
-
     @property
     def trainer(self):
         """The current ``Trainer``; only code running in the worker thread may use it."""
         return self._trainer
 
-    # -- any thread -------------------------------------------------------------------------
-    def request(self, kind, value=None):
-        """Queue a request; it is applied between two steps, in order. Thread-safe."""
-        if kind not in REQUESTS:
-            raise ValueError(f"Unknown request {kind!r}. Choose one of: {', '.join(REQUESTS)}.")
-        with self._lock:
-            self._requests.append((kind, value))
-            self._pending = True
-        self._wake.emit()
+    # -- commands (any thread) --------------------------------------------------------------
+    def play(self):
+        self._submit(self._do_play)
+
+    def pause(self):
+        self._submit(self._do_pause)
+
+    def step(self):
+        """Exactly one mini-batch, then a snapshot."""
+        self._submit(self._do_step)
+
+    def step_epoch(self):
+        self._submit(self._do_step_epoch)
+
+    def set_live(self, changes):
+        """Apply ``core.trainer.LIVE_FIELDS`` (dict) to the trainer, no reset."""
+        self._submit(self._do_live, changes)
+
+    def set_speed(self, steps_per_second):
+        """Limit the rate (``None`` or 0: as fast as possible, in the child process)."""
+        self._submit(self._do_speed, steps_per_second)
+
+    def set_columns(self, columns):
+        """Compute the surface over raw input ``columns`` (None: 2-D data only)."""
+        self._submit(self._do_columns, columns)
+
+    def replace(self, trainer, generation, surface_columns):
+        """Train ``trainer`` (not shared with any other thread) from now on, paused."""
+        self._submit(self._do_replace, trainer, generation, surface_columns)
+
+    def refresh(self):
+        """Emit counters and a snapshot of the current state."""
+        self._submit(self._emit_state)
+
+    def add_observer(self, observer):
+        """Register ``observer`` (a ``gui.training_observer.TrainingObserver``)."""
+        self._submit(self._do_observe, observer)
+
+    def stop(self):
+        """End training, the child process and the thread's event loop."""
+        self._submit(self._do_stop)
+
+    def call(self, fn, *args, timeout=CALL_TIMEOUT):
+        """``fn(trainer, *args)`` run in the worker thread between two steps; its value.
+
+        Blocks the calling thread until it ran (within milliseconds: the worker takes the
+        trainer back from the child process first). Raises what ``fn`` raised, or
+        :class:`CallTimeout` after ``timeout`` seconds. ``fn`` must not touch widgets.
+        """
+        if QThread.currentThread() is self.thread():
+            return fn(self._trainer, *args)
+        pending = PendingCall(fn, args)
+        self._submit(pending.run)
+        return pending.wait(timeout)
 
     def snapshot_drawn(self, frame_seconds=0.0):
         """The GUI has drawn the last snapshot, which took ``frame_seconds`` of its time:
@@ -185,89 +196,79 @@ class TrainingWorker(RemoteTraining, QObject):
         self.frame_seconds = frame_seconds
         self._drawn.set()
 
+    def _submit(self, handler, *args):
+        with self._lock:
+            self._commands.append((handler, args))
+            self._pending = True
+        self._wake.emit()
+
     # -- worker thread ----------------------------------------------------------------------
     @Slot()
     def _drain(self):
         with self._lock:
-            requests = list(self._requests)
-            self._requests.clear()
+            commands = list(self._commands)
+            self._commands.clear()
             self._pending = False
-        if not requests:  # their wake-up came after an earlier drain took them
+        if not commands:  # their wake-up came after an earlier drain took them
             return
-        self._recall()  # every request is applied to the trainer here, between two steps
-        self._observers_due = 0  # a request may have moved the trainer: ask them again
+        self._recall()  # every command is applied to the trainer here, between two steps
+        self._observers_due = 0  # a command may have moved the trainer: ask them again
         self._due_steps = [0] * len(self._due_steps)
-        for kind, value in requests:
-            self._guarded(getattr(self, f"_do_{kind}"), value)
+        for handler, args in commands:
+            if handler.__self__ is self:
+                self._guarded(handler, *args)
+            else:  # a PendingCall: it reports to its caller
+                handler(self._trainer)
         self._launch()
 
-    def _do_play(self, _value):
+    def _do_play(self):
         if self._epochs_done():
             self._emit_finished()
             return
         self._tokens, self._last_tick = 1.0, time.perf_counter()
         self._set_running(True)
 
-    def _do_pause(self, _value):
+    def _do_pause(self):
         if self._running:
             self._set_running(False)
             self._emit_state()
 
-    def _do_step(self, _value):
+    def _do_step(self):
         self._set_running(False)
         if self._guarded(self._trainer.step):
             self._guarded(self._notify, "after_steps")
         self._emit_state()
 
-    def _do_step_epoch(self, _value):
+    def _do_step_epoch(self):
         self._set_running(False)
         if self._guarded(self._trainer.run_epoch):
             self._guarded(self._notify, "after_steps")
         self._emit_state()
 
     def _do_live(self, changes):
-        """Apply live settings (``core.trainer.LIVE_FIELDS``) to the running trainer."""
-        self._guarded(lambda: self._trainer.apply_live(changes))
+        self._trainer.apply_live(changes)
         self._emit_counters()
 
     def _do_speed(self, steps_per_second):
-        """Limit the rate (``None`` or 0: as fast as possible)."""
         self._speed = float(steps_per_second) if steps_per_second else None
         self._timer.setInterval(self._step_interval())
 
     def _step_interval(self):
-        """Milliseconds between two chunks of steps here (0: back to back)."""
+        """Milliseconds between two chunks of steps here (a rest at full speed)."""
         if self._speed is None:
-            return 0
+            return REST_MS
         return int(min(33.0, max(1.0, 1000.0 / self._speed)))
 
     def _do_columns(self, columns):
-        """Compute the surface over raw input ``columns`` (None: 2-D data only)."""
         self.surface_columns = columns
         self._emit_state()
 
-    def _do_replace(self, payload):
-        """``payload`` = ``(trainer, generation, surface_columns)``."""
+    def _do_replace(self, trainer, generation, surface_columns):
         self._set_running(False)
-        self._trainer, self._generation, self.surface_columns = payload
+        self._trainer, self._generation, self.surface_columns = trainer, generation, surface_columns
         self._rate.clear()
         self._guarded(self._notify, "on_replace")
         self._emit_counters()
-
-    def _do_call(self, payload):
-        """``payload`` = ``(fn, reply)``: run ``fn(trainer)`` here, then ``reply((ok, value))``.
-
-        Used by :mod:`gui.trainer_calls`; ``reply`` emits a signal of a GUI-thread object.
-        """
-        fn, reply = payload
-        try:
-            with np.errstate(all="ignore"):
-                result = (True, fn(self._trainer))
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the caller
-            result = (False, exc)
-        # RuntimeError: the caller was deleted meanwhile (window closing); nobody is waiting.
-        with contextlib.suppress(RuntimeError):
-            reply(result)
 
     def _do_observe(self, observer):
         self._observers.append(observer)
@@ -278,10 +279,7 @@ class TrainingWorker(RemoteTraining, QObject):
         for observer in self._observers:
             getattr(observer, method)(self._trainer)
 
-    def _do_snapshot(self, _value):
-        self._emit_state()
-
-    def _do_stop(self, _value):
+    def _do_stop(self):
         self._set_running(False)
         if self._remote is not None:
             self._remote.close()
@@ -349,11 +347,9 @@ class TrainingWorker(RemoteTraining, QObject):
             self._emit_state()
 
     def _steps(self, deadline, budget):
-        """Step until ``deadline``, the ``budget`` (None: no limit), a request or the end."""
-        trainer, done, gui_free = self._trainer, 0, self._gui_free
+        """Step until ``deadline``, the ``budget`` (None: no limit), a command or the end."""
+        trainer, done = self._trainer, 0
         while self._running and not self._pending and (budget is None or done < budget):
-            while not gui_free.is_set() and not self._pending:
-                gui_free.wait(GUI_GATE_WAIT)  # releases the GIL to the drawing GUI thread
             if self._epochs_done():
                 self._set_running(False)
                 self._emit_finished()

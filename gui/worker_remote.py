@@ -2,16 +2,16 @@
 
 With ``use_process``, playing at full speed hands the trainer to a child process
 (``gui.remote_runner``, ``core.remote_run``) so the window's drawing and the training do not
-share one interpreter lock. Every request takes the trainer back first (``_recall``), is
+share one interpreter lock. Every command takes the trainer back first (``_recall``), is
 applied here as usual, and training then goes back to the child (``_launch``). What the
 child sends becomes the worker's usual signals: counters, snapshots, the observers' records.
-If the child cannot be started or stops answering, training goes on in the worker's thread.
+If the child cannot be started or stops answering, training goes on in the worker's thread,
+paced (``gui.worker.CHUNK_SECONDS``), and ``notice`` says so once.
 """
 
-import sys
 import time
 
-from core.remote_run import apply_progress
+from core.remote_run import Progress, RunOptions, SnapshotTaken, Stopped, apply_progress
 from gui.remote_runner import RemoteFailed
 
 #: While the child trains, the worker reads what it sends this often (milliseconds).
@@ -28,11 +28,8 @@ class RemoteTraining:
                 or self._speed is not None or self._epochs_done()
                 or not all(hasattr(o, "remote_recorder") for o in self._observers)):
             return
-        options = {
-            "recorders": [observer.remote_recorder() for observer in self._observers],
-            "surface_resolution": self.surface_resolution,
-            "surface_columns": self.surface_columns,
-        }
+        options = RunOptions([observer.remote_recorder() for observer in self._observers],
+                             self.surface_resolution, self.surface_columns)
         self._guard_remote(self._remote.launch, self._trainer, options)
         if self._remote is not None and self._remote.running:
             self._timer.setInterval(REMOTE_POLL_MS)
@@ -55,41 +52,38 @@ class RemoteTraining:
     def _on_remote_message(self, message, show=True):
         """Handle one message of the child (``core.remote_run``); ``show=False`` while
         taking the trainer back: the state that follows is shown instead."""
-        kind, *rest = message
-        self._take_records(rest[-2] if kind == "stopped" else rest[-1])
+        self._take_records(message.records)
         now = time.perf_counter()
-        if kind == "progress" and show:
-            step, epoch, _ = rest
-            self._rate.add(step, now)
-            self.countersChanged.emit((self._generation, step, epoch, self._rate.rate()))
-        elif kind == "snapshot" and show:
-            snap, step, epoch, _ = rest
+        if isinstance(message, Progress) and show:
+            self._rate.add(message.step, now)
+            self.countersChanged.emit((self._generation, message.step, message.epoch,
+                                       self._rate.rate()))
+        elif isinstance(message, SnapshotTaken) and show:
             self._drawn.clear()
             self._last_emit = now
-            self.snapshotReady.emit((self._generation, snap))
+            self.snapshotReady.emit((self._generation, message.snapshot))
             for observer in self._observers:
-                self._guarded(observer.on_remote_snapshot, step)
-        elif kind == "stopped":
-            self._finish_remote(*rest)
+                self._guarded(observer.on_remote_snapshot, message.step)
+        elif isinstance(message, Stopped):
+            self._finish_remote(message)
 
     def _take_records(self, records):
         for observer, own in zip(self._observers, records, strict=False):
             if own:
                 self._guarded(observer.take_records, own)
 
-    def _finish_remote(self, progress, _records, outcome):
+    def _finish_remote(self, stopped):
         """The child stopped: bring the trainer up to date; report an end or an error."""
         self._timer.setInterval(self._step_interval())
-        if progress is not None:
-            self._guarded(apply_progress, self._trainer, progress)
-        if outcome is None:
+        if stopped.progress is not None:
+            self._guarded(apply_progress, self._trainer, stopped.progress)
+        if not stopped.finished and stopped.error is None:
             return
-        kind, value = outcome
         self._set_running(False)
-        if kind == "finished":
+        if stopped.finished:
             self._emit_finished()
         else:
-            self.error.emit(value)
+            self.error.emit(stopped.error)
         self._emit_state()
 
     def _guard_remote(self, fn, *args):
@@ -97,8 +91,7 @@ class RemoteTraining:
         try:
             return fn(*args)
         except RemoteFailed as exc:
-            print(f"Backprop Studio: {exc}; training goes on in the window's process.",
-                  file=sys.stderr)
+            self.notice.emit(f"Training runs in the window's process, slower ({exc}).")
             remote, self._remote = self._remote, None
             remote.close()
             self._timer.setInterval(self._step_interval())

@@ -14,7 +14,16 @@ from core.network import Network
 from core.norms import NormHistory
 from core.pacing import RecordPacer
 from core.remote_run import (
+    Adopt,
+    Frame,
     PacedRecorder,
+    Progress,
+    Quit,
+    Run,
+    RunOptions,
+    SnapshotTaken,
+    Stop,
+    Stopped,
     apply_progress,
     capture_norms,
     capture_state,
@@ -108,45 +117,51 @@ def child():
     process.start()
     child_end.close()
     yield parent_end
-    parent_end.send(("quit",))
+    parent_end.send(Quit())
     process.join(10)
     assert process.exitcode == 0
 
 
 def receive_until(conn, kind, timeout=30.0):
-    """Messages up to and including the first of ``kind`` (the last element)."""
+    """Messages up to and including the first of type ``kind`` (the last element)."""
     seen = []
     while conn.poll(timeout):
         seen.append(conn.recv())
-        if seen[-1][0] == kind:
+        if isinstance(seen[-1], kind):
             return seen
-    raise AssertionError(f"no {kind!r} message within {timeout} s; got {[m[0] for m in seen]}")
+    raise AssertionError(f"no {kind.__name__} within {timeout} s; got {seen}")
+
+
+def run(conn, trainer, options=None, adopt=True):
+    """Send ``trainer`` (unless ``adopt`` is False: the child has it) and start a run."""
+    if adopt:
+        conn.send(Adopt(pack_trainer(trainer)))
+    conn.send(Run(progress_of(trainer), options or RunOptions()))
 
 
 def test_child_runs_sends_frames_and_progress_and_stops_exactly(child, circles):
     config = TrainConfig(epochs=10**6, optimizer="adam", lr=0.01)
     trainer = Trainer(circles, config)
     timeline = PacedRecorder(capture_state, 50, RecordPacer(0.0))
-    child.send(("run", pack_trainer(trainer), {"recorders": [timeline]}))
-    progress = receive_until(child, "progress")[-1]
-    assert progress[1] > 0
-    child.send(("frame",))
-    snapshot = receive_until(child, "snapshot")[-1]
-    assert isinstance(snapshot[1], Snapshot) and snapshot[1].step == snapshot[2] > 0
+    run(child, trainer, RunOptions([timeline]))
+    progress = receive_until(child, Progress)[-1]
+    assert progress.step > 0
+    child.send(Frame())
+    snapshot = receive_until(child, SnapshotTaken)[-1]
+    assert isinstance(snapshot.snapshot, Snapshot) and snapshot.snapshot.step == snapshot.step > 0
     early = [progress, snapshot]
-    while max(m[1] if m[0] == "progress" else m[2] for m in early) <= 101:
-        early += receive_until(child, "progress")  # until step 101 is recorded, at any speed
-    child.send(("stop",))
-    messages = receive_until(child, "stopped")
-    _, back, records, outcome = messages[-1]
-    assert outcome is None
-    apply_progress(trainer, back)
+    while max(m.step for m in early) <= 101:
+        early += receive_until(child, Progress)  # until step 101 is recorded, at any speed
+    child.send(Stop())
+    messages = receive_until(child, Stopped)
+    stopped = messages[-1]
+    assert not stopped.finished and stopped.error is None
+    apply_progress(trainer, stopped.progress)
     reference = Trainer(circles, config)
     for _ in range(trainer.step_count):
         reference.step()
     assert_same_trainer(trainer, reference)
-    states = [r for m in messages for r in m[-2 if m[0] == "stopped" else -1][0]]
-    states = [s for m in early for s in m[-1][0]] + states
+    states = [r for m in (*early, *messages) for r in m.records[0]]
     assert [step for step, _ in states][:3] == [1, 51, 101]  # the first, then every 50
     assert_same(states[1][1], _state_at(circles, config, 51, history=False))
     assert "history" not in states[1][1] and states[1][1]["history_rows"] > 0
@@ -162,26 +177,55 @@ def _state_at(dataset, config, step, history=True):
 def test_child_stops_at_the_epoch_limit_and_reports_divergence(child):
     xor = load_dataset("xor")
     trainer = Trainer(xor, TrainConfig(hidden=(4,), epochs=30))
-    child.send(("run", pack_trainer(trainer), {}))
-    _, back, _, outcome = receive_until(child, "stopped")[-1]
-    assert outcome == ("finished", None)
-    apply_progress(trainer, back)
+    run(child, trainer)
+    stopped = receive_until(child, Stopped)[-1]
+    assert stopped.finished and stopped.error is None
+    apply_progress(trainer, stopped.progress)
     assert trainer.epoch == 30
     wild = Trainer(load_dataset("squares_sum", seed=0),
                    TrainConfig(optimizer="sgd", lr=10.0, activation="relu", epochs=10**6))
-    child.send(("run", pack_trainer(wild), {}))
-    _, back, _, outcome = receive_until(child, "stopped")[-1]
-    assert outcome[0] == "error" and isinstance(outcome[1], TrainingDiverged)
-    apply_progress(wild, back)
-    assert wild.step_count >= outcome[1].step - 1
+    run(child, wild)
+    stopped = receive_until(child, Stopped)[-1]
+    assert not stopped.finished and isinstance(stopped.error, TrainingDiverged)
+    apply_progress(wild, stopped.progress)
+    assert wild.step_count >= stopped.error.step - 1
 
 
 def test_a_failing_snapshot_keeps_the_steps_done(child, circles):
     trainer = Trainer(circles, TrainConfig(epochs=10**6))
-    child.send(("run", pack_trainer(trainer), {"surface_columns": (0, 7)}))  # no column 7
-    receive_until(child, "progress")
-    child.send(("frame",))
-    _, back, _, outcome = receive_until(child, "stopped")[-1]
-    assert outcome[0] == "error" and back is not None
-    apply_progress(trainer, back)
+    run(child, trainer, RunOptions(surface_columns=(0, 7)))  # there is no column 7
+    receive_until(child, Progress)
+    child.send(Frame())
+    stopped = receive_until(child, Stopped)[-1]
+    assert "Surface columns" in str(stopped.error) and stopped.progress is not None
+    apply_progress(trainer, stopped.progress)
     assert trainer.step_count > 0
+
+
+def test_a_second_run_of_the_adopted_trainer_starts_from_the_progress_sent(child, circles):
+    """The dataset travels once; each run brings the child's trainer to the parent's state
+    (here: edited and rewound in between), and stepping stays exact."""
+    config = TrainConfig(epochs=10**6, optimizer="adam", lr=0.01)
+    trainer = Trainer(circles, config)
+    run(child, trainer)
+    receive_until(child, Progress)
+    child.send(Stop())
+    apply_progress(trainer, receive_until(child, Stopped)[-1].progress)
+    trainer.load_state_dict(_state_at(circles, config, 5))  # rewound, as the timeline does
+    trainer.apply_live({"lr": 0.05})
+    run(child, trainer, adopt=False)
+    receive_until(child, Progress)
+    child.send(Stop())
+    apply_progress(trainer, receive_until(child, Stopped)[-1].progress)
+    reference = Trainer(circles, config)
+    reference.load_state_dict(_state_at(circles, config, 5))
+    reference.apply_live({"lr": 0.05})
+    for _ in range(trainer.step_count - 5):
+        reference.step()
+    assert_same_trainer(trainer, reference)
+
+
+def test_a_run_without_an_adopted_trainer_reports_an_error(child, circles):
+    run(child, Trainer(circles, TrainConfig()), adopt=False)
+    stopped = receive_until(child, Stopped)[-1]
+    assert stopped.progress is None and "No trainer" in str(stopped.error)

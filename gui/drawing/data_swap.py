@@ -2,9 +2,8 @@
 
 The edited ``Dataset`` is built in the GUI thread. The new ``Trainer`` is built in the worker
 thread from the live one (``core.editing.with_dataset``: weights, optimizer state, counters
-and history kept), between two steps, through ``call_with_trainer``; back in the GUI thread
-``install_trainer`` makes it current (views reset, paused) and training resumes if it was
-playing. Edits made while a swap is in flight are coalesced: only the latest is installed.
+and history kept), between two steps, through ``TrainingSession.call``; the session then
+installs it (views reset, paused) and training resumes if it was playing.
 
 Data that does not fit the network (other task or number of classes), or a blank canvas
 (``fresh=True``), gets a new network through ``TrainingSession.set_dataset``.
@@ -14,7 +13,6 @@ from PySide6.QtCore import QObject, Signal
 
 from core.editing import with_dataset
 from gui.session import describe_error
-from gui.trainer_calls import call_with_trainer, install_trainer
 
 
 def fits(old, new):
@@ -39,9 +37,6 @@ class DataSwapper(QObject):
         super().__init__(parent)
         self.session = session
         self.installing = False  # True while this object replaces the session's trainer
-        self._call = None
-        self._latest = None
-        self._resume = False
         self._play_pending = False  # we asked to play; the worker has not said so yet
         session.runningChanged.connect(self._running_changed)
 
@@ -53,69 +48,35 @@ class DataSwapper(QObject):
         if running:
             self._play_pending = False
 
-    def busy(self):
-        """A swap is running in the worker thread."""
-        return self._call is not None
-
     def submit(self, dataset, note, fresh=False, resume=False):
         """Train on ``dataset`` from now on (``note``: a status message). Training resumes
         afterwards if it is playing now, or if ``resume``."""
-        self._resume = self._resume or resume
-        self._latest = (dataset, note, fresh)
-        if self._call is None:
-            self._start()
-
-    def _start(self):
-        dataset, note, fresh = self._latest
-        self._latest = None
-        self._resume = self._resume or self.is_playing()
-        if fresh or not fits(self.session.dataset, dataset):
-            self._new_network(dataset)
-            return
-        info = self.session.info
-        self._call = call_with_trainer(
-            self.session, lambda trainer: with_dataset(trainer, dataset),
-            lambda trainer: self._done(trainer, info, note),
-            lambda exc: self._failed(exc), pause=True)
-
-    def _new_network(self, dataset):
+        resume = resume or self.is_playing()
         self.installing = True
         try:
-            ok = self.session.set_dataset(dataset)
+            if fresh or not fits(self.session.dataset, dataset):
+                ok = self.session.set_dataset(dataset)
+            else:
+                ok = self._keep_network(dataset, note)
         finally:
             self.installing = False
-        self._finish(dataset if ok else None)
-
-    def _done(self, trainer, info, note):
-        self._call = None
-        if self.session.info is not info:  # the user chose other data meanwhile
-            self._latest, self._resume = None, False
+        if not ok:
             return
-        if self._latest is not None:  # a newer edit: build from it instead
-            self._start()
-            return
-        self.installing = True
-        try:
-            install_trainer(self.session, trainer, note)
-        finally:
-            self.installing = False
-        self._finish(trainer.dataset)
-
-    def _finish(self, dataset):
-        if self._resume and dataset is not None:
+        if resume:
             self._play_pending = True
             self.session.play()
-        self._resume = False
-        if dataset is not None:
-            self.swapped.emit(dataset)
+        self.swapped.emit(dataset)
 
-    def _failed(self, exc):
-        self._call = None
-        self._resume = False
-        self.failed.emit(f"Could not train on the edited points: {describe_error(exc)}")
-        if self._latest is not None:
-            self._start()
+    def _keep_network(self, dataset, note):
+        self.session.pause()
+        try:
+            trainer = self.session.call(with_dataset, dataset)
+        except Exception as exc:  # noqa: BLE001 - shown; the old data stays
+            self.failed.emit(f"Could not train on the edited points: {describe_error(exc)}")
+            return False
+        self.session.install(trainer, note)
+        return True
 
     def cancel_resume(self):
-        """Do not resume playing after the pending swap (the data became a draft)."""
-        self._resume = self._play_pending = False
+        """Do not resume playing after a swap (the data became a draft)."""
+        self._play_pending = False

@@ -2,9 +2,9 @@
 network thinks it is, live.
 
 Each stroke segment is downsampled with ``core.drawing.downsample_to_digits`` (the NIST
-steps that made the training digits), shown in the 8×8 preview and sent to the live
-trainer through a :class:`~gui.drawing.live_predictor.LivePredictor` (≤ 20 calls a second,
-coalesced, training not paused). While the network trains, the prediction follows it.
+steps that made the training digits), shown in the 8×8 preview and predicted by a
+:class:`~gui.drawing.live_predictor.LivePredictor` from the latest snapshot (training is not
+paused). While the network trains, the prediction follows it.
 """
 
 import numpy as np
@@ -75,7 +75,7 @@ class DrawingPad(QWidget):
         return info is not None and DigitsView.supports(info.dataset)
 
     def predict_now(self):
-        """Ask for a prediction of the current drawing (throttled; nothing if empty)."""
+        """Predict the current drawing (nothing if empty)."""
         row = self.preview.values()
         if self.supported() and row.any():
             self.predictor.request(row)
@@ -86,7 +86,6 @@ class DrawingPad(QWidget):
         self.predict_now()
 
     def _cleared(self):
-        self.predictor.cancel()
         self.preview.set_values(np.zeros(64))
         self.bars.clear()
 
@@ -98,8 +97,6 @@ class DrawingPad(QWidget):
             self.bars.set_classes(info.dataset.n_outputs)
             if self.isVisible():
                 self.predict_now()
-        else:
-            self.predictor.cancel()
 
     def _snapshot_shown(self, _snapshot):
         if self.isVisible():

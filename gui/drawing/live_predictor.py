@@ -1,78 +1,58 @@
-"""``LivePredictor``: the network's outputs for one input row, asked of the live trainer.
+"""``LivePredictor``: the network's outputs for one input row, from the latest snapshot.
 
-Requests are throttled (at most one call per ``interval_ms``) and coalesced: while a call
-runs in the worker thread, newer requests only replace the row to send next, so a fast
-stroke never queues a backlog. Calls do not pause training (``pause=False``): they run
-between two steps and never block the GUI thread.
+The snapshot the views show holds copies of every weight and bias, so a prediction needs
+neither the trainer nor the worker thread: it is one small forward pass in the GUI thread
+(microseconds for the digits network), always of the network the user sees. While the
+network trains, each new snapshot gives a new prediction.
 """
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
+from core.activations import ACTIVATIONS
 from gui.session import describe_error
-from gui.trainer_calls import call_with_trainer
 
-#: ~20 predictions a second at most.
-INTERVAL_MS = 50
+
+def predict_from_snapshot(info, snapshot, row):
+    """Network outputs ``(n_out,)`` for raw input ``row`` ``(d,)`` with ``snapshot``'s weights.
+
+    ``info`` (``TrainerInfo``) gives the input pipeline and the activation of each layer.
+    """
+    a = info.pipeline.transform(np.asarray(row, dtype=np.float64)[None],
+                                dtype=snapshot.weights[0].dtype)
+    for W, b, name in zip(snapshot.weights, snapshot.biases, info.activation_names,
+                          strict=True):
+        a = ACTIVATIONS.get(name).forward(a @ W + b)
+    return a[0]
 
 
 class LivePredictor(QObject):
-    """Ask ``session``'s trainer for ``trainer.predict(x[None])[0]``.
+    """Predicts for rows with ``session``'s latest snapshot.
 
     Signals
     -------
-    predicted(object) : ``(n_out,)`` network outputs for the last row sent.
+    predicted(object) : ``(n_out,)`` network outputs for the last row asked for.
     failed(object) : message (str).
     """
 
     predicted = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, session, interval_ms=INTERVAL_MS, parent=None):
+    def __init__(self, session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.calls_sent = 0
-        self._row = None
-        self._call = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._send)
+        self.predictions = 0
 
     def request(self, row):
-        """Predict for ``row`` (shape ``(d,)`` raw inputs) soon; replaces a waiting row."""
-        self._row = np.array(row, dtype=np.float64)
-        if self._call is None and not self._timer.isActive():
-            self._timer.start()
-
-    def busy(self):
-        """A request is waiting or running."""
-        return self._row is not None or self._call is not None or self._timer.isActive()
-
-    def cancel(self):
-        """Drop a waiting request (a running call still reports)."""
-        self._row = None
-        self._timer.stop()
-
-    def _send(self):
-        if self._call is not None or self._row is None:
+        """Predict for ``row`` (shape ``(d,)`` raw inputs) now."""
+        session = self.session
+        if session.last_snapshot is None:
             return
-        row, self._row = self._row, None
-        self.calls_sent += 1
-        self._call = call_with_trainer(
-            self.session, lambda trainer: np.array(trainer.predict(row[None])[0]),
-            self._done, self._failed, pause=False)
-
-    def _done(self, outputs):
-        self._call = None
+        try:
+            with np.errstate(all="ignore"):
+                outputs = predict_from_snapshot(session.info, session.last_snapshot, row)
+        except Exception as exc:  # noqa: BLE001 - shown on the pad; the window goes on
+            self.failed.emit(describe_error(exc))
+            return
+        self.predictions += 1
         self.predicted.emit(outputs)
-        self._next()
-
-    def _failed(self, exc):
-        self._call = None
-        self.failed.emit(describe_error(exc))
-        self._next()
-
-    def _next(self):
-        if self._row is not None and not self._timer.isActive():
-            self._timer.start()

@@ -3,9 +3,9 @@
 Each function takes the main window and a path, does the work in the right thread and tells
 the user the outcome: a status-bar message on success, a ``QMessageBox.critical`` with a
 clear message on failure (the app keeps running and the current network is untouched).
-Work on the trainer runs in the worker thread (:mod:`gui.trainer_calls`) and is
-asynchronous: those functions return the pending :class:`TrainerCall` (None if refused at
-once). Plots are rendered in the GUI thread from what the views show.
+Work on the trainer pauses training and runs in the worker thread
+(``TrainingSession.call``); those functions return True when it succeeded. Plots are rendered
+in the GUI thread from what the views show.
 """
 
 import importlib.util
@@ -29,7 +29,6 @@ from core.trainer import Trainer
 from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
 from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
-from gui.trainer_calls import call_with_trainer, install_trainer, refresh_views
 
 ONNX_HINT = "ONNX export needs the onnx package: pip install onnx (then restart)."
 
@@ -58,10 +57,16 @@ def report_done(window, text):
 
 
 def _in_worker(window, title, fn, done_text):
-    """``fn(trainer)`` in the worker thread; success message or error box afterwards."""
-    return call_with_trainer(window.session, fn,
-                             on_done=lambda _value: report_done(window, done_text),
-                             on_error=lambda exc: report_error(window, title, exc))
+    """Pause, run ``fn(trainer)`` in the worker thread; success message or error box.
+    True on success."""
+    window.session.pause()
+    try:
+        window.session.call(fn)
+    except Exception as exc:  # noqa: BLE001 - shown to the user, the run is untouched
+        report_error(window, title, exc)
+        return False
+    report_done(window, done_text)
+    return True
 
 
 # ----------------------------------------------------------------------------- weights
@@ -75,27 +80,20 @@ def load_weights_from(window, path):
     """Load a weights file into the current network, offering a rebuild on a mismatch.
 
     A damaged, truncated or foreign file is refused before anything changes.
+    Returns True when the weights were loaded (or the network rebuilt from them).
     """
     try:
         wf = read_weights(path)
+        window.session.pause()
+        window.session.call(apply_weights, wf, path)
+    except WeightsMismatch as exc:
+        return offer_rebuild(window, path, exc)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
         report_error(window, "Load weights", exc)
-        return None
-
-    def copy_into(trainer):
-        return apply_weights(trainer, wf, path)
-
-    def failed(exc):
-        if isinstance(exc, WeightsMismatch):
-            offer_rebuild(window, path, exc)
-        else:
-            report_error(window, "Load weights", exc)
-
-    def loaded(_wf):
-        refresh_views(window.session)
-        report_done(window, f"Loaded weights from {path}.")
-
-    return call_with_trainer(window.session, copy_into, on_done=loaded, on_error=failed)
+        return False
+    window.session.refresh()
+    report_done(window, f"Loaded weights from {path}.")
+    return True
 
 
 def offer_rebuild(window, path, mismatch):
@@ -123,7 +121,7 @@ def offer_rebuild(window, path, mismatch):
 
 def _show_trainer(window, trainer, note):
     """Install ``trainer`` and make the panels show its dataset and settings."""
-    install_trainer(window.session, trainer, note)
+    window.session.install(trainer, note)
     window.dataset_panel.show_dataset(trainer.dataset)
     if trainer.dataset.is_2d:
         window.dataset_panel.set_features(trainer.config.features)
@@ -174,7 +172,7 @@ def export_onnx_to(window, path):
     """Write the current network as an ``.onnx`` model (needs the ``onnx`` package)."""
     if not onnx_available():
         report_error(window, "Export ONNX", RuntimeError(ONNX_HINT))
-        return None
+        return False
     return _in_worker(window, "Export ONNX", lambda t: export_onnx(path, t),
                       f"ONNX model written to {path}.")
 

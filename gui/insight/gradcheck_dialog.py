@@ -1,6 +1,6 @@
 """Tools → Check gradients: backpropagation against finite differences, per layer.
 
-:func:`check_trainer` runs in the worker thread (through ``call_with_trainer``): it copies the
+:func:`check_trainer` runs in the worker thread (through ``TrainingSession.call``): it copies the
 network to float64, takes the trainer's next mini-batch (at most ``MAX_ROWS`` rows of the
 training set) and calls ``core.gradcheck.gradient_check``. :class:`GradientCheckDialog`
 shows the result as a table: layer, gradient norm, relative error, verdict.
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from core.gradcheck import analytic_gradients, gradient_check
 from core.network import loss_value
-from gui.trainer_calls import call_with_trainer
 
 MAX_ROWS = 32
 EPS = 1e-6
@@ -200,26 +199,20 @@ class GradientChecker:
     def __init__(self, window):
         self.window = window
         self.dialog = None
-        self._busy = False
-        self._call = None  # kept referenced after it ends (see TimelineBar._done)
 
     def run(self):
-        """Pause training, check in the worker thread, show the result. Returns the call."""
-        if self._busy:
-            return None
+        """Pause training, check in the worker thread, show the result (and return it;
+        None after a failure, shown in the dialog)."""
         if self.dialog is None:
             self.dialog = GradientCheckDialog(self.run, self.window)
         self.dialog.set_busy()
         self.dialog.open()
-        self._busy = True
-        self._call = call_with_trainer(self.window.session, check_trainer,
-                                       on_done=self._done, on_error=self._failed)
-        return self._call
-
-    def _done(self, result):
-        self._busy = False
+        session = self.window.session
+        session.pause()
+        try:
+            result = session.call(check_trainer)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+            self.dialog.show_error(exc)
+            return None
         self.dialog.show_result(result)
-
-    def _failed(self, exc):
-        self._busy = False
-        self.dialog.show_error(exc)
+        return result

@@ -84,7 +84,7 @@ class Insight(QObject):
         w.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
         self._fill_menus()
         w.session.add_view(self.norms_view)
-        self.norms_observer.normsChanged.connect(self._show_norms)
+        self.norms_observer.normsChanged.connect(self.norms_view.show_norms)
         w.session.worker.add_observer(self.norms_observer)
         w.session.worker.add_observer(self.timeline_observer)
         return self.actions()
@@ -103,10 +103,6 @@ class Insight(QObject):
             w.tabifyDockWidget(data, self.lessons.dock)
             data.raise_()
         self.lessons.dock.hide()
-
-    def _show_norms(self, data):
-        with self.window.session.worker.gui_drawing():
-            self.norms_view.show_norms(data)
 
     def _fill_menus(self):
         w = self.window

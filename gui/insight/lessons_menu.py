@@ -1,7 +1,7 @@
 """Help → Examples: the ready-made lessons of ``core.lessons``, one click each.
 
 Choosing a lesson builds its trainer in the GUI thread (``lesson_trainer``), installs it
-(``install_trainer``: every view resets, training is paused), makes the data and
+(``TrainingSession.install``: every view resets, training is paused), makes the data and
 hyperparameter panels show its setup, opens the "Lesson" dock with the explanation, what to
 look at and a button per variant (the comparison), and brings the lesson's view forward.
 """
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QVBoxLayout, QWi
 
 from core.lessons import LESSONS, lesson_trainer
 from gui.session import describe_error
-from gui.trainer_calls import install_trainer
 
 #: Lesson ``view`` field -> object name of the dock that shows it (None: the diagram, central).
 VIEW_DOCKS = {
@@ -146,7 +145,7 @@ class LessonsMenu(QObject):
             window.show_error(f"Could not set up the lesson: {describe_error(exc)}")
             return False
         title = lesson.variant(variant).title if variant else lesson.title
-        install_trainer(window.session, trainer, f"Lesson: {title}. Press Play.")
+        window.session.install(trainer, f"Lesson: {title}. Press Play.")
         window.dataset_panel.show_dataset(trainer.dataset)
         if trainer.dataset.is_2d:
             window.dataset_panel.set_features(trainer.config.features)

@@ -1,18 +1,13 @@
 """Worker observers that record per-step histories and send copies to the GUI.
 
-Both are registered with ``TrainingWorker.add_observer``; every method except the signals'
-slots runs in the **worker thread**, where the trainer lives:
-
-- ``after_steps(trainer)`` after a step: record, and return the step at which the history
-  wants the next one (the worker skips the calls in between);
-- ``on_snapshot(trainer)`` at each emitted snapshot (≤ 30 Hz): emit a *copy* of what the GUI
-  shows, and only when it changed;
-- ``on_replace(trainer)`` when a new trainer takes over: start a new history.
+Both are ``gui.training_observer.TrainingObserver`` s registered with
+``TrainingWorker.add_observer``; every method except the signals' slots runs in the **worker
+thread**, where the trainer lives (``on_snapshot`` emits a *copy* of what the GUI shows, and
+only when it changed).
 
 :class:`NormsObserver` keeps a ``core.norms.NormHistory`` (per-layer ‖∂L/∂W‖ and ‖W‖);
 :class:`TimelineObserver` keeps a ``core.timeline.Timeline`` of trainer states, and restores
-one of them when asked (through ``gui.trainer_calls.call_with_trainer``, so still in the
-worker thread).
+one of them when asked (through ``TrainingSession.call``, so still in the worker thread).
 """
 
 from dataclasses import dataclass
@@ -198,7 +193,7 @@ class TimelineObserver(QObject):
     def restore(self, trainer, step):
         """Load the kept state nearest ``step`` into ``trainer``; returns the step restored.
 
-        Worker thread only (call it through ``call_with_trainer``). Nothing is dropped until
+        Worker thread only (call it through ``TrainingSession.call``). Nothing is dropped until
         training resumes (``core.timeline``: the first new recording starts a new branch).
         """
         if self._history_behind:  # the trainer is back from the child: its history is newest

@@ -2,10 +2,9 @@
 
 The kept steps arrive from :class:`~gui.insight.observers.TimelineObserver` (copies, via its
 signal). Moving the slider pauses training and restores the kept state in the worker thread
-(``call_with_trainer(lambda t: observer.restore(t, step))``), then asks every view to show
-it (``refresh_views``). Restores are coalesced: while one runs, only the newest slider
-position is remembered and restored next. Play (or "Resume from here") trains on from the
-restored state; the states after it are then dropped (a new branch, ``core.timeline``).
+(``session.call(observer.restore, step)``, a few milliseconds), then asks every view to show
+it (``session.refresh()``). Play (or "Resume from here") trains on from the restored state;
+the states after it are then dropped (a new branch, ``core.timeline``).
 """
 
 import bisect
@@ -13,7 +12,7 @@ import bisect
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSlider, QToolBar, QToolButton
 
-from gui.trainer_calls import call_with_trainer, refresh_views
+from gui.session import describe_error
 
 EMPTY_TEXT = "step 0 of 0 (kept 0)"
 
@@ -39,9 +38,6 @@ class TimelineBar(QToolBar):
         self.setToolTip("Timeline: go back to any kept step of this run and resume from there")
         self.session, self.observer = session, observer
         self.data = None
-        self._target = None  # step wanted next
-        self._call = None  # restore running in the worker
-        self._finished = None  # the last call, kept referenced (see _done)
         self._build()
         observer.timelineChanged.connect(self.show_timeline)
         session.runningChanged.connect(self._update_resume)
@@ -73,16 +69,12 @@ class TimelineBar(QToolBar):
     @Slot(object)
     def show_timeline(self, data):
         """New :class:`~gui.insight.observers.TimelineData` (GUI thread)."""
-        with self.session.worker.gui_drawing():
-            self._show(data)
-
-    def _show(self, data):
         self.data = data
         self.label.setText(position_text(data))
         self.label.setToolTip(
             f"{len(data.steps)} states kept (about {data.nbytes / 1e6:.1f} MB), one every "
             f"{data.spacing:,} steps; older ones are thinned as the run grows")
-        if self._busy():
+        if self.slider.isSliderDown():  # the user is dragging: leave the slider alone
             return
         index = max(0, bisect.bisect_right(data.steps, data.current) - 1)
         blocked = self.slider.blockSignals(True)
@@ -90,10 +82,6 @@ class TimelineBar(QToolBar):
         self.slider.setValue(index)
         self.slider.blockSignals(blocked)
         self._update_resume()
-
-    def _busy(self):
-        """The user is dragging or a restore is under way: keep the slider where it is."""
-        return self.slider.isSliderDown() or self._call is not None
 
     def _update_resume(self, *_):
         d = self.data
@@ -106,32 +94,14 @@ class TimelineBar(QToolBar):
             self.scrub_to(self.data.steps[index])
 
     def scrub_to(self, step):
-        """Pause and restore the kept state nearest ``step`` (coalesced with other requests)."""
-        self._target = int(step)
-        if self._call is None:
-            self._start()
-
-    def _start(self):
-        step, observer = self._target, self.observer
-        self._call = call_with_trainer(self.session, lambda t: observer.restore(t, step),
-                                       on_done=lambda s: self._done(step, s),
-                                       on_error=self._failed)
-
-    def _done(self, requested, step):
-        # Keep the finished call referenced until the next one ends: dropping its last
-        # reference now would free its worker-side runner from this thread while that
-        # runner may still be finishing in the worker thread.
-        self._finished, self._call = self._call, None
-        refresh_views(self.session)
-        if self._target != requested:
-            self._start()
+        """Pause and restore the kept state nearest ``step``; show it on every view."""
+        self.session.pause()
+        try:
+            restored = self.session.call(self.observer.restore, int(step))
+        except Exception as exc:  # noqa: BLE001 - shown; the run stays where it was
+            self.session.error.emit(f"Could not go back to that step: {describe_error(exc)}")
             return
-        self._target = None
+        self.session.refresh()
         if self.data is not None:
             self.show_timeline(self.data)
-        self.restored.emit(step)
-
-    def _failed(self, exc):
-        self._call = None
-        self._target = None
-        self.session.error.emit(f"Could not go back to that step: {exc}")
+        self.restored.emit(restored)

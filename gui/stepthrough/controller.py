@@ -1,15 +1,15 @@
 """``StepThroughController``: one training step, phase by phase, in the worker thread.
 
 The ``core.stepthrough.StepThrough`` is created and advanced only in the worker thread, through
-:func:`gui.trainer_calls.call_with_trainer` (which pauses training first). What comes back
-to the GUI thread is a :class:`PhaseBook`: the phases and their read-only ``PhaseResult``
-copies, enough to label the diagram and fill in any neuron's equations without touching the
-trainer. The last phase (update) calls the real ``trainer.step()``; the views are then
-refreshed, so every view shows the stepped network.
+``TrainingSession.call`` (training is paused first). What comes back to the GUI thread is a
+:class:`PhaseBook`: the phases and their read-only ``PhaseResult`` copies, enough to label
+the diagram and fill in any neuron's equations without touching the trainer. The last phase
+(update) calls the real ``trainer.step()``; the views are then refreshed, so every view shows
+the stepped network.
 
 States: closed → ``start()`` → open (``index`` = last phase shown, -1 before the first) →
 ``next_phase()`` … or ``finish()`` → done (the step is applied) → ``start()`` again for the
-next step, or ``leave()``. One call to the worker at a time (``busy``).
+next step, or ``leave()``.
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Signal
 
 from core.stepthrough import StepThrough
 from gui.session import describe_error
-from gui.trainer_calls import call_with_trainer, refresh_views
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,6 @@ class StepThroughController(QObject):
     phaseShown(object) : ``index`` of the phase just advanced (``book.phases[index]``).
     stepDone(object) : the step count after the update (the trainer has stepped).
     closed(object) : the reason the step-through ended without finishing ("" = asked).
-    busyChanged(object) : True while a call to the worker is pending.
     failed(object) : a message for the user; the step-through is closed.
     """
 
@@ -73,7 +71,6 @@ class StepThroughController(QObject):
     phaseShown = Signal(object)
     stepDone = Signal(object)
     closed = Signal(object)
-    busyChanged = Signal(object)
     failed = Signal(object)
 
     def __init__(self, session, parent=None):
@@ -82,8 +79,6 @@ class StepThroughController(QObject):
         self.book = None
         self.index = -1
         self._step = None       # the StepThrough: only ever used in the worker thread
-        self._busy = False
-        self._ticket = 0        # answers of an abandoned step-through are dropped
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -100,10 +95,6 @@ class StepThroughController(QObject):
         """Open and not yet applied: the trainer must not change meanwhile."""
         return self.is_open and not self.done
 
-    @property
-    def busy(self):
-        return self._busy
-
     def current_phase(self):
         """The ``Phase`` last shown, or None."""
         return None if self.book is None or self.index < 0 else self.book.phases[self.index]
@@ -112,7 +103,11 @@ class StepThroughController(QObject):
     def start(self):
         """Pause training and open a step-through of the next step (any open one is left)."""
         self._drop()
-        self._call(_create, self._on_created)
+        ok, created = self._call(_create)
+        if ok:
+            self._step, self.book = created
+            self.index = -1
+            self.started.emit(self.book)
 
     def next_phase(self):
         """Advance one phase (the update phase applies the step); a done one starts anew."""
@@ -120,15 +115,16 @@ class StepThroughController(QObject):
             self.start()
             return
         step = self._step
-        self._call(lambda _trainer: step.advance(), lambda _result: self._shown(self.index + 1))
+        if self._call(lambda _trainer: step.advance())[0]:
+            self._shown(self.index + 1)
 
     def finish(self):
         """Run every remaining phase: the trainer ends exactly as after a plain Step."""
         if not self.in_progress:
             return
         step = self._step
-        self._call(lambda _trainer: step.finish(),
-                   lambda _results: self._shown(self.book.n_phases - 1))
+        if self._call(lambda _trainer: step.finish())[0]:
+            self._shown(self.book.n_phases - 1)
 
     def leave(self, reason=""):
         """Close the step-through; an unfinished step is dropped (the trainer is untouched)."""
@@ -143,44 +139,25 @@ class StepThroughController(QObject):
 
     # -- plumbing ---------------------------------------------------------------------------
     def _drop(self):
-        was_open = self.book is not None or self._busy
-        if self._busy:  # a call in flight may still step the trainer: show what it did
-            refresh_views(self.session)
-        self._ticket += 1
+        was_open = self.book is not None
         self.book, self._step, self.index = None, None, -1
-        self._set_busy(False)
         return was_open
 
-    def _call(self, fn, on_done):
-        ticket = self._ticket
-        self._set_busy(True)
-
-        def done(value):
-            if ticket == self._ticket:
-                self._set_busy(False)
-                on_done(value)
-
-        def error(exc):
-            if ticket == self._ticket:
-                self._drop()
-                self.failed.emit(f"Step-through stopped: {describe_error(exc)}")
-
-        call_with_trainer(self.session, fn, done, error)
-
-    def _on_created(self, value):
-        self._step, self.book = value
-        self.index = -1
-        self.started.emit(self.book)
+    def _call(self, fn):
+        """``fn(trainer)`` in the worker thread, training paused: ``(True, value)``, or
+        ``(False, None)`` after a failure (reported, the step-through closed)."""
+        self.session.pause()
+        try:
+            return True, self.session.call(fn)
+        except Exception as exc:  # noqa: BLE001 - shown; the trainer is left as it was
+            self._drop()
+            self.failed.emit(f"Step-through stopped: {describe_error(exc)}")
+            return False, None
 
     def _shown(self, index):
         self.index = index
         self.phaseShown.emit(index)
         if self.done:
             self._step = None
-            refresh_views(self.session)
+            self.session.refresh()
             self.stepDone.emit(self.book.start_step + 1)
-
-    def _set_busy(self, busy):
-        if busy != self._busy:
-            self._busy = busy
-            self.busyChanged.emit(busy)

@@ -2,8 +2,8 @@
 
 The diagram's inline editor emits ``editStarted`` (training is paused at once, so the value
 shown is the one being replaced) and ``valueEdited((hit, value))``. The value goes to the
-trainer through :func:`gui.trainer_calls.call_with_trainer` with ``core.editing.set_weight``
-or ``set_bias``, then :func:`refresh_views` sends a snapshot, so the diagram, the output
+trainer through ``TrainingSession.call`` with ``core.editing.set_weight`` or ``set_bias``,
+then ``session.refresh()`` sends a snapshot, so the diagram, the output
 surface and the heatmaps all show the edited network at once. Training continues from it.
 """
 
@@ -11,7 +11,6 @@ from PySide6.QtCore import QObject, Signal
 
 from core.editing import set_bias, set_weight
 from gui.session import describe_error
-from gui.trainer_calls import call_with_trainer, refresh_views
 
 
 def apply_edit(trainer, hit, value):
@@ -52,17 +51,15 @@ class WeightEdits(QObject):
 
     def _on_edited(self, payload):
         hit, value = payload
-        call_with_trainer(self.session, lambda t: apply_edit(t, hit, value),
-                          self._done, self._error)
-
-    def _done(self, payload):
-        hit, value = payload
-        refresh_views(self.session)
+        self.session.pause()
+        try:
+            self.session.call(apply_edit, hit, value)
+        except Exception as exc:  # noqa: BLE001 - shown; nothing changed
+            text = f"Could not change the value: {describe_error(exc)}"
+            self.session.error.emit(text)
+            self.failed.emit(text)
+            return
+        self.session.refresh()
         self.session.message.emit(f"Set {describe_hit(hit)} to {value:g}. Press Play to "
                                   "train on from here.")
         self.applied.emit(payload)
-
-    def _error(self, exc):
-        text = f"Could not change the value: {describe_error(exc)}"
-        self.session.error.emit(text)
-        self.failed.emit(text)

@@ -47,7 +47,6 @@ class StepThroughMode(QObject):
         c.stepDone.connect(self._on_done)
         c.closed.connect(self._on_closed)
         c.failed.connect(self._on_failed)
-        c.busyChanged.connect(lambda _busy: self._refresh_actions())
         self.panel.nextRequested.connect(self._auto_next)
         self.panel.exampleChanged.connect(lambda _ex: self._redraw())
         self.window.diagram.neuronClicked.connect(self.select)
@@ -71,17 +70,17 @@ class StepThroughMode(QObject):
 
     def _on_new_network(self, _info):
         self.selected = None
-        if self.controller.is_open or self.controller.busy:
+        if self.controller.is_open:
             self.controller.leave("A new network was built: the step-through was closed.")
 
     def _next(self):
         if not self.actions["stepThrough"].isChecked():
             self.actions["stepThrough"].setChecked(True)
-        elif not self.controller.busy:
+        else:
             self.controller.next_phase()
 
     def _auto_next(self):
-        if self.controller.in_progress and not self.controller.busy:
+        if self.controller.in_progress:
             self.controller.next_phase()
 
     # -- from the controller ----------------------------------------------------------------
@@ -193,7 +192,6 @@ class StepThroughMode(QObject):
     def _refresh_actions(self):
         c, a = self.controller, self.actions
         on = a["stepThrough"].isChecked()
-        a["nextPhase"].setEnabled(not c.busy)
         a["nextPhase"].setText("Next step" if c.done else "Next phase")
-        a["finishStep"].setEnabled(on and c.in_progress and not c.busy)
+        a["finishStep"].setEnabled(on and c.in_progress)
         a["leaveStep"].setEnabled(on)

@@ -104,6 +104,19 @@ def no_thread_left_running(qapp):
 
 
 @pytest.fixture(autouse=True)
+def automatic_collection_between_tests():
+    """A window turns automatic garbage collection off for the process (``gui.session``);
+    turn it back on after each test, so tests without an event loop still collect."""
+    yield
+    from gui import session
+
+    if session._collector is not None:
+        session._collector.timer.stop()
+        session._collector = None
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def no_process_left_running():
     """Fail the test if it leaves a training process running (and end it)."""
     yield

@@ -26,7 +26,6 @@ from gui.export.export_all import HISTORY_FILE
 from gui.export.headless import export_all_plots
 from gui.export.pg_svg import QtSvgExporter
 from gui.main_window import MainWindow
-from gui.trainer_calls import call_with_trainer
 
 TIMEOUT = 15_000
 
@@ -81,21 +80,9 @@ class Boxes:
         monkeypatch.setattr(QMessageBox, "question", question)
 
 
-def wait_call(qtbot, call):
-    assert call is not None
-    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
-        pass
-    return blocker.args
-
-
 def trainer_weights(qtbot, window):
     """Copies of the worker's current weights, read in the worker thread."""
-    got = {}
-    call = call_with_trainer(window.session,
-                             lambda t: [layer.W.copy() for layer in t.network.layers],
-                             on_done=lambda w: got.setdefault("w", w), pause=False)
-    wait_call(qtbot, call)
-    return got["w"]
+    return window.session.call(lambda t: [layer.W.copy() for layer in t.network.layers])
 
 
 @pytest.fixture
@@ -238,7 +225,7 @@ def test_load_weights_of_another_shape_offers_rebuild(qtbot, monkeypatch, window
     boxes = Boxes(monkeypatch, answer=QMessageBox.StandardButton.Yes)
     other = trained(hidden=(5,), epochs=1)
     path = save_weights_file(tmp_path / "other net.json", other)
-    wait_call(qtbot, operations.load_weights_from(window, path))
+    assert operations.load_weights_from(window, path)
     assert boxes.questions and "Rebuild" in boxes.questions[0]
     assert tuple(window.session.info.sizes) == (2, 5, 1)
     assert window.diagram.hidden_sizes() == (5,)
@@ -253,7 +240,7 @@ def test_load_matching_weights_copies_them(qtbot, monkeypatch, window, tmp_path)
     donor = Trainer(window.session.dataset, window.session.config)
     donor.train(1)
     path = save_weights_file(tmp_path / "w.npz", donor)
-    wait_call(qtbot, operations.load_weights_from(window, path))
+    assert operations.load_weights_from(window, path)
     assert not boxes.errors and not boxes.questions
     assert tuple(window.session.info.sizes) == sizes
     for mine, theirs in zip(trainer_weights(qtbot, window), donor.network.layers, strict=True):
@@ -276,7 +263,7 @@ def test_corrupted_weights_file_is_refused_and_weights_unchanged(qtbot, monkeypa
         bad.write_bytes(b"PK\x03\x04 not really a zip")
     else:
         bad.write_text(text.replace('"format_version": 1', '"format_version": 99'))
-    assert operations.load_weights_from(window, bad) is None
+    assert operations.load_weights_from(window, bad) is False
     assert len(boxes.errors) == 1 and str(bad.name) in boxes.errors[0]
     assert not boxes.questions
     for a, b in zip(before, trainer_weights(qtbot, window), strict=True):
@@ -294,7 +281,7 @@ def test_session_round_trip_restores_run_and_views(qtbot, monkeypatch, window, t
     window.loss_view.set_log_scale(True)
     counters, sizes = session.counters[:2], tuple(session.info.sizes)
     path = tmp_path / "my run ü.bpsession"
-    wait_call(qtbot, operations.save_session_to(window, path))
+    assert operations.save_session_to(window, path)
     assert path.is_file() and not boxes.errors
 
     window.decision_view.discretize.setChecked(False)

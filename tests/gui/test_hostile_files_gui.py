@@ -18,7 +18,7 @@ from core.trainer import Trainer
 from gui.export import operations
 from gui.export.ui_state import check_ui_state
 from gui.main_window import MainWindow
-from tests.gui.helpers import WORKER_TIMEOUT, in_worker, pause_training
+from tests.gui.helpers import in_worker, pause_training
 from tests.test_export_hostile import HOSTILE, MARKER, _run_driver, write_hostile_csv
 from tests.test_hostile_archives import WEIGHTS_CASES, session_bombs, weights_bombs
 
@@ -36,13 +36,6 @@ class Boxes:
         monkeypatch.setattr(QMessageBox, "critical", critical)
         monkeypatch.setattr(QMessageBox, "question",
                             lambda *a, **k: QMessageBox.StandardButton.No)
-
-
-def wait_call(qtbot, call):
-    assert call is not None
-    with qtbot.waitSignal(call.finished, timeout=WORKER_TIMEOUT) as blocker:
-        pass
-    return blocker.args
 
 
 @pytest.fixture
@@ -66,8 +59,7 @@ def test_export_python_from_the_window_never_runs_hostile_names(qtbot, monkeypat
     out = tmp_path / "out"
     out.mkdir()
     model = out / f"{HOSTILE[0]}.py"
-    ok, _ = wait_call(qtbot, operations.export_python_to(window, model))
-    assert ok and not boxes.errors
+    assert operations.export_python_to(window, model) and not boxes.errors
     X = window.hostile_X
     expected = in_worker(qtbot, window, lambda t: t.predict(X))
     names = window.session.dataset.target_names
@@ -81,7 +73,7 @@ def test_export_python_from_the_window_never_runs_hostile_names(qtbot, monkeypat
 
 # ----------------------------------------------------------------------------- sessions
 def _saved_session(qtbot, window, path):
-    ok, _ = wait_call(qtbot, operations.save_session_to(window, path))
+    ok = operations.save_session_to(window, path)
     assert ok and path.is_file()
     return path
 
@@ -160,7 +152,7 @@ def test_load_weights_dialog_refuses_crafted_files(qtbot, monkeypatch, window, t
     bombs = weights_bombs(tmp_path / "bombs")
     for case in WEIGHTS_CASES:
         path, words = bombs[case]
-        assert operations.load_weights_from(window, path) is None, case
+        assert operations.load_weights_from(window, path) is False, case
         assert all(word in boxes.errors[-1] for word in words), (case, boxes.errors[-1])
     assert len(boxes.errors) == len(WEIGHTS_CASES)
     after = in_worker(qtbot, window, lambda t: [p.copy() for p in t.network.params()])
@@ -192,7 +184,7 @@ def test_load_weights_dialog_refuses_an_absurd_input_scaling(qtbot, monkeypatch,
     path.write_text(json.dumps(document))
     before = in_worker(qtbot, window, lambda t: (t.pipeline.to_dict(),
                                                  [p.copy() for p in t.network.params()]))
-    assert operations.load_weights_from(window, path) is None
+    assert operations.load_weights_from(window, path) is False
     assert len(boxes.errors) == 1 and "std of input 1 ('x1') is 1e-300" in boxes.errors[0]
     after = in_worker(qtbot, window, lambda t: (t.pipeline.to_dict(),
                                                 [p.copy() for p in t.network.params()]))

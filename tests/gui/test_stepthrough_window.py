@@ -54,7 +54,6 @@ def next_phase(qtbot, window):
     c = mode(window).controller
     with qtbot.waitSignal(c.phaseShown, timeout=TIMEOUT) as blocker:
         window.actions_by_name["nextPhase"].trigger()
-    qtbot.waitUntil(lambda: not c.busy, timeout=TIMEOUT)
     return blocker.args[0]
 
 

@@ -13,7 +13,6 @@ from PySide6.QtCore import QThread, QTimer
 from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.trainer import Trainer
-from gui import gc_guard
 from gui.worker import TrainingWorker
 
 N_SNAPSHOTS = 10_000
@@ -50,29 +49,27 @@ def test_ten_thousand_snapshots_with_play_pause_toggling(qtbot):
     worker.moveToThread(thread)
     checker = Checker(worker)
     thread.finished.connect(worker.deleteLater)
-    gc_guard.hold()  # as TrainingSession does
     thread.start()
     toggles = {"n": 0}
 
     def toggle():
         toggles["n"] += 1
         if toggles["n"] % 50 == 0:
-            worker.request("replace", (Trainer(dataset, config), toggles["n"], None))
-        worker.request("pause" if toggles["n"] % 2 else "play")
-        worker.request("snapshot")
+            worker.replace(Trainer(dataset, config), toggles["n"], None)
+        worker.pause() if toggles["n"] % 2 else worker.play()
+        worker.refresh()
 
     timer = QTimer()
     timer.setInterval(2)
     timer.timeout.connect(toggle)
-    worker.request("play")
+    worker.play()
     timer.start()
     try:
         qtbot.waitUntil(lambda: checker.count >= N_SNAPSHOTS, timeout=200_000)
     finally:
         timer.stop()
-        worker.request("stop")
+        worker.stop()
         assert thread.wait(10_000)
-        gc_guard.release()
     assert toggles["n"] > 20
     assert len(checker.last_step) > 1  # trainers were replaced mid-run
     for snap, weights in checker.kept:  # snapshots kept by the GUI never change afterwards

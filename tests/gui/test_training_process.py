@@ -51,6 +51,11 @@ def test_full_speed_trains_in_a_child_and_pause_takes_back_the_exact_trainer(qtb
     state = in_worker(qtbot, window, lambda t: t.state_dict())
     assert state["step_count"] == window.session.counters[0] >= 2000
     assert_same(state, reference_state("circles", window.session.config, state["step_count"]))
+    play_until(qtbot, window, state["step_count"] + 1000)  # the child still holds the data
+    pause(qtbot, window)
+    state = in_worker(qtbot, window, lambda t: t.state_dict())
+    assert_same(state, reference_state("circles", window.session.config, state["step_count"]))
+    assert remote(window).datasets_sent == 1
 
 
 def test_views_and_histories_follow_the_child(qtbot):
@@ -108,10 +113,12 @@ def test_divergence_in_the_child_shows_an_error_and_pauses(qtbot):
     assert window.banner.kind == "error"
 
 
-def test_a_dead_child_sends_training_back_to_the_thread(qtbot, capfd):
+def test_a_dead_child_sends_training_back_to_the_thread(qtbot):
     window = make_window(qtbot, epochs=10**6)
     play_until(qtbot, window, 500)
     child = [p for p in multiprocessing.active_children() if p.pid == remote(window).pid][0]
+    notices = []
+    window.session.message.connect(notices.append)
     child.kill()
     child.join(10)
     qtbot.waitUntil(lambda: remote(window) is None, timeout=TIMEOUT)
@@ -119,7 +126,8 @@ def test_a_dead_child_sends_training_back_to_the_thread(qtbot, capfd):
     qtbot.waitUntil(lambda: window.session.counters[0] > start + 500, timeout=TIMEOUT)
     assert window.session.running
     pause(qtbot, window)
-    assert "training goes on in the window's process" in capfd.readouterr().err
+    assert [n for n in notices if n.startswith("Training runs in the window's process")]
+    assert in_worker(qtbot, window, lambda t: t.step_count) == window.session.counters[0]
 
 
 @pytest.mark.parametrize("closing", ["playing", "paused"])
@@ -153,3 +161,22 @@ def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
     state = in_worker(qtbot, window, lambda t: (observer.restore(t, step), t.state_dict())[1])
     assert state["step_count"] == step
     assert_same(state, reference_state("circles", window.session.config, step))
+
+
+def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
+    from core.datasets import InputPipeline
+    from core.remote_run import Adopt, Run, RunOptions
+    from gui.remote_runner import RemoteRunner
+
+    runner, sent = RemoteRunner(), []
+    runner._process = object()  # a child "already started"
+    runner._conn = type("Conn", (), {"send": lambda _self, message: sent.append(message)})()
+    circles = load_dataset("circles")
+    trainer = Trainer(circles, TrainConfig(standardize=True))
+    for _ in range(2):
+        runner.launch(trainer, RunOptions())
+    trainer.set_pipeline(InputPipeline.fit(circles.X_train * 3.0, (), True, circles.input_names))
+    runner.launch(trainer, RunOptions())
+    runner.launch(Trainer(circles, TrainConfig()), RunOptions())
+    assert [type(m) for m in sent] == [Adopt, Run, Run, Adopt, Run, Adopt, Run]
+    assert runner.datasets_sent == 3

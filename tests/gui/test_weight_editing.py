@@ -9,7 +9,6 @@ from core.datasets import load_dataset
 from gui.diagram.clicks import Hit
 from gui.diagram.editor import parse_value
 from gui.main_window import MainWindow
-from gui.trainer_calls import call_with_trainer
 
 TIMEOUT = 15_000
 
@@ -25,11 +24,7 @@ def window(qtbot):
 
 
 def params(qtbot, window):
-    call = call_with_trainer(window.session,
-                             lambda t: [p.copy() for p in t.network.params()], pause=False)
-    with qtbot.waitSignal(call.finished, timeout=TIMEOUT) as blocker:
-        pass
-    return blocker.args[1]
+    return window.session.call(lambda t: [p.copy() for p in t.network.params()])
 
 
 def edge_point(diagram, pair, i, j, t=0.25):

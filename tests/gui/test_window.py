@@ -65,11 +65,11 @@ def test_play_advances_epochs_and_pause_stops_the_counters(qtbot, window):
         play.trigger()
     assert play.text() == "Play"
     with qtbot.waitSignal(window.session.snapshotShown, timeout=TIMEOUT):
-        window.session.worker.request("snapshot")
+        window.session.refresh()
     stopped = step_count(window)
     assert stopped == window.session.last_snapshot.step
     with qtbot.waitSignal(window.session.snapshotShown, timeout=TIMEOUT):
-        window.session.worker.request("snapshot")
+        window.session.refresh()
     assert step_count(window) == stopped
     assert window.rate_label.text() == "paused"
 

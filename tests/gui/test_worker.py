@@ -9,7 +9,7 @@ from core.config import TrainConfig
 from core.datasets import load_dataset
 from core.errors import TrainingDiverged
 from core.trainer import Trainer
-from gui import gc_guard
+from gui.pending_call import CallTimeout
 from gui.session import TrainingSession
 from gui.worker import StepRate, TrainingWorker
 
@@ -55,23 +55,21 @@ def make_worker(qtbot):
         worker.moveToThread(thread)
         recorder = Recorder(worker)
         thread.finished.connect(worker.deleteLater)
-        gc_guard.hold()  # as TrainingSession does
         thread.start()
         started.append((thread, worker))
         return worker, recorder
 
     yield make
     for thread, worker in started:
-        worker.request("stop")
+        worker.stop()
         assert thread.wait(5000)
-        gc_guard.release()
 
 
-def request_and_wait(qtbot, worker, recorder, kind, value=None):
-    """Send ``kind`` then a snapshot request, and wait until that snapshot arrives."""
+def request_and_wait(qtbot, worker, recorder, command, *args):
+    """Send ``worker.<command>(*args)`` then ``refresh``, and wait for that snapshot."""
     n = len(recorder.snapshots)
-    worker.request(kind, value)
-    worker.request("snapshot")
+    getattr(worker, command)(*args)
+    worker.refresh()
     qtbot.waitUntil(lambda: len(recorder.snapshots) >= n + 1, timeout=TIMEOUT)
     return recorder.last
 
@@ -80,10 +78,10 @@ def test_step_runs_exactly_one_step_and_emits_a_snapshot(qtbot, make_worker, cir
     trainer = Trainer(circles, TrainConfig())
     worker, rec = make_worker(trainer)
     with qtbot.waitSignal(worker.snapshotReady, timeout=TIMEOUT):
-        worker.request("step")
+        worker.step()
     assert rec.last.step == 1
     with qtbot.waitSignal(worker.snapshotReady, timeout=TIMEOUT):
-        worker.request("step")
+        worker.step()
     assert rec.last.step == 2
     assert trainer.step_count == 2
 
@@ -92,7 +90,7 @@ def test_step_epoch_completes_one_epoch(qtbot, make_worker, circles):
     trainer = Trainer(circles, TrainConfig(batch_size=10))
     worker, rec = make_worker(trainer)
     with qtbot.waitSignal(worker.snapshotReady, timeout=TIMEOUT):
-        worker.request("step_epoch")
+        worker.step_epoch()
     assert rec.last.epoch == 1
     assert rec.last.step == int(np.ceil(len(circles.X_train) / 10))
 
@@ -101,13 +99,13 @@ def test_play_throttles_snapshots_and_pause_stops_before_next_step(qtbot, make_w
     trainer = Trainer(circles, TrainConfig(epochs=10**6))
     worker, rec = make_worker(trainer, max_rate=30.0)
     with qtbot.waitSignal(worker.runningChanged, timeout=TIMEOUT):
-        worker.request("play")
+        worker.play()
     qtbot.waitUntil(lambda: len(rec.snapshots) >= 5, timeout=TIMEOUT)
     with qtbot.waitSignal(worker.runningChanged, timeout=TIMEOUT) as paused:
-        worker.request("pause")
+        worker.pause()
     assert paused.args == [False]
-    at_pause = request_and_wait(qtbot, worker, rec, "snapshot").step
-    assert request_and_wait(qtbot, worker, rec, "snapshot").step == at_pause
+    at_pause = request_and_wait(qtbot, worker, rec, "refresh").step
+    assert request_and_wait(qtbot, worker, rec, "refresh").step == at_pause
     # Far more steps than snapshots: drawing does not pace training.
     assert at_pause > 3 * len(rec.snapshots)
     steps = [s.step for s in rec.snapshots]
@@ -129,7 +127,7 @@ def test_live_learning_rate_applies_without_reset(qtbot, make_worker, circles):
     trainer = Trainer(circles, TrainConfig(lr=0.03))
     worker, rec = make_worker(trainer)
     request_and_wait(qtbot, worker, rec, "step")
-    snap = request_and_wait(qtbot, worker, rec, "live", {"lr": 0.3, "epochs": 50})
+    snap = request_and_wait(qtbot, worker, rec, "set_live", {"lr": 0.3, "epochs": 50})
     assert snap.lr == pytest.approx(0.3)
     assert snap.step == 1
     assert request_and_wait(qtbot, worker, rec, "step").step == 2
@@ -140,11 +138,11 @@ def test_epoch_limit_stops_training(qtbot, make_worker, circles):
     trainer = Trainer(circles, TrainConfig(epochs=3))
     worker, rec = make_worker(trainer)
     with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as done:
-        worker.request("play")
+        worker.play()
     assert "3 epochs" in done.args[0]
-    assert request_and_wait(qtbot, worker, rec, "snapshot").epoch == 3
+    assert request_and_wait(qtbot, worker, rec, "refresh").epoch == 3
     with qtbot.waitSignal(worker.finished, timeout=TIMEOUT):
-        worker.request("play")  # already at the limit: reports again, does not train
+        worker.play()  # already at the limit: reports again, does not train
     assert trainer.epoch == 3
 
 
@@ -153,11 +151,11 @@ def test_divergence_pauses_and_reports_step_and_layer(qtbot, make_worker):
     trainer = Trainer(dataset, TrainConfig(lr=10.0, activation="relu", hidden=(16, 16)))
     worker, rec = make_worker(trainer)
     with qtbot.waitSignal(worker.error, timeout=TIMEOUT) as failed:
-        worker.request("play")
+        worker.play()
     exc = failed.args[0]
     assert isinstance(exc, TrainingDiverged)
     assert exc.step >= 1
-    snap = request_and_wait(qtbot, worker, rec, "snapshot")
+    snap = request_and_wait(qtbot, worker, rec, "refresh")
     assert all(np.isfinite(w).all() for w in snap.weights)
     assert snap.step == exc.step - 1
 
@@ -173,17 +171,17 @@ def test_any_exception_is_reported_and_the_thread_survives(qtbot, make_worker, c
     trainer.step = broken_step
     worker, rec = make_worker(trainer)
     with qtbot.waitSignal(worker.error, timeout=TIMEOUT) as failed:
-        worker.request("play")
+        worker.play()
     assert isinstance(failed.args[0], ZeroDivisionError)
     assert len(calls) == 1
-    assert request_and_wait(qtbot, worker, rec, "snapshot").step == 0
+    assert request_and_wait(qtbot, worker, rec, "refresh").step == 0
 
 
 def test_speed_limit_slows_training(qtbot, make_worker, circles):
     trainer = Trainer(circles, TrainConfig(epochs=10**6))
     worker, rec = make_worker(trainer)
-    worker.request("speed", 100)
-    worker.request("play")
+    worker.set_speed(100)
+    worker.play()
     qtbot.waitUntil(lambda: bool(rec.counters) and rec.counters[-1][1] >= 20, timeout=TIMEOUT)
     snap = request_and_wait(qtbot, worker, rec, "pause")
     rates = [c[3] for c in rec.counters if c[3] > 0]
@@ -288,7 +286,7 @@ def test_observers_see_every_step_snapshot_and_replacement(qtbot, make_worker, c
     assert observer.steps_seen == [1, 2]
     assert observer.snapshot_steps[-1] == 2
     other = Trainer(circles, TrainConfig(seed=1))
-    request_and_wait(qtbot, worker, rec, "replace", (other, 1, None))
+    request_and_wait(qtbot, worker, rec, "replace", other, 1, None)
     assert observer.replaced == [trainer, other]
     n = len(observer.steps_seen)
     request_and_wait(qtbot, worker, rec, "play")
@@ -298,16 +296,31 @@ def test_observers_see_every_step_snapshot_and_replacement(qtbot, make_worker, c
     assert played == list(range(1, len(played) + 1))
 
 
-def test_no_step_starts_while_the_gui_thread_draws(qtbot, make_worker, circles):
-    worker, rec = make_worker(Trainer(circles, TrainConfig()))
+def test_a_call_returns_its_value_between_two_steps_while_playing(qtbot, make_worker, circles):
+    worker, rec = make_worker(Trainer(circles, TrainConfig(epochs=10**6)))
     request_and_wait(qtbot, worker, rec, "play")
-    qtbot.waitUntil(lambda: worker.trainer.step_count > 50, timeout=TIMEOUT)
-    with worker.gui_drawing(), worker.gui_drawing():  # nested, as paint inside a redraw
-        held = worker.trainer.step_count
-        qtbot.wait(300)  # the event loop runs; the worker waits at its gate
-        assert worker.trainer.step_count <= held + 1  # at most the step already under way
-    qtbot.waitUntil(lambda: worker.trainer.step_count > held + 50, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: rec.counters[-1][1] > 50, timeout=TIMEOUT)
+    seen = [worker.call(lambda t: t.step_count) for _ in range(3)]
+    assert seen == sorted(seen) and seen[0] > 0  # training goes on between the calls
+    state = worker.call(lambda t, key: t.state_dict()[key], "step_count")
+    assert state >= seen[-1]
+    with pytest.raises(ZeroDivisionError):  # what the function raised, in the caller
+        worker.call(lambda t: 1 / 0)
     request_and_wait(qtbot, worker, rec, "pause")
+    assert worker.call(lambda t: t.step_count) == rec.last.step  # paused exactly there
+
+
+def test_a_call_nobody_serves_times_out_and_never_runs(qtbot, circles):
+    from PySide6.QtCore import QThread
+
+    thread = QThread()  # never started: nobody serves the worker's commands
+    worker = TrainingWorker(Trainer(circles, TrainConfig()))
+    worker.moveToThread(thread)
+    ran = []
+    with pytest.raises(CallTimeout, match="nothing was changed"):
+        worker.call(ran.append, timeout=0.05)
+    worker._drain()  # what the worker's thread would do later
+    assert ran == []
 
 
 class SparseObserver(CountingObserver):
@@ -330,7 +343,7 @@ def test_an_observer_is_skipped_until_the_step_it_asks_for(qtbot, make_worker, c
     qtbot.waitUntil(lambda: len(sparse.steps_seen) > 5, timeout=TIMEOUT)
     request_and_wait(qtbot, worker, rec, "pause")
     gaps = np.diff(sparse.steps_seen)
-    # 10 apart while playing; a request in between (the snapshot one) asks again at once
+    # 10 apart while playing; a command in between (the refresh) asks again at once
     assert gaps.max() == 10 and (gaps >= 1).all() and np.mean(gaps == 10) > 0.5
     worker.add_observer(dense)  # None from after_steps: called after every step again
     seen = len(sparse.steps_seen)
@@ -373,16 +386,16 @@ def test_painter_draws_one_view_per_turn_and_skips_hidden_ones(qtbot, session):
     session.pause()
     qtbot.waitUntil(lambda: not session.running, timeout=TIMEOUT)
     with qtbot.waitSignal(session.snapshotShown, timeout=TIMEOUT):
-        session.worker.request("snapshot")
+        session.worker.refresh()
     assert len(hidden.snapshots) == 1  # only the one from add_view: skipped while hidden
     assert id(hidden) in session.painter.stale
     session.painter.bring_up_to_date()  # what an export of hidden views calls first
     assert len(hidden.snapshots) == 2 and not session.painter.stale
     with qtbot.waitSignal(session.snapshotShown, timeout=TIMEOUT):
-        session.worker.request("snapshot")
+        session.worker.refresh()
     assert len(hidden.snapshots) == 2
     tabs.setCurrentWidget(hidden)
-    qtbot.waitUntil(lambda: len(hidden.snapshots) == 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(hidden.snapshots) >= 3, timeout=TIMEOUT)  # shown: caught up
     assert hidden.snapshots[-1] is session.last_snapshot
     assert shown.snapshots[-1] is session.last_snapshot
 
