@@ -55,7 +55,7 @@ def test_wheel_on_an_unfocused_input_changes_nothing_and_scrolls_the_panel(
     assert not widget.hasFocus()
     assert scroll.value() > 0  # the panel scrolled instead
     with qtbot.waitSignal(hyper.session.snapshotShown, timeout=TIMEOUT):
-        hyper.session.worker.request("snapshot")
+        hyper.session.worker.refresh()
     assert hyper.session.info is run and hyper.session.config == config
     assert hyper.session.last_snapshot.step == 1
 
