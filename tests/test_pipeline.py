@@ -112,3 +112,12 @@ def test_a_column_in_tiny_units_is_standardised_not_dropped():
     Z = pipe.transform(X)
     np.testing.assert_allclose(Z[:, 0].std(), 1.0)
     assert pipe.std[1] == 1.0 and np.all(Z[:, 1] == 0.0)  # truly constant: still constant
+
+
+def test_transform_never_returns_the_raw_array_itself():
+    X_raw = np.arange(12, dtype=np.float64).reshape(6, 2)
+    pipeline = InputPipeline.fit(X_raw, (), standardize=False)
+    X = pipeline.transform(X_raw)
+    assert not np.may_share_memory(X, X_raw)
+    X *= 2  # what rescaling in place does to the network's copy
+    np.testing.assert_array_equal(X_raw, np.arange(12, dtype=np.float64).reshape(6, 2))

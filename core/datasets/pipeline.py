@@ -121,7 +121,9 @@ class InputPipeline:
         X = add_features(X_raw, self.features)
         if self.standardize:
             X = (X - self.mean) / self.std
-        return np.ascontiguousarray(X, dtype=dtype)
+        X = np.ascontiguousarray(X, dtype=dtype)
+        # Never hand back the caller's array: the trainer rescales its inputs in place.
+        return X.copy() if np.may_share_memory(X, X_raw) else X
 
     def feature_names(self, input_names):
         """Network input names: the raw ``input_names`` then the derived feature names."""
