@@ -49,7 +49,7 @@ _MALFORMED = (TypeError, ValueError, KeyError, AttributeError, OverflowError, In
 
 #: Control name -> what it is in the window (the names a lesson lists as hidden or locked).
 CONTROLS = {
-    "dataset": "Data choice (tiles, CSV, noise, samples, seed)",
+    "dataset": "Data choice (tiles, CSV, noise, samples, seed, point editing)",
     "features": "Input features",
     "learning_rate": "Learning rate",
     "optimizer": "Optimizer and its settings",

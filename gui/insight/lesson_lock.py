@@ -44,6 +44,10 @@ HYPER_WIDGETS = {
 }
 
 
+#: The output view's button that starts editing the data by hand.
+EDIT_POINTS = "editPoints"
+
+
 def _named(panel, names):
     """The widgets of ``panel`` with those objectNames (``"x*"``: every name starting "x")."""
     found = []
@@ -54,12 +58,18 @@ def _named(panel, names):
     return found
 
 
+def point_edit_bars(window):
+    """The output views' point-editing bars (held whole: their own logic enables the
+    buttons inside as the data allows, so holding the bar cannot be undone by it)."""
+    return [b.parentWidget() for b in _named(window, (EDIT_POINTS,))]
+
+
 def control_widgets(window, control):
     """The panel widgets of ``control`` (a name in ``CONTROLS``; the diagram's aside)."""
     hyper, data = window.hyper_panel, window.dataset_panel
     if control == "dataset":
         return [*data.findChildren(DatasetTiles), data.csv_button, data.csv_label,
-                data.noise.parentWidget()]
+                data.noise.parentWidget(), *point_edit_bars(window)]
     if control == "features":
         return [data.features_group]
     widgets = _named(hyper, HYPER_WIDGETS.get(control, ()))
@@ -160,6 +170,9 @@ class ControlLock:
         for name in self.hidden:
             for widget in control_widgets(self.window, name):
                 set_shown(widget, False)
+        if "dataset" in self.hidden + self.locked:
+            for button in _named(self.window, (EDIT_POINTS,)):
+                button.setChecked(False)  # stop editing points before holding the data
         for name in self.locked:
             for widget in control_widgets(self.window, name):
                 widget.setEnabled(False)

@@ -29,7 +29,8 @@ VIEW_DOCKS = {
     "loss_curves": "lossDock",
     "diagram": None,
 }
-EMPTY_TEXT = "Choose a lesson under Help → Examples: each sets up one classic experiment."
+EMPTY_TEXT = ("Choose a lesson under Help → Examples (each sets up one classic experiment), "
+              "or open a lesson file with File → Open lesson….")
 
 
 def first_sentence(text):
@@ -156,8 +157,8 @@ class LessonsMenu(QObject):
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("lessonDock")
         self.dock.setWidget(self.panel)
-        self.dock.setToolTip("The lesson set up from Help → Examples: what it shows, what to "
-                             "look at, and a variant to compare")
+        self.dock.setToolTip("The lesson set up from Help → Examples or a lesson file: what it "
+                             "shows, what to look at, and a variant to compare")
         self.dock.toggleViewAction().setToolTip("Show or hide the Lesson panel")
         self.actions = {f"lesson_{lid}": self._action(lid) for lid in LESSONS.names()}
 
