@@ -1,37 +1,37 @@
-"""Ready-made lessons: the ``.bplesson`` files shipped in ``core/lesson_files/``.
+"""Ready-made lessons: the ``.bplesson`` files shipped in ``resources/lessons/``.
 
 Each lesson sets up one experiment that shows a classic fact about training (the seed
 notebooks' "interview questions"). A lesson may have *variants*: the same experiment with a
 few settings changed (usually the fix), so the student can compare. The files use the same
-format a teacher saves with File → Save as lesson (``core.lesson_file``), and are read with
-``importlib.resources`` so they are found in an installed wheel as in a checkout. The GUI
+format a teacher saves with File → Save as lesson (``core.lesson_file``), and are read like
+every shipped file (``core.datasets.resources``: ``importlib.resources``), so they are found
+in an installed wheel or a zip as in a checkout. The GUI
 lists ``LESSONS.names()`` (in file-name order); the ``view`` field names the view worth
 opening (``"gradient_norms"``, ``"decision_surface"``, ``"loss_curves"``, ``"diagram"``).
 """
 
-from importlib import resources
-
+from core.datasets.resources import resources_dir
 from core.lesson_file import SUFFIX, Lesson, Variant, lesson_summary_text, parse_lesson
 from core.registry import Registry
 
 __all__ = ["LESSONS", "Lesson", "Variant", "builtin_lesson_files", "lesson_summary",
-           "lesson_trainer"]
+           "lesson_trainer", "trainer_for"]
 
 LESSONS = Registry("lesson")
-#: The package folder holding the built-in lesson files.
-LESSON_FOLDER = "lesson_files"
+#: The folder of the ``resources`` package holding the built-in lesson files.
+LESSON_FOLDER = "lessons"
 
 
 def builtin_lesson_files():
     """The shipped lesson files (``importlib.resources`` traversables), in name order."""
-    folder = resources.files("core").joinpath(LESSON_FOLDER)
+    folder = resources_dir() / LESSON_FOLDER
     return sorted((f for f in folder.iterdir() if f.name.endswith(SUFFIX)),
                   key=lambda f: f.name)
 
 
 def _load_builtin():
     for file in builtin_lesson_files():
-        lesson = parse_lesson(file.read_bytes(), f"core/{LESSON_FOLDER}/{file.name}")
+        lesson = parse_lesson(file.read_bytes(), f"resources/{LESSON_FOLDER}/{file.name}")
         LESSONS.add(lesson.id, lesson)
 
 
