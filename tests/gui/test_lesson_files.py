@@ -206,3 +206,18 @@ def test_each_builtin_lesson_file_opens_and_sets_up(qtbot, teacher):
         assert teacher.session.dataset.name == lesson.dataset
         assert teacher.session.config == lesson.make_config().resolved(lesson.make_dataset())
         assert insight_of(teacher).lessons.panel.title.text() == lesson.title
+
+
+def test_save_as_lesson_starts_from_the_open_lesson(qtbot, teacher, tmp_path):
+    path = tmp_path / "moons.bplesson"
+    files = insight_of(teacher).lesson_files
+    assert files.save_to(path, "Moons with Adam", "Some text", "Look here", HIDDEN, LOCKED)
+    assert files.open_file(path)
+    dialog = files.ask_save()
+    assert dialog.title.text() == "Moons with Adam" and dialog.save_button.isEnabled()
+    assert dialog.look_at.toPlainText() == "Look here"
+    assert dialog.hide_boxes["optimizer"].isChecked()
+    assert not dialog.lock_boxes["optimizer"].isEnabled()  # hidden already holds it
+    assert [n for n, box in dialog.lock_boxes.items() if box.isChecked()] == sorted(
+        LOCKED, key=list(dialog.lock_boxes).index)
+    dialog.reject()
