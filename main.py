@@ -1,12 +1,14 @@
 """Backprop Studio launcher (installed as the ``backprop-studio`` command).
 
 ``python main.py``            open the window (options as for ``train`` preconfigure it)
+``python main.py --lesson F`` open the window on the lesson file ``F`` (``.bplesson``)
 ``python main.py train ...``  train headlessly (``python main.py train --help``)
 """
 
 import sys
 
 USAGE = """usage: {prog} [options]        open the Backprop Studio window
+       {prog} --lesson FILE   open the window on a lesson file (.bplesson)
        {prog} train [options]  train headlessly and print the results
 
 Both modes accept the same data and training options (--dataset, --hidden, --lr, ...);

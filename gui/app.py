@@ -4,10 +4,11 @@
 network and training options of ``python main.py train`` (dataset, hidden, lr, …) and open
 the window with that dataset and network; the headless command's output options
 (``--json``, ``--save-weights``, ``--export-plots``, …) are refused with a one-line message
-(exit status 2) rather than silently ignored. Where no display is available (Linux
-without ``DISPLAY`` or ``WAYLAND_DISPLAY`` and without ``QT_QPA_PLATFORM``), ``run`` says
-so in one line and returns 2 instead of letting Qt abort; where PySide6 or pyqtgraph is
-missing or cannot load, it says that in one line and returns 1.
+(exit status 2) rather than silently ignored. ``--lesson FILE`` opens a lesson file instead
+(its data, network, settings and locked controls); it takes no other options. Where no
+display is available (Linux without ``DISPLAY`` or ``WAYLAND_DISPLAY`` and without
+``QT_QPA_PLATFORM``), ``run`` says so in one line and returns 2 instead of letting Qt abort;
+where PySide6 or pyqtgraph is missing or cannot load, it says that in one line and returns 1.
 
 With the environment variable ``BACKPROP_STUDIO_EXIT_ON_SHOW=1`` the app prints
 ``window-shown <unix time>`` when the window is first exposed, then quits (start-up
@@ -58,6 +59,37 @@ def display_available(environ=None, platform=None):
     return any(environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
 
 
+LESSON_OPTION = "--lesson"
+
+
+def split_lesson_arg(argv):
+    """``(lesson path or None, the other arguments)`` from ``argv``.
+
+    Accepts ``--lesson FILE`` and ``--lesson=FILE``. Raises ``UserInputError`` when the file
+    name is missing, given twice, or other options come with it (the lesson sets them all).
+    """
+    from core.errors import UserInputError
+
+    paths, rest, args = [], [], list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg == LESSON_OPTION:
+            if not args or args[0].startswith("--"):
+                raise UserInputError("--lesson needs a file name: --lesson FILE.bplesson")
+            paths.append(args.pop(0))
+        elif arg.startswith(LESSON_OPTION + "="):
+            paths.append(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    if len(paths) > 1:
+        raise UserInputError("--lesson was given more than once; open one lesson at a time.")
+    if paths and rest:
+        raise UserInputError(
+            f"--lesson sets the data, network and training itself; drop {' '.join(rest)} "
+            "(or leave out --lesson and give the options alone).")
+    return (paths[0] if paths else None), rest
+
+
 def parse_window_args(argv):
     """``(dataset, config)`` from ``train``-style options; ``(None, None)`` when none given.
 
@@ -103,6 +135,13 @@ def _reject_headless_only(parser, args):
         )
 
 
+def open_lesson(window, lesson):
+    """Set up ``lesson`` (a checked ``core.lesson_file.Lesson``) in ``window``."""
+    from gui.insight import insight_of
+
+    return insight_of(window).lessons.open(lesson)
+
+
 def _exit_when_shown(app, window):
     """Print when ``window`` is first exposed on screen, then quit (start-up benchmark)."""
     from PySide6.QtCore import QEvent, QObject
@@ -129,7 +168,7 @@ def run(argv=None):
     from core.errors import UserInputError
 
     try:
-        dataset, config = parse_window_args(argv)
+        start = parse_start(argv)
     except UserInputError as exc:
         print(f"Backprop Studio: {exc}", file=sys.stderr)
         return 2
@@ -141,15 +180,41 @@ def run(argv=None):
         return 1
 
     from gui.icon import app_icon
-    from gui.main_window import ORGANISATION, SETTINGS_APP, MainWindow
+    from gui.main_window import ORGANISATION, SETTINGS_APP
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(SETTINGS_APP)
     app.setWindowIcon(app_icon())
-    window = MainWindow(dataset, config)
+    window = make_window(*start)
     if os.environ.get(EXIT_ON_SHOW):
         window.winId()  # creates the native window, so its expose event can be watched
         _exit_when_shown(app, window)
     window.show()
     return app.exec()
+
+
+def parse_start(argv):
+    """``(dataset, config, lesson)`` the window starts with (each may be None).
+
+    Raises ``UserInputError`` (or argparse's ``SystemExit``) for bad options, and for a
+    lesson file that is missing or malformed.
+    """
+    lesson_path, argv = split_lesson_arg(argv)
+    dataset, config = parse_window_args(argv)
+    lesson = None
+    if lesson_path is not None:
+        from core.lesson_file import load_lesson
+
+        lesson = load_lesson(lesson_path)
+    return dataset, config, lesson
+
+
+def make_window(dataset=None, config=None, lesson=None):
+    """The main window on ``dataset``/``config``, with ``lesson`` set up when given."""
+    from gui.main_window import MainWindow
+
+    window = MainWindow(dataset, config)
+    if lesson is not None:
+        open_lesson(window, lesson)
+    return window

@@ -23,6 +23,8 @@ shapes = {name: load_dataset(name).X_train.shape[1]
 assert shapes == {"digits": 64, "iris": 4, "wine": 13, "breast_cancer": 30}, shapes
 assert "CC BY 4.0" in (resources_dir() / "README.md").read_text(encoding="utf-8")
 assert read_bytes("icons/backprop-studio.svg").lstrip().startswith(b"<svg")
+from core.lessons import LESSONS
+assert len(LESSONS.names()) == 5 and LESSONS.get("xor_needs_hidden_layer").make_config()
 print("ok")
 """
 

@@ -63,6 +63,7 @@ class DiagramControls(QWidget):
         self._hidden: tuple[int, ...] | None = None
         self._neuron_buttons: list[tuple[QToolButton, QToolButton]] = []
         self._xs: list[float] = []
+        self._lesson_lock: str | None = None
         self._build_top_row()
         self._neuron_row = QWidget()
         self._neuron_row.setFixedHeight(ROW_H)
@@ -107,8 +108,15 @@ class DiagramControls(QWidget):
         self._rebuild_neuron_buttons()
         self._refresh()
 
+    def set_lesson_lock(self, mode: str | None) -> None:
+        """A lesson's hold on the +/− buttons: "locked" (disabled), "hidden", or None."""
+        self._lesson_lock = mode
+        for widget in (self.layer_minus, self.layer_plus, self._neuron_row):
+            widget.setVisible(mode != "hidden")
+        self._refresh()
+
     def _request(self, hidden: tuple) -> None:
-        if self._hidden is None or tuple(hidden) == self._hidden:
+        if self._lesson_lock or self._hidden is None or tuple(hidden) == self._hidden:
             return
         self.set_hidden(hidden)
         self.architectureChanged.emit(self._hidden)
@@ -158,6 +166,9 @@ class DiagramControls(QWidget):
         self.layer_label.setText(f"{n} hidden {word}" if on else "no network yet")
         for k, (minus, plus) in enumerate(self._neuron_buttons):
             self._refresh_pair(k, hidden[k], minus, plus)
+        if self._lesson_lock:
+            for button in (self.layer_minus, self.layer_plus, *sum(self._neuron_buttons, ())):
+                button.setEnabled(False)
 
     @staticmethod
     def _refresh_pair(k: int, size: int, minus: QToolButton, plus: QToolButton) -> None:

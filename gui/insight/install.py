@@ -4,6 +4,8 @@ Adds to a :class:`~gui.main_window.MainWindow`:
 
 - a "Gradient norms" dock, tabbed with "Inside the network" (and listed under View);
 - Help → Examples with one action per lesson (``lesson_<id>``) and a "Lesson" dock;
+- File → Open lesson… (``openLesson``), Save as lesson… (``saveLesson``), Leave lesson
+  (``leaveLesson``), and the bar shown while a lesson holds controls;
 - Tools → Check gradients (``checkGradients``);
 - a timeline bar at the bottom of the window, toggled by View → Timeline (``timeline``);
 - the worker observers that feed the norms view and the timeline.
@@ -17,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from gui.insight.gradcheck_dialog import GradientChecker
+from gui.insight.lesson_files import LessonFiles
 from gui.insight.lessons_menu import LessonsMenu
 from gui.insight.norms_view import GradientNormsView
 from gui.insight.observers import NormsObserver, TimelineObserver
@@ -52,6 +55,7 @@ class Insight(QObject):
         self.norms_view = GradientNormsView()
         self.norms_dock = self._norms_dock()
         self.lessons = LessonsMenu(window, parent=self)
+        self.lesson_files = LessonFiles(window, self.lessons, parent=self)
         self.timeline_bar = TimelineBar(window.session, self.timeline_observer, window)
         self.checker = GradientChecker(window)
         self.check_action = self._check_action()
@@ -115,6 +119,7 @@ class Insight(QObject):
         first = help_menu.actions()[0] if help_menu.actions() else None
         help_menu.insertMenu(first, examples)
         help_menu.insertSeparator(first)
+        self._fill_file_menu()
         tools = find_menu(w, "&Tools")
         if tools is None:
             tools = QMenu("&Tools", bar)
@@ -125,6 +130,14 @@ class Insight(QObject):
             for action in (self.norms_dock.toggleViewAction(),
                            self.lessons.dock.toggleViewAction(), self.timeline_action()):
                 _before_separator(view, action)
+
+    def _fill_file_menu(self):
+        """The lesson-file actions, in their own section above Quit."""
+        file_menu = find_menu(self.window, "&File") or self.window.menuBar().addMenu("&File")
+        separators = [a for a in file_menu.actions() if a.isSeparator()]
+        before = separators[-1] if separators else None
+        file_menu.insertSeparator(before)
+        file_menu.insertActions(before, list(self.lesson_files.actions.values()))
 
     def timeline_action(self):
         """View → Timeline: show or hide the timeline bar."""
@@ -137,9 +150,10 @@ class Insight(QObject):
         return action
 
     def actions(self):
-        """``checkGradients``, ``timeline`` and ``lesson_<id>`` for every lesson."""
+        """``checkGradients``, ``timeline``, the lesson-file actions and ``lesson_<id>`` for
+        every lesson."""
         return {"checkGradients": self.check_action, "timeline": self.timeline_action(),
-                **self.lessons.actions}
+                **self.lesson_files.actions, **self.lessons.actions}
 
 
 def install_insight(window):

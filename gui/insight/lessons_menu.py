@@ -1,6 +1,7 @@
 """Help → Examples: the ready-made lessons of ``core.lessons``, one click each.
 
-Choosing a lesson builds its trainer in the GUI thread (``lesson_trainer``), installs it
+Choosing a lesson (a built-in one, or a ``.bplesson`` file opened with File → Open lesson)
+builds its trainer in the GUI thread (``trainer_for``), installs it
 (``TrainingSession.install``: every view resets, training is paused), makes the data and
 hyperparameter panels show its setup, opens the "Lesson" dock with the explanation, what to
 look at and a button per variant (the comparison), and brings the lesson's view forward.
@@ -8,9 +9,16 @@ look at and a button per variant (the comparison), and brings the lesson's view 
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from core.lessons import LESSONS, lesson_trainer
+from core.lessons import LESSONS, trainer_for
 from gui.session import describe_error
 
 #: Lesson ``view`` field -> object name of the dock that shows it (None: the diagram, central).
@@ -20,7 +28,8 @@ VIEW_DOCKS = {
     "loss_curves": "lossDock",
     "diagram": None,
 }
-EMPTY_TEXT = "Choose a lesson under Help → Examples: each sets up one classic experiment."
+EMPTY_TEXT = ("Choose a lesson under Help → Examples (each sets up one classic experiment), "
+              "or open a lesson file with File → Open lesson….")
 
 
 def first_sentence(text):
@@ -56,7 +65,7 @@ class LessonPanel(QWidget):
 
     Signals
     -------
-    variantRequested(object) : ``(lesson_id, variant_name or None)``.
+    variantRequested(object) : ``(lesson, variant_name or None)``, ``lesson`` a ``Lesson``.
     """
 
     variantRequested = Signal(object)
@@ -105,23 +114,50 @@ class LessonPanel(QWidget):
             button.setToolTip(f"Set up this lesson again as: {tip}")
             button.setEnabled(name != variant)
             button.clicked.connect(lambda _=False, n=name: self.variantRequested.emit(
-                (lesson.id, n)))
+                (lesson, n)))
             self._buttons.addWidget(button)
 
 
+def trained_steps(window):
+    """Steps the current run has trained (0: nothing would be lost by replacing it)."""
+    return int(window.session.counters[0])
+
+
+def confirm_replace_run(window, lesson):
+    """Ask before ``lesson`` replaces a trained run ("nothing lost by accident"); True: go."""
+    steps = trained_steps(window)
+    if steps == 0:
+        return True
+    answer = QMessageBox.question(
+        window, "Open lesson",
+        f"Opening the lesson “{lesson.title}” replaces the current run: its network, "
+        f"{steps:,} trained steps and its timeline.\n\nTo keep them, choose Cancel and save "
+        "them first with File → Save session….",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Open
+
+
 class LessonsMenu(QObject):
-    """The Help → Examples actions and the "Lesson" dock for ``window``."""
+    """The Help → Examples actions and the "Lesson" dock for ``window``.
+
+    Signals
+    -------
+    lessonShown(object) : ``(lesson, variant)`` after a lesson (or a variant) is set up.
+    """
+
+    lessonShown = Signal(object)
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
         self.window = window
         self.panel = LessonPanel()
-        self.panel.variantRequested.connect(lambda p: self.load(*p))
+        self.panel.variantRequested.connect(lambda p: self.show(*p))
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("lessonDock")
         self.dock.setWidget(self.panel)
-        self.dock.setToolTip("The lesson set up from Help → Examples: what it shows, what to "
-                             "look at, and a variant to compare")
+        self.dock.setToolTip("The lesson set up from Help → Examples or a lesson file: what it "
+                             "shows, what to look at, and a variant to compare")
         self.dock.toggleViewAction().setToolTip("Show or hide the Lesson panel")
         self.actions = {f"lesson_{lid}": self._action(lid) for lid in LESSONS.names()}
 
@@ -136,11 +172,22 @@ class LessonsMenu(QObject):
         return action
 
     def load(self, lesson_id, variant=None):
-        """Set up lesson ``lesson_id`` (as ``variant``); returns True on success."""
+        """Set up built-in lesson ``lesson_id`` (as ``variant``); returns True on success."""
+        return self.open(LESSONS.get(lesson_id), variant)
+
+    def open(self, lesson, variant=None):
+        """Set up ``lesson`` after asking when a trained run would be lost; True if done."""
+        if not confirm_replace_run(self.window, lesson):
+            self.window.statusBar().showMessage("Lesson not opened; the run is kept.", 8000)
+            return False
+        return self.show(lesson, variant)
+
+    def show(self, lesson, variant=None):
+        """Set up ``lesson`` (a ``core.lessons.Lesson``) as ``variant``: the one place a
+        lesson replaces the run. Returns True on success (False: the run is unchanged)."""
         window = self.window
-        lesson = LESSONS.get(lesson_id)
         try:
-            trainer = lesson_trainer(lesson_id, variant)
+            trainer = trainer_for(lesson, variant)
         except Exception as exc:  # noqa: BLE001 - a broken lesson is reported, not fatal
             window.show_error(f"Could not set up the lesson: {describe_error(exc)}")
             return False
@@ -155,6 +202,7 @@ class LessonsMenu(QObject):
         self.dock.show()
         self.dock.raise_()
         self._bring_forward(lesson.view)
+        self.lessonShown.emit((lesson, variant))
         return True
 
     def _bring_forward(self, view):
