@@ -156,7 +156,8 @@ def add_training_options(parser):
     train.add_argument("--batch-size", type=_batch_size, metavar="N|full",
                        default=argparse.SUPPRESS,
                        help="rows per step, or 'full' for the whole training set (default 10)")
-    train.add_argument("--epochs", type=int)
+    train.add_argument("--epochs", type=int,
+                       help="epochs to reach (0: train nothing, just save or export)")
     train.add_argument("--l1", type=float, help="L1 weight penalty")
     train.add_argument("--l2", type=float, help="L2 weight penalty")
     train.add_argument("--clip-norm", type=_optional_positive(float), metavar="NORM",
@@ -284,6 +285,9 @@ def run(args, out=None, err=None):
     from core.trainer import Trainer
 
     outputs = check_outputs(args)
+    train_now = args.epochs != 0  # --epochs 0: save or export the initial state
+    if not train_now:
+        args.epochs = None  # the run keeps its epoch count (and cosine schedule length)
     trainer = trainer_from_session_args(args)
     if trainer is None:
         trainer = Trainer(*config_from_args(args))
@@ -295,7 +299,7 @@ def run(args, out=None, err=None):
         every = 0 if args.json else max(1, config.epochs // 10)
     progress = err if args.json else out
     width = max(4, len(str(config.epochs)))
-    if trainer.epoch >= config.epochs and not trainer.stopped_early:
+    if train_now and trainer.epoch >= config.epochs and not trainer.stopped_early:
         print(f"Nothing to train: the session is already at epoch {trainer.epoch} and "
               f"--epochs {config.epochs} is the total to reach, not a number to add. Give "
               f"--epochs above {trainer.epoch} to train further.", file=progress)
@@ -306,7 +310,8 @@ def run(args, out=None, err=None):
 
     start = time.perf_counter()
     try:
-        trainer.train(callback=report)
+        if train_now:
+            trainer.train(callback=report)
     except TrainingDiverged as e:
         skipped = "; ".join(f"{flag} {path}" for flag, path in outputs)
         note = f" Nothing was saved (skipped {skipped})." if skipped else ""
