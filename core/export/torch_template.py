@@ -240,7 +240,8 @@ def train_step(model, optimizer, run, data, device):
     if run.position == 0 and SHUFFLE:
         run.order = run.rng.permutation(n)
     start, stop = run.position, min(run.position + BATCH_SIZE, n)
-    rows = slice(start, stop) if run.order is None else torch.from_numpy(run.order[start:stop])
+    rows = (slice(start, stop) if run.order is None
+            else torch.from_numpy(run.order[start:stop]).to(device))
     masks = dropout_masks(run, stop - start, device)
     optimizer.zero_grad()
     loss = data_loss(model, X[rows], y[rows], masks)
