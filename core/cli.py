@@ -192,8 +192,8 @@ def add_training_options(parser):
                        help="rows per step, or 'full' for the whole training set "
                             f"(default {d.batch_size})")
     train.add_argument("--epochs", type=int,
-                       help=f"epochs to train; with --load-session the total to reach "
-                            f"(default {d.epochs})")
+                       help=f"epochs to train (0: train nothing, just save or export); with "
+                            f"--load-session the total to reach (default {d.epochs})")
     train.add_argument("--l1", type=float,
                        help=f"L1 weight penalty, in [0, {MAX_PENALTY:g}] (default {d.l1:g}: off)")
     train.add_argument("--l2", type=float,
@@ -342,6 +342,9 @@ def run(args, out=None, err=None, clock=None):
     from core.trainer import Trainer
 
     outputs = check_outputs(args)
+    train_now = args.epochs != 0  # --epochs 0: save or export the initial state
+    if not train_now:
+        args.epochs = None  # the run keeps its epoch count (and cosine schedule length)
     trainer = trainer_from_session_args(args)
     if trainer is None:
         trainer = Trainer(*config_from_args(args))
@@ -356,7 +359,7 @@ def run(args, out=None, err=None, clock=None):
     pacer = ProgressPacer(every, None if args.print_every == 0 else PROGRESS_SECONDS, clock)
     progress = err if args.json else out
     width = max(4, len(str(config.epochs)))
-    if trainer.epoch >= config.epochs and not trainer.stopped_early:
+    if train_now and trainer.epoch >= config.epochs and not trainer.stopped_early:
         print(f"Nothing to train: the session is already at epoch {trainer.epoch} and "
               f"--epochs {config.epochs} is the total to reach, not a number to add. Give "
               f"--epochs above {trainer.epoch} to train further.", file=progress)
@@ -367,7 +370,8 @@ def run(args, out=None, err=None, clock=None):
 
     start = time.perf_counter()
     try:
-        trainer.train(callback=report)
+        if train_now:
+            trainer.train(callback=report)
     except TrainingDiverged as e:
         skipped = "; ".join(f"{flag} {path}" for flag, path in outputs)
         note = f" Nothing was saved (skipped {skipped})." if skipped else ""

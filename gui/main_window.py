@@ -40,6 +40,7 @@ from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
+from gui.recording import install_recording
 from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_explore(self))
         self.actions_by_name.update(install_analysis_views(self))
         install_health_watch(self)
+        self.actions_by_name.update(install_recording(self))
         self._build_status_bar()
         self._wire()
         for view in self.views():

@@ -16,6 +16,7 @@ module                 what it holds
                        ``network_from_weights``, ``WeightsMismatch``
 ``session``            ``save_session``/``load_session``: a whole run in one file
 ``python_export``      ``export_python``: a standalone NumPy ``.py`` model
+``torch_export``       ``export_torch``: a PyTorch script that continues the run
 ``onnx_export``        ``export_onnx``: an ``.onnx`` model (optional ``onnx`` extra)
 ``cli_options``        ``add_export_arguments``, ``run_exports``,
                        ``trainer_from_session_args`` for the command line
@@ -31,6 +32,7 @@ _PUBLIC = {
     "check_writable": "atomic",
     "export_onnx": "onnx_export",
     "export_python": "python_export",
+    "export_torch": "torch_export",
     "SESSION_FORMAT_VERSION": "session", "load_session": "session", "save_session": "session",
     "WeightsMismatch": "weights_files", "apply_weights": "weights_files",
     "check_fits": "weights_files",

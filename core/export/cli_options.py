@@ -27,12 +27,14 @@ OUTPUT_OPTIONS = {
     "save_weights": ("--save-weights", "weights"), "save_data": ("--save-data", "data"),
     "save_session": ("--save-session", "session"), "export_python": ("--export-python", "python"),
     "export_onnx": ("--export-onnx", "onnx"), "export_plots": ("--export-plots", "plots"),
+    "export_torch": ("--export-torch", "python"),
 }
 
 
 def add_export_arguments(parser):
-    """Add ``--load-session``, ``--save-session``, ``--export-python``, ``--export-onnx`` and
-    ``--export-plots`` to ``parser`` (an ``argparse.ArgumentParser``); returns it."""
+    """Add ``--load-session``, ``--save-session``, ``--export-python``, ``--export-torch``,
+    ``--export-onnx`` and ``--export-plots`` to ``parser`` (an ``argparse.ArgumentParser``);
+    returns it."""
     group = parser.add_argument_group("sessions and exports")
     group.add_argument("--load-session", metavar="PATH",
                        help="continue a saved session (.bpsession): its data, network and "
@@ -41,6 +43,9 @@ def add_export_arguments(parser):
                        help="after training, save the whole run to PATH (.bpsession)")
     group.add_argument("--export-python", metavar="PATH",
                        help="after training, write a standalone NumPy model (.py)")
+    group.add_argument("--export-torch", metavar="PATH",
+                       help="after training, write a PyTorch script (.py) that continues the "
+                            "run: python PATH --steps N --save-weights OUT.npz")
     group.add_argument("--export-onnx", metavar="PATH",
                        help="after training, write an ONNX model (.onnx; needs the onnx extra)")
     group.add_argument("--export-plots", metavar="DIR",
@@ -111,7 +116,7 @@ def trainer_from_session_args(args):
 
 
 def run_exports(trainer, args):
-    """Write every file the export options ask for, in order session, Python, ONNX, plots.
+    """Write every file the export options ask for: session, Python, PyTorch, ONNX, plots.
 
     Returns
     -------
@@ -128,6 +133,10 @@ def run_exports(trainer, args):
         written.append(save_session(args.save_session, trainer, ui_state))
     if getattr(args, "export_python", None):
         written.append(export_python(args.export_python, trainer))
+    if getattr(args, "export_torch", None):
+        from core.export.torch_export import export_torch
+
+        written.append(export_torch(args.export_torch, trainer))
     if getattr(args, "export_onnx", None):
         written.append(export_onnx(args.export_onnx, trainer))
     if getattr(args, "export_plots", None):

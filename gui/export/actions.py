@@ -2,10 +2,10 @@
 
 ``install_export_actions(window)`` builds the ``QAction``s (object names ``exportWeights``,
 ``loadWeights``, ``exportPlots``, ``saveSession``, ``openSession``, ``exportPython``,
-``exportOnnx``), puts them in the window's File menu above Quit, adds "Export view…" to the
-right-click menu of every view and the diagram, and returns the actions by name. Each action
-asks for a file (``QFileDialog`` asks before replacing one) and hands the path to
-:mod:`gui.export.operations`.
+``exportTorch``, ``exportOnnx``), puts them in the window's File menu above Quit, adds
+"Export view…" to the right-click menu of every view and the diagram, and returns the actions
+by name. Each action asks for a file (``QFileDialog`` asks before replacing one) and hands the
+path to :mod:`gui.export.operations`.
 """
 
 from pathlib import Path
@@ -22,6 +22,7 @@ from gui.export.operations import (
     export_onnx_to,
     export_plots_to,
     export_python_to,
+    export_torch_to,
     export_view_to,
     load_weights_from,
     onnx_available,
@@ -47,6 +48,9 @@ SPECS = {
     "openSession": ("Open session…", "Reopen a saved session exactly where it was", None),
     "exportPython": ("Export Python…", "Write a standalone NumPy .py file that predicts like "
                                        "this network", None),
+    "exportTorch": ("Export PyTorch script…", "Write a PyTorch .py script that continues this "
+                                              "run: same network, weights, optimizer, "
+                                              "schedule and batch order", None),
     "exportOnnx": ("Export ONNX…", "Write the network as an ONNX model", None),
 }
 
@@ -123,6 +127,11 @@ class ExportActions(QObject):
         if path:
             export_python_to(self.window, _with_suffix(path, ".py"))
 
+    def _on_exportTorch(self):
+        path, _ = self._save_name("Export PyTorch script", "train_torch.py", "Python (*.py)")
+        if path:
+            export_torch_to(self.window, _with_suffix(path, ".py"))
+
     def _on_exportOnnx(self):
         path, _ = self._save_name("Export ONNX", "model.onnx", "ONNX model (*.onnx)")
         if path:
@@ -176,7 +185,7 @@ def install_export_actions(window):
     menu, acts = _file_menu(window), handlers.actions
     quit_action = next((a for a in menu.actions() if a.objectName() == "quit"), None)
     groups = (("exportWeights", "loadWeights"), ("saveSession", "openSession"),
-              ("exportPlots", "exportPython", "exportOnnx"))
+              ("exportPlots", "exportPython", "exportTorch", "exportOnnx"))
     for group in groups:
         for name in group:
             menu.insertAction(quit_action, acts[name])

@@ -168,6 +168,15 @@ def export_python_to(window, path):
                       f"Python model written to {path}.")
 
 
+def export_torch_to(window, path):
+    """Write a PyTorch training script that continues the current run exactly."""
+    from core.export.torch_export import export_torch
+
+    return _in_worker(window, "Export PyTorch script", lambda t: export_torch(path, t),
+                      f"PyTorch script written to {path} (run: python "
+                      f"{Path(path).name} --steps N).")
+
+
 def export_onnx_to(window, path):
     """Write the current network as an ``.onnx`` model (needs the ``onnx`` package)."""
     if not onnx_available():
