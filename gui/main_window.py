@@ -46,6 +46,7 @@ from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
+from gui.window_layout import WindowLayout
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
             self.session.add_view(view)
         self._on_trainer_changed(self.session.info)
         self._on_counters(self.session.counters)
+        self.window_layout = WindowLayout(self)
         self._restore_layout()
 
     # -- building ---------------------------------------------------------------------------
@@ -165,8 +167,7 @@ class MainWindow(QMainWindow):
                             "every weight matrix as a heatmap (blue +, orange −)")
         self.docks = [data, hyper, output, loss, inside]
         self.setTabPosition(left, QTabWidget.TabPosition.North)
-        self.resizeDocks([output, loss, inside], [330, 220, 220], Qt.Orientation.Vertical)
-        self.resizeDocks([data, output], [300, 440], Qt.Orientation.Horizontal)
+        self.setTabPosition(right, QTabWidget.TabPosition.North)
 
     def _build_status_bar(self):
         self.rate_label = QLabel("")
@@ -288,9 +289,11 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_SIZE)
-        state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self.window_layout.restore(settings.value("window/state"),
+                                   settings.value("window/layoutAuto", True) in (True, "true"))
+        shares = settings.value("window/columnShares")
+        if not self.window_layout.auto and isinstance(shares, list) and len(shares) == 2:
+            self.window_layout.shares = tuple(min(max(float(v), 0.1), 0.6) for v in shares)
         self.transport.set_speed_value(int(settings.value("training/speed", 0)))
         log = settings.value("view/logScale", False) in (True, "true")
         self.actions_by_name["logScale"].setChecked(log)
@@ -300,6 +303,8 @@ class MainWindow(QMainWindow):
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
+        settings.setValue("window/layoutAuto", self.window_layout.auto)
+        settings.setValue("window/columnShares", list(self.window_layout.shares))
         settings.setValue("training/speed", self.transport.speed.currentData())
         settings.setValue("view/logScale", self.actions_by_name["logScale"].isChecked())
         settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))

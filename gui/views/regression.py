@@ -16,6 +16,7 @@ from core.snapshot import surface_bounds
 from gui.style import POSITIVE_HEX
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
+    AXES_HEIGHT,
     add_hint,
     all_finite,
     as_image,
@@ -155,6 +156,11 @@ class RegressionSurfaceView(QWidget):
         self.picker.columnsChanged.connect(self._columns_picked)
         if self.pair.surface3d is not None:
             self.show_3d.toggled.connect(self.pair.surface3d.widget.setVisible)
+
+    def set_min_plot_height(self, data_height):
+        """Keep the plots' data areas at least ``data_height`` px high."""
+        for widget in (self.pair.layout_widget, self.line_widget):
+            widget.setMinimumHeight(data_height + AXES_HEIGHT)
 
     def _build_layout(self):
         bar = QHBoxLayout()
