@@ -47,6 +47,7 @@ from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 from gui.window_layout import WindowLayout
+from gui.zoom import install_zoom
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             self.session.add_view(view)
         self._on_trainer_changed(self.session.info)
         self._on_counters(self.session.counters)
+        self.actions_by_name.update(install_zoom(self, app_settings))
         self.window_layout = WindowLayout(self)
         self._restore_layout()
 

@@ -32,6 +32,8 @@ TALL_HEIGHT = 940
 #: Heights of the right column's rows on a tall window, as shares of the column.
 TALL_ROWS = (0.32, 0.42, 0.26)
 SHORT_ROWS = (0.45, 0.55)
+#: Data-area heights plots settle for when the window cannot give them the normal one.
+FALLBACK_DATA_HEIGHTS = (90, 60, 40)
 
 
 class WindowLayout(QObject):
@@ -173,6 +175,10 @@ class WindowLayout(QObject):
                 QTimer.singleShot(0, self.record_shares)
         return False
 
+    def refit(self):
+        """Fit the columns and plot heights again soon (after a zoom, say)."""
+        self._pending.start()
+
     def _column_dock(self, area):
         """A shown, docked ``QDockWidget`` of ``area`` (the current tab), or None."""
         for d in self.window.findChildren(QDockWidget):
@@ -215,11 +221,18 @@ class WindowLayout(QObject):
                 self._arranging = False
 
     def _keep_plot_heights(self, window_height):
-        """Give every plot view the smallest data area a window this high must keep."""
-        data_height = min_data_height(window_height)
-        for view in self.window.findChildren(QWidget):
-            if hasattr(view, "set_min_plot_height"):
+        """Give every plot view the smallest data area a window this high must keep.
+
+        When even that does not fit (large zoomed text on a small screen), the plots
+        settle for less rather than have Qt draw the docks over each other.
+        """
+        views = [v for v in self.window.findChildren(QWidget) if hasattr(v, "set_min_plot_height")]
+        for data_height in (min_data_height(window_height), *FALLBACK_DATA_HEIGHTS):
+            for view in views:
                 view.set_min_plot_height(data_height)
+            self.window.layout().invalidate()
+            if self.window.layout().minimumSize().height() <= window_height:
+                return
 
     def _user_moved(self, *_):
         if not self._arranging:

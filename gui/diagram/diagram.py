@@ -229,6 +229,12 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         unit)`, "edge": `(pair, i, j)`); None removes it."""
         self._hover_extra = provider
 
+    def set_text_scale(self, factor: float) -> None:
+        """Projector zoom: captions and unit names at `factor` × their normal size."""
+        if self._texts.scale != factor:
+            self._texts.scale = factor
+            self._relayout()
+
     def set_edit_blocked(self, reason: str) -> None:
         """Refuse to edit weights, telling `reason` on a click ("" allows editing again)."""
         self._edit_blocked = reason

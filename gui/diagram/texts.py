@@ -72,6 +72,7 @@ class DiagramTexts:
         self.outputs: list[QGraphicsSimpleTextItem] = []
         self.ellipses: list[QGraphicsSimpleTextItem | None] = []
         self.captions: list[list[tuple[str, str]]] = []
+        self.scale = 1.0  # projector zoom: every text size times this
 
     def all_items(self) -> list[QGraphicsSimpleTextItem]:
         rest = [e for e in self.ellipses if e is not None]
@@ -112,13 +113,13 @@ class DiagramTexts:
         With the diagram's ``width``, names wider than their share of it are elided first
         (``…`` at the end; the tooltip keeps the full name).
         """
-        cap = None if width is None else max(MIN_NAME_WIDTH, NAME_SHARE * width)
+        cap = None if width is None else max(MIN_NAME_WIDTH * self.scale, NAME_SHARE * width)
 
         def widest(items) -> float:
             if not items:
                 return 0.0
             font = QFont(items[0].font())
-            font.setPointSizeF(MAX_POINT_SIZE)
+            font.setPointSizeF(MAX_POINT_SIZE * self.scale)
             metrics = QFontMetricsF(font)
             if cap is not None:
                 for item in items:
@@ -132,13 +133,15 @@ class DiagramTexts:
     def show_hint(self, width: float, height: float) -> None:
         self.clear()
         self.hint.setVisible(True)
+        _set_point_size(self.hint, MAX_POINT_SIZE * self.scale)
         _centre_at(self.hint, width / 2, height / 2)
 
     def place(self, layout: DiagramLayout) -> None:
         """Move every text to `layout`; unit names hide when rows are too tight to read."""
         cols = layout.columns
         gap = (cols[-1].x - cols[0].x) / max(1, len(cols) - 1) if len(cols) > 1 else 200.0
-        size = max(6.5, min(MAX_POINT_SIZE, gap / 9.0))
+        k = self.scale
+        size = max(6.5 * k, min(MAX_POINT_SIZE * k, gap / 9.0))
         rows = zip(cols, self.titles, self.details, self.ellipses, self.captions, strict=True)
         for col, title, detail, ell, captions in rows:
             for item in (title, detail):
@@ -155,9 +158,8 @@ class DiagramTexts:
         out_pitch = abs(cols[-1].ys[1] - cols[-1].ys[0]) if len(cols[-1].ys) > 1 else 99.0
         self._place_names(self.outputs, cols[-1], layout.node, out_pitch, +1)
 
-    @staticmethod
-    def _place_names(items, col, node: float, pitch: float, side: int) -> None:
-        size = max(6.5, min(MAX_POINT_SIZE, pitch * 0.55))
+    def _place_names(self, items, col, node: float, pitch: float, side: int) -> None:
+        size = max(6.5, min(MAX_POINT_SIZE * self.scale, pitch * 0.55 * self.scale))
         visible = pitch >= 9.0
         for item, y in zip(items, col.ys, strict=True):
             item.setVisible(visible)

@@ -165,7 +165,7 @@ class LossCurvesView(QWidget):
         # the loss plot has a bare bottom axis, the metric plot the epoch numbers and label
         self.loss_plot.setMinimumHeight(data_height + 14)
         self.metric_plot.setMinimumHeight(data_height + AXES_HEIGHT)
-        self.layout_widget.setMinimumHeight(2 * data_height + AXES_HEIGHT + 24)
+        self.layout_widget.setMinimumHeight(2 * data_height + AXES_HEIGHT + 40)
 
     def set_log_scale(self, on):
         """Log (True) or linear (False) loss axis; keeps the checkbox in sync."""
