@@ -44,8 +44,9 @@ def column_width(window, area):
     return dock.width() if dock is not None else 0
 
 
-@pytest.mark.parametrize("options", [(), ("--dataset", "digits"), ("--dataset", "wine")],
-                         ids=["default", "digits", "wine"])
+@pytest.mark.parametrize("options", [(), ("--dataset", "digits"), ("--dataset", "wine"),
+                                     ("--dataset", "squares_sum")],
+                         ids=["default", "digits", "wine", "regression"])
 def test_nothing_unreadable_at_any_size(qtbot, qapp, options):
     window = open_window(qtbot, options)
     window.resize(*SIZES[0])
