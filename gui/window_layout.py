@@ -55,11 +55,17 @@ class WindowLayout(QObject):
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self._fit)
         window.installEventFilter(self)
-        window.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
-        window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
+        self._set_corners()
         for dock in window.findChildren(QDockWidget):
             dock.dockLocationChanged.connect(self._user_moved)
             dock.topLevelChanged.connect(self._user_moved)
+            # a dock shown or hidden changes the room of the others: fit the plots again
+            dock.visibilityChanged.connect(self.refit)
+
+    def _set_corners(self):
+        """The side columns own the bottom corners: a bottom dock sits under the diagram."""
+        self.window.setCorner(Qt.Corner.BottomLeftCorner, LEFT)
+        self.window.setCorner(Qt.Corner.BottomRightCorner, RIGHT)
 
     # -- docks by name ----------------------------------------------------------------------
     def dock(self, name):
@@ -175,7 +181,7 @@ class WindowLayout(QObject):
                 QTimer.singleShot(0, self.record_shares)
         return False
 
-    def refit(self):
+    def refit(self, *_):
         """Fit the columns and plot heights again soon (after a zoom, say)."""
         self._pending.start()
 
@@ -258,6 +264,7 @@ class WindowLayout(QObject):
             restored = state is not None and self.window.restoreState(state)
         finally:
             self._arranging = False
+        self._set_corners()  # a state saved by an older version brings its own corners
         if not restored:
             self.apply_default()
             return False

@@ -146,3 +146,15 @@ def test_a_saved_layout_that_fits_is_kept(qtbot, qapp):
     assert second.dockWidgetArea(second.window_layout.dock("normsDock")) == LEFT
     assert not second.window_layout.auto
     second.close()
+
+
+def test_a_layout_saved_by_an_older_version_keeps_the_bottom_dock_under_the_diagram(qtbot):
+    first = open_window(qtbot)
+    first.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+    first.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+    first.save_settings()
+    first.close()
+    second = open_window(qtbot)
+    assert second.corner(Qt.Corner.BottomLeftCorner) == LEFT
+    assert second.corner(Qt.Corner.BottomRightCorner) == RIGHT
+    second.close()
