@@ -1,11 +1,12 @@
 """``MainWindow``: the Backprop Studio window, laid out like TensorFlow Playground.
 
-- top: the transport bar (Play/Step/Epoch/Reset, speed, counters) and the
-  hyperparameter panel (a dock);
-- left: the dataset panel (a dock);
+- top: the transport bar (Play/Step/Epoch/Reset, speed, counters);
+- left: the dataset and hyperparameter panels (docks, as tabs);
 - centre: the network diagram, under a message banner for errors and notices;
-- right: the output surface (decision or regression), the loss curves, and tabs for the
-  weight heatmaps and the digits view (docks, so each can be hidden or floated).
+- right: the loss curves above the output surface (decision, regression or digits), with
+  the weight heatmaps and gradient norms beside or under it (docks, so each can be hidden
+  or floated). Where each dock sits and how the columns share the width:
+  :mod:`gui.window_layout`.
 
 The window owns a :class:`~gui.session.TrainingSession`, routes every panel's signal to
 it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
