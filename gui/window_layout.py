@@ -52,6 +52,7 @@ class WindowLayout(QObject):
         self.tall = None
         self._arranging = False
         self._check_fit = False
+        self._dragging = False
         self._pending = QTimer(self, singleShot=True, interval=0)
         self._pending.timeout.connect(self._fit)
         window.installEventFilter(self)
@@ -177,7 +178,11 @@ class WindowLayout(QObject):
             elif event.type() == QEvent.Type.Show and self._check_fit:
                 self._check_fit = False
                 self._fall_back_unless_fits()
-            elif event.type() == QEvent.Type.MouseButtonRelease and not self._arranging:
+            elif event.type() == QEvent.Type.MouseButtonPress:
+                # a press on no child widget is a press on a dock separator
+                self._dragging = self.window.childAt(event.position().toPoint()) is None
+            elif event.type() == QEvent.Type.MouseButtonRelease and self._dragging:
+                self._dragging = False
                 QTimer.singleShot(0, self.record_shares)
         return False
 

@@ -158,3 +158,4 @@ def test_a_layout_saved_by_an_older_version_keeps_the_bottom_dock_under_the_diag
     assert second.corner(Qt.Corner.BottomLeftCorner) == LEFT
     assert second.corner(Qt.Corner.BottomRightCorner) == RIGHT
     second.close()
+
