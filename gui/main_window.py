@@ -1,11 +1,12 @@
 """``MainWindow``: the Backprop Studio window, laid out like TensorFlow Playground.
 
-- top: the transport bar (Play/Step/Epoch/Reset, speed, counters) and the
-  hyperparameter panel (a dock);
-- left: the dataset panel (a dock);
+- top: the transport bar (Play/Step/Epoch/Reset, speed, counters);
+- left: the dataset and hyperparameter panels (docks, as tabs);
 - centre: the network diagram, under a message banner for errors and notices;
-- right: the output surface (decision or regression), the loss curves, and tabs for the
-  weight heatmaps and the digits view (docks, so each can be hidden or floated).
+- right: the loss curves above the output surface (decision, regression or digits), with
+  the weight heatmaps and gradient norms beside or under it (docks, so each can be hidden
+  or floated). Where each dock sits and how the columns share the width:
+  :mod:`gui.window_layout`.
 
 The window owns a :class:`~gui.session.TrainingSession`, routes every panel's signal to
 it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
@@ -53,6 +54,8 @@ from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 from gui.wheel_guard import install_wheel_guard
 from gui.window_fit import restore_fitted_geometry
+from gui.window_layout import WindowLayout
+from gui.zoom import install_zoom
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -102,6 +105,8 @@ class MainWindow(QMainWindow):
             self.session.add_view(view)
         self._on_trainer_changed(self.session.info)
         self._on_counters(self.session.counters)
+        self.actions_by_name.update(install_zoom(self, app_settings))
+        self.window_layout = WindowLayout(self)
         self._restore_layout()
 
     # -- building ---------------------------------------------------------------------------
@@ -177,8 +182,7 @@ class MainWindow(QMainWindow):
                             "every weight matrix as a heatmap (blue +, orange −)")
         self.docks = [data, hyper, output, loss, inside]
         self.setTabPosition(left, QTabWidget.TabPosition.North)
-        self.resizeDocks([output, loss, inside], [330, 220, 220], Qt.Orientation.Vertical)
-        self.resizeDocks([data, output], [300, 440], Qt.Orientation.Horizontal)
+        self.setTabPosition(right, QTabWidget.TabPosition.North)
 
     def _build_status_bar(self):
         self.rate_label = QLabel("")
@@ -300,9 +304,11 @@ class MainWindow(QMainWindow):
     def _restore_layout(self):
         settings = app_settings()
         restore_fitted_geometry(self, settings.value("window/geometry"), DEFAULT_SIZE)
-        state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        self.window_layout.restore(settings.value("window/state"),
+                                   settings.value("window/layoutAuto", True) in (True, "true"))
+        shares = settings.value("window/columnShares")
+        if not self.window_layout.auto and isinstance(shares, list) and len(shares) == 2:
+            self.window_layout.shares = tuple(min(max(float(v), 0.1), 0.6) for v in shares)
         self.transport.set_speed_value(int(settings.value("training/speed", DEFAULT_SPEED)))
         log = settings.value("view/logScale", False) in (True, "true")
         self.actions_by_name["logScale"].setChecked(log)
@@ -312,6 +318,8 @@ class MainWindow(QMainWindow):
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
+        settings.setValue("window/layoutAuto", self.window_layout.auto)
+        settings.setValue("window/columnShares", list(self.window_layout.shares))
         settings.setValue("training/speed", self.transport.speed.currentData())
         settings.setValue("view/logScale", self.actions_by_name["logScale"].isChecked())
         settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))

@@ -16,6 +16,31 @@ NEW_LAYER_SIZE = 4
 EDGE_MODES = ("weight", "gradient", "update")
 ROW_H = 26
 HEADER_H = 2 * ROW_H + 4
+STAGGER_H = 22           # extra height of the neuron row when its pairs take two lines
+PAIR_GAP = 4             # least room between two −/+ pairs (pixels)
+
+
+def pair_positions(xs, pair_width: float, row_width: float) -> list[tuple[float, int]]:
+    """``(left x, line)`` of each −/+ pair, for hidden columns centred at ``xs``.
+
+    A pair sits centred over its column, on one line while neighbours are at least a pair
+    apart; closer columns put every other pair on a second line. On each line pairs are
+    pushed apart (and inside ``0 .. row_width``) so that no two ever overlap.
+    """
+    n = len(xs)
+    one_line = all(b - a >= pair_width + PAIR_GAP for a, b in zip(xs, xs[1:], strict=False))
+    lines = [0 if one_line else k % 2 for k in range(n)]
+    lefts = [x - pair_width / 2 for x in xs]
+    for line in (0, 1):
+        ks = [k for k in range(n) if lines[k] == line]
+        for i, k in enumerate(ks):  # left to right: clear of the previous pair and the edge
+            floor = 0.0 if i == 0 else lefts[ks[i - 1]] + pair_width + PAIR_GAP
+            lefts[k] = max(lefts[k], floor)
+        for i in range(len(ks) - 1, -1, -1):  # right to left: inside the right edge
+            ceiling = row_width - pair_width if i == len(ks) - 1 else \
+                lefts[ks[i + 1]] - pair_width - PAIR_GAP
+            lefts[ks[i]] = max(0.0, min(lefts[ks[i]], ceiling))
+    return [(left, line) for left, line in zip(lefts, lines, strict=True)]
 
 
 def add_layer(hidden: tuple) -> tuple:
@@ -64,6 +89,7 @@ class DiagramControls(QWidget):
         self._neuron_buttons: list[tuple[QToolButton, QToolButton]] = []
         self._xs: list[float] = []
         self._lesson_lock: str | None = None
+        self._compact = False
         self._build_top_row()
         self._neuron_row = QWidget()
         self._neuron_row.setFixedHeight(ROW_H)
@@ -142,15 +168,25 @@ class DiagramControls(QWidget):
         return minus, plus
 
     def place_neuron_buttons(self, xs) -> None:
-        """Centre each −/+ pair over its hidden column at x positions `xs` (pixels)."""
+        """Put each −/+ pair over its hidden column at x positions `xs` (pixels); when the
+        columns are too close for that, on two staggered lines (see `pair_positions`)."""
         self._xs = list(xs)
         if len(self._xs) != len(self._neuron_buttons):
             return
         offset = self._neuron_row.mapTo(self, self._neuron_row.rect().topLeft()).x()
-        for x, (minus, plus) in zip(self._xs, self._neuron_buttons, strict=True):
-            left = int(round(x)) - offset - minus.width() - 1
-            minus.move(left, 3)
-            plus.move(left + minus.width() + 2, 3)
+        pair_width = 2 * 22 + 2
+        places = pair_positions([x - offset for x in self._xs], pair_width,
+                                max(self._neuron_row.width(), pair_width))
+        staggered = any(line for _, line in places)
+        self._neuron_row.setFixedHeight(ROW_H + (STAGGER_H if staggered else 0))
+        for (left, line), (minus, plus) in zip(places, self._neuron_buttons, strict=True):
+            y = 3 + line * STAGGER_H
+            minus.move(int(round(left)), y)
+            plus.move(int(round(left)) + minus.width() + 2, y)
+
+    def header_height(self) -> int:
+        """Pixels the controls take above the diagram (taller with staggered pairs)."""
+        return HEADER_H + (self._neuron_row.height() - ROW_H)
 
     def _refresh(self) -> None:
         hidden = self._hidden
@@ -163,7 +199,9 @@ class DiagramControls(QWidget):
         self.layer_plus.setToolTip(f"Add a hidden layer (at most {MAX_LAYERS})" if n < MAX_LAYERS
                                    else f"Already {MAX_LAYERS} hidden layers, the most allowed")
         word = "layer" if n == 1 else "layers"
-        self.layer_label.setText(f"{n} hidden {word}" if on else "no network yet")
+        full = f"{n} hidden {word}" if on else "no network yet"
+        self.layer_label.setToolTip(full)
+        self.layer_label.setText(f"{n} hidden" if on and self._compact else full)
         for k, (minus, plus) in enumerate(self._neuron_buttons):
             self._refresh_pair(k, hidden[k], minus, plus)
         if self._lesson_lock:
@@ -206,9 +244,13 @@ class DiagramControls(QWidget):
         roomy = width >= needed
         self.edges_label.setVisible(roomy)
         label.setMinimumWidth(wide if roomy else 0)
+        compact = width < needed - self.edges_label.sizeHint().width() - self._top.spacing()
+        if compact != self._compact:  # not even room for "8 hidden layers": "8 hidden"
+            self._compact = compact
+            self._refresh()
 
     def sizeHint(self):
         hint = super().sizeHint()
-        hint.setHeight(HEADER_H)
+        hint.setHeight(self.header_height())
         return hint
 

@@ -25,7 +25,13 @@ from gui.diagram.editor import ValueEditor
 from gui.diagram.heatmaps import layer_pixels, levels_for, pixels_to_image, signed_colors
 from gui.diagram.items import EdgeLayer, NeuronItem
 from gui.diagram.labels import Labels, edge_text, neuron_text
-from gui.diagram.layout import DiagramLayout, compute_layout, drawn_units, edge_segments
+from gui.diagram.layout import (
+    DiagramLayout,
+    compute_layout,
+    drawn_units,
+    edge_segments,
+    unit_room,
+)
 from gui.diagram.texts import DiagramTexts
 from gui.style import NEUTRAL
 
@@ -71,6 +77,7 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         self._labels: Labels | None = None
         self._layout: DiagramLayout | None = None
         self._neurons: list[list[NeuronItem]] = []
+        self._drawn: list[tuple[int, ...]] = []
         self._edges: list[EdgeLayer] = []
         self._snapshot = None
         self._info = None
@@ -98,14 +105,24 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         self.annotations.clear()
         self.annotations.set_selected(None)
         self.editor.cancel()
+        self._build_items(self._drawn_for_height())
+        self.controls.set_hidden(self._labels.sizes[1:-1])
+        self._relayout()
+
+    def _drawn_for_height(self) -> list[tuple[int, ...]]:
+        """The units each column draws at the viewport's height (taller layers summarise)."""
+        room = unit_room(self._scene_size()[1])
+        return [drawn_units(n, room=room) for n in self._labels.sizes]
+
+    def _build_items(self, drawn) -> None:
+        """Neurons, edges and texts of the network for the units `drawn[c]` of column c."""
+        self._clear_items()
+        self._drawn = drawn
         sizes = self._labels.sizes
-        drawn = [drawn_units(n) for n in sizes]
         self._neurons = [[self._new_neuron(c, u) for u in units] for c, units in enumerate(drawn)]
         self._edges = [self._new_edges(p, len(drawn[p]), len(drawn[p + 1]))
                        for p in range(len(sizes) - 1)]
         self._texts.build(self._labels, drawn)
-        self.controls.set_hidden(sizes[1:-1])
-        self._relayout()
 
     def show_snapshot(self, snapshot) -> None:
         """Recolour edges, biases and heatmaps from `snapshot` (skipped if from another net)."""
@@ -212,6 +229,12 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         unit)`, "edge": `(pair, i, j)`); None removes it."""
         self._hover_extra = provider
 
+    def set_text_scale(self, factor: float) -> None:
+        """Projector zoom: captions and unit names at `factor` × their normal size."""
+        if self._texts.scale != factor:
+            self._texts.scale = factor
+            self._relayout()
+
     def set_edit_blocked(self, reason: str) -> None:
         """Refuse to edit weights, telling `reason` on a click ("" allows editing again)."""
         self._edit_blocked = reason
@@ -246,11 +269,14 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
     def _relayout(self) -> None:
         w, h = self._scene_size()
         self.scene().setSceneRect(0, 0, w, h)
-        self.controls.setGeometry(0, 0, self.width(), HEADER_H)
+        self.controls.setGeometry(0, 0, self.width(), self.controls.header_height())
         if self._labels is None:
             self._texts.show_hint(w, h)
             return
-        self._layout = compute_layout(self._labels.sizes, w, h, *self._texts.name_widths())
+        rebuilt = self._drawn_for_height() != self._drawn  # taller or shorter: others fit
+        if rebuilt:
+            self._build_items(self._drawn_for_height())
+        self._layout = compute_layout(self._labels.sizes, w, h, *self._texts.name_widths(w))
         self._place_buttons()
         node = self._layout.node
         for col, items in zip(self._layout.columns, self._neurons, strict=True):
@@ -263,6 +289,8 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
                                max(1.5, min(6.0, node * 0.14)))
         self._texts.place(self._layout)
         self._place_annotations()
+        if rebuilt and self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 
     def _place_buttons(self, *_) -> None:
         """Put the neuron −/+ pairs over the hidden columns of the architecture they show."""
@@ -270,8 +298,13 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         if self._labels is None or hidden is None:
             return
         sizes = (self._labels.sizes[0], *hidden, self._labels.sizes[-1])
-        layout = compute_layout(sizes, *self._scene_size(), *self._texts.name_widths())
+        w, h = self._scene_size()
+        layout = compute_layout(sizes, w, h, *self._texts.name_widths(w))
         self.controls.place_neuron_buttons([c.x for c in layout.columns[1:-1]])
+        header = self.controls.header_height()
+        if self.viewportMargins().top() != header:  # pairs went to two lines or back
+            self.controls.setGeometry(0, 0, self.width(), header)
+            self.setViewportMargins(0, header, 0, 0)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -13,7 +13,8 @@ import numpy as np
 MAX_FULL_LAYER = 64      # layers up to this many units are drawn unit by unit
 SUMMARY_UNITS = 24       # wider layers draw this many units and an ellipsis
 MAX_NODE = 44.0          # largest neuron (pixels)
-MIN_NODE = 5.0           # smallest neuron (pixels)
+MIN_NODE = 12.0          # smallest neuron (pixels), unless the columns are closer than that
+MIN_PITCH = 18.0         # least vertical pitch of drawn units: a taller layer is summarised
 SIDE_MARGIN = 48.0       # least room left and right of the outer columns (caption halves)
 LABEL_GAP = 8.0          # between a unit name and its neuron
 TOP_MARGIN = 46.0        # room for the two-line layer captions
@@ -52,14 +53,27 @@ class DiagramLayout:
     margins: tuple[float, float]
 
 
-def drawn_units(n: int, max_full: int = MAX_FULL_LAYER, summary: int = SUMMARY_UNITS) -> tuple:
-    """Indices of the units drawn for a layer of `n` units: all, or the first `summary`."""
+def unit_room(height: float) -> int:
+    """How many rows (units and an ellipsis) fit a diagram `height` pixels high at the
+    least readable pitch `MIN_PITCH`."""
+    return max(2, int((max(float(height), 80.0) - TOP_MARGIN - BOTTOM_MARGIN) // MIN_PITCH))
+
+
+def drawn_units(n: int, max_full: int = MAX_FULL_LAYER, summary: int = SUMMARY_UNITS,
+                room: int | None = None) -> tuple:
+    """Indices of the units drawn for a layer of `n` units: all, or the first `summary`.
+
+    With `room` (rows that fit, see `unit_room`) a layer that does not fit draws its first
+    `room - 1` units and leaves the last row for "… N more".
+    """
+    if room is not None:
+        max_full, summary = min(max_full, room), min(summary, room - 1)
     return tuple(range(n if n <= max_full else summary))
 
 
-def _slots(n: int) -> int:
+def _slots(n: int, room: int | None = None) -> int:
     """Vertical slots a column needs: its drawn units plus one for the ellipsis text."""
-    k = len(drawn_units(n))
+    k = len(drawn_units(n, room=room))
     return k + (1 if k < n else 0)
 
 
@@ -84,12 +98,17 @@ def column_xs(n_columns: int, width: float, margins: tuple = (SIDE_MARGIN, SIDE_
 
 
 def node_size(sizes, width: float, height: float, margins: tuple) -> tuple[float, float]:
-    """(neuron size, vertical pitch) in pixels that fit the tallest column and the gaps."""
+    """(neuron size, vertical pitch) in pixels that fit the tallest column and the gaps.
+
+    The neuron is at least `MIN_NODE` (a readable thumbnail) unless neighbouring columns
+    are closer than that allows; layers too tall for it are summarised (`drawn_units`).
+    """
     avail_h = max(1.0, height - TOP_MARGIN - BOTTOM_MARGIN)
-    pitch = min(MAX_NODE * 1.35, avail_h / max(_slots(n) for n in sizes))
+    room = unit_room(height)
+    pitch = min(MAX_NODE * 1.35, avail_h / max(_slots(n, room) for n in sizes))
     gap = (width - margins[0] - margins[1]) / max(1, len(sizes) - 1)
     node = min(MAX_NODE, pitch * 0.78, max(gap, 1.0) * 0.42)
-    return max(MIN_NODE, node), pitch
+    return max(min(MIN_NODE, max(gap, 1.0) * 0.8), node), pitch
 
 
 def compute_layout(sizes, width: float, height: float, left_label: float = 0.0,
@@ -105,9 +124,10 @@ def compute_layout(sizes, width: float, height: float, left_label: float = 0.0,
     node, pitch = node_size(sizes, width, height, margins)
     centre = TOP_MARGIN + (height - TOP_MARGIN - BOTTOM_MARGIN) / 2
     columns = []
+    room = unit_room(height)
     for x, n in zip(column_xs(len(sizes), width, margins), sizes, strict=True):
-        units = drawn_units(n)
-        slots = _slots(n)
+        units = drawn_units(n, room=room)
+        slots = _slots(n, room)
         ys = [centre + (i - (slots - 1) / 2) * pitch for i in range(slots)]
         ellipsis = ys.pop() if slots > len(units) else None
         columns.append(Column(x, units, tuple(ys), n, ellipsis))

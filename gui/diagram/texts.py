@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
@@ -14,6 +15,10 @@ from gui.diagram.layout import DiagramLayout
 TEXT = QColor("#37474f")
 MUTED = QColor("#78909c")
 MAX_POINT_SIZE = 9.5
+#: Share of the diagram's width the input (or output) names may take; longer names are
+#: elided, with the full name in their tooltip.
+NAME_SHARE = 0.2
+MIN_NAME_WIDTH = 44.0
 HINT = "Choose a dataset and press Reset to build a network."
 
 
@@ -67,6 +72,7 @@ class DiagramTexts:
         self.outputs: list[QGraphicsSimpleTextItem] = []
         self.ellipses: list[QGraphicsSimpleTextItem | None] = []
         self.captions: list[list[tuple[str, str]]] = []
+        self.scale = 1.0  # projector zoom: every text size times this
 
     def all_items(self) -> list[QGraphicsSimpleTextItem]:
         rest = [e for e in self.ellipses if e is not None]
@@ -92,17 +98,34 @@ class DiagramTexts:
                 item.setToolTip(labels.caption(c))
             hidden = labels.sizes[c] - len(drawn[c])
             self.ellipses.append(_text(self._scene, f"… {hidden} more", MUTED) if hidden else None)
-        self.inputs = [_text(self._scene, labels.unit_name(0, u), TEXT) for u in drawn[0]]
-        self.outputs = [_text(self._scene, labels.unit_name(last, u), TEXT) for u in drawn[last]]
+        self.inputs = [self._name(labels.unit_name(0, u)) for u in drawn[0]]
+        self.outputs = [self._name(labels.unit_name(last, u)) for u in drawn[last]]
 
-    def name_widths(self) -> tuple[float, float]:
-        """Widths (pixels) of the longest input and output names at the largest font."""
+    def _name(self, name: str) -> QGraphicsSimpleTextItem:
+        item = _text(self._scene, name, TEXT)
+        item.setData(0, name)  # the full name, which the shown text may elide
+        item.setToolTip(name)
+        return item
+
+    def name_widths(self, width: float | None = None) -> tuple[float, float]:
+        """Widths (pixels) of the longest input and output names at the largest font.
+
+        With the diagram's ``width``, names wider than their share of it are elided first
+        (``…`` at the end; the tooltip keeps the full name).
+        """
+        cap = None if width is None else max(MIN_NAME_WIDTH * self.scale, NAME_SHARE * width)
+
         def widest(items) -> float:
             if not items:
                 return 0.0
             font = QFont(items[0].font())
-            font.setPointSizeF(MAX_POINT_SIZE)
+            font.setPointSizeF(MAX_POINT_SIZE * self.scale)
             metrics = QFontMetricsF(font)
+            if cap is not None:
+                for item in items:
+                    text = metrics.elidedText(item.data(0), Qt.TextElideMode.ElideRight, cap)
+                    if item.text() != text:
+                        item.setText(text)
             return max(metrics.horizontalAdvance(i.text()) for i in items)
 
         return widest(self.inputs), widest(self.outputs)
@@ -110,13 +133,15 @@ class DiagramTexts:
     def show_hint(self, width: float, height: float) -> None:
         self.clear()
         self.hint.setVisible(True)
+        _set_point_size(self.hint, MAX_POINT_SIZE * self.scale)
         _centre_at(self.hint, width / 2, height / 2)
 
     def place(self, layout: DiagramLayout) -> None:
         """Move every text to `layout`; unit names hide when rows are too tight to read."""
         cols = layout.columns
         gap = (cols[-1].x - cols[0].x) / max(1, len(cols) - 1) if len(cols) > 1 else 200.0
-        size = max(6.5, min(MAX_POINT_SIZE, gap / 9.0))
+        k = self.scale
+        size = max(6.5 * k, min(MAX_POINT_SIZE * k, gap / 9.0))
         rows = zip(cols, self.titles, self.details, self.ellipses, self.captions, strict=True)
         for col, title, detail, ell, captions in rows:
             for item in (title, detail):
@@ -133,9 +158,8 @@ class DiagramTexts:
         out_pitch = abs(cols[-1].ys[1] - cols[-1].ys[0]) if len(cols[-1].ys) > 1 else 99.0
         self._place_names(self.outputs, cols[-1], layout.node, out_pitch, +1)
 
-    @staticmethod
-    def _place_names(items, col, node: float, pitch: float, side: int) -> None:
-        size = max(6.5, min(MAX_POINT_SIZE, pitch * 0.55))
+    def _place_names(self, items, col, node: float, pitch: float, side: int) -> None:
+        size = max(6.5, min(MAX_POINT_SIZE * self.scale, pitch * 0.55 * self.scale))
         visible = pitch >= 9.0
         for item, y in zip(items, col.ys, strict=True):
             item.setVisible(visible)

@@ -24,7 +24,7 @@ import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.errors import UserInputError
 from core.export.atomic import atomic_write_bytes
@@ -185,11 +185,49 @@ def svg_document(size, background, paint, dpi, title):
 
 
 def _tidy(svg, size):
-    """Give the root element a pixel width and height (Qt writes millimetres) and drop the
-    empty paths Qt writes for empty curves (SVG readers warn about ``d=""``)."""
+    """Give the root element a pixel width and height (Qt writes millimetres), drop the
+    empty paths Qt writes for empty curves (SVG readers warn about ``d=""``) and bake
+    scaled groups into their shapes' coordinates (see :func:`bake_transforms`)."""
     svg = re.sub(rb'<svg width="[^"]*" height="[^"]*"',
                  f'<svg width="{size.width()}" height="{size.height()}"'.encode(), svg, count=1)
-    return re.sub(rb'<path[^>]*\sd=""[^>]*/>\s*', b"", svg)
+    svg = re.sub(rb'<path[^>]*\sd=""[^>]*/>\s*', b"", svg)
+    return bake_transforms(svg)
+
+
+_GROUP = re.compile(rb'(<g [^>]*?)transform="matrix\(([^)]*)\)"([^>]*>)(.*?)(</g>)', re.S)
+_PAIR = re.compile(rb"(-?[0-9.]+(?:e[-+]?[0-9]+)?),(-?[0-9.]+(?:e[-+]?[0-9]+)?)")
+_SHAPE_POINTS = re.compile(rb'(<(?:polyline|polygon)[^>]*\spoints=")([^"]*)(")'
+                           rb'|(<path[^>]*\sd=")([^"]*)(")')
+
+
+def bake_transforms(svg):
+    """Move each group's ``transform`` matrix into its curves' coordinates.
+
+    Qt draws a curve in data coordinates under a strongly non-uniform matrix (×7 in x,
+    ×−150 in y) with ``vector-effect="non-scaling-stroke"``. Renderers that ignore that
+    attribute (librsvg, cairosvg, older browsers) scale the stroke with the matrix, and a
+    2-px line becomes a band hundreds of pixels high. Baked, the stroke needs no effect.
+    Only groups whose content is polylines, polygons and paths are changed.
+    """
+    def bake(match):
+        body = match.group(4)
+        if b"non-scaling-stroke" not in body or re.search(rb"<(?!/?(?:polyline|polygon|path)\b)\w",
+                                                             body):
+            return match.group(0)
+        a, b, c, d, e, f = (float(v) for v in match.group(2).split(b","))
+
+        def point(m):
+            x, y = float(m.group(1)), float(m.group(2))
+            return f"{a * x + c * y + e:.6g},{b * x + d * y + f:.6g}".encode()
+
+        def shape(m):
+            head, data, tail = (m.group(1), m.group(2), m.group(3)) if m.group(1) else \
+                (m.group(4), m.group(5), m.group(6))
+            return head + _PAIR.sub(point, data) + tail
+
+        return match.group(1) + match.group(3) + _SHAPE_POINTS.sub(shape, body) + match.group(5)
+
+    return _GROUP.sub(bake, svg)
 
 
 def paint_pyqtgraph(painter, item, target):
@@ -199,10 +237,19 @@ def paint_pyqtgraph(painter, item, target):
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     exporter.setExportMode(True, {"antialias": True, "background": QColor(0, 0, 0, 0),
                                   "painter": painter, "resolutionScale": scale})
+    # axes drawn from a pixmap cache on screen would land in an SVG as bitmaps (which
+    # some renderers drop): draw them as text and lines while exporting
+    cached = [item for item in exporter.getScene().items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    modes = [item.cacheMode() for item in cached]
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
         exporter.getScene().render(painter, QRectF(target), exporter.getSourceRect())
     finally:
         exporter.setExportMode(False)
+        for item, mode in zip(cached, modes, strict=True):
+            item.setCacheMode(mode)
 
 
 def png_bytes(image):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 
 from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span
 from gui.views.plot_style import (
+    AXES_HEIGHT,
     BACKGROUND,
     HINT_COLOR,
     add_hint,
@@ -143,6 +144,11 @@ class GradientNormsView(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.grad_widget, 1)
         layout.addWidget(self.weight_widget, 1)
+
+    def set_min_plot_height(self, data_height):
+        """Keep each shown plot's data area at least ``data_height`` px high."""
+        for widget in (self.grad_widget, self.weight_widget):
+            widget.setMinimumHeight(data_height + AXES_HEIGHT)
 
     # ------------------------------------------------------------------ contract slots
     def reset(self, trainer_info):

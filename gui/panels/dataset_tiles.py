@@ -79,6 +79,9 @@ class DatasetTiles(QWidget):
             tile.clicked.connect(lambda _=False, n=name: self.chosen.emit(n))
             self._group.addButton(tile)
             flows[group_of(info)].addWidget(tile)
+        # at least two tiles a row: one tile a row reads as a broken panel
+        tile_width = max(b.width() for b in self._group.buttons())
+        self.setMinimumWidth(2 * tile_width + 4)
 
     def buttons(self):
         """Every tile (``ThumbnailButton``), in registry order."""

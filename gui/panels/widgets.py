@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLayout,
     QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
+    QWidgetItem,
 )
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -32,15 +34,32 @@ REGULARIZATION_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0,
 """Penalty strengths the arrows visit (TF Playground's 0.001 … 10, plus two smaller ones)."""
 
 
+class VerticalScrollArea(QScrollArea):
+    """A frameless scroll area that scrolls up and down only: it is never narrower than
+    its content's minimum width (plus the scroll bar), so nothing is cut at the side."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, frameShape=QFrame.Shape.NoFrame, widgetResizable=True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self):
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = body.minimumSizeHint().expandedTo(body.minimumSize()).width()
+        return QSize(width + self.verticalScrollBar().sizeHint().width() + 2, hint.height())
+
+
 def scroll_body(panel):
-    """Fill ``panel`` with a frameless scroll area and return the widget to lay out in it.
+    """Fill ``panel`` with a :class:`VerticalScrollArea` and return the widget to lay out in it.
 
     A dock smaller than the panel's content then scrolls instead of forcing the whole
     window to grow.
     """
     outer = QVBoxLayout(panel)
     outer.setContentsMargins(0, 0, 0, 0)
-    area = QScrollArea(frameShape=QFrame.Shape.NoFrame, widgetResizable=True)
+    area = VerticalScrollArea()
     body = QWidget(objectName="body")
     area.setWidget(body)
     outer.addWidget(area)
@@ -158,6 +177,12 @@ class FlowLayout(QLayout):
     def addItem(self, item):
         self._items.append(item)
 
+    def insertWidget(self, index, widget):
+        """Put ``widget`` at position ``index`` (as ``QBoxLayout.insertWidget``)."""
+        self.addChildWidget(widget)
+        self._items.insert(index, QWidgetItem(widget))
+        self.invalidate()
+
     def count(self):
         return len(self._items)
 
@@ -209,6 +234,10 @@ class FlowLayout(QLayout):
         return y + row_height - rect.y() + margins.bottom()
 
 
+#: Setting names longer than this (characters) wrap onto two lines in a form.
+LONG_LABEL = 16
+
+
 class ParamEditor(QWidget):
     """Editors for a table of settings ``{name: core.hyperparams.Hyper}``.
 
@@ -246,8 +275,11 @@ class ParamEditor(QWidget):
                 f"Default {spec.default!r}; valid range {spec.range_text()}."
             )
             self._editors[name] = editor
-            form.addRow(name.replace("_", " "), editor)
-            form.labelForField(editor).setToolTip(editor.toolTip())
+            label = QLabel(name.replace("_", " "))
+            # a long name ("initial accumulator value") wraps rather than widen the panel
+            label.setWordWrap(len(label.text()) > LONG_LABEL)
+            form.addRow(label, editor)
+            label.setToolTip(editor.toolTip())
 
     def _make_editor(self, name, spec):
         """A widget showing ``spec.default`` and emitting ``changed`` when edited."""

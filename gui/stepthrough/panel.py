@@ -66,6 +66,7 @@ class StepThroughPanel(QWidget):
         self.phase_label = QLabel(IDLE)
         self.phase_label.setObjectName("phaseTitle")
         self.phase_label.setStyleSheet("font-size: 11pt; font-weight: 600;")
+        self.phase_label.setWordWrap(True)  # a long title must not widen the dock
         self.phase_label.setToolTip("The phase of the training step shown on the diagram")
         self.description = QLabel("")
         self.description.setWordWrap(True)

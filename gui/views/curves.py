@@ -20,6 +20,7 @@ from gui.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span, metric_span
 from gui.views.curve_summary import METRIC_LABELS, CurveSummary
 from gui.views.plot_style import (
+    AXES_HEIGHT,
     add_hint,
     cache_axes,
     long_history_curve,
@@ -103,6 +104,9 @@ class LossCurvesView(QWidget):
         )
         self.metric_plot = style_plot(self.layout_widget.addPlot(row=1, col=0))
         self.metric_plot.setXLink(self.loss_plot)
+        # the x axes are linked: the epoch numbers under the metric plot serve both, and
+        # the loss plot keeps that height for its curves
+        self.loss_plot.getAxis("bottom").setStyle(showValues=False)
         self.loss_plot.setLabel("left", "loss")
         self.metric_plot.setLabel("bottom", "epoch")
         self.anchors = {}
@@ -155,6 +159,14 @@ class LossCurvesView(QWidget):
         self.summary.set_summary({k: history[k][-1] for k in ("epoch", *KEYS)}, self._metric)
 
     # ----------------------------------------------------------------- public helpers
+    def set_min_plot_height(self, data_height):
+        """Never let either plot's data area get below ``data_height`` px (a dock that
+        cannot give that room makes the window keep it)."""
+        # the loss plot has a bare bottom axis, the metric plot the epoch numbers and label
+        self.loss_plot.setMinimumHeight(data_height + 14)
+        self.metric_plot.setMinimumHeight(data_height + AXES_HEIGHT)
+        self.layout_widget.setMinimumHeight(2 * data_height + AXES_HEIGHT + 40)
+
     def set_log_scale(self, on):
         """Log (True) or linear (False) loss axis; keeps the checkbox in sync."""
         self.log_check.setChecked(bool(on))

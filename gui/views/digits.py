@@ -72,6 +72,11 @@ def _image_plot(layout, title, **kw):
     return plot, image
 
 
+GRID_TITLE = "test digits (pred/true if wrong)"
+#: Width/height ratio from which the three plots sit in one row.
+WIDE_RATIO = 1.7
+
+
 class DigitsView(QWidget):
     """Test digits with predictions, confusion matrix and first-layer 8×8 weight tiles."""
 
@@ -115,10 +120,44 @@ class DigitsView(QWidget):
         self._build_confusion(grid)
         grid.nextRow()
         self._build_tiles(grid, trainer_info.sizes[1])
-        # The confusion matrix needs ten readable rows; the tiles keep their aspect anyway.
-        grid.layout.setRowStretchFactor(0, 3)
-        grid.layout.setRowStretchFactor(1, 2)
+        self._wide = None
+        self._accuracy = None
+        self._arrange(self._is_wide())
         self._last_pred = None
+
+    def _is_wide(self):
+        return self.width() >= WIDE_RATIO * self.height()
+
+    def _arrange(self, wide):
+        """Wide and short (a laptop's output tab): the three plots in one row, so the
+        confusion matrix gets the full height for its ten rows. Otherwise the digits on
+        the left, the confusion matrix over the weight tiles on the right."""
+        if wide == self._wide:
+            return
+        self._wide = wide
+        grid = self.layout_widget.ci.layout
+        plots = (self.grid_plot, self.conf_plot, self.tiles_plot)
+        for plot in plots:
+            grid.removeItem(plot)
+        self.grid_plot.setTitle("test digits" if wide else GRID_TITLE, color=FOREGROUND,
+                                size="9pt")
+        self._title_confusion()
+        if wide:
+            for col, plot in enumerate(plots):
+                grid.addItem(plot, 0, col)
+            grid.setRowStretchFactor(1, 0)
+        else:
+            grid.addItem(self.grid_plot, 0, 0, 2, 1)
+            grid.addItem(self.conf_plot, 0, 1)
+            grid.addItem(self.tiles_plot, 1, 1)
+            # the confusion matrix needs ten readable rows; the tiles keep their aspect
+            grid.setRowStretchFactor(0, 3)
+            grid.setRowStretchFactor(1, 2)
+
+    def resizeEvent(self, event):
+        if self.labels:
+            self._arrange(event.size().width() >= WIDE_RATIO * event.size().height())
+        super().resizeEvent(event)
 
     def show_snapshot(self, snapshot):
         """Update labels, confusion counts and tiles from ``snapshot.test_probs (n_test, C)``
@@ -148,8 +187,9 @@ class DigitsView(QWidget):
     # ----------------------------------------------------------------- test image grid
     def _build_grid(self, grid, ds):
         n = min(GRID_ROWS * GRID_COLS, ds.n_test)
-        self.grid_plot, self.grid_image = _image_plot(grid, "test digits (pred/true if wrong)",
-                                                      rowspan=2)
+        self.grid_plot, self.grid_image = _image_plot(grid, GRID_TITLE, rowspan=2)
+        self.grid_plot.setToolTip("Test digits, each with the predicted class; a wrong "
+                                  "prediction shows predicted/true in red")
         self.grid_plot.hideAxis("left")
         self.grid_plot.hideAxis("bottom")
         self.grid_image.setLookupTable(_ramp_lut("#ffffff", "#202020"))
@@ -207,8 +247,15 @@ class DigitsView(QWidget):
                 color = "w" if n > 0.55 * top else FOREGROUND
                 text.setText(str(n) if n else "", color=color)
         self._counts = counts
-        accuracy = float(np.trace(counts)) / max(int(counts.sum()), 1)
-        self.conf_plot.setTitle(f"confusion · test accuracy {100 * accuracy:.1f}%",
+        self._accuracy = float(np.trace(counts)) / max(int(counts.sum()), 1)
+        self._title_confusion()
+
+    def _title_confusion(self):
+        accuracy = getattr(self, "_accuracy", None)
+        if accuracy is None:
+            return
+        what = "acc." if self._wide else "test accuracy"  # three plots a row: short titles
+        self.conf_plot.setTitle(f"confusion · {what} {100 * accuracy:.1f}%",
                                 color=FOREGROUND, size="9pt")
 
     # ----------------------------------------------------------------- layer-1 tiles

@@ -19,6 +19,18 @@ FOREGROUND = "#333333"
 HINT_COLOR = "#7a7a7a"
 
 
+#: Height a plot's axes take around its data area (a bottom axis with its label, margins), px.
+AXES_HEIGHT = 44
+#: Smallest readable data area of a line or scatter plot: height on a small screen, on a
+#: 1366×768 one and up, and width (px).
+MIN_DATA_HEIGHT_SMALL, MIN_DATA_HEIGHT, MIN_DATA_WIDTH = 90, 120, 160
+
+
+def min_data_height(window_height):
+    """The smallest plot data-area height (px) a window ``window_height`` px high keeps."""
+    return MIN_DATA_HEIGHT if window_height >= 760 else MIN_DATA_HEIGHT_SMALL
+
+
 def new_plot_widget():
     """A ``pg.PlotWidget`` on a white background with dark axes (ViewBox menu kept)."""
     widget = pg.PlotWidget(background=BACKGROUND)

@@ -16,6 +16,7 @@ from core.snapshot import surface_bounds
 from gui.style import POSITIVE_HEX
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
+    AXES_HEIGHT,
     add_hint,
     all_finite,
     as_image,
@@ -95,8 +96,14 @@ def _image_plot(layout, title):
     return plot, image, scatter
 
 
+#: Width from which the true surface shows beside the prediction: two readable plots
+#: (160 px data areas), their axes and the colour bar.
+PAIR_MIN_WIDTH = 2 * (160 + 60) + 100
+
+
 class _SurfacePair(QWidget):
-    """Predicted and true surfaces side by side over raw columns ``(i, j)``."""
+    """Predicted and true surfaces side by side over raw columns ``(i, j)``; in a column
+    too narrow for both, the prediction alone (the true surface's title says so)."""
 
     def __init__(self):
         super().__init__()
@@ -117,11 +124,31 @@ class _SurfacePair(QWidget):
         grid.layout.setColumnStretchFactor(1, 1)
         self.hint = add_hint(self.pred_plot, EMPTY_HINT)
         self.surface3d = Surface3D(self.cmap) if opengl_available() else None
+        self.side_by_side = True
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.layout_widget, 2)
         if self.surface3d is not None:
             layout.addWidget(self.surface3d.widget, 1)
+
+
+    def set_side_by_side(self, on):
+        """Show the true surface beside the prediction (True) or the prediction alone."""
+        if on != self.side_by_side:
+            self.side_by_side = on
+            grid = self.layout_widget.ci.layout  # a hidden item would keep its room
+            if on:
+                grid.addItem(self.true_plot, 0, 1)
+            else:
+                grid.removeItem(self.true_plot)
+            grid.setColumnStretchFactor(1, 1 if on else 0)
+            self.true_plot.setVisible(on)
+            self.pred_plot.setToolTip("" if on else "Widen the panel to see the true "
+                                                    "function beside the prediction")
+
+    def resizeEvent(self, event):
+        self.set_side_by_side(self.layout_widget.width() >= PAIR_MIN_WIDTH)
+        super().resizeEvent(event)
 
 
 class RegressionSurfaceView(QWidget):
@@ -155,6 +182,11 @@ class RegressionSurfaceView(QWidget):
         self.picker.columnsChanged.connect(self._columns_picked)
         if self.pair.surface3d is not None:
             self.show_3d.toggled.connect(self.pair.surface3d.widget.setVisible)
+
+    def set_min_plot_height(self, data_height):
+        """Keep the plots' data areas at least ``data_height`` px high."""
+        for widget in (self.pair.layout_widget, self.line_widget):
+            widget.setMinimumHeight(data_height + AXES_HEIGHT)
 
     def _build_layout(self):
         bar = QHBoxLayout()

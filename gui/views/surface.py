@@ -25,10 +25,12 @@ from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.snapshot import surface_bounds
+from gui.panels.widgets import FlowLayout
 from gui.style import CLASS_HEX, class_color
 from gui.views.class_legend import class_legend, set_class_legend
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
+    AXES_HEIGHT,
     HINT_COLOR,
     add_hint,
     all_finite,
@@ -125,18 +127,19 @@ class DecisionSurfaceView(QWidget):
         self.picker.columnsChanged.connect(self._columns_picked)
 
     def _build_layout(self):
-        bar = QHBoxLayout()
+        # the controls wrap onto a second line in a narrow column instead of widening it
+        bar_widget = self._bar_widget = QWidget()
+        bar = FlowLayout(bar_widget, spacing=6)
         bar.setContentsMargins(4, 2, 4, 0)
         for w in (self.show_test, self.discretize, self.picker):
             bar.addWidget(w)
-        bar.addStretch(1)
         self._bars = [bar, QHBoxLayout()]  # the second row is for added tools
         self._bars[1].setContentsMargins(4, 0, 4, 0)
         self._bars[1].addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(bar)
+        layout.addWidget(bar_widget)
         layout.addLayout(self._bars[1])
         layout.addWidget(self.plot_widget, 1)
 
@@ -235,6 +238,17 @@ class DecisionSurfaceView(QWidget):
         self._draw(surface, columns)
 
     # ----------------------------------------------------------------- public helpers
+    def resizeEvent(self, event):
+        """The wrapped control rows get their full height (a dock sizes by minimums)."""
+        need = self._bars[0].heightForWidth(event.size().width())
+        if self._bar_widget.minimumHeight() != need:
+            self._bar_widget.setMinimumHeight(need)
+        super().resizeEvent(event)
+
+    def set_min_plot_height(self, data_height):
+        """Keep the plot's data area at least ``data_height`` px high."""
+        self.plot_widget.setMinimumHeight(data_height + AXES_HEIGHT)
+
     def requested_columns(self):
         """The ``(i, j)`` columns last asked for (what the next snapshots should carry)."""
         return self._requested
@@ -248,6 +262,7 @@ class DecisionSurfaceView(QWidget):
         """Put ``widget`` above the plot: ``row`` 0 after the view's own controls, 1 on a
         second line (empty until something is added)."""
         bar = self._bars[row]
+        # row 0: before the column picker, whose wide combo boxes wrap to a line of their own
         bar.insertWidget(bar.count() - 1, widget)
 
     def show_points(self, dataset):

@@ -8,7 +8,7 @@ import dataclasses  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QPoint, QRect, Qt  # noqa: E402
 
 from core.config import TrainConfig  # noqa: E402
 from core.datasets import load_dataset, make_dataset_from_arrays  # noqa: E402
@@ -24,12 +24,15 @@ from gui.diagram.controls import (  # noqa: E402
 )
 from gui.diagram.labels import fmt  # noqa: E402
 from gui.diagram.layout import (  # noqa: E402
+    MIN_NODE,
+    MIN_PITCH,
     SUMMARY_UNITS,
     compute_layout,
     drawn_units,
     edge_segments,
     nearest_segment,
     strongest,
+    unit_room,
     width_buckets,
 )
 
@@ -63,11 +66,22 @@ def test_layout_reserves_room_for_long_input_names():
 
 
 def test_summarised_column_has_an_ellipsis_row():
-    lay = compute_layout((784, 256, 10), 800, 500)
+    lay = compute_layout((784, 256, 10), 800, 700)
     first = lay.columns[0]
     assert len(first.units) == SUMMARY_UNITS and first.hidden_count == 784 - SUMMARY_UNITS
     assert first.ellipsis_y > max(first.ys)
     assert lay.columns[2].ellipsis_y is None
+
+
+@pytest.mark.parametrize("height", [160, 300, 500, 900])
+def test_layers_that_do_not_fit_summarise_instead_of_shrinking(height):
+    lay = compute_layout((64, 64, 16, 10), 700, height)
+    assert lay.node >= MIN_NODE
+    for col in lay.columns:
+        rows = [*col.ys] + ([col.ellipsis_y] if col.ellipsis_y is not None else [])
+        assert len(rows) <= unit_room(height)
+        assert all(b - a >= MIN_PITCH - 1e-9 for a, b in zip(rows, rows[1:], strict=False))
+        assert (col.ellipsis_y is None) == (len(col.units) == col.size)
 
 
 def test_edge_segments_follow_the_weight_matrix_order():
@@ -327,6 +341,7 @@ def test_wide_layers_are_summarised(diagram):
     data = make_dataset_from_arrays(rng.normal(size=(30, 784)), rng.integers(0, 10, 30),
                                     "multiclass", target_names=[str(i) for i in range(10)])
     trainer = trainer_for(data, hidden=(256,), steps=1, activation="relu")
+    diagram.resize(800, 800)  # tall enough for SUMMARY_UNITS rows at the least pitch
     shown(diagram, trainer)
     counts = diagram.counts()
     assert counts["neurons"] == SUMMARY_UNITS * 2 + 10
@@ -363,3 +378,60 @@ def test_renders_non_blank_png(diagram, tmp_path, hidden):
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
                for y in range(0, image.height(), 7)}
     assert path.stat().st_size > 2000 and len(colours) > 20
+
+
+# ----- legible at any width ----------------------------------------------------------------
+
+
+def _control_rects(diagram):
+    """Rectangles (in the diagram's coordinates) of every visible header control."""
+    c = diagram.controls
+    widgets = [c.layer_minus, c.layer_plus, c.layer_label, c.edges_label, c.mode_combo]
+    widgets += [b for k in range(len(c.hidden or ())) for b in c.neuron_buttons(k)]
+    return [(w.objectName() or w.text(), QRect(w.mapTo(diagram, QPoint(0, 0)), w.size()))
+            for w in widgets if w.isVisible()]
+
+
+@pytest.mark.parametrize("neurons", [1, 8, 64])
+def test_layer_and_neuron_buttons_never_overlap(diagram, qtbot, neurons):
+    for n_layers in range(MAX_LAYERS + 1):
+        info = trainer_for("iris", hidden=(neurons,) * n_layers, steps=0).info()
+        diagram.reset(info)
+        for width in (240, 330, 520, 1100):
+            diagram.resize(width, 420)
+            qtbot.waitUntil(lambda w=width: diagram.controls.width() == w)
+            rects = _control_rects(diagram)
+            assert len(rects) >= 2 * n_layers + 4
+            for i, (name_a, a) in enumerate(rects):
+                assert a.left() >= 0 and a.right() < width, (n_layers, width, name_a)
+                for name_b, b in rects[i + 1:]:
+                    assert not a.intersects(b), (n_layers, neurons, width, name_a, name_b)
+            # the pairs sit above the diagram, clear of the layer captions
+            assert max(r.bottom() for _, r in rects) < diagram.viewportMargins().top()
+
+
+def test_long_input_names_are_elided_with_the_full_name_in_a_tooltip(diagram):
+    diagram.resize(360, 500)
+    diagram.reset(trainer_for("wine", hidden=(8, 8), steps=0).info())
+    names = diagram._texts.inputs
+    longest = max(names, key=lambda item: len(item.data(0)))
+    assert longest.data(0) == "od280/od315_of_diluted_wines"
+    assert longest.text().endswith("…") and longest.toolTip() == longest.data(0)
+    for item in names:
+        assert item.sceneBoundingRect().left() >= 0
+    # the network keeps most of the width: its columns are not squeezed into a strip
+    xs = [col.x for col in diagram._layout.columns]
+    assert xs[-1] - xs[0] >= 0.5 * 360
+
+
+def test_neuron_thumbnails_keep_a_least_size_and_wide_layers_summarise(diagram):
+    diagram.resize(600, 360)
+    trainer = trainer_for("circles", hidden=(64, 64), steps=1)
+    shown(diagram, trainer)
+    assert diagram._layout.node >= MIN_NODE
+    ellipses = [e.text() for e in diagram._texts.ellipses if e]
+    assert len(ellipses) == 2 and all(text.endswith("more") for text in ellipses)
+    drawn = len(diagram._layout.columns[1].units)
+    diagram.resize(600, 1400)  # taller: every neuron fits again
+    assert len(diagram._layout.columns[1].units) == 64 > drawn
+    assert diagram.counts()["neurons"] == 2 + 64 + 64 + 1

@@ -1,0 +1,52 @@
+"""Exported SVGs look the same in an independent renderer (cairosvg, as librsvg and
+Inkscape draw them) as the PNG export: no curve becomes a solid band, no tick label is
+lost. Skipped when cairosvg is not installed (it is in the ``test`` extra)."""
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from core.snapshot import take_snapshot
+from gui.export import plot_export
+from gui.export.headless import build_views
+from tests.gui.test_export_gui import pixels, trained
+
+cairosvg = pytest.importorskip("cairosvg")
+
+
+def rgb(image):
+    """``(h, w, 3)`` int array of a ``QImage`` (RGB32 bytes are B, G, R, A)."""
+    a = pixels(image).reshape(image.height(), image.width(), 4)
+    return a[:, :, 2::-1].astype(int)
+
+
+def near(colour_hex, image_rgb, tol=60):
+    """Fraction of pixels within ``tol`` (sum of channel differences) of ``colour_hex``."""
+    c = np.array([int(colour_hex[i:i + 2], 16) for i in (1, 3, 5)])
+    return float((np.abs(image_rgb - c).sum(axis=2) < tol).mean())
+
+
+@pytest.mark.parametrize("name", ["loss_curves", "decision_surface"])
+def test_svg_renders_in_cairosvg_like_the_png(qtbot, tmp_path, name):
+    trainer = trained(epochs=20)
+    view = build_views([name])[name]
+    qtbot.addWidget(view)
+    view.resize(520, 360)
+    view.show()
+    qtbot.waitExposed(view)
+    view.reset(trainer.info())
+    view.show_snapshot(take_snapshot(trainer))
+    png = QImage(str(plot_export.export_view(view, tmp_path / f"{name}.png", 1)))
+    svg = plot_export.export_view(view, tmp_path / f"{name}.svg", 1)
+    drawn = QImage.fromData(cairosvg.svg2png(url=str(svg), output_width=png.width(),
+                                             output_height=png.height()))
+    assert drawn.size() == png.size()
+    a, b = rgb(png), rgb(drawn)
+    assert np.abs(a - b).mean() < 12, "the SVG draws something else than the PNG"
+    for colour in ("#0877bd", "#f59322"):  # the train/test (class) colours cover as much
+        ratio = (near(colour, b) + 1e-4) / (near(colour, a) + 1e-4)
+        assert 0.5 < ratio < 2.0, (colour, near(colour, a), near(colour, b))
+    # the left margin holds only the tick labels and the axis title: ink there in both
+    ink = [(img[:, :40].sum(axis=2) < 600).mean() for img in (a, b)]
+    # (cairo draws text with lighter anti-aliasing: a third of the ink is plenty)
+    assert ink[0] > 0.01 and ink[1] > 0.35 * ink[0], "tick labels are missing from the SVG"
