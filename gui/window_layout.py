@@ -23,6 +23,10 @@ from gui.views.plot_style import min_data_height
 LEFT, RIGHT, BOTTOM = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                        Qt.DockWidgetArea.BottomDockWidgetArea)
 LEFT_DOCKS = ("datasetDock", "hyperDock", "lessonDock")
+#: The views that look inside the network: a row under the output on a tall window, tabs
+#: beside it on a short one.
+INSIDE_DOCKS = ("inspectDock", "normsDock", "activationsDock", "distributionsDock",
+                "confusionDock")
 #: Default shares of the window width: left column, right column (the diagram gets the rest).
 DEFAULT_SHARES = (0.22, 0.38)
 #: Widths a column keeps at least, whatever its share (px).
@@ -74,7 +78,7 @@ class WindowLayout(QObject):
         return self.window.findChild(QDockWidget, name)
 
     def _right_names(self):
-        return ("lossDock", "surfaceDock", "inspectDock", "normsDock")
+        return ("lossDock", "surfaceDock", *INSIDE_DOCKS)
 
     # -- the default arrangement --------------------------------------------------------------
     def apply_default(self):
@@ -102,7 +106,7 @@ class WindowLayout(QObject):
             loss, surface = docks["lossDock"], docks["surfaceDock"]
             w.addDockWidget(RIGHT, loss)
             w.splitDockWidget(loss, surface, Qt.Orientation.Vertical)
-            inside = [docks[n] for n in ("inspectDock", "normsDock") if n in docks]
+            inside = [docks[n] for n in INSIDE_DOCKS if n in docks]
             if inside and tall:
                 w.splitDockWidget(surface, inside[0], Qt.Orientation.Vertical)
                 for d in inside[1:]:
