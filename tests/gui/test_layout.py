@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from gui.app import parse_window_args
 from gui.main_window import MainWindow, app_settings
-from gui.window_layout import LEFT, RIGHT
+from gui.window_layout import INSIDE_DOCKS, LEFT, RIGHT
 from tests.gui.helpers import action
 from tests.gui.layout_checks import layout_problems
 
@@ -127,8 +127,8 @@ def test_a_saved_layout_that_does_not_fit_falls_back_to_the_default(qtbot, qapp,
     qtbot.waitExposed(second)
     dock = second.window_layout.dock
     assert second.window_layout.auto
-    assert set(second.tabifiedDockWidgets(dock("surfaceDock"))) == {dock("inspectDock"),
-                                                                      dock("normsDock")}
+    assert set(second.tabifiedDockWidgets(dock("surfaceDock"))) == {
+        dock(name) for name in INSIDE_DOCKS}
     assert second.layout().minimumSize().height() <= 680
     second.close()
 
