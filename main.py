@@ -18,11 +18,11 @@ see `{command} train --help` for the full list.
 
 def main(argv=None):
     """Dispatch to the command line (``train``) or the GUI; returns the exit status."""
-    from core.command import prog_name, shell_command
+    from cli.command import prog_name, shell_command
 
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "train":
-        from core.cli import main as train_main
+        from cli.train import main as train_main
 
         return train_main(argv[1:])
     if argv and argv[0] in ("-h", "--help"):

@@ -79,7 +79,7 @@ def make_data(key, seed=0):
 
 def _digits(X, labels):
     try:
-        from core.datasets import load_dataset
+        from core.data import load_dataset
 
         d = load_dataset("digits")
         X_all = np.vstack([d.X_train, d.X_test])
@@ -157,9 +157,9 @@ def make_hand(key, data, dtype):
 
 def make_trainer(key, data, dtype):
     """``Trainer.step`` on the case's data: the path the app runs."""
-    from core.config import TrainConfig
-    from core.datasets.dataset import Dataset
-    from core.trainer import Trainer
+    from core.data.dataset import Dataset
+    from core.train.config import TrainConfig
+    from core.train.trainer import Trainer
 
     sizes, act, task, _, batch = CASES[key]
     inputs = [f"x{i + 1}" for i in range(sizes[0])]
@@ -174,8 +174,8 @@ def make_trainer(key, data, dtype):
 
 def make_net(key, data, dtype):
     """The engine's raw path: ``loss_and_gradients`` then ``Optimizer.step``."""
-    from core.network import Network, loss_and_gradients
-    from core.optimizers import OPTIMIZERS
+    from core.nn.network import Network, loss_and_gradients
+    from core.optim.optimizers import OPTIMIZERS
 
     sizes, act, task, _, batch = CASES[key]
     out_act, loss = ("sigmoid", "bce") if task == "binary" else ("softmax", "cce")

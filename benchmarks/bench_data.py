@@ -71,7 +71,7 @@ def child(which, path, target):
         shape = list(frame.shape)
     else:
         sys.path.insert(0, str(ROOT))
-        from core.datasets import load_csv
+        from core.data import load_csv
 
         start = time.perf_counter()
         ds = load_csv(path, target=target)

@@ -40,10 +40,10 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset  # noqa: E402
-from core.snapshot import take_snapshot  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
+from core.train.trainer import Trainer  # noqa: E402
+from core.watch.snapshot import take_snapshot  # noqa: E402
 
 CONFIG = TrainConfig(hidden=(16, 8), batch_size=10, epochs=10**9)
 #: name -> (dataset name, config, float every dock open so every view draws)

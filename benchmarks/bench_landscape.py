@@ -29,11 +29,11 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset  # noqa: E402
-from core.landscape import LossProblem, interpolation, landscape_grid  # noqa: E402
-from core.landscape_planes import random_plane  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
+from core.train.trainer import Trainer  # noqa: E402
+from core.watch.landscape import LossProblem, interpolation, landscape_grid  # noqa: E402
+from core.watch.landscape_planes import random_plane  # noqa: E402
 
 TARGET_SECONDS = 0.5
 #: (name, dataset, hidden, grid resolution)

@@ -8,9 +8,7 @@ Train from a Python shell with nothing but this package::
     print(trainer.history.last())
 """
 
-from core.activations import ACTIVATIONS
-from core.config import TrainConfig
-from core.datasets import (
+from core.data import (
     DATASETS,
     DERIVED_FEATURES,
     Dataset,
@@ -19,16 +17,25 @@ from core.datasets import (
     load_dataset,
 )
 from core.errors import TrainingDiverged, UserInputError
-from core.history import History
-from core.initializers import INITIALIZERS
-from core.losses import LOSSES
-from core.network import DenseLayer, Network
-from core.optimizers import OPTIMIZERS
+from core.io.weights_files import load_weights_into
+from core.io.weights_npz import load_weights, save_weights
+from core.nn.activations import ACTIVATIONS
+from core.nn.initializers import INITIALIZERS
+from core.nn.losses import LOSSES
+from core.nn.network import DenseLayer, Network
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import SCHEDULES
 from core.registry import Registry
-from core.schedules import SCHEDULES
-from core.snapshot import Snapshot, SurfaceGrid, TrainerInfo, surface_for_columns, take_snapshot
-from core.trainer import Trainer
-from core.weights_io import load_weights, load_weights_into, save_weights
+from core.train.config import TrainConfig
+from core.train.history import History
+from core.train.trainer import Trainer
+from core.watch.snapshot import (
+    Snapshot,
+    SurfaceGrid,
+    TrainerInfo,
+    surface_for_columns,
+    take_snapshot,
+)
 
 __all__ = [
     "ACTIVATIONS",

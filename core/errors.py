@@ -14,7 +14,7 @@ class TrainingDiverged(RuntimeError):
         The training step (1-based count of updates) at which it happened.
     layer : int or None
         Index of the layer where it happened (the first non-finite one, or for an overflowing
-        loss the one whose outputs grew largest; see ``core.divergence``), or None if unknown.
+        loss the one whose outputs grew largest; see ``core.nn.divergence``), or None if unknown.
     what : str
         Which quantity blew up, e.g. ``"loss"`` or ``"weights"``.
     detail : str

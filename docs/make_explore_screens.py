@@ -17,8 +17,8 @@ import make_screenshots as shots  # noqa: E402
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
 
 SCREENS = DOCS / "screens"
 

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
 
 SIZE = (1440, 900)
 DOCS = ROOT / "docs"

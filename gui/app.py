@@ -25,10 +25,10 @@ EXIT_ON_SHOW = "BACKPROP_STUDIO_EXIT_ON_SHOW"
 def no_display_message(command=None, has_xvfb=None):
     """One line for a machine without a display, suggesting only commands that work here:
     headless training with the interpreter and launcher in use (``command``, default
-    ``core.command.shell_command()``), and ``xvfb-run`` only where it is installed."""
+    ``cli.command.shell_command()``), and ``xvfb-run`` only where it is installed."""
     import shutil
 
-    from core.command import shell_command
+    from cli.command import shell_command
 
     command = shell_command() if command is None else command
     has_xvfb = shutil.which("xvfb-run") is not None if has_xvfb is None else has_xvfb
@@ -40,7 +40,7 @@ def no_display_message(command=None, has_xvfb=None):
 
 def gui_unavailable_message(error, command=None):
     """One line for a PySide6/pyqtgraph that is missing or cannot load (``error``)."""
-    from core.command import python_command, shell_command
+    from cli.command import python_command, shell_command
 
     command = shell_command() if command is None else command
     reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
@@ -98,8 +98,8 @@ def parse_window_args(argv):
     """
     if not argv:
         return None, None
-    from core.cli import build_train_parser, config_from_args
-    from core.command import prog_name
+    from cli.command import prog_name
+    from cli.train import build_train_parser, config_from_args
 
     parser = build_train_parser(prog=prog_name())
     args = parser.parse_args(argv)
@@ -113,7 +113,7 @@ def headless_only_options(parser):
     training groups)."""
     import argparse
 
-    from core.cli import add_training_options
+    from cli.train import add_training_options
 
     window = {a.dest for a in add_training_options(argparse.ArgumentParser())._actions}
     return {a.dest: a.option_strings[-1] for a in parser._actions
@@ -122,7 +122,7 @@ def headless_only_options(parser):
 
 def _reject_headless_only(parser, args):
     """``UserInputError`` naming the headless-only options given in ``args``, if any."""
-    from core.command import shell_command
+    from cli.command import shell_command
     from core.errors import UserInputError
 
     given = [flag for dest, flag in headless_only_options(parser).items()
@@ -136,7 +136,7 @@ def _reject_headless_only(parser, args):
 
 
 def open_lesson(window, lesson):
-    """Set up ``lesson`` (a checked ``core.lesson_file.Lesson``) in ``window``."""
+    """Set up ``lesson`` (a checked ``core.teach.lesson_file.Lesson``) in ``window``."""
     from gui.insight import insight_of
 
     return insight_of(window).lessons.open(lesson)
@@ -204,7 +204,7 @@ def parse_start(argv):
     dataset, config = parse_window_args(argv)
     lesson = None
     if lesson_path is not None:
-        from core.lesson_file import load_lesson
+        from core.teach.lesson_file import load_lesson
 
         lesson = load_lesson(lesson_path)
     return dataset, config, lesson

@@ -1,5 +1,5 @@
 """Training health in the window: a run that can no longer learn pauses, and the banner says
-what happened and what to try (``core.health.diagnose`` decides; this only shows it).
+what happened and what to try (``core.watch.health.diagnose`` decides; this only shows it).
 
 The check reads the snapshots the views already get (``snapshotShown``), never the trainer,
 at most once per new epoch (and on a manual step), and reports once per run: after the user
@@ -8,7 +8,7 @@ plays on, the run is theirs.
 
 from PySide6.QtCore import QObject
 
-from core.health import diagnose
+from core.watch.health import diagnose
 
 
 class HealthWatch(QObject):

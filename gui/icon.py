@@ -1,6 +1,6 @@
 """The application icon: ``resources/icons/backprop-studio.svg`` drawn at the usual sizes.
 
-The SVG is read through ``core.datasets.resources`` (``importlib.resources``), so it is found
+The SVG is read through ``core.data.resources`` (``importlib.resources``), so it is found
 in a source checkout, an installed wheel or a zip alike, and rendered with ``QSvgRenderer``
 (QtSvg is part of PySide6-Essentials), so no image-format plugin is needed.
 """
@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from core.datasets.resources import read_bytes
+from core.data.resources import read_bytes
 
 ICON_FILE = "icons/backprop-studio.svg"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import TrainConfig
+from core.train.config import TrainConfig
 from gui.banner import MessageBanner
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing

@@ -1,5 +1,5 @@
 """``RemoteRunner``: the training worker's handle on the child process that trains while the
-window plays at full speed (why, and what is said over the connection: ``core.remote_run``).
+window plays at full speed (why, and what is said over the connection: ``core.watch.remote_run``).
 
 Used from the worker thread only. The child is started once (``spawn``: a fresh interpreter,
 nothing of Qt inherited) and serves every run of the worker's lifetime; :meth:`close` ends it,
@@ -10,7 +10,7 @@ import contextlib
 import multiprocessing
 import weakref
 
-from core.remote_run import (
+from core.watch.remote_run import (
     Adopt,
     Frame,
     Progress,
@@ -72,7 +72,7 @@ class RemoteRunner:
 
     def launch(self, trainer, options):
         """Let the child step a copy of ``trainer`` until :meth:`recall` (``options``: a
-        ``core.remote_run.RunOptions``). The trainer with its dataset is sent once (again
+        ``core.watch.remote_run.RunOptions``). The trainer with its dataset is sent once (again
         only if its input pipeline was replaced); later runs send only its progress."""
         self.start_process()
         if self._adopted() is not trainer or self._pipeline is not trainer.pipeline:

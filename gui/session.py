@@ -21,8 +21,8 @@ import traceback
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from core.snapshot import take_snapshot
-from core.trainer import LIVE_FIELDS, Trainer
+from core.train.trainer import LIVE_FIELDS, Trainer
+from core.watch.snapshot import take_snapshot
 from gui.frame_painter import FramePainter
 from gui.pending_call import CALL_TIMEOUT
 from gui.worker import TrainingWorker

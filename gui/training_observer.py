@@ -26,7 +26,7 @@ class TrainingObserver(Protocol):
         """A new trainer has taken over."""
 
     def remote_recorder(self):
-        """A picklable ``core.remote_run.PacedRecorder`` to run in the child process."""
+        """A picklable ``core.watch.remote_run.PacedRecorder`` to run in the child process."""
 
     def take_records(self, records: list) -> None:
         """File what the recorder recorded in the child since the last message."""

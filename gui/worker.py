@@ -1,4 +1,5 @@
-"""The training worker: a ``QObject`` that drives a ``core.trainer.Trainer`` inside a ``QThread``.
+"""The training worker: a ``QObject`` that drives a ``core.train.trainer.Trainer`` inside a
+``QThread``.
 
 The GUI thread never calls the trainer while the worker owns it. It sends *commands* (the
 worker's thread-safe methods: :meth:`~TrainingWorker.play`, :meth:`~TrainingWorker.step`,
@@ -33,7 +34,7 @@ from collections import deque
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from core.snapshot import take_snapshot
+from core.watch.snapshot import take_snapshot
 from gui.pending_call import CALL_TIMEOUT, PendingCall
 from gui.remote_runner import RemoteRunner
 from gui.worker_remote import RemoteTraining
@@ -149,7 +150,7 @@ class TrainingWorker(RemoteTraining, QObject):
         self._submit(self._do_step_epoch)
 
     def set_live(self, changes):
-        """Apply ``core.trainer.LIVE_FIELDS`` (dict) to the trainer, no reset."""
+        """Apply ``core.train.trainer.LIVE_FIELDS`` (dict) to the trainer, no reset."""
         self._submit(self._do_live, changes)
 
     def set_speed(self, steps_per_second):

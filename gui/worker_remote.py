@@ -1,7 +1,7 @@
 """``RemoteTraining``: the part of ``gui.worker.TrainingWorker`` that trains in a child process.
 
 With ``use_process``, playing at full speed hands the trainer to a child process
-(``gui.remote_runner``, ``core.remote_run``) so the window's drawing and the training do not
+(``gui.remote_runner``, ``core.watch.remote_run``) so the window's drawing and the training do not
 share one interpreter lock. Every command takes the trainer back first (``_recall``), is
 applied here as usual, and training then goes back to the child (``_launch``). What the
 child sends becomes the worker's usual signals: counters, snapshots, the observers' records.
@@ -11,7 +11,7 @@ paced (``gui.worker.CHUNK_SECONDS``), and ``notice`` says so once.
 
 import time
 
-from core.remote_run import Progress, RunOptions, SnapshotTaken, Stopped, apply_progress
+from core.watch.remote_run import Progress, RunOptions, SnapshotTaken, Stopped, apply_progress
 from gui.remote_runner import RemoteFailed
 
 #: While the child trains, the worker reads what it sends this often (milliseconds).
@@ -50,7 +50,7 @@ class RemoteTraining:
             self._guard_remote(remote.request_frame)
 
     def _on_remote_message(self, message, show=True):
-        """Handle one message of the child (``core.remote_run``); ``show=False`` while
+        """Handle one message of the child (``core.watch.remote_run``); ``show=False`` while
         taking the trainer back: the state that follows is shown instead."""
         self._take_records(message.records)
         now = time.perf_counter()

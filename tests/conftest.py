@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 @pytest.fixture
 def circles():
     """Two circles, 200 rows, noise 0.15, seed 0 (160 train / 40 test)."""
-    from core.datasets import load_dataset
+    from core.data import load_dataset
 
     return load_dataset("circles", n_samples=200, noise=0.15, seed=0)
 
@@ -24,7 +24,7 @@ def circles():
 @pytest.fixture
 def small_config():
     """A quick 2-8-1 tanh network config: SGD lr 0.1, batch 16, 5 epochs, seed 0."""
-    from core.config import TrainConfig
+    from core.train.config import TrainConfig
 
     return TrainConfig(hidden=(8,), activation="tanh", lr=0.1, batch_size=16, epochs=5, seed=0)
 
@@ -34,6 +34,6 @@ def frozen_cli_clock(monkeypatch):
     """``python main.py train`` run in-process prints no timed progress lines (its clock never
     moves), so tests that count lines do not depend on the machine's speed. Tests of the timed
     lines pass their own clock."""
-    import core.cli
+    import cli.train
 
-    monkeypatch.setattr(core.cli, "progress_clock", lambda: 0.0)
+    monkeypatch.setattr(cli.train, "progress_clock", lambda: 0.0)

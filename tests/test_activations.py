@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS, log_softmax, sigmoid, softmax
+from core.nn.activations import ACTIVATIONS, log_softmax, sigmoid, softmax
 
 NAMES = ACTIVATIONS.names()
 ELEMENTWISE = [n for n in NAMES if n != "softmax"]

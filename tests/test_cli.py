@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from core.cli import build_train_parser, config_from_args, main
+from cli.train import build_train_parser, config_from_args, main
 from tests.conftest import ROOT
 
 FAST = ["--samples", "60", "--epochs", "3", "--hidden", "4"]
@@ -151,7 +151,7 @@ def test_save_data_holds_what_the_network_sees(capsys, tmp_path):
     code, _, _ = run_cli(capsys, *FAST, "--features", "x1^2", "--standardize",
                          "--dtype", "float32", "--save-data", str(path))
     assert code == 0
-    from core.datasets import load_dataset
+    from core.data import load_dataset
 
     ds = load_dataset("circles", n_samples=60, seed=0)
     with np.load(path) as d:

@@ -9,9 +9,9 @@ import os
 import numpy as np
 import pytest
 
-from core.cli import main
+from cli.train import main
 from core.errors import UserInputError
-from core.export.atomic import check_writable
+from core.io.atomic import check_writable
 
 FAST = ["--samples", "60", "--epochs", "3", "--hidden", "4"]
 DIVERGES = ["--dataset", "squares_sum", "--optimizer", "sgd", "--lr", "10",
@@ -157,12 +157,12 @@ def test_too_many_parameters_is_refused_before_allocating(capsys):
 
 
 def test_memory_error_is_one_line(capsys, monkeypatch):
-    import core.trainer
+    import core.train.trainer
 
     def out_of_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(core.trainer.Trainer, "__init__", out_of_memory)
+    monkeypatch.setattr(core.train.trainer.Trainer, "__init__", out_of_memory)
     code, _, err = run_cli(capsys, *FAST)
     assert code == 2 and err.count("\n") == 1 and "out of memory" in err
 
@@ -192,7 +192,7 @@ def test_classes_option(capsys, name):
     assert code == 0
     result = json.loads(out)
     assert result["task"] == "multiclass"
-    from core.cli import build_train_parser, config_from_args
+    from cli.train import build_train_parser, config_from_args
 
     dataset, _ = config_from_args(build_train_parser().parse_args(
         ["--dataset", name, "--classes", "2"]))

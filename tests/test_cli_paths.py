@@ -8,9 +8,9 @@ import tempfile
 
 import pytest
 
-from core.cli import main
+from cli.train import main
 from core.errors import UserInputError
-from core.export.atomic import atomic_write_bytes, check_writable
+from core.io.atomic import atomic_write_bytes, check_writable
 
 FAST = ["--samples", "60", "--epochs", "2", "--hidden", "4"]
 OUTPUTS = [("--save-weights", "w.npz"), ("--save-data", "d.npz"),

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from core.cli import PROGRESS_SECONDS, build_train_parser, main, run
-from core.cli_report import ProgressPacer, penalty_note
-from core.config import TrainConfig
+from cli.report import ProgressPacer, penalty_note
+from cli.train import PROGRESS_SECONDS, build_train_parser, main, run
+from core.train.config import TrainConfig
 
 FAST = ["--samples", "60", "--hidden", "4"]
 

@@ -18,7 +18,7 @@ def core_modules():
 
 def test_every_core_module_imports_with_qt_blocked():
     modules = core_modules()
-    assert "core.trainer" in modules and "core.datasets.pipeline" in modules
+    assert "core.train.trainer" in modules and "core.data.pipeline" in modules
     code = (
         "import sys, importlib\n"
         "for name in ('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'shiboken6'):\n"

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cli import main
-from core.datasets import csv_fast, load_csv, preview_csv
-from core.datasets.csv_table import read_table
+from cli.train import main
+from core.data import csv_fast, load_csv, preview_csv
+from core.data.csv_table import read_table
 from core.errors import UserInputError
 
 
@@ -84,7 +84,7 @@ def test_id_column_suggestion_falls_back_to_a_column_with_few_values(write):
 
 
 def test_one_hot_targets_too_big_for_memory_are_refused(write, monkeypatch):
-    from core.datasets import csv_columns
+    from core.data import csv_columns
 
     monkeypatch.setattr(csv_columns, "MAX_ONE_HOT_BYTES", 1000)
     path = write("x,t\n" + "".join(f"{i},c{i % 30}\n" for i in range(60)))

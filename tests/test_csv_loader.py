@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from core.datasets import dataset_from_spec, load_csv, preview_csv
+from core.data import dataset_from_spec, load_csv, preview_csv
 from core.errors import UserInputError
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.datasets import (
+from core.data import (
     DATASET_INFO,
     DATASETS,
     TASKS,
@@ -22,7 +22,7 @@ from core.datasets import (
     split_indices,
     true_function,
 )
-from core.datasets.regression import bump_surface
+from core.data.regression import bump_surface
 from core.errors import UserInputError
 
 ALL = DATASETS.names()
@@ -292,7 +292,7 @@ def test_dataset_validates_task():
 
 def test_datasets_need_neither_scikit_learn_nor_qt():
     code = (
-        "import sys, core.datasets as d; d.load_dataset('digits'); "
+        "import sys, core.data as d; d.load_dataset('digits'); "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('sklearn', 'PySide6', 'pyqtgraph')]; "
         "sys.exit(1 if bad else 0)"
     )

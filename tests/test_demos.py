@@ -7,9 +7,9 @@ are 4 rows, train = test).
 
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 def train(dataset, **config):

@@ -3,12 +3,18 @@
 import numpy as np
 import pytest
 
-from core.activation_curves import curves, flat_share, z_histogram, z_span
-from core.activations import ACTIVATIONS
-from core.config import TrainConfig
-from core.confusion import confusion_matrix, per_class_accuracy, predicted_labels, rows_in_cell
-from core.datasets import load_dataset
-from core.distributions import (
+from core.data import load_dataset
+from core.nn.activation_curves import curves, flat_share, z_histogram, z_span
+from core.nn.activations import ACTIVATIONS
+from core.train.config import TrainConfig
+from core.train.confusion import (
+    confusion_matrix,
+    per_class_accuracy,
+    predicted_labels,
+    rows_in_cell,
+)
+from core.train.trainer import Trainer
+from core.watch.distributions import (
     QUANTILES,
     SAMPLE_ROWS,
     DistributionHistory,
@@ -19,8 +25,7 @@ from core.distributions import (
     saturated_units,
     snapshot_stats,
 )
-from core.snapshot import take_snapshot
-from core.trainer import Trainer
+from core.watch.snapshot import take_snapshot
 
 
 @pytest.fixture(scope="module")

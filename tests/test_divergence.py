@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.divergence import loss_culprit
+from core.data import load_dataset
 from core.errors import TrainingDiverged
-from core.network import Network
+from core.nn.divergence import loss_culprit
+from core.nn.network import Network
+from core.train.config import TrainConfig
 
 # Regression configs of the audit: the loss overflows while every weight is still finite.
 OVERFLOWING = {
@@ -22,7 +22,7 @@ OVERFLOWING = {
 
 @pytest.mark.parametrize("case", sorted(OVERFLOWING))
 def test_loss_overflow_names_the_layer_whose_outputs_grew(case):
-    from core.trainer import Trainer
+    from core.train.trainer import Trainer
 
     name, config = OVERFLOWING[case]
     t = Trainer(load_dataset(name, seed=0), TrainConfig(**config))

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core.datasets import load_dataset
-from core.drawing import downsample_to_digits, drawing_bitmap, ink_square
+from core.data import load_dataset
 from core.errors import UserInputError
+from core.teach.digit_ink import downsample_to_digits, drawing_bitmap, ink_square
 
 
 def reference_digits(canvas, threshold=0.5):
@@ -116,8 +116,8 @@ def test_blank_and_invalid_canvases():
 
 
 def test_a_drawing_can_be_classified():
-    from core.config import TrainConfig
-    from core.trainer import Trainer
+    from core.train.config import TrainConfig
+    from core.train.trainer import Trainer
 
     d = load_dataset("digits")
     t = Trainer(d, TrainConfig(hidden=(32,), activation="relu", optimizer="adam", lr=0.01,

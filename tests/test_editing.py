@@ -5,9 +5,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.editing import (
+from core.data import load_dataset
+from core.errors import UserInputError
+from core.teach.editing import (
     add_point,
     remove_nearest_point,
     set_bias,
@@ -15,8 +15,8 @@ from core.editing import (
     with_dataset,
     with_training_points,
 )
-from core.errors import UserInputError
-from core.trainer import Trainer
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from tests.test_stepthrough import assert_same
 
 

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.cli import main as cli_main
-from core.config import TrainConfig
-from core.datasets import InputPipeline, load_csv, make_dataset_from_arrays
-from core.export import export_python, network_from_weights, read_weights
-from core.export.python_export import python_source
-from core.trainer import Trainer
+from cli.train import main as cli_main
+from core.data import InputPipeline, load_csv, make_dataset_from_arrays
+from core.io import export_python, network_from_weights, read_weights
+from core.io.python_export import python_source
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 MARKER = "PWNED"
 PAYLOAD = f"__import__('pathlib').Path('{MARKER}').touch()"
@@ -217,7 +217,7 @@ def test_cli_export_python_of_a_hostile_csv_never_runs_it(tmp_path, capsys):
 
 def test_onnx_doc_and_graph_name_quote_hostile_names(tmp_path):
     pytest.importorskip("onnx")
-    from core.export.onnx_export import build_model
+    from core.io.onnx_export import build_model
 
     trainer = Trainer(_dataset(HOSTILE[0], HOSTILE[1:3], HOSTILE[3:6]), TrainConfig(hidden=(3,)))
     model = build_model(trainer)

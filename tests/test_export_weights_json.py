@@ -9,9 +9,8 @@ import tempfile
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
 from core.errors import UserInputError
-from core.export import (
+from core.io import (
     WeightsMismatch,
     atomic_write,
     config_from_weights,
@@ -25,9 +24,10 @@ from core.export import (
     save_weights_file,
     save_weights_json,
 )
-from core.network import Network
-from core.trainer import Trainer
-from core.weights_io import build_meta, load_weights, save_weights
+from core.io.weights_npz import build_meta, load_weights, save_weights
+from core.nn.network import Network
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_network_from_weights_accepts_a_path_and_keeps_dtype(tmp_path):
     assert load_weights(save_weights(tmp_path / "n.npz", net)).meta["dtype"] == "float32"
 
 
-# ---- atomic writes: every exporter goes through core.export.atomic ----------------------
+# ---- atomic writes: every exporter goes through core.io.atomic ----------------------
 
 def _writers(trainer):
     return {

@@ -4,8 +4,8 @@ bias-gradient column sums that must equal NumPy's ``sum(axis=0)`` bit for bit.""
 import numpy as np
 import pytest
 
-from core import flat
-from core.network import Network, column_sums, loss_and_gradients
+from core.nn import flat
+from core.nn.network import Network, column_sums, loss_and_gradients
 
 DTYPES = [np.float32, np.float64]
 
@@ -46,7 +46,7 @@ def test_parameters_and_gradients_are_views_of_the_flat_buffers(dtype):
 def test_same_values_as_the_network_built_before_the_flat_buffers():
     # Initial weights come from the same generator calls as before: the seed gives the same
     # network whatever the storage.
-    from core.initializers import INITIALIZERS
+    from core.nn.initializers import INITIALIZERS
 
     net = Network([2, 4, 1], ["tanh", "sigmoid"], init="xavier_uniform", rng=3)
     rng = np.random.default_rng(3)

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS
-from core.gradcheck import gradient_check, numerical_gradients, relative_error
-from core.network import Network, loss_and_gradients
+from core.nn.activations import ACTIVATIONS
+from core.nn.gradcheck import gradient_check, numerical_gradients, relative_error
+from core.nn.network import Network, loss_and_gradients
 
 HIDDEN = [n for n in ACTIVATIONS.names() if n != "softmax"]
 # (loss, output activation): the fused cross-entropies and MSE through several outputs.

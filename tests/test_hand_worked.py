@@ -30,7 +30,7 @@ import math
 import numpy as np
 import pytest
 
-from core.network import DenseLayer, Network, loss_and_gradients
+from core.nn.network import DenseLayer, Network, loss_and_gradients
 
 
 def sig(v):

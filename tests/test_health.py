@@ -1,15 +1,15 @@
-"""core.health on real runs: a dead ReLU layer, saturated tanh units, a flat loss; healthy
+"""core.watch.health on real runs: a dead ReLU layer, saturated tanh units, a flat loss; healthy
 runs (and a diverging one, before it diverges) raise nothing."""
 
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import TrainingDiverged
-from core.health import diagnose
-from core.lessons import LESSONS
-from core.snapshot import take_snapshot
-from core.trainer import Trainer
+from core.teach.lessons import LESSONS
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.health import diagnose
+from core.watch.snapshot import take_snapshot
 
 CHECK_EVERY = 25
 

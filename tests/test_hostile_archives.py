@@ -15,14 +15,14 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.cli import main as cli_main
-from core.config import MAX_PARAMETERS, TrainConfig
+from cli.train import main as cli_main
 from core.errors import UserInputError
-from core.export import load_session, read_weights, save_session
-from core.export.archive import read_archive, write_archive
-from core.export.npz_reader import MAX_ARRAY_BYTES, MAX_MEMBERS, MAX_TEXT_BYTES
-from core.trainer import Trainer
-from core.weights_io import save_weights
+from core.io import load_session, read_weights, save_session
+from core.io.archive import read_archive, write_archive
+from core.io.npz_reader import MAX_ARRAY_BYTES, MAX_MEMBERS, MAX_TEXT_BYTES
+from core.io.weights_npz import save_weights
+from core.train.config import MAX_PARAMETERS, TrainConfig
+from core.train.trainer import Trainer
 
 PEAK_LIMIT = 4 * 2**20  # bytes: what refusing a file may allocate at most
 BOMB_BYTES = 64 * 2**20  # a deflated member inflating to this (64 kB on disk)
@@ -199,7 +199,7 @@ def test_cli_refuses_crafted_weights(bombs, case, capsys):
 # ----------------------------------------------------------------------------- sessions
 @pytest.fixture(scope="module")
 def session_file(tmp_path_factory):
-    from core.datasets import load_dataset
+    from core.data import load_dataset
 
     t = Trainer(load_dataset("circles", n_samples=100), TrainConfig(hidden=(4,),
                                                                     optimizer="adam"))
@@ -313,7 +313,7 @@ def test_json_weights_meta_is_checked_before_the_layers_are_converted(tmp_path):
 
 
 def test_json_weights_larger_than_the_largest_network_needs_are_refused(tmp_path, monkeypatch):
-    from core.export import weights_json
+    from core.io import weights_json
 
     monkeypatch.setattr(weights_json, "MAX_JSON_BYTES", 1000)
     path = _json_weights(tmp_path / "w.json", [2, 3, 1], [{"weight": [[0.0] * 300] * 2}])

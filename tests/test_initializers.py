@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from core.initializers import INITIALIZERS
+from core.nn.initializers import INITIALIZERS
 
 FAN_IN, FAN_OUT = 400, 300
 

@@ -11,13 +11,13 @@ import json
 import numpy as np
 import pytest
 
-from core.cli import main as cli_main
-from core.config import TrainConfig
+from cli.train import main as cli_main
 from core.errors import UserInputError
-from core.export import load_into, load_session, read_weights, save_session, save_weights_file
-from core.export.archive import read_archive, write_archive
-from core.export.schema import scaling_problem
-from core.trainer import Trainer
+from core.io import load_into, load_session, read_weights, save_session, save_weights_file
+from core.io.archive import read_archive, write_archive
+from core.io.schema import scaling_problem
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from tests.test_hostile_archives import npy_of, write_zip
 
 

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.landscape import LossProblem, interpolation, landscape_grid, plane_range
-from core.landscape_planes import Plane, layer_slices, random_plane, trajectory_plane
-from core.network import loss_value
-from core.snapshot import take_snapshot
-from core.trainer import Trainer
-from core.trajectory import Trajectory, flat_from_snapshot
+from core.nn.network import loss_value
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.landscape import LossProblem, interpolation, landscape_grid, plane_range
+from core.watch.landscape_planes import Plane, layer_slices, random_plane, trajectory_plane
+from core.watch.snapshot import take_snapshot
+from core.watch.trajectory import Trajectory, flat_from_snapshot
 
 
 def trained(dataset="circles", steps=30, **config):
@@ -26,7 +26,7 @@ def trained(dataset="circles", steps=30, **config):
 def direct_loss(trainer, weights, l1=0.0, l2=0.0):
     """``loss_value`` on a fresh copy of the trainer's network with ``weights`` written in."""
     net = trainer.network
-    from core.network import Network
+    from core.nn.network import Network
 
     copy = Network(net.sizes, net.activation_names, dtype=net.dtype)
     copy.flat_params[...] = weights
@@ -85,7 +85,7 @@ def test_penalty_is_added_when_asked_for():
 
 
 def test_chunks_give_the_same_numbers(monkeypatch):
-    import core.landscape as landscape
+    import core.watch.landscape as landscape
 
     trainer, path = trained(steps=3)
     problem = LossProblem.from_info(trainer.info())
@@ -100,7 +100,7 @@ def test_chunks_give_the_same_numbers(monkeypatch):
 
 
 def test_cancel_stops_between_chunks(monkeypatch):
-    import core.landscape as landscape
+    import core.watch.landscape as landscape
 
     monkeypatch.setattr(landscape, "CHUNK_FLOATS", 1)
     trainer, path = trained(steps=2)
@@ -178,7 +178,7 @@ def test_trajectory_thins_keeps_the_first_point_and_cuts_on_rewind():
 
 @pytest.mark.parametrize("mode", ["random", "trajectory"])
 def test_compute_landscape_request(mode):
-    from core.landscape import LandscapeRequest, compute_landscape
+    from core.watch.landscape import LandscapeRequest, compute_landscape
 
     trainer, path = trained(steps=20)
     problem = LossProblem.from_info(trainer.info())

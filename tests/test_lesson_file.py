@@ -5,10 +5,9 @@ import json
 
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.lesson_file import (
+from core.teach.lesson_file import (
     CONTROLS,
     FORMAT_VERSION,
     lesson_document,
@@ -17,7 +16,8 @@ from core.lesson_file import (
     parse_lesson,
     save_lesson,
 )
-from core.lessons import LESSONS, builtin_lesson_files
+from core.teach.lessons import LESSONS, builtin_lesson_files
+from core.train.config import TrainConfig
 
 
 def teacher_lesson():

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
 from core.errors import TrainingDiverged, UserInputError
-from core.lessons import LESSONS, Lesson, lesson_summary, lesson_trainer
-from core.norms import gradient_norms
-from core.trainer import Trainer
+from core.teach.lessons import LESSONS, Lesson, lesson_summary, lesson_trainer
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.norms import gradient_norms
 
 ALL = [(name, v) for name in LESSONS.names()
        for v in (None, *(x.name for x in LESSONS.get(name).variants))]

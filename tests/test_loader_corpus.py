@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from core.errors import UserInputError
-from core.export import load_into, load_session, read_weights
-from core.export.archive import read_archive, write_archive
-from core.trainer import Trainer
+from core.io import load_into, load_session, read_weights
+from core.io.archive import read_archive, write_archive
+from core.train.trainer import Trainer
 from tests.test_loader_fuzz import _load, _npz_members, _write, good_files, make_trainer
 
 

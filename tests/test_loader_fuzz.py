@@ -15,21 +15,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import TrainingDiverged, UserInputError
-from core.export import (
+from core.io import (
     config_from_weights,
     load_into,
     load_session,
     network_from_weights,
     read_weights,
 )
-from core.export.archive import read_archive, write_archive
-from core.export.session import save_session
-from core.export.weights_json import save_weights_json
-from core.trainer import Trainer
-from core.weights_io import load_weights_into, save_weights
+from core.io.archive import read_archive, write_archive
+from core.io.session import save_session
+from core.io.weights_files import load_weights_into
+from core.io.weights_json import save_weights_json
+from core.io.weights_npz import save_weights
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -267,7 +268,7 @@ def test_deep_nesting_in_meta(kind, trainer, files, tmp_path):
 @FUZZ
 @given(cut=st.floats(0.0, 1.0, exclude_max=True), flip=st.integers(1, 255))
 def test_cli_npz_loader_never_crashes(cut, flip, trainer, files, tmp_path):
-    """``core.weights_io.load_weights_into`` (used by ``--load-weights``) on damaged zips."""
+    """``core.io.weights_files.load_weights_into`` (used by ``--load-weights``) on damaged zips."""
     data = bytearray(files["npz"])
     data[int(cut * len(data))] ^= flip
     path = _write(tmp_path, "npz", bytes(data))

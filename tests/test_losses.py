@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS, sigmoid, softmax
 from core.errors import UserInputError
-from core.losses import LOSSES, check_compatible
+from core.nn.activations import ACTIVATIONS, sigmoid, softmax
+from core.nn.losses import LOSSES, check_compatible
 
 
 def test_registry_names():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from core.errors import UserInputError
-from core.network import Network, loss_and_gradients, loss_value
+from core.nn.network import Network, loss_and_gradients, loss_value
 
 
 def make_data(n=12, d=3, k=1, seed=0, dtype=np.float64):

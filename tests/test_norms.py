@@ -4,10 +4,10 @@
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.norms import NormHistory, gradient_norms, layer_norms, weight_norms
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.norms import NormHistory, gradient_norms, layer_norms, weight_norms
 
 
 def test_layer_norms_are_frobenius_norms():

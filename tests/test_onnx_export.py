@@ -5,13 +5,13 @@ import sys
 import numpy as np
 import pytest
 
-from core.activations import ACTIVATIONS
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.export import export_onnx
-from core.export.onnx_export import IR_VERSION, OPSET
-from core.trainer import Trainer
+from core.io import export_onnx
+from core.io.onnx_export import IR_VERSION, OPSET
+from core.nn.activations import ACTIVATIONS
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")

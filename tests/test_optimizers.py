@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import flat
 from core.errors import UserInputError
-from core.optimizer_base import Optimizer
-from core.optimizers import OPTIMIZERS, Adam, clip_grad_norm
+from core.nn import flat
+from core.optim.base import Optimizer
+from core.optim.optimizers import OPTIMIZERS, Adam, clip_grad_norm
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = np.load(ROOT / "tests" / "data" / "optim_reference.npz")
@@ -83,7 +83,7 @@ def test_registry_names_in_order():
 
 
 def test_base_class_is_importable_from_both_modules():
-    from core.optimizers import Optimizer as reexported
+    from core.optim.optimizers import Optimizer as reexported
 
     assert reexported is Optimizer
     assert all(issubclass(OPTIMIZERS.get(name), Optimizer) for name in NAMES)
@@ -157,7 +157,7 @@ def test_state_dict_round_trip_continues_bit_identically(name, hyper):
 @pytest.mark.parametrize(("name", "hyper"), CASES, ids=CASE_IDS)
 def test_flat_update_matches_per_parameter_update_bit_for_bit(name, hyper, dtype):
     # Parameters that tile one buffer, given the gradients as one vector, are updated in one
-    # go (core.optimizer_base): every update is elementwise, so the values are the same.
+    # go (core.optim.base): every update is elementwise, so the values are the same.
     params, grads = fixture_inputs()
     hyper = {k: tuple(v) if isinstance(v, list) else v for k, v in hyper.items()}
     separate = [p.astype(dtype) for p in params]

@@ -8,22 +8,22 @@ import zipfile
 
 import pytest
 
-from core.datasets import resources as shipped
+from core.data import resources as shipped
 from tests.conftest import ROOT
 
 FROM_ZIP = """
 import sys
 sys.path.insert(0, sys.argv[1])
 import core, resources
-from core.datasets import load_dataset, resources_dir
-from core.datasets.resources import read_bytes
+from core.data import load_dataset, resources_dir
+from core.data.resources import read_bytes
 assert core.__file__.startswith(sys.argv[1]) and resources.__file__.startswith(sys.argv[1])
 shapes = {name: load_dataset(name).X_train.shape[1]
           for name in ("digits", "iris", "wine", "breast_cancer")}
 assert shapes == {"digits": 64, "iris": 4, "wine": 13, "breast_cancer": 30}, shapes
 assert "CC BY 4.0" in (resources_dir() / "README.md").read_text(encoding="utf-8")
 assert read_bytes("icons/backprop-studio.svg").lstrip().startswith(b"<svg")
-from core.lessons import LESSONS
+from core.teach.lessons import LESSONS
 assert len(LESSONS.names()) == 5 and LESSONS.get("xor_needs_hidden_layer").make_config()
 print("ok")
 """

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from core.datasets import DERIVED_FEATURES, InputPipeline, add_features, load_dataset
+from core.data import DERIVED_FEATURES, InputPipeline, add_features, load_dataset
 from core.errors import UserInputError
 
 X2 = np.array([[0.5, -2.0], [1.0, 3.0], [-1.5, 0.25]])

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from core.errors import UserInputError
-from core.optimizers import OPTIMIZERS
-from core.playground import RACE_OPTIMIZERS, SURFACES, Race, log_scale
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.playground import RACE_OPTIMIZERS, SURFACES, Race, log_scale
 
 POINTS = [(-1.2, 1.0), (0.3, -0.7), (2.5, 0.4), (-0.05, 1.9), (1.1, 0.9)]
 

@@ -9,11 +9,11 @@ import sys
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.export import export_python
-from core.trainer import Trainer
+from core.io import export_python
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 DRIVER = """
 import importlib.util, sys
@@ -132,7 +132,7 @@ def test_source_is_standalone_and_documented(tmp_path):
 
 
 def test_odd_names_are_valid_python(tmp_path):
-    from core.datasets import make_dataset_from_arrays
+    from core.data import make_dataset_from_arrays
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 2))

@@ -1,11 +1,11 @@
-"""The one-page reference step (`core/reference_step.py`) computes what `Trainer.step()` does."""
+"""The one-page reference step (`core/nn/reference_step.py`) computes what `Trainer.step()` does."""
 
 import numpy as np
 import pytest
 
 from core import TrainConfig, Trainer
-from core.datasets import load_dataset
-from core.reference_step import sgd_step
+from core.data import load_dataset
+from core.nn.reference_step import sgd_step
 
 CASES = [
     ("circles", {}, "tanh", "bce"),

@@ -1,4 +1,4 @@
-"""core.remote_run: a trainer sent to a child process and back is exactly the trainer stepped
+"""core.watch.remote_run: a trainer sent to a child process and back is exactly the trainer stepped
 in place; the child's loop answers run / frame / stop and reports how it stopped."""
 
 import multiprocessing
@@ -7,13 +7,14 @@ import pickle
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import TrainingDiverged
-from core.network import Network
-from core.norms import NormHistory
-from core.pacing import RecordPacer
-from core.remote_run import (
+from core.nn.network import Network
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.norms import NormHistory
+from core.watch.pacing import RecordPacer
+from core.watch.remote_run import (
     Adopt,
     Frame,
     PacedRecorder,
@@ -32,8 +33,7 @@ from core.remote_run import (
     serve,
     unpack_trainer,
 )
-from core.snapshot import Snapshot
-from core.trainer import Trainer
+from core.watch.snapshot import Snapshot
 from tests.test_stepthrough import assert_same
 
 CONFIGS = {

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.errors import UserInputError
-from core.schedules import SCHEDULES
+from core.optim.schedules import SCHEDULES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = np.load(ROOT / "tests" / "data" / "optim_reference.npz")
@@ -102,10 +102,10 @@ def test_matches_live_pytorch(index, case):
 def test_cosine_t_max_is_fixed_when_the_trainer_is_built(tmp_path):
     # T_max left unset follows the config's epochs at creation and is then stored, so a run
     # resumed with more epochs keeps its schedule (unless T_max is set explicitly).
-    from core.config import TrainConfig
-    from core.datasets import load_dataset
-    from core.export import load_session, save_session
-    from core.trainer import Trainer
+    from core.data import load_dataset
+    from core.io import load_session, save_session
+    from core.train.config import TrainConfig
+    from core.train.trainer import Trainer
 
     ds = load_dataset("moons", n_samples=40, seed=0)
     t = Trainer(ds, TrainConfig(hidden=(3,), schedule="cosine", lr=0.1, epochs=4))

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_csv, load_dataset, make_dataset_from_arrays
+from core.data import load_csv, load_dataset, make_dataset_from_arrays
 from core.errors import UserInputError
-from core.export.archive import read_archive, write_archive
-from core.export.session import FORMAT_VERSION, load_session, save_session
-from core.trainer import Trainer
+from core.io.archive import read_archive, write_archive
+from core.io.session import FORMAT_VERSION, load_session, save_session
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 def _assert_same_run(a, b):
@@ -198,13 +198,13 @@ def test_foreign_files_are_refused(tmp_path):
         load_session(tmp_path / "missing.bpsession")
 
 
-# ---- command line: core.export.cli_options ----------------------------------------------
+# ---- command line: cli.options ----------------------------------------------
 
 def _parse(argv):
     import argparse
 
-    from core.cli import add_output_options, add_training_options
-    from core.export.cli_options import add_export_arguments
+    from cli.options import add_export_arguments
+    from cli.train import add_output_options, add_training_options
 
     parser = argparse.ArgumentParser()
     add_training_options(parser)
@@ -214,7 +214,7 @@ def _parse(argv):
 
 
 def test_cli_save_then_load_session_with_live_epochs(circles, small_config, tmp_path):
-    from core.export.cli_options import run_exports, trainer_from_session_args
+    from cli.options import run_exports, trainer_from_session_args
 
     assert trainer_from_session_args(_parse([])) is None
     t = Trainer(circles, small_config)
@@ -230,7 +230,7 @@ def test_cli_save_then_load_session_with_live_epochs(circles, small_config, tmp_
 
 
 def test_cli_session_conflicts_with_run_options(tmp_path):
-    from core.export.cli_options import trainer_from_session_args
+    from cli.options import trainer_from_session_args
 
     args = _parse(["--load-session", str(tmp_path / "x.bpsession"), "--hidden", "4",
                    "--dataset", "moons"])
@@ -243,7 +243,7 @@ def test_cli_plots_use_the_gui_renderer_offscreen(circles, small_config, tmp_pat
     import sys
     import types
 
-    from core.export.cli_options import run_exports
+    from cli.options import run_exports
 
     calls = []
     fake = types.ModuleType("gui.export.headless")
@@ -266,7 +266,7 @@ def test_cli_plots_without_the_gui_is_a_clear_error(circles, small_config, tmp_p
                                                     monkeypatch):
     import sys
 
-    from core.export.cli_options import run_exports
+    from cli.options import run_exports
 
     monkeypatch.setitem(sys.modules, "gui.export.headless", None)  # import fails
     with pytest.raises(UserInputError, match="--export-plots needs the GUI part"):

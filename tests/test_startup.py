@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import main
-from core.cli import build_train_parser
+from cli.train import build_train_parser
 from gui.app import gui_unavailable_message, no_display_message
 from tests.conftest import ROOT
 

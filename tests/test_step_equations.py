@@ -1,4 +1,4 @@
-"""core.step_equations: every equation of every neuron holds for its own operands, for each
+"""core.teach.step_equations: every equation of every neuron holds for its own operands, for each
 optimizer, loss and mode; the batch view states only true sums and means."""
 
 import math
@@ -6,13 +6,13 @@ import math
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.equation_terms import OPERATORS, Equation, Operand, evaluate
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.step_equations import step_equations
-from core.stepthrough import StepThrough
-from core.trainer import Trainer
+from core.teach.equation_terms import OPERATORS, Equation, Operand, evaluate
+from core.teach.step_equations import step_equations
+from core.teach.stepthrough import StepThrough
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 CASES = {
     "sgd": ("circles", {}),

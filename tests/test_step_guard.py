@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from core.errors import TrainingDiverged
-from core.network import Network, loss_and_gradients
-from core.optimizers import OPTIMIZERS, clip_grad_norm
-from core.step_guard import StepGuard
-from core.trainer import Trainer
+from core.nn.network import Network, loss_and_gradients
+from core.optim.optimizers import OPTIMIZERS, clip_grad_norm
+from core.train.guard import StepGuard
+from core.train.trainer import Trainer
 
 
 def net_and_batch(seed=0):

@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.equations import neuron_equations
 from core.errors import UserInputError
-from core.stepthrough import PHASE_KINDS, StepThrough
-from core.trainer import Trainer
+from core.teach.equations import neuron_equations
+from core.teach.stepthrough import PHASE_KINDS, StepThrough
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 def assert_same(a, b, path="state"):

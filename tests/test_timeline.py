@@ -5,9 +5,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.timeline import Timeline, state_nbytes, thin_mask
-from core.trainer import Trainer
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.timeline import Timeline, state_nbytes, thin_mask
 from tests.test_stepthrough import assert_same
 
 

@@ -12,13 +12,13 @@ import sys
 import numpy as np
 import pytest
 
-from core.cli import main as cli_main
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from cli.train import main as cli_main
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.export.torch_export import export_torch
-from core.trainer import Trainer
-from core.weights_io import load_weights
+from core.io.torch_export import export_torch
+from core.io.weights_npz import load_weights
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 # The scripts run in child interpreters: torch is needed there, not imported here.
 if importlib.util.find_spec("torch") is None:

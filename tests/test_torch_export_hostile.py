@@ -13,11 +13,11 @@ import sys
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import make_dataset_from_arrays
-from core.export.torch_export import export_torch, torch_source
-from core.trainer import Trainer
-from core.weights_io import load_weights
+from core.data import make_dataset_from_arrays
+from core.io.torch_export import export_torch, torch_source
+from core.io.weights_npz import load_weights
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from tests.test_export_hostile import HOSTILE, MARKER, PAYLOAD, _structure
 
 # The scripts run in child interpreters: torch is needed there, not imported here.

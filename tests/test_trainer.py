@@ -6,12 +6,12 @@ import math
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import TrainingDiverged, UserInputError
-from core.history import COLUMNS, History
-from core.snapshot import surface_for_columns, take_snapshot
-from core.trainer import Trainer
+from core.train.config import TrainConfig
+from core.train.history import COLUMNS, History
+from core.train.trainer import Trainer
+from core.watch.snapshot import surface_for_columns, take_snapshot
 
 
 def params_of(trainer):
@@ -156,7 +156,7 @@ def test_set_lr_rejects_bad_values(circles, small_config):
 
 
 # ---- divergence -----------------------------------------------------------------------------
-# The optimizers accept lr <= 10 (core.optimizers), so "far too large" here is 10.
+# The optimizers accept lr <= 10 (core.optim.optimizers), so "far too large" here is 10.
 @pytest.mark.parametrize("activation, output, loss", [
     ("relu", "identity", "mse"),  # blows up in the gradients within a few steps
     ("elu", "sigmoid", "bce"),  # blows up in the loss
@@ -194,7 +194,7 @@ def test_divergence_in_a_single_step_call_is_reported_too(circles):
 def test_non_finite_update_is_caught_at_its_step_with_the_layer():
     # Adam with eps = 0 divides 0 by 0 where a gradient is exactly zero (here: the weights of
     # an all-zero input column) and writes NaN into layer 1 at step 1, mid-epoch.
-    from core.datasets.dataset import Dataset
+    from core.data.dataset import Dataset
 
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.normal(size=80), np.zeros(80)])
@@ -463,7 +463,7 @@ def test_info_describes_the_run(circles):
 
 
 def test_given_network_must_match(circles, small_config):
-    from core.network import Network
+    from core.nn.network import Network
 
     net = Network([2, 3, 1], ["tanh", "sigmoid"])
     with pytest.raises(UserInputError, match="2-8-1"):
@@ -520,8 +520,8 @@ def test_config_validation_messages(circles, change, fragment):
 
 
 def test_surface_covers_a_drawing_frame_even_with_few_points():
-    from core.datasets import make_dataset_from_arrays
-    from core.snapshot import surface_bounds
+    from core.data import make_dataset_from_arrays
+    from core.watch.snapshot import surface_bounds
 
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     spec = {"source": "arrays", "frame": [-6.0, 6.0, -5.0, 5.0]}

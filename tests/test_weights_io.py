@@ -6,11 +6,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
 from core.errors import UserInputError
-from core.network import Network
-from core.trainer import Trainer
-from core.weights_io import FORMAT_VERSION, load_weights, load_weights_into, save_weights
+from core.io.weights_files import load_weights_into
+from core.io.weights_npz import FORMAT_VERSION, load_weights, save_weights
+from core.nn.network import Network
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 @pytest.fixture

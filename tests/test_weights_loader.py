@@ -9,13 +9,13 @@ import json
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
 from core.errors import UserInputError
-from core.export import load_into, load_session, read_weights, save_session, save_weights_file
-from core.export.weights_files import WeightsMismatch
-from core.optimizers import Adam
-from core.trainer import Trainer
-from core.weights_io import load_weights_into, save_weights
+from core.io import load_into, load_session, read_weights, save_session, save_weights_file
+from core.io.weights_files import WeightsMismatch, load_weights_into
+from core.io.weights_npz import save_weights
+from core.optim.optimizers import Adam
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset  # noqa: E402
-from core.snapshot import take_snapshot  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
+from core.train.trainer import Trainer  # noqa: E402
+from core.watch.snapshot import take_snapshot  # noqa: E402
 
 OUT = ROOT / "docs" / "screens"
 

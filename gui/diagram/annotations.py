@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from gui.diagram.layout import DiagramLayout
 
-#: Band colours by phase kind (see `core.stepthrough.PHASE_KINDS`).
+#: Band colours by phase kind (see `core.teach.stepthrough.PHASE_KINDS`).
 BAND_COLORS = {"forward": "#e3f2e5", "loss": "#efe6f6", "backward": "#fdeedd",
                "update": "#e1eefa"}
 LABEL_TEXT = QColor("#263238")

@@ -1,7 +1,7 @@
 """``DataSwapper``: train on edited data without losing the run, the thread-safe way.
 
 The edited ``Dataset`` is built in the GUI thread. The new ``Trainer`` is built in the worker
-thread from the live one (``core.editing.with_dataset``: weights, optimizer state, counters
+thread from the live one (``core.teach.editing.with_dataset``: weights, optimizer state, counters
 and history kept), between two steps, through ``TrainingSession.call``; the session then
 installs it (views reset, paused) and training resumes if it was playing.
 
@@ -11,7 +11,7 @@ Data that does not fit the network (other task or number of classes), or a blank
 
 from PySide6.QtCore import QObject, Signal
 
-from core.editing import with_dataset
+from core.teach.editing import with_dataset
 from gui.session import describe_error
 
 

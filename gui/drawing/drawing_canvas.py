@@ -3,7 +3,8 @@
 The canvas is a ``CANVAS_SIZE``² grayscale image; a widget pixel is an image pixel, and the
 pen's centre follows the mouse position (so a stroke through ``(x, y)`` inks the pixels whose
 centres ``(c + 0.5, r + 0.5)`` lie within ``BRUSH_WIDTH / 2`` of it, antialiased).
-:meth:`DrawingCanvas.ink` returns it as ink in [0, 1] for ``core.drawing.downsample_to_digits``.
+:meth:`DrawingCanvas.ink` returns it as ink in [0, 1] for
+``core.teach.digit_ink.downsample_to_digits``.
 """
 
 import numpy as np

@@ -1,7 +1,7 @@
 """``DrawingPad``: draw a digit, see it as the network sees it (8×8), and see what the
 network thinks it is, live.
 
-Each stroke segment is downsampled with ``core.drawing.downsample_to_digits`` (the NIST
+Each stroke segment is downsampled with ``core.teach.digit_ink.downsample_to_digits`` (the NIST
 steps that made the training digits), shown in the 8×8 preview and predicted by a
 :class:`~gui.drawing.live_predictor.LivePredictor` from the latest snapshot (training is not
 paused). While the network trains, the prediction follows it.
@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.drawing import downsample_to_digits
+from core.teach.digit_ink import downsample_to_digits
 from gui.drawing.digit_displays import DigitPreview, ProbabilityBars
 from gui.drawing.drawing_canvas import DrawingCanvas
 from gui.drawing.live_predictor import LivePredictor

@@ -9,7 +9,7 @@ network trains, each new snapshot gives a new prediction.
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.activations import ACTIVATIONS
+from core.nn.activations import ACTIVATIONS
 from gui.session import describe_error
 
 

@@ -12,8 +12,8 @@ import dataclasses
 
 import numpy as np
 
-from core.datasets import Dataset
-from core.editing import add_point
+from core.data import Dataset
+from core.teach.editing import add_point
 
 #: A blank canvas spans this square of raw inputs (TensorFlow Playground's -6..6).
 BLANK_FRAME = (-6.0, 6.0, -6.0, 6.0)

@@ -2,7 +2,7 @@
 
 The job gets copies only (a ``LandscapeRequest`` and the run's ``TrainerInfo``, which is
 read-only), builds its own ``LossProblem`` (a private network copy) and calls
-``core.landscape.compute_landscape``. It reports through a :class:`JobSignals` object that
+``core.watch.landscape.compute_landscape``. It reports through a :class:`JobSignals` object that
 lives in the GUI thread (queued connections): ``progress(fraction)``, ``finished(result)``
 (None when cancelled) and ``failed(message)``. ``cancel()`` sets a flag the computation polls
 between chunks of rows.
@@ -13,7 +13,7 @@ import traceback
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from core.landscape import LossProblem, compute_landscape
+from core.watch.landscape import LossProblem, compute_landscape
 
 
 class JobSignals(QObject):

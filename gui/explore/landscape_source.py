@@ -3,14 +3,14 @@
 Registered as a view of the session (``reset(info)`` / ``show_snapshot(snapshot)``, GUI
 thread) from the moment the window opens, it keeps the run's ``TrainerInfo`` (network shape,
 loss, pipeline and training data), the latest ``Snapshot`` (its weights are copies, so a
-computation never touches the live trainer) and a :class:`core.trajectory.Trajectory` of the
+computation never touches the live trainer) and a :class:`core.watch.trajectory.Trajectory` of the
 weights the snapshots showed (the path drawn on the landscape and the trajectory plane).
 """
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.trajectory import Trajectory, flat_from_snapshot
+from core.watch.trajectory import Trajectory, flat_from_snapshot
 
 #: Most memory the recorded path may take; a big network keeps fewer points.
 TRAJECTORY_BYTES = 64_000_000

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.landscape import LandscapeRequest
+from core.watch.landscape import LandscapeRequest
 from gui.explore.contour import ContourMap, tool_window
 from gui.explore.landscape_job import JobSignals, LandscapeJob
 from gui.explore.widgets import add_export_action, guard_wheel

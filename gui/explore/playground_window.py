@@ -8,7 +8,7 @@ steps per frame. Click the map to start the race from that point. Changing the s
 optimizer's inclusion or a learning rate restarts the race from the current start point
 (a path must come from one setting). Right-click the map → "Export view…" saves it as PNG/SVG.
 
-The race is ``core.playground.Race``: every step calls each optimizer's own ``step``.
+The race is ``core.optim.playground.Race``: every step calls each optimizer's own ``step``.
 """
 
 import numpy as np
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.playground import RACE_OPTIMIZERS, SURFACES, Race, log_scale
+from core.optim.playground import RACE_OPTIMIZERS, SURFACES, Race, log_scale
 from gui.explore.contour import PATH_COLORS, ContourMap, tool_window
 from gui.explore.widgets import add_export_action, guard_wheel
 from gui.panels.widgets import LadderSpinBox

@@ -14,5 +14,5 @@ module                 what it holds
 ``actions``            ``install_export_actions(window)``: the File-menu actions
 =====================  ============================================================
 
-Every file is written through ``core.export.atomic`` (temporary file, then rename).
+Every file is written through ``core.io.atomic`` (temporary file, then rename).
 """

@@ -20,8 +20,8 @@ import math
 from pathlib import Path
 
 from core.errors import UserInputError
-from core.export.atomic import atomic_write_text
-from core.history import COLUMNS
+from core.io.atomic import atomic_write_text
+from core.train.history import COLUMNS
 from gui.export.plot_export import FORMATS, export_view
 
 HISTORY_FILE = "history.csv"
@@ -73,7 +73,7 @@ def existing_targets(folder, names, formats=FORMATS):
 
 
 def history_csv(history):
-    """``history`` (dict of per-epoch arrays, ``core.history.COLUMNS``) as CSV text."""
+    """``history`` (dict of per-epoch arrays, ``core.train.history.COLUMNS``) as CSV text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -100,7 +100,7 @@ def export_all(views, folder, history, size=None, formats=FORMATS):
     folder : str or Path
         Must exist. Files of the same names are replaced, each one atomically.
     history : dict
-        ``Snapshot.history``: per-epoch arrays keyed by ``core.history.COLUMNS``.
+        ``Snapshot.history``: per-epoch arrays keyed by ``core.train.history.COLUMNS``.
     size : QSize, (int, int) or number, optional
         PNG pixel size for every view, or a multiple of each view's on-screen size;
         default twice each view's on-screen size.

@@ -125,7 +125,7 @@ def _export(trainer, folder, size, formats):
     from pathlib import Path
 
     from core.errors import UserInputError
-    from core.snapshot import take_snapshot
+    from core.watch.snapshot import take_snapshot
     from gui.export.export_all import applicable, export_all, view_names
 
     app = ensure_app()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from core.export import (
+from core.io import (
     WeightsMismatch,
     apply_weights,
     config_from_weights,
@@ -25,7 +25,7 @@ from core.export import (
     save_session,
     save_weights_file,
 )
-from core.trainer import Trainer
+from core.train.trainer import Trainer
 from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
 from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
@@ -170,7 +170,7 @@ def export_python_to(window, path):
 
 def export_torch_to(window, path):
     """Write a PyTorch training script that continues the current run exactly."""
-    from core.export.torch_export import export_torch
+    from core.io.torch_export import export_torch
 
     return _in_worker(window, "Export PyTorch script", lambda t: export_torch(path, t),
                       f"PyTorch script written to {path} (run: python "

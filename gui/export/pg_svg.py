@@ -11,7 +11,7 @@ import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QByteArray, QMimeData, QSize
 from PySide6.QtWidgets import QApplication
 
-from core.export.atomic import atomic_write_bytes
+from core.io.atomic import atomic_write_bytes
 from gui.export.plot_export import fit_rect, paint_pyqtgraph, svg_document
 
 

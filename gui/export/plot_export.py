@@ -12,7 +12,7 @@ A *view* is any widget of the window that shows training: the pyqtgraph views
 
 A PNG has exactly the requested pixel size (default: twice the on-screen size, for slides);
 when its aspect ratio differs from the view's, the picture is scaled uniformly and centred on
-the background. Every file is written all or nothing (``core.export.atomic``): a failure
+the background. Every file is written all or nothing (``core.io.atomic``): a failure
 leaves any previous file untouched and raises ``UserInputError`` naming the path.
 """
 
@@ -27,7 +27,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.errors import UserInputError
-from core.export.atomic import atomic_write_bytes
+from core.io.atomic import atomic_write_bytes
 
 FORMATS = ("png", "svg")
 #: Default PNG size: this many times the on-screen size.

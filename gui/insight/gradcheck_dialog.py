@@ -2,7 +2,7 @@
 
 :func:`check_trainer` runs in the worker thread (through ``TrainingSession.call``): it copies the
 network to float64, takes the trainer's next mini-batch (at most ``MAX_ROWS`` rows of the
-training set) and calls ``core.gradcheck.gradient_check``. :class:`GradientCheckDialog`
+training set) and calls ``core.nn.gradcheck.gradient_check``. :class:`GradientCheckDialog`
 shows the result as a table: layer, gradient norm, relative error, verdict.
 
 A relative error below 1e-6 means backprop agrees with the finite differences. When a
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.gradcheck import analytic_gradients, gradient_check
-from core.network import loss_value
+from core.nn.gradcheck import analytic_gradients, gradient_check
+from core.nn.network import loss_value
 
 MAX_ROWS = 32
 EPS = 1e-6

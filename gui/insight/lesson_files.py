@@ -1,6 +1,6 @@
 """File → Open lesson…, Save as lesson… and Leave lesson (``.bplesson`` files).
 
-Opening reads and checks the whole file first (``core.lesson_file.load_lesson``): a bad file
+Opening reads and checks the whole file first (``core.teach.lesson_file.load_lesson``): a bad file
 is reported in the banner and the current run stays as it was. A good one is set up by the
 same code as Help → Examples (``LessonsMenu.open``: it asks before a trained run is
 replaced), then its hidden and locked controls are applied (``ControlLock``). Saving asks
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.lesson_file import CONTROLS, SUFFIX, lesson_from_setup, load_lesson, save_lesson
+from core.teach.lesson_file import CONTROLS, SUFFIX, lesson_from_setup, load_lesson, save_lesson
 from gui.insight.lesson_lock import ControlLock
 from gui.session import describe_error
 

@@ -1,6 +1,6 @@
 """A lesson's hold on the window's controls: hidden or locked (disabled), with a bar saying so.
 
-A lesson lists control names (``core.lesson_file.CONTROLS``). ``ControlLock.apply`` hides or
+A lesson lists control names (``core.teach.lesson_file.CONTROLS``). ``ControlLock.apply`` hides or
 disables the widgets of those controls in the data and hyperparameter panels and the
 diagram's +/− buttons, and shows a bar above the diagram: "Lesson: <title> — some controls
 are locked" with an Unlock button, so a student always knows why a control is missing.
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.lesson_file import CONTROLS
+from core.teach.lesson_file import CONTROLS
 from gui.panels.dataset_tiles import DatasetTiles
 from gui.panels.layer_activations import LayerActivations
 

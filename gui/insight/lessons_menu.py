@@ -1,4 +1,4 @@
-"""Help → Examples: the ready-made lessons of ``core.lessons``, one click each.
+"""Help → Examples: the ready-made lessons of ``core.teach.lessons``, one click each.
 
 Choosing a lesson (a built-in one, or a ``.bplesson`` file opened with File → Open lesson)
 builds its trainer in the GUI thread (``trainer_for``), installs it
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.lessons import LESSONS, trainer_for
+from core.teach.lessons import LESSONS, trainer_for
 from gui.session import describe_error
 
 #: Lesson ``view`` field -> object name of the dock that shows it (None: the diagram, central).
@@ -88,7 +88,8 @@ class LessonPanel(QWidget):
         self.title.setText(EMPTY_TEXT)
 
     def show_lesson(self, lesson, variant, trainer):
-        """Show ``lesson`` (a ``core.lessons.Lesson``) set up as ``variant`` (None: original)."""
+        """Show ``lesson`` (a ``core.teach.lessons.Lesson``) set up as ``variant`` (None:
+        original)."""
         self.lesson = lesson
         self.title.setText(lesson.title)
         self.setup.setText(describe_setup(trainer))
@@ -183,7 +184,7 @@ class LessonsMenu(QObject):
         return self.show(lesson, variant)
 
     def show(self, lesson, variant=None):
-        """Set up ``lesson`` (a ``core.lessons.Lesson``) as ``variant``: the one place a
+        """Set up ``lesson`` (a ``core.teach.lessons.Lesson``) as ``variant``: the one place a
         lesson replaces the run. Returns True on success (False: the run is unchanged)."""
         window = self.window
         try:

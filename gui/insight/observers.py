@@ -5,8 +5,8 @@ Both are ``gui.training_observer.TrainingObserver`` s registered with
 thread**, where the trainer lives (``on_snapshot`` emits a *copy* of what the GUI shows, and
 only when it changed).
 
-:class:`NormsObserver` keeps a ``core.norms.NormHistory`` (per-layer ‖∂L/∂W‖ and ‖W‖);
-:class:`TimelineObserver` keeps a ``core.timeline.Timeline`` of trainer states, and restores
+:class:`NormsObserver` keeps a ``core.watch.norms.NormHistory`` (per-layer ‖∂L/∂W‖ and ‖W‖);
+:class:`TimelineObserver` keeps a ``core.watch.timeline.Timeline`` of trainer states, and restores
 one of them when asked (through ``TrainingSession.call``, so still in the worker thread).
 """
 
@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from core.norms import NormHistory
-from core.pacing import RecordPacer
-from core.remote_run import PacedRecorder, capture_norms, capture_state
-from core.timeline import Timeline
+from core.watch.norms import NormHistory
+from core.watch.pacing import RecordPacer
+from core.watch.remote_run import PacedRecorder, capture_norms, capture_state
+from core.watch.timeline import Timeline
 
 #: Rows of norms kept per run (then thinned): 4096 × layers × 2 floats.
 NORM_ROWS = 4096
-#: Most trainer states kept, and their memory cap (``core.timeline`` defaults).
+#: Most trainer states kept, and their memory cap (``core.watch.timeline`` defaults).
 TIMELINE_STATES = 512
 TIMELINE_BYTES = 150_000_000
 #: Least wall time (seconds) between two recordings of each history while training runs
@@ -194,7 +194,7 @@ class TimelineObserver(QObject):
         """Load the kept state nearest ``step`` into ``trainer``; returns the step restored.
 
         Worker thread only (call it through ``TrainingSession.call``). Nothing is dropped until
-        training resumes (``core.timeline``: the first new recording starts a new branch).
+        training resumes (``core.watch.timeline``: the first new recording starts a new branch).
         """
         if self._history_behind:  # the trainer is back from the child: its history is newest
             self.timeline.set_history(trainer.history.state_dict())

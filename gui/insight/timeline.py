@@ -4,7 +4,7 @@ The kept steps arrive from :class:`~gui.insight.observers.TimelineObserver` (cop
 signal). Moving the slider pauses training and restores the kept state in the worker thread
 (``session.call(observer.restore, step)``, a few milliseconds), then asks every view to show
 it (``session.refresh()``). Play (or "Resume from here") trains on from the restored state;
-the states after it are then dropped (a new branch, ``core.timeline``).
+the states after it are then dropped (a new branch, ``core.watch.timeline``).
 """
 
 import bisect

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.datasets.csv_loader import dataset_from_table, preview_from_table
-from core.datasets.csv_table import read_table
+from core.data.csv_loader import dataset_from_table, preview_from_table
+from core.data.csv_table import read_table
 from core.errors import UserInputError
 from gui.panels.csv_load_task import CsvLoadTask
 from gui.panels.widgets import train_percent_spin

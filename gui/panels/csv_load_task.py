@@ -10,8 +10,8 @@ import threading
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from core.datasets.csv_loader import dataset_from_table, preview_from_table
-from core.datasets.csv_table import read_table
+from core.data.csv_loader import dataset_from_table, preview_from_table
+from core.data.csv_table import read_table
 from core.errors import UserInputError
 
 

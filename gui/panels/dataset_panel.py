@@ -1,6 +1,6 @@
 """``DatasetPanel``: choose the data to learn, how it is generated and which inputs to use.
 
-Every dataset of ``core.datasets.DATASETS`` is a tile with a thumbnail of its actual points
+Every dataset of ``core.data.DATASETS`` is a tile with a thumbnail of its actual points
 (grouped: classification, regression, real data), plus "Open CSV…". Below: noise, sample
 count, train share and seed (with "Regenerate"), each disabled with the reason when it does
 not apply, and the derived 2-D input features as TF Playground's toggles.
@@ -8,7 +8,7 @@ not apply, and the derived 2-D input features as TF Playground's toggles.
 Signals
 -------
 datasetChanged(object)
-    A new ``core.datasets.Dataset``, built in the GUI thread. A non-2-D dataset implies no
+    A new ``core.data.Dataset``, built in the GUI thread. A non-2-D dataset implies no
     derived features: the toggles are cleared without a ``featuresChanged``.
 featuresChanged(object)
     The derived features chosen by the user, a tuple in ``DERIVED_FEATURES`` order.
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.datasets import DATASET_INFO, DATASETS, canonical_features, load_csv, load_dataset
+from core.data import DATASET_INFO, DATASETS, canonical_features, load_csv, load_dataset
 from core.errors import UserInputError
 from gui.panels import dataset_rules as rules
 from gui.panels.csv_dialog import CsvImportDialog

@@ -1,13 +1,13 @@
 """When a data setting applies, and what its tooltip says when it does or why it does not.
 
-Qt-free: ``info`` is a ``core.datasets.DATASET_INFO`` entry, or ``None`` for a CSV file.
+Qt-free: ``info`` is a ``core.data.DATASET_INFO`` entry, or ``None`` for a CSV file.
 Points placed by hand on the decision surface (``is_drawn``) have no generation settings.
 A reason of ``""`` means the setting applies (the widget is enabled).
 """
 
 from pathlib import PurePath
 
-from core.datasets import DATASET_INFO
+from core.data import DATASET_INFO
 
 TRAIN_TIP = (
     "Share of the rows used for training; the rest is the test set, never trained on, "

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QLabel, QVBoxLayout, QWidget
 
-from core.datasets import DATASET_INFO, DATASETS, load_dataset
+from core.data import DATASET_INFO, DATASETS, load_dataset
 from gui.panels.thumbnails import THUMB_SIZE, ThumbnailButton, render_thumbnail
 from gui.panels.widgets import FlowLayout
 

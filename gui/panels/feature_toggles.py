@@ -3,7 +3,7 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGroupBox
 
-from core.datasets import DERIVED_FEATURES
+from core.data import DERIVED_FEATURES
 from gui.panels.dataset_rules import features_reason
 from gui.panels.widgets import FlowLayout
 

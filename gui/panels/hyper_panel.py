@@ -1,4 +1,4 @@
-"""``HyperparameterPanel``: every training setting of ``core.config.TrainConfig`` as a widget.
+"""``HyperparameterPanel``: every training setting of ``core.train.config.TrainConfig`` as a widget.
 
 Three groups — Training, Network, Regularization — in a row when the panel is wide and in a
 column when it is narrow. Choices come from the core's registries; optimizer and schedule
@@ -6,7 +6,7 @@ settings are built from their ``Hyper`` tables, so only the chosen one's are sho
 
 Two signals tell the window what changed (a dict of ``TrainConfig`` fields):
 
-- ``liveChanged``: ``core.trainer.LIVE_FIELDS`` (``lr``, ``l1``, ``l2``, ``epochs``,
+- ``liveChanged``: ``core.train.trainer.LIVE_FIELDS`` (``lr``, ``l1``, ``l2``, ``epochs``,
   ``clip_norm``) — applied between two steps, no reset;
 - ``configChanged``: everything else — it needs a new network.
 """
@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.activations import ACTIVATIONS
-from core.config import DTYPES, TrainConfig
 from core.errors import UserInputError
-from core.initializers import INITIALIZERS
-from core.losses import LOSSES
-from core.optimizers import OPTIMIZERS
-from core.schedules import SCHEDULES
-from core.trainer import LIVE_FIELDS
+from core.nn.activations import ACTIVATIONS
+from core.nn.initializers import INITIALIZERS
+from core.nn.losses import LOSSES
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.schedules import SCHEDULES
+from core.train.config import DTYPES, TrainConfig
+from core.train.trainer import LIVE_FIELDS
 from gui.panels.choices import combo, form, select
 from gui.panels.component_editors import ComponentEditors
 from gui.panels.hyper_tips import TIPS

@@ -1,11 +1,11 @@
 """Tooltips of the hyperparameter panel, one per ``TrainConfig`` field it edits.
 
 Each tip ends by saying what a change does — applied live at the next step, or a new
-network — derived from ``core.trainer.LIVE_FIELDS``, so the text cannot drift from what the
+network — derived from ``core.train.trainer.LIVE_FIELDS``, so the text cannot drift from what the
 session really does.
 """
 
-from core.trainer import LIVE_FIELDS
+from core.train.trainer import LIVE_FIELDS
 
 NEW_NETWORK = " Changing it builds a new network."
 LIVE = " Applies at the next step, without a reset."

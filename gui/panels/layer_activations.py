@@ -3,7 +3,7 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QWidget
 
-from core.activations import ACTIVATIONS
+from core.nn.activations import ACTIVATIONS
 from gui.panels.choices import combo, select
 
 

@@ -5,9 +5,9 @@ Qt-free: the hyperparameter panel shows the results as combo texts and a warning
 
 from typing import NamedTuple
 
-from core.config import TrainConfig
 from core.errors import UserInputError
-from core.losses import check_compatible
+from core.nn.losses import check_compatible
+from core.train.config import TrainConfig
 
 
 class _TaskOnly(NamedTuple):

@@ -28,7 +28,7 @@ def render_thumbnail(dataset, size=THUMB_SIZE, max_points=_MAX_POINTS):
 
     Parameters
     ----------
-    dataset : core.datasets.Dataset
+    dataset : core.data.Dataset
         Its training inputs ``X_train`` (n, d) and targets ``y_train`` are drawn.
     size : int
         Edge length in pixels.

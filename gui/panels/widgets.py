@@ -5,7 +5,7 @@
 - :class:`FlowLayout` – lays widgets out left to right and wraps them, so a grid of
   thumbnails fits any panel width.
 - :class:`ParamEditor` – one editor per setting of a component (an optimizer's or a
-  schedule's ``core.hyperparams.Hyper`` table): spin boxes and check boxes with ranges
+  schedule's ``core.optim.hyperparams.Hyper`` table): spin boxes and check boxes with ranges
   and tooltips taken from the core.
 - :func:`scroll_body` – let a panel scroll when its dock is smaller than its content.
 """
@@ -239,7 +239,7 @@ LONG_LABEL = 16
 
 
 class ParamEditor(QWidget):
-    """Editors for a table of settings ``{name: core.hyperparams.Hyper}``.
+    """Editors for a table of settings ``{name: core.optim.hyperparams.Hyper}``.
 
     A ``bool`` setting gets a check box, an ``int`` a spin box, a ``float`` a
     :class:`FloatSpinBox`, a ``tuple`` one spin box per element; ranges, defaults and

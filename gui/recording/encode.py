@@ -1,7 +1,7 @@
 """Write recorded frames as an animated GIF (Pillow) or an MP4 video (optional ``[video]`` extra).
 
 Qt-free: frames are ``PIL.Image.Image`` in RGB mode, all the same size. Files are written all or
-nothing through ``core.export.atomic.atomic_write``.
+nothing through ``core.io.atomic.atomic_write``.
 
 GIF stores frame times in hundredths of a second, so the frame rates offered (``FRAME_RATES``)
 all give whole hundredths. Pillow merges a frame identical to the one before it into that
@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from core.errors import UserInputError
-from core.export.atomic import atomic_write
+from core.io.atomic import atomic_write
 
 #: Frames per second offered: each gives a whole number of hundredths per GIF frame.
 FRAME_RATES = (5, 10, 20, 25)

@@ -1,6 +1,7 @@
 """``StepThroughController``: one training step, phase by phase, in the worker thread.
 
-The ``core.stepthrough.StepThrough`` is created and advanced only in the worker thread, through
+The ``core.teach.stepthrough.StepThrough`` is created and advanced only in the worker thread,
+through
 ``TrainingSession.call`` (training is paused first). What comes back to the GUI thread is a
 :class:`PhaseBook`: the phases and their read-only ``PhaseResult`` copies, enough to label
 the diagram and fill in any neuron's equations without touching the trainer. The last phase
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from core.stepthrough import StepThrough
+from core.teach.stepthrough import StepThrough
 from gui.session import describe_error
 
 
@@ -27,7 +28,7 @@ class PhaseBook:
     ``phases`` (tuple of ``Phase``), ``phase_results`` (tuple of ``PhaseResult``, read-only
     arrays), ``activation_names``, ``start_step`` (the trainer's step count before it),
     ``loss`` (the step's objective). ``results()`` makes it usable by
-    ``core.step_equations.step_equations`` in place of the ``StepThrough`` itself.
+    ``core.teach.step_equations.step_equations`` in place of the ``StepThrough`` itself.
     """
 
     phases: tuple

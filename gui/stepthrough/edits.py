@@ -2,14 +2,14 @@
 
 The diagram's inline editor emits ``editStarted`` (training is paused at once, so the value
 shown is the one being replaced) and ``valueEdited((hit, value))``. The value goes to the
-trainer through ``TrainingSession.call`` with ``core.editing.set_weight`` or ``set_bias``,
+trainer through ``TrainingSession.call`` with ``core.teach.editing.set_weight`` or ``set_bias``,
 then ``session.refresh()`` sends a snapshot, so the diagram, the output
 surface and the heatmaps all show the edited network at once. Training continues from it.
 """
 
 from PySide6.QtCore import QObject, Signal
 
-from core.editing import set_bias, set_weight
+from core.teach.editing import set_bias, set_weight
 from gui.session import describe_error
 
 

@@ -1,4 +1,4 @@
-"""Render ``core.equation_terms.Equation`` data as one line of text each.
+"""Render ``core.teach.equation_terms.Equation`` data as one line of text each.
 
 ``render(eq)`` returns a :class:`RenderedEquation`: the line, and the exact texts it shows
 for each operand and for the result, so a test can read the numbers back at the precision

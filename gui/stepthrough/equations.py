@@ -1,6 +1,6 @@
 """``EquationsView``: the selected neuron's equations with this step's numbers.
 
-The equations come from ``core.step_equations`` (structured: operands, operator, result) for
+The equations come from ``core.teach.step_equations`` (structured: operands, operator, result) for
 the chosen example of the batch, or for the batch, and are written out by
 ``gui.stepthrough.equation_text.render``. They are grouped into Forward (``z``, ``a``), Loss,
 Backward (``δ``, ``∂L/∂w``) and Update (the optimizer with its state) sections, and a
@@ -13,7 +13,7 @@ import html
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from core.step_equations import step_equations
+from core.teach.step_equations import step_equations
 from gui.diagram.annotations import BAND_COLORS
 from gui.stepthrough.equation_text import render
 

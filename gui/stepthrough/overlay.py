@@ -12,7 +12,7 @@ After phase ``index`` of a ``PhaseBook`` has been advanced, every phase up to it
   else those into the selected neuron); neurons show ``Δb``.
 
 Numbers are for one example of the batch, or for the batch (means of ``x``, ``z``, ``a``;
-sums of ``δ`` and ``∂L/∂w``, as ``core.equations``). Labels are drawn only on small networks
+sums of ``δ`` and ``∂L/∂w``, as ``core.teach.equations``). Labels are drawn only on small networks
 (≤ ``MAX_LABELLED_NEURONS`` neurons, ≤ ``MAX_LABELLED_EDGES`` labelled edges); hovering
 any neuron or edge shows the same numbers on every network.
 """

@@ -9,7 +9,7 @@ training rows). Picking a layer shows its own activation; another function can t
 picked to ask "what if this layer used that one?".
 
 Softmax is not elementwise: it is drawn per class (class k's probability as its own logit
-varies, the other logits at 0; see ``core.activation_curves``).
+varies, the other logits at 0; see ``core.nn.activation_curves``).
 
 Cheap per snapshot: one ``np.histogram`` and one ``setData``; the curves are recomputed
 only when the function or the z range changes.
@@ -19,8 +19,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.activation_curves import curves, flat_share, z_histogram, z_span
-from core.activations import ACTIVATIONS
+from core.nn.activation_curves import curves, flat_share, z_histogram, z_span
+from core.nn.activations import ACTIVATIONS
 from gui.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.focus_combo import FocusCombo
 from gui.views.on_screen import OnScreenGate

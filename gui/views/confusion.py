@@ -21,7 +21,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from core.confusion import confusion_matrix, per_class_accuracy, predicted_labels, rows_in_cell
+from core.train.confusion import (
+    confusion_matrix,
+    per_class_accuracy,
+    predicted_labels,
+    rows_in_cell,
+)
 from gui.style import POSITIVE_HEX
 from gui.views.digits import DigitsView
 from gui.views.on_screen import OnScreenGate

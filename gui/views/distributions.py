@@ -5,7 +5,7 @@ three plots share the step axis — ``W``, the activations ``f(z)`` on a fixed s
 training rows, and ``dW`` — each as nested bands (0–100 %, 10–90 %, 25–75 %) around the
 median. A fourth plot counts dead units (ReLU: output 0 on every sampled row) or saturated
 units (tanh/sigmoid: in the flat tails on more than 90 % of the rows); the definitions are in
-``core.distributions``. Vanishing gradients show as a gradient band collapsing onto zero;
+``core.watch.distributions``. Vanishing gradients show as a gradient band collapsing onto zero;
 dying ReLUs as a rising dead count.
 
 Statistics are computed from what each snapshot already carries (weights, gradients and
@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.distributions import (
+from core.watch.distributions import (
     KINDS,
     QUANTILES,
     SAMPLE_ROWS,

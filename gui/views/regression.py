@@ -3,7 +3,7 @@
 Two or more inputs: the predicted surface beside the true one, same colour levels and one
 colour bar, training points coloured by their target on both (plus a 3-D surface when
 ``pyqtgraph.opengl`` works). The true surface is the dataset's noise-free generating function
-when the core offers ``core.datasets.true_function(dataset)``; otherwise the target of the
+when the core offers ``core.data.true_function(dataset)``; otherwise the target of the
 nearest training point. One input: prediction against x over the data points.
 """
 
@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from core.snapshot import surface_bounds
+from core.watch.snapshot import surface_bounds
 from gui.style import POSITIVE_HEX
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
@@ -35,7 +35,7 @@ COLORMAP = "viridis"
 def true_surface_function(dataset):
     """The dataset's noise-free function ``f(X (n, d)) -> (n,)`` from the core, or None."""
     try:
-        from core.datasets import true_function
+        from core.data import true_function
     except ImportError:
         return None
     return true_function(dataset)

@@ -24,7 +24,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from core.snapshot import surface_bounds
+from core.watch.snapshot import surface_bounds
 from gui.panels.widgets import FlowLayout
 from gui.style import CLASS_HEX, class_color
 from gui.views.class_legend import class_legend, set_class_legend

@@ -67,8 +67,8 @@ def first_time_settings(temporary_settings):
 def window(qtbot):
     """The main window on two circles, shown, with an epoch limit far away (test files
     that need another setup define their own ``window``)."""
-    from core.config import TrainConfig
-    from core.datasets import load_dataset
+    from core.data import load_dataset
+    from core.train.config import TrainConfig
     from gui.main_window import MainWindow
 
     w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))

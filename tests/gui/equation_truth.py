@@ -4,7 +4,7 @@ with the operator's definition, give the result shown, within what display round
 import math
 import re
 
-from core.equation_terms import evaluate
+from core.teach.equation_terms import evaluate
 from gui.stepthrough.equation_text import DIGITS, parse_number
 
 

@@ -11,13 +11,13 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QDockWidget
 
-from core.activations import ACTIVATIONS
-from core.config import TrainConfig
-from core.confusion import confusion_matrix, predicted_labels
-from core.datasets import load_dataset
-from core.distributions import QUANTILES
-from core.snapshot import take_snapshot
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.nn.activations import ACTIVATIONS
+from core.train.config import TrainConfig
+from core.train.confusion import confusion_matrix, predicted_labels
+from core.train.trainer import Trainer
+from core.watch.distributions import QUANTILES
+from core.watch.snapshot import take_snapshot
 from gui.main_window import MainWindow
 from gui.style import class_color
 from gui.views.activation_curves import ActivationCurvesView

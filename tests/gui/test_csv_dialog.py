@@ -143,7 +143,7 @@ def _large_csv(tmp_path, rows=30_000):
 @pytest.fixture
 def background(monkeypatch):
     """Files over 100 kB load in the background, read in 16 kB chunks (many progress steps)."""
-    from core.datasets import csv_fast
+    from core.data import csv_fast
 
     monkeypatch.setattr(CsvImportDialog, "BACKGROUND_BYTES", 100_000)
     monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 16 << 10)

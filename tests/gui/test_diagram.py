@@ -10,10 +10,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QPoint, QRect, Qt  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset, make_dataset_from_arrays  # noqa: E402
-from core.snapshot import take_snapshot  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
+from core.data import load_dataset, make_dataset_from_arrays  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
+from core.train.trainer import Trainer  # noqa: E402
+from core.watch.snapshot import take_snapshot  # noqa: E402
 from gui.diagram import NetworkDiagram  # noqa: E402
 from gui.diagram.controls import (  # noqa: E402
     MAX_LAYERS,

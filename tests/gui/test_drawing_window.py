@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.drawing import downsample_to_digits
+from core.data import load_dataset
+from core.teach.digit_ink import downsample_to_digits
+from core.train.config import TrainConfig
 from gui.drawing import point_data
 from gui.drawing.drawing_canvas import BRUSH_WIDTH, CANVAS_SIZE
 from gui.main_window import MainWindow
@@ -303,7 +303,7 @@ def cell_weights(start, side, n_pixels, cells=32):
 
 
 def reference_digits(ink):
-    """The documented steps of ``core.drawing``, written out again."""
+    """The documented steps of ``core.teach.digit_ink``, written out again."""
     rows = np.flatnonzero((ink >= 0.5).any(axis=1))
     cols = np.flatnonzero((ink >= 0.5).any(axis=0))
     r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from core.landscape import LandscapeRequest, LossProblem, compute_landscape
-from core.optimizers import OPTIMIZERS
-from core.playground import RACE_OPTIMIZERS, SURFACES, log_scale
-from core.trajectory import flat_from_snapshot
+from core.optim.optimizers import OPTIMIZERS
+from core.optim.playground import RACE_OPTIMIZERS, SURFACES, log_scale
+from core.watch.landscape import LandscapeRequest, LossProblem, compute_landscape
+from core.watch.trajectory import flat_from_snapshot
 from gui.explore import explore_of
 from gui.explore.landscape_window import display_values
 from gui.views.plot_style import as_image

@@ -14,11 +14,11 @@ from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QMessageBox
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.export import save_weights_file
-from core.export.atomic import atomic_write
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.io import save_weights_file
+from core.io.atomic import atomic_write
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from gui.export import operations, plot_export
 from gui.export.context_menu import DIAGRAM_ACTION, VIEW_ACTION, diagram_menu
 from gui.export.dialogs import ExportDialog
@@ -101,7 +101,7 @@ def test_every_view_exports_png_of_requested_size_and_svg(qtbot, tmp_path):
 
     trainer = trained()
     views = build_views(["decision_surface", "loss_curves", "weights", "network"])
-    from core.snapshot import take_snapshot
+    from core.watch.snapshot import take_snapshot
 
     snap = take_snapshot(trainer)
     for name, view in views.items():

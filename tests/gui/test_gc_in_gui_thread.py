@@ -56,7 +56,7 @@ def test_without_it_a_worker_thread_can_run_the_collection(qtbot):
 
 
 def test_a_window_collects_only_in_the_gui_thread(qtbot):
-    from core.datasets import load_dataset
+    from core.data import load_dataset
     from gui.main_window import MainWindow
 
     window = MainWindow(load_dataset("xor"))

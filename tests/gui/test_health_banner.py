@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
+from core.train.config import TrainConfig
 from gui.main_window import MainWindow
 from tests.gui.helpers import action, pause_training
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from core.config import TrainConfig
-from core.datasets import load_csv
-from core.export import save_weights_file
-from core.export.archive import read_archive, write_archive
-from core.trainer import Trainer
+from core.data import load_csv
+from core.io import save_weights_file
+from core.io.archive import read_archive, write_archive
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from gui.export import operations
 from gui.export.ui_state import check_ui_state
 from gui.main_window import MainWindow
@@ -199,7 +199,7 @@ def test_svg_exports_keep_hostile_names_as_text(tmp_path):
     element a name could open (``<script>``) appears, and the text reads back unchanged."""
     import xml.etree.ElementTree as ET
 
-    from core.datasets import make_dataset_from_arrays
+    from core.data import make_dataset_from_arrays
     from gui.export.headless import export_all_plots
 
     names = ['<script>alert("x")</script>', "b&amp;<x/>"]

@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDialog, QSlider
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.lessons import LESSONS
-from core.pacing import RecordPacer
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.teach.lessons import LESSONS
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
+from core.watch.pacing import RecordPacer
 from gui.insight import insight_of
 from gui.insight.install import find_menu
 from gui.insight.norms_view import GradientNormsView, summary_text

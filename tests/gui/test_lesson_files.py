@@ -7,11 +7,11 @@ from importlib import resources
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import UserInputError
-from core.lesson_file import load_lesson
-from core.lessons import builtin_lesson_files
+from core.teach.lesson_file import load_lesson
+from core.teach.lessons import builtin_lesson_files
+from core.train.config import TrainConfig
 from gui.app import make_window, parse_start, split_lesson_arg
 from gui.insight import insight_of
 from gui.insight.lesson_lock import control_widgets

@@ -12,8 +12,8 @@ import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QDialogButtonBox, QWidget  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import DATASET_INFO, DATASETS, load_dataset  # noqa: E402
+from core.data import DATASET_INFO, DATASETS, load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
 from gui.panels.dataset_panel import DatasetPanel  # noqa: E402
 from gui.panels.hyper_panel import TIPS, HyperparameterPanel  # noqa: E402
 from gui.panels.widgets import ParamEditor  # noqa: E402
@@ -252,7 +252,7 @@ def test_full_batch_and_clipping(qtbot, hyper):
 
 def test_live_fields_follow_the_trainer(hyper):
     """Every field the trainer applies live is sent live, and its tooltip says so."""
-    from core.trainer import LIVE_FIELDS
+    from core.train.trainer import LIVE_FIELDS
     from gui.panels.hyper_tips import LIVE, NEW_NETWORK
 
     for name in LIVE_FIELDS:

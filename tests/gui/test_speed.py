@@ -4,8 +4,8 @@ remembered."""
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
+from core.train.config import TrainConfig
 from gui.main_window import MainWindow, app_settings
 from gui.transport import DEFAULT_SPEED, MAX_SPEED
 from tests.gui.helpers import action, pause_training

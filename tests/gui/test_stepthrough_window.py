@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.equation_terms import Equation, Operand
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.teach.equation_terms import Equation, Operand
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from gui.main_window import MainWindow
 from gui.stepthrough.equation_text import render
 from gui.stepthrough.equations import SECTIONS, shown_equations

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QThread, QTimer
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from gui.worker import TrainingWorker
 
 N_SNAPSHOTS = 10_000

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from core.snapshot import take_snapshot
+from core.watch.snapshot import take_snapshot
 from gui.export import plot_export
 from gui.export.headless import build_views
 from tests.gui.test_export_gui import pixels, trained

@@ -6,9 +6,9 @@ import multiprocessing
 
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
-from core.trainer import Trainer
+from core.data import load_dataset
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from gui.main_window import MainWindow
 from tests.gui.helpers import in_worker
 from tests.gui.helpers import pause_training as pause
@@ -164,8 +164,8 @@ def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
 
 
 def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
-    from core.datasets import InputPipeline
-    from core.remote_run import Adopt, Run, RunOptions
+    from core.data import InputPipeline
+    from core.watch.remote_run import Adopt, Run, RunOptions
     from gui.remote_runner import RemoteRunner
 
     runner, sent = RemoteRunner(), []

@@ -9,10 +9,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QPointF  # noqa: E402
 
-from core.config import TrainConfig  # noqa: E402
-from core.datasets import load_dataset  # noqa: E402
-from core.snapshot import take_snapshot  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
+from core.data import load_dataset  # noqa: E402
+from core.train.config import TrainConfig  # noqa: E402
+from core.train.trainer import Trainer  # noqa: E402
+from core.watch.snapshot import take_snapshot  # noqa: E402
 from gui.views.curves import LossCurvesView  # noqa: E402
 from gui.views.digits import DigitsView  # noqa: E402
 from gui.views.heatmaps import WeightHeatmapsView  # noqa: E402

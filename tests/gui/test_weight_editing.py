@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
+from core.train.config import TrainConfig
 from gui.diagram.clicks import Hit
 from gui.diagram.editor import parse_value
 from gui.main_window import MainWindow

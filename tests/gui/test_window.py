@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
+from core.train.config import TrainConfig
 from gui.app import display_available, no_display_message
 from gui.main_window import MainWindow, app_settings
 from gui.menus import about_text, app_version

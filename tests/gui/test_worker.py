@@ -5,10 +5,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
 from core.errors import TrainingDiverged
-from core.trainer import Trainer
+from core.train.config import TrainConfig
+from core.train.trainer import Trainer
 from gui.pending_call import CallTimeout
 from gui.session import TrainingSession
 from gui.worker import StepRate, TrainingWorker

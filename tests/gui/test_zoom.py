@@ -5,8 +5,8 @@ import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from core.config import TrainConfig
-from core.datasets import load_dataset
+from core.data import load_dataset
+from core.train.config import TrainConfig
 from gui.main_window import MainWindow, app_settings
 from gui.zoom import ZOOM_STEPS, base_font, next_step
 from tests.gui.helpers import action

@@ -1,0 +1,1 @@
+"""The command line: ``backprop-studio train`` / ``python main.py train``."""

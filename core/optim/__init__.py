@@ -1,0 +1,1 @@
+"""Optimizers (PyTorch's formulas) and learning-rate schedules."""

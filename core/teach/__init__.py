@@ -1,0 +1,1 @@
+"""Teaching tools: step-through, neuron equations, lessons, editing, digit ink."""

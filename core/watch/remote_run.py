@@ -1,0 +1,255 @@
+"""Training in a child process: the trainer's way there and back, and the child's loop.
+
+Why: the window's training worker and its drawing share one Python interpreter, so every
+millisecond the GUI spends in Python is a millisecond the trainer cannot step (the GIL). While
+the window plays at full speed, the worker hands the trainer to a child process that steps it
+on its own CPU, and takes it back, exactly, at the next request (pause, a setting, an edit).
+
+The way there and back (:func:`pack_trainer`, :func:`unpack_trainer`, :func:`progress_of`,
+:func:`apply_progress`) is exact: a trainer sent, stepped ``n`` times and taken back equals the
+same trainer stepped ``n`` times in place, bit for bit (parameters, optimizer, generator, batch
+order, history, last gradients and updates).
+
+The child's loop (:func:`serve`) speaks typed messages (named tuples) over a
+``multiprocessing`` connection:
+
+parent → child
+    :class:`Adopt` ``(package)``: the trainer to run from now on, dataset included, sent once
+    per trainer; :class:`Run` ``(progress, options)``: bring the adopted trainer to
+    ``progress`` (:func:`apply_progress`) and step until told to stop;
+    :class:`Frame`: send a snapshot at the next step; :class:`Stop`: stop and send the
+    trainer back; :class:`Quit`: exit.
+child → parent
+    :class:`Progress` about 12 times a second; :class:`SnapshotTaken` after each
+    :class:`Frame`; :class:`Stopped` when a run ends: ``finished`` (epoch limit or early
+    stopping) or ``error`` (an exception), neither when told to stop.
+
+``records`` holds one list per recorder of :class:`RunOptions` ``recorders``
+(:class:`PacedRecorder`): what per-step histories (gradient norms, timeline states) recorded
+since the last message.
+"""
+
+import math
+import pickle
+import time
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from core.watch.norms import gradient_norms, weight_norms
+from core.watch.snapshot import take_snapshot
+
+#: Seconds between two looks at the connection while stepping (a look is a system call).
+POLL_SECONDS = 0.002
+#: Seconds between two progress messages.
+PROGRESS_SECONDS = 1 / 12
+
+
+# ---- the trainer's way there and back -------------------------------------------------------
+def pack_trainer(trainer):
+    """Everything needed to rebuild ``trainer`` elsewhere (a dict of copies, picklable)."""
+    return {
+        "dataset": trainer.dataset,
+        "config": trainer.config,
+        "network": trainer.network,  # pickled as a copy (Network.__reduce__)
+        "pipeline": trainer.pipeline,
+        "progress": progress_of(trainer),
+    }
+
+
+def unpack_trainer(package):
+    """The ``Trainer`` that :func:`pack_trainer` described."""
+    from core.train.trainer import Trainer  # the trainer does not import this module; keep it lazy
+
+    trainer = Trainer(package["dataset"], package["config"], network=package["network"])
+    trainer.set_pipeline(package["pipeline"])
+    apply_progress(trainer, package["progress"])
+    return trainer
+
+
+def progress_of(trainer):
+    """What stepping changes in ``trainer`` (copies): its state, last gradients and updates."""
+    return {
+        "state": trainer.state_dict(),
+        "grads": trainer.network.flat_grads.copy(),
+        "updates": [u.copy() for u in trainer.last_updates],
+    }
+
+
+def apply_progress(trainer, progress):
+    """Bring ``trainer`` (same data and architecture) to ``progress`` (:func:`progress_of`)."""
+    trainer.load_state_dict(progress["state"])
+    np.copyto(trainer.network.flat_grads, progress["grads"])
+    for mine, theirs in zip(trainer.last_updates, progress["updates"], strict=True):
+        np.copyto(mine, theirs)
+
+
+# ---- per-step histories recorded in the child -------------------------------------------------
+def capture_norms(trainer):
+    """``(step, grad (L,), weight (L,))``: each layer's ‖∂L/∂W‖ and ‖W‖ after this step."""
+    network = trainer.network
+    return trainer.step_count, gradient_norms(network), weight_norms(network)
+
+
+def capture_state(trainer):
+    """``(step, trainer.state_dict(history=False))``: the history, long and append-only, is
+    not copied and sent with every state (the parent takes it from the trainer it gets back)."""
+    return trainer.step_count, trainer.state_dict(history=False)
+
+
+class PacedRecorder:
+    """Records ``capture(trainer)`` at the first step it sees, then every ``spacing`` steps,
+    paced by ``pacer`` (a :class:`~core.watch.pacing.RecordPacer`), into a list the loop sends on.
+
+    It stands in for a history of the parent (gradient norms, timeline states) while the
+    child trains. The parent files the records into the history itself, which keeps only the
+    due ones (its spacing may have doubled meanwhile) and handles a rewound run exactly as
+    when it records in place.
+    """
+
+    def __init__(self, capture, spacing, pacer):
+        self.capture = capture
+        self.spacing = int(spacing)
+        self.due = 0
+        self.pacer = pacer
+        self.records = []
+
+    def after_steps(self, trainer):
+        """Record if due; the step count at which it is next due."""
+        step = trainer.step_count
+        if step >= self.due:
+            self.records.append(self.capture(trainer))
+            self.due = self.pacer.next_step(step, step + self.spacing)
+        return self.due
+
+    def drain(self):
+        """The records since the last call."""
+        records, self.records = self.records, []
+        return records
+
+
+# ---- the messages ---------------------------------------------------------------------------
+class RunOptions(NamedTuple):
+    recorders: tuple = ()  # a PacedRecorder per observer of the parent
+    surface_resolution: int = 50
+    surface_columns: tuple | None = None
+
+
+class Adopt(NamedTuple):
+    package: dict  # pack_trainer(trainer)
+
+
+class Run(NamedTuple):
+    progress: dict  # progress_of(trainer)
+    options: RunOptions
+
+
+class Frame(NamedTuple):
+    pass
+
+
+class Stop(NamedTuple):
+    pass
+
+
+class Quit(NamedTuple):
+    pass
+
+
+class Progress(NamedTuple):
+    step: int
+    epoch: int
+    records: list
+
+
+class SnapshotTaken(NamedTuple):
+    snapshot: Any  # core.watch.snapshot.Snapshot
+    step: int
+    epoch: int
+    records: list
+
+
+class Stopped(NamedTuple):
+    progress: dict | None  # None: the trainer could not be rebuilt
+    records: list
+    finished: bool = False  # the epoch limit or early stopping
+    error: Exception | None = None
+
+
+# ---- the child's loop -----------------------------------------------------------------------
+def serve(conn):
+    """The child process's main function: run what the parent sends until :class:`Quit`."""
+    trainer = None  # the adopted trainer, or the exception that rebuilding it raised
+    try:
+        while True:
+            message = conn.recv()
+            if isinstance(message, Quit):
+                return
+            if isinstance(message, Adopt):
+                try:
+                    trainer = unpack_trainer(message.package)
+                except Exception as exc:  # noqa: BLE001 - reported at the next Run
+                    trainer = exc
+            elif isinstance(message, Run):
+                conn.send(_run(conn, trainer, message))
+    except (EOFError, OSError):  # the parent has gone: nothing left to do
+        return
+
+
+def _run(conn, trainer, run):
+    """Step ``trainer`` from ``run.progress`` until stopped; the final :class:`Stopped`."""
+    recorders = run.options.recorders
+    try:
+        if not hasattr(trainer, "step"):
+            raise trainer if trainer is not None else RuntimeError("No trainer was adopted.")
+        apply_progress(trainer, run.progress)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which shows it
+        return Stopped(None, [], error=_sendable(exc))
+    try:
+        finished, error = _steps(conn, trainer, recorders, run.options), None
+    except Exception as exc:  # noqa: BLE001 - e.g. a snapshot failed: keep the steps done
+        finished, error = False, _sendable(exc)
+    return Stopped(progress_of(trainer), _drain(recorders), finished, error)
+
+
+def _steps(conn, trainer, recorders, options):
+    """The stepping loop of :func:`_run`: True at the epoch limit (or early stopping),
+    False when told to stop; raises what a step raised."""
+    due = 0
+    now = time.perf_counter()
+    next_poll, next_progress = now + POLL_SECONDS, now + PROGRESS_SECONDS
+    with np.errstate(all="ignore"):  # the trainer reports non-finite values itself
+        while True:
+            if trainer.stopped_early or trainer.epoch >= trainer.config.epochs:
+                return True
+            trainer.step()
+            if trainer.step_count >= due:
+                due = min((r.after_steps(trainer) for r in recorders), default=math.inf)
+            now = time.perf_counter()
+            if now >= next_poll:
+                next_poll = now + POLL_SECONDS
+                while conn.poll():
+                    message = conn.recv()
+                    if isinstance(message, Stop):
+                        return False
+                    if isinstance(message, Frame):
+                        snap = take_snapshot(trainer, options.surface_resolution,
+                                             options.surface_columns)
+                        conn.send(SnapshotTaken(snap, trainer.step_count, trainer.epoch,
+                                                _drain(recorders)))
+            if now >= next_progress:
+                next_progress = now + PROGRESS_SECONDS
+                conn.send(Progress(trainer.step_count, trainer.epoch, _drain(recorders)))
+
+
+def _drain(recorders):
+    return [r.drain() for r in recorders]
+
+
+def _sendable(exc):
+    """``exc`` if it survives pickling, else a ``RuntimeError`` with its message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any pickling failure
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc

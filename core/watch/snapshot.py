@@ -1,0 +1,237 @@
+"""What crosses the thread boundary: ``TrainerInfo`` (once per run) and ``Snapshot`` (per frame).
+
+The training worker keeps updating its arrays in place, so everything here is a **copy**,
+marked read-only, taken between two steps. A snapshot of a 2-16-8-1 network with a 50×50
+decision surface costs well under a millisecond; it is meant to be taken at most ~30 times
+a second, never per step.
+
+Surface grids are row-major images: ``output[iy, ix]`` is the network at raw input
+``(x[ix], y[iy])``, i.e. rows follow the second input column.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.train.history import COLUMNS
+from core.train.info import (  # noqa: F401 (re-exported: the views' one import)
+    SURFACE_MARGIN,
+    TrainerInfo,
+    surface_bounds,
+    trainer_info,
+)
+from core.watch.distributions import preactivations, sample_indices
+
+
+@dataclass(frozen=True)
+class SurfaceGrid:
+    """The network evaluated on a regular grid over two raw input columns.
+
+    Attributes
+    ----------
+    x, y : ndarray, shape (res,)
+        Raw-input coordinates along the first and second chosen column.
+    output : ndarray, shape (res, res, n_out)
+        Network outputs; ``output[iy, ix]`` is at ``(x[ix], y[iy])``.
+    neurons : list of ndarray
+        Every layer's activations over the grid, the i-th of shape (res, res, sizes[i + 1]);
+        empty when not requested.
+    columns : tuple of int
+        The two raw input columns spanned; other inputs are held at their training mean.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    output: np.ndarray
+    neurons: list
+    columns: tuple = (0, 1)
+
+    def __repr__(self):
+        return (f"SurfaceGrid(res={len(self.x)}, columns={self.columns}, "
+                f"n_out={self.output.shape[2]})")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The trainer's state at one moment, every array a read-only copy.
+
+    Attributes
+    ----------
+    step, epoch : int
+        Updates applied and epochs completed.
+    lr : float
+        Learning rate of the next step.
+    weights, biases : list of ndarray
+        ``W`` (fan_in, fan_out) and ``b`` (fan_out,) per layer.
+    weight_grads, bias_grads : list of ndarray
+        Gradients of the last step (zeros before the first).
+    weight_updates, bias_updates : list of ndarray
+        Δ applied by the last step (zeros before the first).
+    history : dict of str to ndarray
+        Columns of ``core.train.history.COLUMNS``, each shape (epochs,).
+    surface : SurfaceGrid or None
+    test_probs : ndarray or None
+        Network outputs on the test set, shape (n_test, n_out).
+    sample_z : list of ndarray or None
+        Every layer's pre-activations on a fixed sample of training rows
+        (``core.watch.distributions.sample_indices``), the i-th of shape (n_sample, sizes[i + 1]);
+        None when not taken.
+    """
+
+    step: int
+    epoch: int
+    lr: float
+    weights: list
+    biases: list
+    weight_grads: list
+    bias_grads: list
+    weight_updates: list
+    bias_updates: list
+    history: dict
+    surface: SurfaceGrid | None
+    test_probs: np.ndarray | None
+    sample_z: list | None = None
+
+    def __repr__(self):
+        sizes = [w.shape[0] for w in self.weights] + [self.weights[-1].shape[1]]
+        return (f"Snapshot(step={self.step}, epoch={self.epoch}, lr={self.lr:g}, "
+                f"sizes={sizes}, surface={self.surface is not None})")
+
+
+def _frozen(a):
+    """A read-only copy of ``a``."""
+    c = np.array(a, copy=True)
+    c.flags.writeable = False
+    return c
+
+
+def _grid_inputs(trainer, columns, resolution):
+    """Cached (x, y, network inputs (res*res, d_net)) for a grid over ``columns``."""
+    key = (tuple(columns), int(resolution))
+    cached = trainer._surface_cache.get(key)
+    if cached is not None:
+        return cached
+    ds = trainer.dataset
+    i, j = columns
+    d = ds.n_inputs
+    if not (0 <= i < d and 0 <= j < d and i != j):
+        from core.errors import UserInputError
+
+        raise UserInputError(
+            f"Surface columns {tuple(columns)} must be two different input columns in 0..{d - 1}."
+        )
+    xmin, xmax, ymin, ymax = surface_bounds(ds, columns)
+    x = np.linspace(xmin, xmax, resolution)
+    y = np.linspace(ymin, ymax, resolution)
+    raw = np.tile(ds.X_train.mean(axis=0), (resolution * resolution, 1))
+    xx, yy = np.meshgrid(x, y)  # xx[iy, ix] = x[ix]
+    raw[:, i] = xx.ravel()
+    raw[:, j] = yy.ravel()
+    net_in = trainer.pipeline.transform(raw, dtype=trainer.dtype)
+    x.flags.writeable = y.flags.writeable = False
+    trainer._surface_cache[key] = cached = (x, y, net_in)
+    return cached
+
+
+def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=True):
+    """The network over a grid of two raw input columns, the others at their training mean.
+
+    Parameters
+    ----------
+    trainer : Trainer
+    columns : (int, int)
+        Raw input columns for the horizontal and vertical axes.
+    resolution : int
+        Grid points per axis (res).
+    with_neurons : bool
+        Also return every layer's activations.
+
+    Returns
+    -------
+    SurfaceGrid
+        ``output`` (res, res, n_out); ``neurons`` i-th (res, res, sizes[i + 1]).
+    """
+    x, y, net_in = _grid_inputs(trainer, columns, resolution)
+    res = int(resolution)
+    # forward_all computes fresh arrays and leaves the training caches alone.
+    layers = trainer.network.forward_all(net_in)
+    grids = [a.reshape(res, res, a.shape[1]) for a in layers]
+    for g in grids:
+        g.flags.writeable = False
+    return SurfaceGrid(x=x, y=y, output=grids[-1], neurons=grids if with_neurons else [],
+                       columns=tuple(columns))
+
+
+def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neurons=True):
+    """A copied, read-only ``Snapshot`` of ``trainer`` (call between steps).
+
+    Parameters
+    ----------
+    trainer : Trainer
+    surface_resolution : int or None
+        Grid points per axis; None or 0 skips the surface.
+    surface_columns : (int, int) or None
+        None: columns (0, 1) for 2-D data and no surface otherwise. A pair: a surface over
+        those raw columns for any input count (others at their mean).
+    with_neurons : bool
+        Include every layer's activations over the surface grid.
+
+    Returns
+    -------
+    Snapshot
+    """
+    layers = trainer.network.layers
+    n_layers = len(layers)
+    grads = [_grad_copy(layer.dW, layer.W) for layer in layers] + \
+            [_grad_copy(layer.db, layer.b) for layer in layers]
+    updates = [_frozen(u) for u in trainer.last_updates]
+    surface = None
+    if surface_resolution:
+        columns = surface_columns
+        if columns is None and trainer.dataset.is_2d:
+            columns = (0, 1)
+        if columns is not None:
+            surface = surface_for_columns(trainer, columns, surface_resolution, with_neurons)
+    test_probs = None
+    if trainer.dataset.n_test:
+        test_probs = trainer.network.predict(trainer.X_test)
+        test_probs.flags.writeable = False
+    history = trainer.history.as_arrays()
+    for a in history.values():
+        a.flags.writeable = False
+    return Snapshot(
+        step=trainer.step_count,
+        epoch=trainer.epoch,
+        lr=float(trainer.lr),
+        weights=[_frozen(layer.W) for layer in layers],
+        biases=[_frozen(layer.b) for layer in layers],
+        weight_grads=grads[:n_layers],
+        bias_grads=grads[n_layers:],
+        weight_updates=updates[0::2],
+        bias_updates=updates[1::2],
+        history={c: history[c] for c in COLUMNS},
+        surface=surface,
+        test_probs=test_probs,
+        sample_z=_sample_preactivations(trainer),
+    )
+
+
+def _sample_preactivations(trainer):
+    """Read-only ``z`` of every layer on the trainer's fixed sample of training rows."""
+    rows = trainer._surface_cache.get("sample_rows")
+    if rows is None:
+        rows = trainer.X_train[sample_indices(len(trainer.X_train))]
+        trainer._surface_cache["sample_rows"] = rows
+    zs = preactivations(trainer.network, rows)
+    for z in zs:
+        z.flags.writeable = False
+    return zs
+
+
+def _grad_copy(grad, like):
+    """A read-only copy of a gradient, or zeros shaped like its parameter before any step."""
+    if grad is None:
+        z = np.zeros_like(like)
+        z.flags.writeable = False
+        return z
+    return _frozen(grad)
