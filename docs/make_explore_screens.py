@@ -14,8 +14,6 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS))
 
 import make_screenshots as shots  # noqa: E402
-from PySide6.QtCore import QCoreApplication  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.data import load_dataset  # noqa: E402
 from core.train.config import TrainConfig  # noqa: E402
@@ -75,13 +73,7 @@ SHOTS = {"playground": playground_shot, "landscape": landscape_shot}
 
 
 def main(names):
-    app = QApplication.instance() or QApplication([])
-    QCoreApplication.setOrganizationName("BackpropStudioScreenshots")
-    for name in names or SHOTS:
-        if name not in SHOTS:
-            raise SystemExit(f"unknown screenshot {name!r}; choose from {', '.join(SHOTS)}")
-        SHOTS[name]()
-    app.processEvents()
+    shots.run_shots(SHOTS, names)
 
 
 if __name__ == "__main__":

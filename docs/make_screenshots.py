@@ -126,14 +126,20 @@ SHOTS = {"screenshot": main_window_shot, "stepthrough": stepthrough_shot,
          "gradient_norms": gradient_norms_shot}
 
 
-def main(names):
+def run_shots(shots, names):
+    """Take the screenshots ``names`` (all of ``shots`` when empty), with settings of their own
+    (never the user's)."""
     app = QApplication.instance() or QApplication([])
     QCoreApplication.setOrganizationName("BackpropStudioScreenshots")
-    for name in names or SHOTS:
-        if name not in SHOTS:
-            raise SystemExit(f"unknown screenshot {name!r}; choose from {', '.join(SHOTS)}")
-        SHOTS[name]()
+    for name in names or shots:
+        if name not in shots:
+            raise SystemExit(f"unknown screenshot {name!r}; choose from {', '.join(shots)}")
+        shots[name]()
     app.processEvents()
+
+
+def main(names):
+    run_shots(SHOTS, names)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ def app_version():
     return "dev"
 
 
-def _action(window, text, slot, shortcut=None, tip=None, name=None):
+def new_action(window, text, slot, shortcut=None, tip=None, name=None):
+    """A ``QAction`` owned by ``window`` that calls ``slot``; ``tip`` is its tooltip and status
+    tip, ``name`` its object name (what tests and the shortcuts dialog find it by)."""
     action = QAction(text, window)
     if shortcut:
         action.setShortcut(QKeySequence(shortcut))
@@ -53,18 +55,18 @@ def build_menus(window, docks, toggle_log_scale):
     """
     bar = window.menuBar()
     actions = {
-        "openCsv": _action(window, "Open CSV…", window.open_csv, QKeySequence.StandardKey.Open,
+        "openCsv": new_action(window, "Open CSV…", window.open_csv, QKeySequence.StandardKey.Open,
                            "Load your own data from a CSV file", "openCsv"),
-        "quit": _action(window, "Quit", window.close, "Ctrl+Q",
+        "quit": new_action(window, "Quit", window.close, "Ctrl+Q",
                         "Stop training and close Backprop Studio", "quit"),
-        "logScale": _action(window, "Loss on a log scale", toggle_log_scale, None,
+        "logScale": new_action(window, "Loss on a log scale", toggle_log_scale, None,
                             "Show the loss curves on a logarithmic axis", "logScale"),
-        "help": _action(window, f"{APP_NAME} help", lambda: show_help(window),
+        "help": new_action(window, f"{APP_NAME} help", lambda: show_help(window),
                         "F1",
                         "How to start, and every keyboard shortcut", "help"),
-        "shortcuts": _action(window, "Keyboard shortcuts", lambda: show_shortcuts(window),
+        "shortcuts": new_action(window, "Keyboard shortcuts", lambda: show_shortcuts(window),
                              None, "List every keyboard shortcut", "shortcuts"),
-        "about": _action(window, f"About {APP_NAME}", lambda: show_about(window), None,
+        "about": new_action(window, f"About {APP_NAME}", lambda: show_about(window), None,
                          "Version and a short description", "about"),
     }
     actions["logScale"].setCheckable(True)

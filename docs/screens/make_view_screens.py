@@ -11,7 +11,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "docs"))
 
+from make_screenshots import run_shots  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.data import load_dataset  # noqa: E402
@@ -128,12 +130,7 @@ SHOTS = {"activations": activation_shots, "distributions": distributions_shot,
 
 
 def main(names):
-    app = QApplication.instance() or QApplication([])
-    for name in names or SHOTS:
-        if name not in SHOTS:
-            raise SystemExit(f"unknown screenshot {name!r}; choose from {', '.join(SHOTS)}")
-        SHOTS[name]()
-    app.processEvents()
+    run_shots(SHOTS, names)
 
 
 if __name__ == "__main__":

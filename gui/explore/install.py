@@ -15,10 +15,10 @@ an :class:`Explore` object parented to the window (``explore_of(window)`` finds 
 """
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from gui.explore.landscape_source import LandscapeSource
+from gui.menus import new_action
 
 
 def _tools_menu(window):
@@ -46,22 +46,14 @@ class Explore(QObject):
         self.source = LandscapeSource(self)
         self.playground = None
         self.landscape = None
-        self.playground_action = self._action(
-            "Optimizer playground", "optimizerPlayground",
-            "Race SGD, momentum, Nesterov, AdaGrad, RMSprop and Adam on classic 2-D surfaces",
-            self.show_playground)
-        self.landscape_action = self._action(
-            "Loss landscape", "lossLandscape",
-            "The loss around the current weights (a 2-D slice and a line from the start), "
-            "with the run's path", self.show_landscape)
+        self.playground_action = new_action(
+            window, "Optimizer playground", self.show_playground, name="optimizerPlayground",
+            tip="Race SGD, momentum, Nesterov, AdaGrad, RMSprop and Adam on classic 2-D surfaces")
+        self.landscape_action = new_action(
+            window, "Loss landscape", self.show_landscape, name="lossLandscape",
+            tip="The loss around the current weights (a 2-D slice and a line from the start), "
+                "with the run's path")
 
-    def _action(self, text, name, tip, slot):
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
         """The main window closing closes the explore windows (and waits for a landscape

@@ -10,10 +10,10 @@ writes the file in one go, all or nothing (``encode.write_animation``).
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog
 
 from gui.export.operations import report_done, report_error
+from gui.menus import new_action
 from gui.recording.dialog import RecordDialog
 from gui.recording.encode import check_target, write_animation
 from gui.recording.recorder import Recorder
@@ -34,20 +34,13 @@ class RecordingActions(QObject):
         self.path = None
         self.folder = Path.home()
         self._resume_pause = False
-        self.start_action = self._action("recordStart", "Record…",
-                                         "Record the training as an animated GIF (or MP4) of "
-                                         "one view or the whole window", self.open_dialog)
-        self.stop_action = self._action("recordStop", "Stop recording",
-                                        "Stop recording and write the file", self.stop)
+        self.start_action = new_action(
+            window, "Record…", self.open_dialog, name="recordStart",
+            tip="Record the training as an animated GIF (or MP4) of one view or the whole window")
+        self.stop_action = new_action(window, "Stop recording", self.stop, name="recordStop",
+                                      tip="Stop recording and write the file")
         self.stop_action.setEnabled(False)
 
-    def _action(self, name, text, tip, slot):
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
 
     def sources(self):
         """Label -> widget: the whole window, then the views now shown."""
