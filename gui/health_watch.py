@@ -3,10 +3,11 @@ what happened and what to try (``core.watch.health.diagnose`` decides; this only
 
 The check reads the snapshots the views already get (``snapshotShown``), never the trainer,
 at most once per new epoch (and on a manual step), and reports once per run: after the user
-plays on, the run is theirs.
+plays on, the run is theirs. The check runs on the next event-loop turn, after the snapshot's
+frame is painted, so a Step is on screen before its (forward-pass) check costs anything.
 """
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from core.watch.health import diagnose
 
@@ -19,6 +20,9 @@ class HealthWatch(QObject):
         self.window = window
         self.problem = None
         self._checked_epoch = None
+        self._pending = None
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self._check_pending)
         session = window.session
         session.snapshotShown.connect(self._on_snapshot)
         session.trainerChanged.connect(self._on_new_run)
@@ -26,6 +30,8 @@ class HealthWatch(QObject):
     def _on_new_run(self, _info=None):
         self.problem = None
         self._checked_epoch = None
+        self._pending = None
+        self._timer.stop()
 
     def _on_snapshot(self, snapshot):
         session = self.window.session
@@ -35,6 +41,14 @@ class HealthWatch(QObject):
         if session.running and not fresh_epoch:
             return  # once per epoch while playing: the criteria are per epoch
         self._checked_epoch = snapshot.epoch
+        self._pending = snapshot
+        self._timer.start()
+
+    def _check_pending(self):
+        snapshot, self._pending = self._pending, None
+        session = self.window.session
+        if snapshot is None or self.problem is not None:
+            return
         problem = diagnose(session.info, snapshot)
         if problem is None:
             return

@@ -149,6 +149,11 @@ def diagnose(info, snapshot):
         return None
     if not all(np.isfinite(w).all() for w in snapshot.weights):
         return None  # divergence is step_guard's to report
+    hidden_names = info.activation_names[:-1]
+    could_saturate = (snapshot.epoch >= MIN_EPOCHS
+                      and any(name in ("tanh", "sigmoid") for name in hidden_names))
+    if "relu" not in hidden_names and not could_saturate:
+        return _flat_loss(snapshot)  # no layer to probe: skip the forward pass
     hidden = _probe_activations(info, snapshot)
     return (_dead_relu(info, snapshot, hidden) or _saturated(info, snapshot, hidden)
             or _flat_loss(snapshot))

@@ -36,6 +36,7 @@ from gui.views.plot_style import (
     all_finite,
     as_image,
     new_plot_widget,
+    set_text,
     show_hint,
 )
 
@@ -239,10 +240,10 @@ class ConfusionView(OnScreenGate, QWidget):
         for k, text in enumerate(self.count_texts):
             r, c = divmod(k, C)
             n = int(counts[r, c])
-            text.setText(str(n) if n else "·", color="w" if share[r, c] > 0.55 else FOREGROUND)
+            set_text(text, str(n) if n else "·", "w" if share[r, c] > 0.55 else FOREGROUND)
         accuracy = per_class_accuracy(counts)
         for r, text in enumerate(self.accuracy_texts):
-            text.setText("—" if np.isnan(accuracy[r]) else f"{100 * accuracy[r]:.0f}%")
+            set_text(text, "—" if np.isnan(accuracy[r]) else f"{100 * accuracy[r]:.0f}%")
         overall = float(np.trace(counts)) / max(int(counts.sum()), 1)
         self.plot.setTitle(f"test accuracy {100 * overall:.1f}% · right: per-class accuracy",
                            color=FOREGROUND, size="9pt")

@@ -21,6 +21,7 @@ from gui.views.plot_style import (
     all_finite,
     as_image,
     new_layout_widget,
+    set_text,
     style_plot,
 )
 
@@ -208,9 +209,9 @@ class DigitsView(QWidget):
         for k, text in enumerate(self.labels):
             p, t = int(pred[k]), int(self._true[k])
             if p == t:
-                text.setText(str(p), color=RIGHT_COLOR)
+                set_text(text, str(p), RIGHT_COLOR)
             else:
-                text.setText(f"{p}/{t}", color=WRONG_COLOR)
+                set_text(text, f"{p}/{t}", WRONG_COLOR)
 
     # ----------------------------------------------------------------- confusion matrix
     def _build_confusion(self, grid):
