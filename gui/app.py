@@ -7,7 +7,8 @@ the window with that dataset and network; the headless command's output options
 (exit status 2) rather than silently ignored. ``--lesson FILE`` opens a lesson file instead
 (its data, network, settings and locked controls); it takes no other options. Where no
 display is available (Linux without ``DISPLAY`` or ``WAYLAND_DISPLAY`` and without
-``QT_QPA_PLATFORM``), ``run`` says so in one line and returns 2 instead of letting Qt abort;
+``QT_QPA_PLATFORM``), or where Qt's X11 plugin would miss a system library (libxcb-cursor0
+and its kin), ``run`` says so in one line and returns 2 instead of letting Qt abort;
 where PySide6 or pyqtgraph is missing or cannot load, it says that in one line and returns 1.
 
 With the environment variable ``BACKPROP_STUDIO_EXIT_ON_SHOW=1`` the app prints
@@ -57,6 +58,99 @@ def display_available(environ=None, platform=None):
     if platform.startswith(("win", "darwin", "cygwin")):
         return True
     return any(environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
+
+
+#: Libraries Qt's X11 plugin (``libqxcb.so``) loads, with the Debian/Ubuntu package of each.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+def uses_x11_plugin(environ=None, platform=None):
+    """Whether Qt will open the window through its X11 (xcb) plugin here."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux"):
+        return False
+    chosen = environ.get("QT_QPA_PLATFORM", "")
+    if chosen:
+        return chosen.split(":")[0].split(";")[0] == "xcb"
+    return bool(environ.get("DISPLAY")) and not environ.get("WAYLAND_DISPLAY")
+
+
+def missing_xcb_libraries(load=None):
+    """Sonames of ``XCB_LIBRARIES`` that cannot be loaded (Qt would abort on them with a
+    plugin message no Python code can catch)."""
+    import ctypes
+
+    load = ctypes.CDLL if load is None else load
+    missing = []
+    for soname in XCB_LIBRARIES:
+        try:
+            load(soname)
+        except OSError:
+            missing.append(soname)
+    return missing
+
+
+def missing_xcb_message(missing, command=None):
+    """One line naming the missing X11 libraries and the command that installs them."""
+    from cli.command import shell_command
+
+    command = shell_command() if command is None else command
+    packages = " ".join(XCB_LIBRARIES[name] for name in missing)
+    return (f"Backprop Studio: Qt's X11 plugin needs system libraries that are missing here "
+            f"({', '.join(missing)}), so the window cannot open. On Debian or Ubuntu: "
+            f"`sudo apt-get install {packages}`. Train without a window meanwhile: "
+            f"`{command} train --help`.")
+
+
+def x_display_reachable(display=None):
+    """Whether the X server named by ``DISPLAY`` accepts a connection (libxcb's own test, so
+    an unreachable server is reported in one line instead of Qt's abort)."""
+    import ctypes
+
+    xcb = ctypes.CDLL("libxcb.so.1")
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(None if display is None else display.encode(), None)
+    try:
+        return xcb.xcb_connection_has_error(connection) == 0
+    finally:
+        xcb.xcb_disconnect(connection)
+
+
+def unreachable_display_message(display, command=None):
+    """One line for a ``DISPLAY`` whose X server does not answer."""
+    from cli.command import shell_command
+
+    command = shell_command() if command is None else command
+    return (f"Backprop Studio: cannot connect to the X display {display!r} (the DISPLAY "
+            f"variable): check that the X server is running and that DISPLAY names it. "
+            f"Train without a window meanwhile: `{command} train --help`.")
+
+
+def x11_problem():
+    """One line saying why Qt's X11 plugin would abort here, or None when it can start."""
+    if not uses_x11_plugin():
+        return None
+    missing = missing_xcb_libraries()
+    if missing:
+        return missing_xcb_message(missing)
+    display = os.environ.get("DISPLAY", "")
+    if not x_display_reachable(display or None):
+        return unreachable_display_message(display)
+    return None
 
 
 LESSON_OPTION = "--lesson"
@@ -164,6 +258,9 @@ def run(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if not display_available():
         print(no_display_message(), file=sys.stderr)
+        return 2
+    if problem := x11_problem():
+        print(problem, file=sys.stderr)
         return 2
     from core.errors import UserInputError
 

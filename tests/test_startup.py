@@ -11,7 +11,15 @@ import pytest
 
 import main
 from cli.train import build_train_parser
-from gui.app import gui_unavailable_message, no_display_message
+from gui.app import (
+    XCB_LIBRARIES,
+    gui_unavailable_message,
+    missing_xcb_libraries,
+    missing_xcb_message,
+    no_display_message,
+    run,
+    uses_x11_plugin,
+)
 from tests.conftest import ROOT
 
 NO_DISPLAY_ENV = {k: v for k, v in os.environ.items()
@@ -54,6 +62,58 @@ def test_xvfb_run_is_suggested_only_where_it_is_installed():
     with_xvfb = no_display_message(command="python3 main.py", has_xvfb=True)
     assert "`xvfb-run python3 main.py`" in with_xvfb
     assert "`python3 main.py train --help`" in with_xvfb
+
+
+# ---- X11 libraries missing ----------------------------------------------------------------
+@pytest.mark.parametrize("environ, expected", [
+    ({"DISPLAY": ":0"}, True),
+    ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, False),
+    ({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}, False),
+    ({"QT_QPA_PLATFORM": "xcb"}, True),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, False),
+])
+def test_the_x11_plugin_is_checked_only_where_qt_will_use_it(environ, expected):
+    assert uses_x11_plugin(environ, "linux") is expected
+    assert uses_x11_plugin(environ, "darwin") is False
+
+
+def test_missing_x11_libraries_are_named_with_the_packages_that_install_them():
+    absent = {"libxcb-cursor.so.0", "libxcb-icccm.so.4"}
+
+    def load(name):
+        if name in absent:
+            raise OSError(f"{name}: cannot open shared object file")
+
+    missing = missing_xcb_libraries(load)
+    assert set(missing) == absent
+    line = missing_xcb_message(missing, command="python3 main.py")
+    assert "`sudo apt-get install libxcb-cursor0 libxcb-icccm4`" in line
+    assert "libxcb-cursor.so.0" in line and "`python3 main.py train --help`" in line
+    assert "\n" not in line
+    assert missing_xcb_libraries(lambda name: None) == []
+    assert set(XCB_LIBRARIES.values()) >= {"libxcb-cursor0", "libxkbcommon-x11-0"}
+
+
+def test_run_refuses_in_one_line_before_qt_can_abort(monkeypatch, capsys):
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr("gui.app.missing_xcb_libraries", lambda: ["libxcb-cursor.so.0"])
+    assert run([]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "libxcb-cursor0" in err[0]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="X11 is checked on Linux")
+def test_a_display_with_no_x_server_gets_one_line_not_a_qt_abort():
+    env = dict(NO_DISPLAY_ENV, DISPLAY=":87")  # no X server listens there
+    if missing_xcb_libraries():
+        pytest.skip("this machine lacks Qt's X11 libraries (tested above)")
+    done = run_python(["main.py"], env=env)
+    assert done.returncode == 2
+    line = one_line(done)
+    assert "cannot connect to the X display ':87'" in line
 
 
 # ---- PySide6 missing or broken ------------------------------------------------------------
