@@ -11,9 +11,9 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
 
 from core.data import load_dataset
+from core.teach import editing
 from core.teach.digit_ink import downsample_to_digits
 from core.train.config import TrainConfig
-from gui.drawing import point_data
 from gui.drawing.drawing_canvas import BRUSH_WIDTH, CANVAS_SIZE
 from gui.main_window import MainWindow
 from gui.style import class_color
@@ -240,7 +240,7 @@ def test_blank_canvas_starts_a_new_network_on_your_points(qtbot, window, tmp_pat
     for x, y, label in ((-3, 2, 0), (-2, -3, 0), (0, 4, 0), (3, 3, 1), (2, -2, 1)):
         window.point_edit_bar.picker.set_current(label)
         click_at(window, x, y)
-    qtbot.waitUntil(lambda: session.dataset.name == point_data.BLANK_NAME
+    qtbot.waitUntil(lambda: session.dataset.name == editing.BLANK_NAME
                     and session.dataset.n_train == 5, timeout=TIMEOUT)
     assert session.dataset.n_test == 0
     with qtbot.waitSignal(session.runningChanged, timeout=TIMEOUT):
