@@ -60,5 +60,4 @@ class HealthWatch(QObject):
 
 def install_health_watch(window):
     """Start watching ``window``'s training health; returns the ``HealthWatch``."""
-    window.health_watch = HealthWatch(window)
-    return window.health_watch
+    return HealthWatch(window)

@@ -8,6 +8,13 @@
   or floated). Where each dock sits and how the columns share the width:
   :mod:`gui.window_layout`.
 
+Features add themselves through a small extension API, never by finding a menu by its
+visible text or setting attributes on the window from outside: ``add_dock(...)``,
+``menu(key)``, ``add_action(menu_key, action, section)``. Each ``install_*`` function takes
+the window, uses those hooks and returns its feature object, which the window keeps as one
+of the attributes it declares (``zoom``, ``stepthrough``, ``drawing`` …) and whose
+``actions`` it lists in ``actions_by_name``.
+
 The window owns a :class:`~gui.session.TrainingSession`, routes every panel's signal to
 it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
 from the worker thread) updates them. Window layout, speed, log scale and the last
@@ -38,13 +45,14 @@ from gui.explore import install_explore
 from gui.export.actions import install_export_actions
 from gui.health_watch import install_health_watch
 from gui.insight import install_insight
-from gui.menus import APP_NAME, build_menus
+from gui.menus import APP_NAME, WindowMenus, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
 from gui.recording import install_recording
 from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
+from gui.stepthrough.install import install_weight_edits
 from gui.transport import DEFAULT_SPEED, TransportBar
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
@@ -54,7 +62,7 @@ from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 from gui.wheel_guard import install_wheel_guard
 from gui.window_fit import restore_fitted_geometry
-from gui.window_layout import WindowLayout
+from gui.window_layout import DOCK_GROUPS, WindowLayout
 from gui.zoom import install_zoom
 
 ORGANISATION = "BackpropStudio"
@@ -63,6 +71,9 @@ DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (1024, 680)
 DIGITS_TAB = 1
 READY_MESSAGE = "Ready. Press Space (or Play) to train."
+#: Where a dock joining a group goes (``MainWindow.add_dock(..., group=)``).
+GROUP_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
+               "inside": Qt.DockWidgetArea.RightDockWidgetArea}
 
 
 def app_settings():
@@ -84,29 +95,33 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
         install_wheel_guard()
+        self.menus = WindowMenus(self.menuBar())
+        self.dock_groups = {group: list(names) for group, names in DOCK_GROUPS.items()}
+        self.window_layout = None  # made once every feature's dock is in
         self._build_widgets()
         dataset, config = self._initial_run(dataset, config)
         self.hyper_panel.set_from_config(config)
         self.session = TrainingSession(dataset, config, parent=self)
         self._build_docks()
         self.actions_by_name = {**self.transport.actions_by_name(),
-                                **build_menus(self, self.docks, self._toggle_log_scale)}
-        self.actions_by_name.update(install_export_actions(self))
-        self.actions_by_name.update(install_stepthrough(self))
-        self.actions_by_name.update(install_drawing(self))
-        self.actions_by_name.update(install_insight(self))
-        self.actions_by_name.update(install_explore(self))
-        self.actions_by_name.update(install_analysis_views(self))
-        install_health_watch(self)
-        self.actions_by_name.update(install_recording(self))
+                                **build_menus(self, self._toggle_log_scale)}
+        self.export_actions = self._install(install_export_actions)
+        self.stepthrough = self._install(install_stepthrough)
+        self.weight_edits = install_weight_edits(self)
+        self.drawing = self._install(install_drawing)
+        self.insight = self._install(install_insight)
+        self.explore = self._install(install_explore)
+        self.analysis = self._install(install_analysis_views)
+        self.health_watch = install_health_watch(self)
+        self.recording = self._install(install_recording)
         self._build_status_bar()
         self._wire()
         for view in self.views():
             self.session.add_view(view)
         self._on_trainer_changed(self.session.info)
         self._on_counters(self.session.counters)
-        self.actions_by_name.update(install_zoom(self, app_settings))
-        self.window_layout = WindowLayout(self)
+        self.zoom = self._install(install_zoom, app_settings)
+        self.window_layout = WindowLayout(self, self.dock_groups)
         self._restore_layout()
 
     # -- building ---------------------------------------------------------------------------
@@ -128,6 +143,56 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.diagram, 1)
         self.setCentralWidget(central)
+
+    # -- the extension API ----------------------------------------------------------------
+    def menu(self, key):
+        """The menu ``key``: "file", "edit", "view", "tools" or "help" (made on first use,
+        always in that order in the menu bar)."""
+        return self.menus.menu(key)
+
+    def add_action(self, menu_key, action, section=None):
+        """Put ``action`` at the end of ``section`` of menu ``menu_key``; sections are
+        listed in :data:`gui.menus.MENUS` (e.g. File: "export", "lesson", "record")."""
+        return self.menus.add_action(menu_key, action, section)
+
+    def add_dock(self, name, title, widget, area=None, tip="", scroll=False, group=None):
+        """A ``QDockWidget`` (object name ``name``) holding ``widget``, listed under
+        View → panels, with ``tip`` as its tooltip; ``scroll`` wraps ``widget`` in a
+        scroll area.
+
+        ``group`` "left" makes it a tab beside Data, "inside" a tab beside "Inside the
+        network" (the window layout then arranges it with that group); else it goes to
+        ``area`` (default: the right column).
+        """
+        if group is not None and group not in self.dock_groups:
+            raise ValueError(f"No dock group {group!r}: the groups are "
+                             f"{', '.join(self.dock_groups)}")
+        if area is None:
+            area = GROUP_AREAS.get(group, Qt.DockWidgetArea.RightDockWidgetArea)
+        dock = self._dock(name, title, widget, area, tip, scroll)
+        if group is not None:
+            self._join_group(dock, group)
+        self.add_action("view", dock.toggleViewAction(), "panels")
+        if self.window_layout is not None:
+            self.window_layout.watch(dock)
+        return dock
+
+    def _join_group(self, dock, group):
+        """Tab ``dock`` behind the group's first dock (which stays in front)."""
+        names = self.dock_groups[group]
+        front = next((d for d in (self.findChild(QDockWidget, n) for n in names)
+                      if d is not None and d is not dock), None)
+        if dock.objectName() not in names:
+            names.append(dock.objectName())
+        if front is not None:
+            self.tabifyDockWidget(front, dock)
+            front.raise_()
+
+    def _install(self, installer, *args):
+        """``installer(self, *args)``'s feature, its ``actions`` listed by name."""
+        feature = installer(self, *args)
+        self.actions_by_name.update(feature.actions)
+        return feature
 
     def _dock(self, name, title, widget, area, tip, scroll=False):
         dock = QDockWidget(title, self)
@@ -164,22 +229,23 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(0, "The network's output over two input columns")
         self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
                                             "and the first layer's 8×8 weights")
-        data = self._dock("datasetDock", "Data", self.dataset_panel, left,
-                          "which data to learn and which input features to use")
-        hyper = self._dock("hyperDock", "Hyperparameters", self.hyper_panel, left,
-                           "learning rate, optimizer, activation, regularization")
+        data = self.add_dock("datasetDock", "Data", self.dataset_panel,
+                             tip="which data to learn and which input features to use",
+                             group="left")
+        hyper = self.add_dock("hyperDock", "Hyperparameters", self.hyper_panel,
+                              tip="learning rate, optimizer, activation, regularization",
+                              group="left")
         for tabbed in (data, hyper):
             # Their tab already names them; a title bar would say "Data" twice. The panels
             # scroll themselves, and the View menu still shows or hides each dock.
             tabbed.setTitleBarWidget(QWidget())
-        self.tabifyDockWidget(data, hyper)
-        data.raise_()
-        output = self._dock("surfaceDock", "Output", self.tabs, right,
-                            "what the network predicts: over the input plane, or the digits")
-        loss = self._dock("lossDock", "Loss", self.loss_view, right,
-                          "training and test loss per epoch")
-        inside = self._dock("inspectDock", "Inside the network", self.weights_view, right,
-                            "every weight matrix as a heatmap (blue +, orange −)")
+        output = self.add_dock("surfaceDock", "Output", self.tabs, right,
+                               "what the network predicts: over the input plane, or the digits")
+        loss = self.add_dock("lossDock", "Loss", self.loss_view, right,
+                             "training and test loss per epoch")
+        inside = self.add_dock("inspectDock", "Inside the network", self.weights_view,
+                               tip="every weight matrix as a heatmap (blue +, orange −)",
+                               group="inside")
         self.docks = [data, hyper, output, loss, inside]
         self.setTabPosition(left, QTabWidget.TabPosition.North)
         self.setTabPosition(right, QTabWidget.TabPosition.North)

@@ -1,12 +1,17 @@
-"""The menu bar: File (Open CSV…, Quit), View (panels, log scale), Help (Help F1, shortcuts,
-About)."""
+"""The menu bar: its menus in a fixed order, each in named sections, and the app's own
+entries: File (Open CSV…, Quit), View (log scale), Help (Help F1, shortcuts, About).
+
+Features never look a menu up by its visible text: they ask the window for one by key
+(``window.menu("tools")``) and place actions in a named section
+(``window.add_action("file", action, "export")``); see :class:`WindowMenus`.
+"""
 
 import re
 from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from gui.help_dialog import help_html, shortcuts_html, show_text
 
@@ -47,13 +52,82 @@ def new_action(window, text, slot, shortcut=None, tip=None, name=None):
     return action
 
 
-def build_menus(window, docks, toggle_log_scale):
-    """Fill ``window.menuBar()``; ``docks`` are the ``QDockWidget``s to list under View.
+#: The window's menus by key, in menu-bar order: title and sections (top to bottom; a line
+#: separates two sections that both hold actions).
+MENUS = {
+    "file": ("&File", ("open", "weights", "session", "export", "lesson", "record", "quit")),
+    "edit": ("&Edit", ("history", "data")),
+    "view": ("&View", ("panels", "options", "zoom")),
+    "tools": ("&Tools", ("check", "explore")),
+    "help": ("&Help", ("examples", "help")),
+}
+
+
+class WindowMenus:
+    """The menus of one ``QMenuBar``, created on first use and always in :data:`MENUS` order.
+
+    ``add_action(key, action, section)`` appends ``action`` to its section: after the
+    section's last action, or, for a section still empty, between the sections before and
+    after it, with the separating lines that need.
+    """
+
+    def __init__(self, bar):
+        self.bar = bar
+        self._menus = {}
+        self._placed = {}  # (menu key, section) -> actions placed there, in order
+
+    def menu(self, key):
+        """The ``QMenu`` for ``key`` ("file", "edit", "view", "tools", "help")."""
+        if key not in MENUS:
+            raise ValueError(f"No menu {key!r}: the window's menus are {', '.join(MENUS)}")
+        if key not in self._menus:
+            menu = QMenu(MENUS[key][0], self.bar)
+            menu.setObjectName(f"{key}Menu")
+            order = list(MENUS)
+            later = [self._menus[k] for k in order[order.index(key) + 1:] if k in self._menus]
+            if later:
+                self.bar.insertMenu(later[0].menuAction(), menu)
+            else:
+                self.bar.addMenu(menu)
+            self._menus[key] = menu
+        return self._menus[key]
+
+    def add_action(self, key, action, section=None):
+        """Put ``action`` at the end of ``section`` of menu ``key`` (default: its first
+        section); returns ``action``. A submenu goes in as ``submenu.menuAction()``."""
+        menu = self.menu(key)
+        sections = MENUS[key][1]
+        section = sections[0] if section is None else section
+        if section not in sections:
+            raise ValueError(f"No section {section!r} in the {key} menu: it has "
+                             f"{', '.join(sections)}")
+        index = sections.index(section)
+        own = self._placed.setdefault((key, section), [])
+        if own:
+            items = menu.actions()
+            after = items.index(own[-1]) + 1
+            menu.insertAction(items[after] if after < len(items) else None, action)
+        else:
+            later = next((self._placed[(key, s)][0] for s in sections[index + 1:]
+                          if self._placed.get((key, s))), None)
+            earlier = any(self._placed.get((key, s)) for s in sections[:index])
+            if later is not None:
+                menu.insertAction(later, action)
+                menu.insertSeparator(later)
+            else:
+                if earlier:
+                    menu.addSeparator()
+                menu.addAction(action)
+        own.append(action)
+        return action
+
+
+def build_menus(window, toggle_log_scale):
+    """Add the app's own entries to ``window``'s menus (``window.add_action``).
 
     Returns the dict of named actions: ``openCsv``, ``quit``, ``logScale``, ``help`` (F1),
     ``about``, ``shortcuts``.
     """
-    bar = window.menuBar()
     actions = {
         "openCsv": new_action(window, "Open CSV…", window.open_csv, QKeySequence.StandardKey.Open,
                            "Load your own data from a CSV file", "openCsv"),
@@ -70,19 +144,11 @@ def build_menus(window, docks, toggle_log_scale):
                          "Version and a short description", "about"),
     }
     actions["logScale"].setCheckable(True)
-    file_menu = bar.addMenu("&File")
-    file_menu.addAction(actions["openCsv"])
-    file_menu.addSeparator()
-    file_menu.addAction(actions["quit"])
-    view_menu = bar.addMenu("&View")
-    for dock in docks:
-        view_menu.addAction(dock.toggleViewAction())
-    view_menu.addSeparator()
-    view_menu.addAction(actions["logScale"])
-    help_menu = bar.addMenu("&Help")
-    help_menu.addAction(actions["help"])
-    help_menu.addAction(actions["shortcuts"])
-    help_menu.addAction(actions["about"])
+    places = (("file", "open", "openCsv"), ("file", "quit", "quit"),
+              ("view", "options", "logScale"), ("help", "help", "help"),
+              ("help", "help", "shortcuts"), ("help", "help", "about"))
+    for key, section, name in places:
+        window.add_action(key, actions[name], section)
     return actions
 
 

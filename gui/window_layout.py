@@ -27,6 +27,9 @@ LEFT_DOCKS = ("datasetDock", "hyperDock", "lessonDock")
 #: beside it on a short one.
 INSIDE_DOCKS = ("inspectDock", "normsDock", "activationsDock", "distributionsDock",
                 "confusionDock")
+#: The dock groups a feature's dock can join (``MainWindow.add_dock(..., group=)``); a dock
+#: that joins one is arranged with it, whether it is listed here or not.
+DOCK_GROUPS = {"left": LEFT_DOCKS, "inside": INSIDE_DOCKS}
 #: Default shares of the window width: left column, right column (the diagram gets the rest).
 DEFAULT_SHARES = (0.22, 0.38)
 #: Widths a column keeps at least, whatever its share (px).
@@ -47,10 +50,11 @@ class WindowLayout(QObject):
     the window height); moving a dock makes it the user's.
     """
 
-    def __init__(self, window):
+    def __init__(self, window, groups=None):
         super().__init__(window)
         self.setObjectName("windowLayout")
         self.window = window
+        self.groups = groups if groups is not None else DOCK_GROUPS
         self.shares = DEFAULT_SHARES
         self.auto = True
         self.tall = None
@@ -62,10 +66,14 @@ class WindowLayout(QObject):
         window.installEventFilter(self)
         self._set_corners()
         for dock in window.findChildren(QDockWidget):
-            dock.dockLocationChanged.connect(self._user_moved)
-            dock.topLevelChanged.connect(self._user_moved)
-            # a dock shown or hidden changes the room of the others: fit the plots again
-            dock.visibilityChanged.connect(self.refit)
+            self.watch(dock)
+
+    def watch(self, dock):
+        """Follow ``dock``: moving it makes the layout the user's; showing or hiding it
+        fits the plots again (it changes the room of the others)."""
+        dock.dockLocationChanged.connect(self._user_moved)
+        dock.topLevelChanged.connect(self._user_moved)
+        dock.visibilityChanged.connect(self.refit)
 
     def _set_corners(self):
         """The side columns own the bottom corners: a bottom dock sits under the diagram."""
@@ -78,7 +86,7 @@ class WindowLayout(QObject):
         return self.window.findChild(QDockWidget, name)
 
     def _right_names(self):
-        return ("lossDock", "surfaceDock", *INSIDE_DOCKS)
+        return ("lossDock", "surfaceDock", *self.groups["inside"])
 
     # -- the default arrangement --------------------------------------------------------------
     def apply_default(self):
@@ -91,7 +99,7 @@ class WindowLayout(QObject):
 
     def _arrange_right(self, tall, rearrange_left=False):
         w = self.window
-        names = (LEFT_DOCKS if rearrange_left else ()) + self._right_names() + \
+        names = (tuple(self.groups["left"]) if rearrange_left else ()) + self._right_names() + \
             (("stepThroughDock",) if rearrange_left else ())
         docks = {n: self.dock(n) for n in names if self.dock(n) is not None}
         shown = {n: self._shown(d) for n, d in docks.items()}
@@ -106,7 +114,7 @@ class WindowLayout(QObject):
             loss, surface = docks["lossDock"], docks["surfaceDock"]
             w.addDockWidget(RIGHT, loss)
             w.splitDockWidget(loss, surface, Qt.Orientation.Vertical)
-            inside = [docks[n] for n in INSIDE_DOCKS if n in docks]
+            inside = [docks[n] for n in self.groups["inside"] if n in docks]
             if inside and tall:
                 w.splitDockWidget(surface, inside[0], Qt.Orientation.Vertical)
                 for d in inside[1:]:
@@ -158,7 +166,7 @@ class WindowLayout(QObject):
 
     def _place_left(self, docks):
         w = self.window
-        left = [docks[n] for n in LEFT_DOCKS if n in docks]
+        left = [docks[n] for n in self.groups["left"] if n in docks]
         if not left:
             return
         w.addDockWidget(LEFT, left[0])

@@ -141,16 +141,13 @@ class Zoom(QObject):
 def install_zoom(window, settings):
     """Add View → Zoom in / Zoom out / Actual size to ``window``; restore the last factor.
 
-    ``settings()`` returns the app's ``QSettings``. Sets ``window.zoom``; returns the
-    actions by name.
+    ``settings()`` returns the app's ``QSettings``. Returns the :class:`Zoom` (its actions
+    by name in ``actions``).
     """
-    zoom = window.zoom = Zoom(window, settings)
-    view_menu = next((a.menu() for a in window.menuBar().actions()
-                      if a.text().replace("&", "") == "View" and a.menu() is not None), None)
-    if view_menu is not None:
-        view_menu.addSeparator()
-        view_menu.addActions(list(zoom.actions.values()))
+    zoom = Zoom(window, settings)
+    for action in zoom.actions.values():
+        window.add_action("view", action, "zoom")
     # a new run builds new plot items (heatmaps, digits): give them the zoom as well
     window.session.trainerChanged.connect(lambda *_: QTimer.singleShot(0, zoom.apply))
     zoom.restore()
-    return dict(zoom.actions)
+    return zoom

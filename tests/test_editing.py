@@ -8,12 +8,18 @@ import pytest
 from core.data import load_dataset
 from core.errors import UserInputError
 from core.teach.editing import (
+    BLANK_FRAME,
     add_point,
-    remove_nearest_point,
+    blank_dataset,
+    cleared,
+    is_editable,
+    is_trainable,
+    nearest_row,
+    need_text,
+    remove_row,
     set_bias,
     set_weight,
     with_dataset,
-    with_training_points,
 )
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
@@ -82,9 +88,37 @@ def test_add_and_remove_points_edit_only_the_training_set(circles):
     assert d is not circles and d.n_train == circles.n_train + 1
     assert np.array_equal(d.X_train[-1], [0.25, -0.5]) and d.y_train[-1, 0] == 1.0
     assert d.X_test is circles.X_test and circles.n_train == 160  # original untouched
-    back = remove_nearest_point(d, 0.26, -0.49, radius=0.05)
+    k = nearest_row(d.X_train, (0.26, -0.49), radius=0.05)
+    assert k == circles.n_train  # the point just added
+    back = remove_row(d, k)
     assert np.array_equal(back.X_train, circles.X_train)
-    assert remove_nearest_point(d, 50.0, 50.0, radius=0.05) is d  # nothing near
+    assert np.array_equal(back.y_train, circles.y_train)
+    assert nearest_row(d.X_train, (50.0, 50.0), radius=0.05) is None  # nothing near
+    assert nearest_row(np.zeros((0, 2)), (0.0, 0.0), radius=1.0) is None
+    with pytest.raises(UserInputError, match="Row 161 is out of range"):
+        remove_row(d, 161)
+
+
+def test_edited_data_remembers_its_origin_one_level_deep(circles):
+    once = add_point(circles, 0.0, 0.0, 1)
+    twice = remove_row(add_point(once, 1.0, 1.0, 0), 0)
+    for edited in (once, twice):
+        assert edited.spec == {"source": "arrays", "edited_from": circles.spec}
+
+
+def test_a_blank_canvas_is_a_draft_until_two_classes_have_points():
+    blank = blank_dataset()
+    assert is_editable(blank) and not is_trainable(blank) and blank.n_train == 0
+    one_class = add_point(add_point(blank, 1.0, 1.0, 1), 2.0, 2.0, 1)
+    assert not is_trainable(one_class)
+    assert need_text(one_class) == "Add points of both classes to start training"
+    both = add_point(one_class, -1.0, -1.0, 0)
+    assert is_trainable(both) and both.n_train == 3
+    assert both.spec["frame"] == list(BLANK_FRAME)  # the plane it spans is kept
+    assert cleared(both).n_train == 0 and cleared(both).spec["frame"] == list(BLANK_FRAME)
+    three = blank_dataset(("a", "b", "c"))
+    assert three.task == "multiclass" and "at least two classes" in need_text(three)
+    assert not is_editable(load_dataset("squares_sum", seed=0))
 
 
 def test_add_point_one_hot_for_multiclass():
@@ -105,12 +139,10 @@ def test_points_need_2d_classification():
         add_point(load_dataset("squares_sum", seed=0), 0.0, 0.0, 0)
 
 
-def test_with_training_points_keeps_the_network_and_the_run(adam_trainer):
+def test_with_dataset_keeps_the_network_and_the_run(adam_trainer):
     t = adam_trainer
     t.run_steps(20)  # mid-epoch, with history
-    X = np.vstack([t.dataset.X_train, [[0.1, 0.2]]])
-    labels = np.append(t.dataset.labels_train, 1)
-    new = with_training_points(t, X, labels.astype(float))
+    new = with_dataset(t, add_point(t.dataset, 0.1, 0.2, 1))
     assert new is not t and new.dataset.n_train == 161
     assert new.dataset.X_test is t.dataset.X_test
     old, got = t.state_dict(), new.state_dict()
@@ -132,9 +164,9 @@ def test_with_dataset_keeps_a_standardising_pipeline():
     np.testing.assert_array_equal(new.X_train[:-1], t.X_train)
 
 
-def test_with_training_points_rejects_unknown_classes(adam_trainer):
-    with pytest.raises(UserInputError, match="Class 3"):
-        with_training_points(adam_trainer, [[0.0, 0.0], [1.0, 1.0]], [0, 3])
+def test_with_dataset_rejects_data_that_does_not_fit_the_network(adam_trainer):
+    with pytest.raises(UserInputError, match="does not fit the network"):
+        with_dataset(adam_trainer, load_dataset("spirals", n_samples=60, seed=0, n_classes=3))
 
 
 def test_edits_tell_the_trainer_its_weights_changed(adam_trainer, monkeypatch):

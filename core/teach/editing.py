@@ -4,9 +4,16 @@ Weights and biases: ``set_weight`` / ``set_bias`` write one number into the live
 arrays. The optimizer's state (momentum, Adam moments, step count) is deliberately left as it
 is: the next step simply continues from the edited weights, as if training had arrived there.
 
-Training data: ``add_point`` / ``remove_nearest_point`` return a new ``Dataset`` with the
-training set edited and the test set kept; ``with_training_points`` / ``with_dataset`` build
-a new ``Trainer`` on edited data that keeps the network and the run:
+Training points of 2-D classification data (what the window's point editor draws):
+``add_point``, ``remove_row``, ``cleared`` and ``blank_dataset`` return a new ``Dataset``
+with the training set edited and the test set kept; ``nearest_row`` finds the point under
+the pointer. The edited data may be a *draft* that cannot be trained on yet (fewer than two
+classes among its training points: ``is_trainable``, ``need_text``). Every edited dataset's
+``spec`` is ``{"source": "arrays", "edited_from": <the spec of the data it started from>}``
+(one level, however many edits); a blank canvas's spec also carries ``"frame": [xmin, xmax,
+ymin, ymax]``, the plane it spans (kept through edits).
+
+``with_dataset`` builds a new ``Trainer`` on edited data that keeps the network and the run:
 
 - kept: weights and biases, optimizer state, step and epoch counters, history, the
   shuffling/dropout generator state, early-stopping bookkeeping, live settings (lr, L1/L2,
@@ -22,8 +29,13 @@ import numbers
 
 import numpy as np
 
-from core.data import Dataset, encode_labels, make_dataset_from_arrays
+from core.data import Dataset, encode_labels
 from core.errors import UserInputError
+
+#: A blank canvas spans this square of raw inputs (TensorFlow Playground's -6..6).
+BLANK_FRAME = (-6.0, 6.0, -6.0, 6.0)
+BLANK_NAME = "my points"
+NEED_BOTH_TEXT = "Add points of both classes to start training"
 
 
 # ---- weights ---------------------------------------------------------------------------
@@ -81,6 +93,28 @@ def set_bias(trainer, layer, j, value):
 
 
 # ---- training points -------------------------------------------------------------------
+def is_editable(dataset):
+    """2-D binary or multi-class data (what points can be drawn on)."""
+    return dataset is not None and dataset.is_2d and dataset.is_classification
+
+
+def classes_present(dataset):
+    """How many different classes the training points hold."""
+    return int(np.unique(dataset.labels_train).size)
+
+
+def is_trainable(dataset):
+    """At least one training point in each of two classes."""
+    return dataset.n_train > 0 and classes_present(dataset) >= 2
+
+
+def need_text(dataset):
+    """What the user must add before training can start on ``dataset``."""
+    if dataset.n_classes == 2:
+        return NEED_BOTH_TEXT
+    return "Add points of at least two classes to start training"
+
+
 def _check_2d_classification(dataset):
     if not dataset.is_2d or not dataset.is_classification:
         raise UserInputError(
@@ -97,9 +131,18 @@ def _check_label(dataset, label):
     return int(label)
 
 
+def _edited_spec(dataset):
+    spec = dataset.spec
+    origin = spec.get("edited_from", spec) if spec.get("source") == "arrays" else spec
+    edited = {"source": "arrays", "edited_from": dict(origin)}
+    if "frame" in spec:
+        edited["frame"] = list(spec["frame"])
+    return edited
+
+
 def _with_train(dataset, X_train, y_train):
-    spec = {"source": "arrays", "edited_from": dict(dataset.spec)}
-    return dataclasses.replace(dataset, X_train=X_train, y_train=y_train, spec=spec)
+    return dataclasses.replace(dataset, X_train=X_train, y_train=y_train,
+                               spec=_edited_spec(dataset))
 
 
 def add_point(dataset, x, y, label):
@@ -126,39 +169,43 @@ def add_point(dataset, x, y, label):
                        np.vstack([dataset.y_train, target]))
 
 
-def remove_nearest_point(dataset, x, y, radius):
-    """A new ``Dataset`` without the training point nearest ``(x, y)``, if within ``radius``.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        2-D classification data; not modified.
-    x, y, radius : float
-        Raw input coordinates and the largest distance (raw units) that counts as a hit.
-
-    Returns
-    -------
-    Dataset
-        ``dataset`` itself (the same object) when no training point is within ``radius``.
+def remove_row(dataset, k):
+    """A new ``Dataset`` without training row ``k`` (it may leave no rows: a draft).
 
     Raises
     ------
     UserInputError
-        Removing the point would leave no training rows.
+        ``k`` is not a training row of ``dataset``.
     """
-    _check_2d_classification(dataset)
-    p = np.array([_check_value(x, "x"), _check_value(y, "y")])
-    radius = _check_value(radius, "radius")
-    if dataset.n_train == 0:
-        return dataset
-    dist = np.hypot(*(dataset.X_train - p).T)
-    k = int(np.argmin(dist))
-    if dist[k] > radius:
-        return dataset
-    if dataset.n_train == 1:
-        raise UserInputError("This is the last training point: add another before removing it.")
+    k = _check_index(k, dataset.n_train, "Row", "choose a training row")
     keep = np.arange(dataset.n_train) != k
     return _with_train(dataset, dataset.X_train[keep], dataset.y_train[keep])
+
+
+def cleared(dataset):
+    """``dataset`` with no training points (test points, classes and names kept)."""
+    return _with_train(dataset, dataset.X_train[:0], dataset.y_train[:0])
+
+
+def nearest_row(points, pos, radius):
+    """Index of the row of ``points (n, 2)`` nearest ``pos (2,)`` if within ``radius``, else
+    None. The window passes screen pixels, so a hit feels the same at any zoom or aspect."""
+    if len(points) == 0:
+        return None
+    dist = np.hypot(*(np.asarray(points, dtype=np.float64) - np.asarray(pos)).T)
+    k = int(np.argmin(dist))
+    return k if dist[k] <= radius else None
+
+
+def blank_dataset(target_names=("0", "1")):
+    """An empty 2-D classification dataset (binary for two names, else multi-class)."""
+    names = [str(n) for n in target_names]
+    k = 1 if len(names) == 2 else len(names)
+    empty_x, empty_y = np.zeros((0, 2)), np.zeros((0, k))
+    task = "binary" if len(names) == 2 else "multiclass"
+    spec = {"source": "arrays", "blank": True, "frame": list(BLANK_FRAME)}
+    return Dataset(BLANK_NAME, task, empty_x, empty_y, empty_x.copy(), empty_y.copy(),
+                   ["x1", "x2"], names, spec)
 
 
 def with_dataset(trainer, dataset):
@@ -194,42 +241,3 @@ def with_dataset(trainer, dataset):
     state.update(n_train=dataset.n_train, order=None, pos=0, running=None)
     new.load_state_dict(state)
     return new
-
-
-def with_training_points(trainer, X_raw, labels):
-    """A new ``Trainer`` whose training set is exactly ``X_raw``/``labels`` (test set kept).
-
-    The data is built with ``make_dataset_from_arrays`` (every row in training, classes and
-    their names taken from the trainer's data); the network and run are kept as in
-    ``with_dataset``.
-
-    Parameters
-    ----------
-    trainer : Trainer
-        On 2-D binary or multi-class data.
-    X_raw : array_like, shape (n, 2)
-        Raw training inputs.
-    labels : array_like of int, shape (n,)
-        Class indices in ``[0, n_classes)``.
-
-    Returns
-    -------
-    Trainer
-    """
-    old = trainer.dataset
-    _check_2d_classification(old)
-    labels = np.asarray(labels).reshape(-1)
-    if labels.dtype.kind == "f" and np.all(np.isfinite(labels)) \
-            and np.array_equal(labels, np.round(labels)):
-        labels = labels.astype(np.int64)  # 0.0/1.0 from a float array are fine
-    for label in np.unique(labels).tolist():
-        _check_label(old, label)
-    if len(labels) == 0:
-        raise UserInputError("Add at least one training point.")
-    built = make_dataset_from_arrays(X_raw, labels, old.task, name=old.name,
-                                     input_names=list(old.input_names),
-                                     target_names=list(old.target_names), train_ratio=1.0)
-    edited = Dataset(old.name, old.task, built.X_train, built.y_train, old.X_test, old.y_test,
-                     list(old.input_names), list(old.target_names),
-                     {"source": "arrays", "edited_from": dict(old.spec)})
-    return with_dataset(trainer, edited)

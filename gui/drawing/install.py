@@ -7,6 +7,8 @@
   is trained on the digits data) opens the drawing pad in a non-modal dialog.
 """
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
@@ -31,11 +33,14 @@ class DrawingDialog(QDialog):
         layout.addWidget(self.pad)
 
 
-def _view_menu(window):
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == "View":
-            return action.menu()
-    return window.menuBar().addMenu("&Draw")
+@dataclass(frozen=True)
+class Drawing:
+    """What :func:`install_drawing` adds to a window."""
+
+    editor: PointEditor  # point editing on the decision surface
+    bar: PointEditBar  # its controls, in the surface's bar
+    dialog: DrawingDialog  # the drawing pad's window
+    actions: dict  # {"drawDigit": QAction}
 
 
 def _draw_action(window, dialog):
@@ -67,9 +72,8 @@ def install_drawing(window):
 
     Returns
     -------
-    dict
-        ``{"drawDigit": QAction}``. The editor, its bar and the dialog are kept as
-        ``window.point_editor``, ``window.point_edit_bar`` and ``window.drawing_dialog``.
+    Drawing
+        The editor, its bar, the dialog and ``actions`` ``{"drawDigit": QAction}``.
     """
     bar = PointEditBar()
     editor = PointEditor(window.session, window.decision_view, bar.picker, parent=window)
@@ -81,6 +85,5 @@ def install_drawing(window):
     editor.dataChanged.connect(window.dataset_panel.show_dataset)  # no tile stays selected
     dialog = DrawingDialog(window.session, parent=window)
     action = _draw_action(window, dialog)
-    _view_menu(window).addAction(action)
-    window.point_editor, window.point_edit_bar, window.drawing_dialog = editor, bar, dialog
-    return {"drawDigit": action}
+    window.add_action("view", action, "options")
+    return Drawing(editor, bar, dialog, {"drawDigit": action})

@@ -14,7 +14,7 @@ edit that makes it trainable swaps it in (a blank canvas gets a new network).
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 
 from core.errors import UserInputError
-from gui.drawing import point_data
+from core.teach import editing
 from gui.drawing.data_swap import DataSwapper
 
 #: A right click removes the nearest training point within this many screen pixels.
@@ -65,10 +65,10 @@ class PointEditor(QObject):
 
     def is_draft(self):
         """The points on screen cannot be trained on yet (fewer than two classes)."""
-        return self._dataset is not None and not point_data.is_trainable(self._dataset)
+        return self._dataset is not None and not editing.is_trainable(self._dataset)
 
     def can_edit(self):
-        return point_data.is_editable(self.dataset())
+        return editing.is_editable(self.dataset())
 
     # -- edit mode --------------------------------------------------------------------------
     def set_editing(self, on):
@@ -117,10 +117,10 @@ class PointEditor(QObject):
         """Add a training point of class ``label`` (default: the picker's) at data ``(x, y)``."""
         label = self.picker.current() if label is None else label
         data = self.dataset()
-        if label is None or not point_data.is_editable(data):
+        if label is None or not editing.is_editable(data):
             return
         try:
-            edited = point_data.with_point(data, x, y, label)
+            edited = editing.add_point(data, x, y, label)
         except UserInputError as exc:
             self.session.error.emit(str(exc))
             return
@@ -130,27 +130,27 @@ class PointEditor(QObject):
     def remove_at_pixel(self, pos):
         """Remove the training point nearest viewport pixel ``pos`` if within a few pixels."""
         data = self.dataset()
-        if not point_data.is_editable(data):
+        if not editing.is_editable(data):
             return False
-        k = point_data.nearest_row(self.view.to_pixels(data.X_train), pos, REMOVE_RADIUS_PX)
+        k = editing.nearest_row(self.view.to_pixels(data.X_train), pos, REMOVE_RADIUS_PX)
         if k is None:
             return False
         x, y = data.X_train[k]
-        self._apply(point_data.without_row(data, k), f"Removed the point at ({x:.2f}, {y:.2f})")
+        self._apply(editing.remove_row(data, k), f"Removed the point at ({x:.2f}, {y:.2f})")
         return True
 
     def clear_points(self):
         """Remove every training point (test points stay); a draft until both classes return."""
         data = self.dataset()
-        if point_data.is_editable(data):
-            self._apply(point_data.cleared(data), "Cleared the training points")
+        if editing.is_editable(data):
+            self._apply(editing.cleared(data), "Cleared the training points")
 
     def blank_canvas(self):
         """Start over on an empty -6..6 plane with two classes; the first trainable points
         get a new network."""
         self._fresh = True
-        self.view.hold_frame(point_data.BLANK_FRAME)
-        self._apply(point_data.blank_dataset(), "Blank canvas")
+        self.view.hold_frame(editing.BLANK_FRAME)
+        self._apply(editing.blank_dataset(), "Blank canvas")
         self.set_editing(True)
 
     def _apply(self, data, what):
@@ -159,7 +159,7 @@ class PointEditor(QObject):
         self._dataset = data
         self.view.show_points(data)
         self.picker.set_classes(data.target_names)
-        if point_data.is_trainable(data):
+        if editing.is_trainable(data):
             self._submit(data, what)
         else:
             self._enter_draft(data, what)
@@ -185,7 +185,7 @@ class PointEditor(QObject):
         self._draft_resume = self._draft_resume or self.swapper.is_playing()
         self.swapper.cancel_resume()
         self.session.pause()
-        text = point_data.need_text(data)
+        text = editing.need_text(data)
         self.view.show_notice(text)
         self.session.message.emit(f"{what}. {text}.")
 
@@ -195,7 +195,7 @@ class PointEditor(QObject):
         if self._dataset is not None and self._dataset is not dataset:
             self.view.show_points(self._dataset)
             if self.is_draft():
-                self.view.show_notice(point_data.need_text(self._dataset))
+                self.view.show_notice(editing.need_text(self._dataset))
 
     def _trainer_changed(self, info):
         if self.swapper.installing:
@@ -212,4 +212,4 @@ class PointEditor(QObject):
     def _running_changed(self, running):
         if running and self.is_draft():
             self.session.pause()
-            self.session.message.emit(f"{point_data.need_text(self._dataset)}.")
+            self.session.message.emit(f"{editing.need_text(self._dataset)}.")

@@ -15,25 +15,9 @@ an :class:`Explore` object parented to the window (``explore_of(window)`` finds 
 """
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMenu
 
 from gui.explore.landscape_source import LandscapeSource
 from gui.menus import new_action
-
-
-def _tools_menu(window):
-    from gui.insight.install import find_menu
-
-    menu = find_menu(window, "&Tools")
-    if menu is None:
-        bar = window.menuBar()
-        menu = QMenu("&Tools", bar)
-        help_menu = find_menu(window, "&Help")
-        if help_menu is not None:
-            bar.insertMenu(help_menu.menuAction(), menu)
-        else:
-            bar.addMenu(menu)
-    return menu
 
 
 class Explore(QObject):
@@ -53,6 +37,8 @@ class Explore(QObject):
             window, "Loss landscape", self.show_landscape, name="lossLandscape",
             tip="The loss around the current weights (a 2-D slice and a line from the start), "
                 "with the run's path")
+        self.actions = {"optimizerPlayground": self.playground_action,
+                        "lossLandscape": self.landscape_action}
 
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
@@ -71,13 +57,10 @@ class Explore(QObject):
 
     def install(self):
         self.window.installEventFilter(self)
-        menu = _tools_menu(self.window)
-        menu.addSeparator()
-        menu.addAction(self.playground_action)
-        menu.addAction(self.landscape_action)
+        for action in self.actions.values():
+            self.window.add_action("tools", action, "explore")
         self.window.session.add_view(self.source)
-        return {"optimizerPlayground": self.playground_action,
-                "lossLandscape": self.landscape_action}
+        return self
 
     def show_playground(self):
         if self.playground is None:
@@ -107,8 +90,8 @@ def install_explore(window):
 
     Returns
     -------
-    dict of str to QAction
-        ``optimizerPlayground`` and ``lossLandscape``.
+    Explore
+        Its ``actions``: ``optimizerPlayground`` and ``lossLandscape``.
     """
     return Explore(window).install()
 

@@ -171,24 +171,18 @@ class ExportActions(QObject):
         return export_view_to(self.window, view, path, dialog.chosen_size())
 
 
-def _file_menu(window):
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == "File":
-            return action.menu()
-    return window.menuBar().addMenu("&File")
+#: File-menu section of each action.
+SECTIONS = (("weights", ("exportWeights", "loadWeights")),
+            ("session", ("saveSession", "openSession")),
+            ("export", ("exportPlots", "exportPython", "exportTorch", "exportOnnx")))
 
 
 def install_export_actions(window):
-    """Add the actions to ``window``'s File menu and context menus; returns them by name."""
+    """Add the actions to ``window``'s File menu and context menus; returns the
+    :class:`ExportActions` (its actions by name in ``actions``)."""
     handlers = ExportActions(window)
-    window.export_actions = handlers
-    menu, acts = _file_menu(window), handlers.actions
-    quit_action = next((a for a in menu.actions() if a.objectName() == "quit"), None)
-    groups = (("exportWeights", "loadWeights"), ("saveSession", "openSession"),
-              ("exportPlots", "exportPython", "exportTorch", "exportOnnx"))
-    for group in groups:
-        for name in group:
-            menu.insertAction(quit_action, acts[name])
-        menu.insertSeparator(quit_action)
+    for section, names in SECTIONS:
+        for name in names:
+            window.add_action("file", handlers.actions[name], section)
     install_context_menus(window_views(window), handlers.export_view_dialog)
-    return dict(acts)
+    return handlers

@@ -10,13 +10,13 @@ Adds to a :class:`~gui.main_window.MainWindow`:
 - a timeline bar at the bottom of the window, toggled by View → Timeline (``timeline``);
 - the worker observers that feed the norms view and the timeline.
 
-Returns the actions by object name. Everything is kept alive by an :class:`Insight` object
-parented to the window (``insight_of(window)`` finds it).
+Returns the :class:`Insight` object (parented to the window; ``insight_of(window)`` finds
+it), which keeps everything alive and lists the actions by object name in ``actions``.
 """
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtWidgets import QMenu
 
 from gui.insight.gradcheck_dialog import GradientChecker
 from gui.insight.lesson_files import LessonFiles
@@ -24,23 +24,6 @@ from gui.insight.lessons_menu import LessonsMenu
 from gui.insight.norms_view import GradientNormsView
 from gui.insight.observers import NormsObserver, TimelineObserver
 from gui.insight.timeline import TimelineBar
-
-
-def find_menu(window, title):
-    """The top-level menu whose title is ``title`` ("&Help"), or None."""
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text() == title:
-            return action.menu()
-    return None
-
-
-def _before_separator(menu, action):
-    """Insert ``action`` before ``menu``'s first separator (at the end when there is none)."""
-    separators = [a for a in menu.actions() if a.isSeparator()]
-    if separators:
-        menu.insertAction(separators[0], action)
-    else:
-        menu.addAction(action)
 
 
 class Insight(QObject):
@@ -53,22 +36,16 @@ class Insight(QObject):
         self.norms_observer = NormsObserver(parent=self)
         self.timeline_observer = TimelineObserver(parent=self)
         self.norms_view = GradientNormsView()
-        self.norms_dock = self._norms_dock()
+        self.norms_dock = window.add_dock(
+            "normsDock", "Gradient norms", self.norms_view, group="inside",
+            tip="per-layer gradient and weight norms over training (log scale)")
+        self.norms_dock.visibilityChanged.connect(self.norms_view.set_on_screen)
         self.lessons = LessonsMenu(window, parent=self)
         self.lesson_files = LessonFiles(window, self.lessons, parent=self)
         self.timeline_bar = TimelineBar(window.session, self.timeline_observer, window)
         self.checker = GradientChecker(window)
         self.check_action = self._check_action()
-
-    def _norms_dock(self):
-        dock = QDockWidget("Gradient norms", self.window)
-        dock.setObjectName("normsDock")
-        dock.setWidget(self.norms_view)
-        dock.visibilityChanged.connect(self.norms_view.set_on_screen)
-        tip = "per-layer gradient and weight norms over training (log scale)"
-        dock.setToolTip(tip)
-        dock.toggleViewAction().setToolTip(f"Show or hide the Gradient norms panel: {tip}")
-        return dock
+        self.actions = {}
 
     def _check_action(self):
         action = QAction("Check gradients", self.window)
@@ -84,60 +61,27 @@ class Insight(QObject):
     def install(self):
         """Place the docks, bar and menu entries; register the view and the observers."""
         w = self.window
-        self._place_docks()
+        self.lessons.dock.hide()
         w.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
         self._fill_menus()
         w.session.add_view(self.norms_view)
         self.norms_observer.normsChanged.connect(self.norms_view.show_norms)
         w.session.worker.add_observer(self.norms_observer)
         w.session.worker.add_observer(self.timeline_observer)
-        return self.actions()
-
-    def _place_docks(self):
-        w = self.window
-        right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
-        w.addDockWidget(right, self.norms_dock)
-        inside = w.findChild(QDockWidget, "inspectDock")
-        if inside is not None:
-            w.tabifyDockWidget(inside, self.norms_dock)
-            inside.raise_()
-        w.addDockWidget(left, self.lessons.dock)
-        data = w.findChild(QDockWidget, "datasetDock")
-        if data is not None:
-            w.tabifyDockWidget(data, self.lessons.dock)
-            data.raise_()
-        self.lessons.dock.hide()
+        self.actions = self._named_actions()
+        return self
 
     def _fill_menus(self):
         w = self.window
-        bar = w.menuBar()
-        help_menu = find_menu(w, "&Help") or bar.addMenu("&Help")
-        examples = QMenu("Examples", help_menu)
+        examples = QMenu("Examples", w.menu("help"))
         examples.setObjectName("examplesMenu")
         examples.setToolTipsVisible(True)
         examples.addActions(list(self.lessons.actions.values()))
-        first = help_menu.actions()[0] if help_menu.actions() else None
-        help_menu.insertMenu(first, examples)
-        help_menu.insertSeparator(first)
-        self._fill_file_menu()
-        tools = find_menu(w, "&Tools")
-        if tools is None:
-            tools = QMenu("&Tools", bar)
-            bar.insertMenu(help_menu.menuAction(), tools)
-        tools.addAction(self.check_action)
-        view = find_menu(w, "&View")
-        if view is not None:
-            for action in (self.norms_dock.toggleViewAction(),
-                           self.lessons.dock.toggleViewAction(), self.timeline_action()):
-                _before_separator(view, action)
-
-    def _fill_file_menu(self):
-        """The lesson-file actions, in their own section above Quit."""
-        file_menu = find_menu(self.window, "&File") or self.window.menuBar().addMenu("&File")
-        separators = [a for a in file_menu.actions() if a.isSeparator()]
-        before = separators[-1] if separators else None
-        file_menu.insertSeparator(before)
-        file_menu.insertActions(before, list(self.lesson_files.actions.values()))
+        w.add_action("help", examples.menuAction(), "examples")
+        for action in self.lesson_files.actions.values():
+            w.add_action("file", action, "lesson")
+        w.add_action("tools", self.check_action, "check")
+        w.add_action("view", self.timeline_action(), "panels")
 
     def timeline_action(self):
         """View → Timeline: show or hide the timeline bar."""
@@ -149,7 +93,7 @@ class Insight(QObject):
         action.setStatusTip(tip)
         return action
 
-    def actions(self):
+    def _named_actions(self):
         """``checkGradients``, ``timeline``, the lesson-file actions and ``lesson_<id>`` for
         every lesson."""
         return {"checkGradients": self.check_action, "timeline": self.timeline_action(),
@@ -161,8 +105,9 @@ def install_insight(window):
 
     Returns
     -------
-    dict of str to QAction
-        ``checkGradients``, ``timeline`` and ``lesson_<id>`` for each lesson.
+    Insight
+        Its ``actions``: ``checkGradients``, ``timeline``, the lesson-file actions and
+        ``lesson_<id>`` for each lesson.
     """
     return Insight(window).install()
 

@@ -154,12 +154,10 @@ class LessonsMenu(QObject):
         self.window = window
         self.panel = LessonPanel()
         self.panel.variantRequested.connect(lambda p: self.show(*p))
-        self.dock = QDockWidget("Lesson", window)
-        self.dock.setObjectName("lessonDock")
-        self.dock.setWidget(self.panel)
-        self.dock.setToolTip("The lesson set up from Help → Examples or a lesson file: what it "
-                             "shows, what to look at, and a variant to compare")
-        self.dock.toggleViewAction().setToolTip("Show or hide the Lesson panel")
+        self.dock = window.add_dock(
+            "lessonDock", "Lesson", self.panel, group="left",
+            tip="the lesson set up from Help → Examples or a lesson file: what it shows, "
+                "what to look at, and a variant to compare")
         self.actions = {f"lesson_{lid}": self._action(lid) for lid in LESSONS.names()}
 
     def _action(self, lesson_id):

@@ -45,7 +45,7 @@ DRAWN_REASON = ("These points were placed by hand: pick a dataset tile (or open 
 
 
 def is_drawn(spec):
-    """True for data edited or drawn on the decision surface (``gui.drawing.point_data``)."""
+    """True for data edited or drawn on the decision surface (``core.teach.editing``)."""
     return spec.get("source") == "arrays"
 
 

@@ -40,6 +40,7 @@ class RecordingActions(QObject):
         self.stop_action = new_action(window, "Stop recording", self.stop, name="recordStop",
                                       tip="Stop recording and write the file")
         self.stop_action.setEnabled(False)
+        self.actions = {"recordStart": self.start_action, "recordStop": self.stop_action}
 
 
     def sources(self):
@@ -103,20 +104,10 @@ class RecordingActions(QObject):
         report_done(self.window, f"{reason} {saved}" if reason else saved)
 
 
-def _file_menu(window):
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == "File":
-            return action.menu()
-    return window.menuBar().addMenu("&File")
-
-
 def install_recording(window):
-    """Add Record… and Stop recording to ``window``'s File menu (above Quit); by name."""
+    """Add Record… and Stop recording to ``window``'s File menu (above Quit); returns the
+    :class:`RecordingActions` (its actions by name in ``actions``)."""
     handlers = RecordingActions(window)
-    window.recording = handlers
-    menu = _file_menu(window)
-    quit_action = next((a for a in menu.actions() if a.objectName() == "quit"), None)
-    for action in (handlers.start_action, handlers.stop_action):
-        menu.insertAction(quit_action, action)
-    menu.insertSeparator(quit_action)
-    return {"recordStart": handlers.start_action, "recordStop": handlers.stop_action}
+    for action in handlers.actions.values():
+        window.add_action("file", action, "record")
+    return handlers

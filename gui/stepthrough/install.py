@@ -2,13 +2,13 @@
 
 Adds the checkable "Step through" action (object name ``stepThrough``, key T) to the transport
 toolbar after Epoch, the "Next phase" (N), "Finish step" (Shift+N) and "Leave" actions, a
-"Step through" dock at the bottom (controls and neuron equations; listed under View), and
-connects the diagram's click-to-edit to the worker. Returns the dict of new actions.
+"Step through" dock at the bottom (controls and neuron equations; listed under View).
+``install_weight_edits`` connects the diagram's click-to-edit to the worker.
 """
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QStyle
+from PySide6.QtWidgets import QStyle
 
 from gui.stepthrough.controller import StepThroughController
 from gui.stepthrough.edits import WeightEdits
@@ -62,30 +62,22 @@ def _add_to_toolbar(window, action):
 
 
 def _dock(window, panel):
-    dock = QDockWidget("Step through", window)
-    dock.setObjectName("stepThroughDock")
-    dock.setWidget(panel)
-    tip = "one training step phase by phase, and the clicked neuron's equations"
-    dock.setToolTip(tip)
-    dock.toggleViewAction().setToolTip(f"Show or hide the Step through panel: {tip}")
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock = window.add_dock(
+        "stepThroughDock", "Step through", panel, Qt.DockWidgetArea.BottomDockWidgetArea,
+        "one training step phase by phase, and the clicked neuron's equations")
     window.resizeDocks([dock], [250], Qt.Orientation.Vertical)
     dock.hide()
-    for menu_action in window.menuBar().actions():
-        if menu_action.text().replace("&", "") == "View" and menu_action.menu() is not None:
-            menu_action.menu().addAction(dock.toggleViewAction())
     return dock
 
 
 def install_stepthrough(window):
-    """Add the step-through and weight editing to ``window`` (a ``MainWindow``).
-
-    Sets ``window.stepthrough`` (the ``StepThroughMode``) and ``window.weight_edits``.
+    """Add the step-through to ``window`` (a ``MainWindow``).
 
     Returns
     -------
-    dict
-        ``{"stepThrough", "nextPhase", "finishStep", "leaveStep"}`` → ``QAction``.
+    StepThroughMode
+        Its ``actions``: ``{"stepThrough", "nextPhase", "finishStep", "leaveStep"}`` →
+        ``QAction``.
     """
     actions = _actions(window)
     _add_to_toolbar(window, actions["stepThrough"])
@@ -93,6 +85,9 @@ def install_stepthrough(window):
     dock = _dock(window, panel)
     controller = StepThroughController(window.session, parent=window)
     overlay = StepOverlay(window.diagram)
-    window.stepthrough = StepThroughMode(window, controller, panel, overlay, dock, actions)
-    window.weight_edits = WeightEdits(window.session, window.diagram, parent=window)
-    return actions
+    return StepThroughMode(window, controller, panel, overlay, dock, actions)
+
+
+def install_weight_edits(window):
+    """Click-to-edit weights on ``window``'s diagram; returns the ``WeightEdits``."""
+    return WeightEdits(window.session, window.diagram, parent=window)

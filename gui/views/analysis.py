@@ -14,11 +14,10 @@ A neuron clicked in the diagram selects its layer in the first two.
 
 Each view is registered with the session like the others: the frame painter skips it while
 its dock is hidden, and the view itself draws nothing while its tab is behind another one
-(:class:`~gui.views.on_screen.OnScreenGate`). Returns the docks' toggle actions by name.
+(:class:`~gui.views.on_screen.OnScreenGate`). Returns them as :class:`AnalysisViews`.
 """
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from dataclasses import dataclass
 
 from gui.views.activation_curves import ActivationCurvesView
 from gui.views.confusion import ConfusionView
@@ -34,55 +33,35 @@ DOCKS = (
 )
 
 
-def _view_menu(window):
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text() == "&View":
-            return action.menu()
-    return None
+@dataclass(frozen=True)
+class AnalysisViews:
+    """The three views :func:`install_analysis_views` docks, and their docks' toggles."""
+
+    activation_view: ActivationCurvesView
+    distributions_view: DistributionsView
+    confusion_view: ConfusionView
+    actions: dict  # showActivations, showDistributions, showConfusion -> QAction
 
 
 def install_analysis_views(window):
-    """Create, dock and register the three views on ``window``.
-
-    Returns
-    -------
-    dict of str to QAction
-        ``showActivations``, ``showDistributions``, ``showConfusion``: the docks' toggles.
-    """
-    right = Qt.DockWidgetArea.RightDockWidgetArea
-    inside = window.findChild(QDockWidget, "inspectDock")
-    menu = _view_menu(window)
-    separators = [a for a in menu.actions() if a.isSeparator()] if menu else []
+    """Create, dock and register the three views on ``window``; returns them."""
     actions, views = {}, {}
     for object_name, title, cls, action_name, tip in DOCKS:
         view = cls()
-        dock = QDockWidget(title, window)
-        dock.setObjectName(object_name)
-        dock.setWidget(view)
-        dock.setToolTip(tip)
+        dock = window.add_dock(object_name, title, view, tip=tip, group="inside")
         dock.visibilityChanged.connect(view.set_on_screen)
-        window.addDockWidget(right, dock)
-        if inside is not None:
-            window.tabifyDockWidget(inside, dock)
-        toggle = dock.toggleViewAction()
-        toggle.setObjectName(action_name)
-        toggle.setToolTip(f"Show or hide the {title} panel: {tip}")
-        if menu is not None:
-            menu.insertAction(separators[0] if separators else None, toggle)
-        actions[action_name] = toggle
+        dock.toggleViewAction().setObjectName(action_name)
+        actions[action_name] = dock.toggleViewAction()
         views[cls] = view
-    if inside is not None:
-        inside.raise_()
-    window.activation_view = views[ActivationCurvesView]
-    window.distributions_view = views[DistributionsView]
-    window.confusion_view = views[ConfusionView]
-    window.confusion_view.highlighter = window.decision_view.highlight_test_points
+    found = AnalysisViews(views[ActivationCurvesView], views[DistributionsView],
+                          views[ConfusionView], actions)
+    found.confusion_view.highlighter = window.decision_view.highlight_test_points
     for view in views.values():
         window.session.add_view(view)
-    window.session.snapshotShown.connect(window.distributions_view.record)
+    window.session.snapshotShown.connect(found.distributions_view.record)
     window.diagram.neuronClicked.connect(
-        lambda hit: _pick_layer(hit, window.activation_view, window.distributions_view))
-    return actions
+        lambda hit: _pick_layer(hit, found.activation_view, found.distributions_view))
+    return found
 
 
 def _pick_layer(hit, *views):

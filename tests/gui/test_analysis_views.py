@@ -216,42 +216,45 @@ def test_window_docks_the_views_and_a_cell_rings_surface_points(qtbot, spirals_w
     for name in ("showActivations", "showDistributions", "showConfusion"):
         assert action(w, name).toolTip()
     w.findChild(QDockWidget, "confusionDock").raise_()
-    qtbot.waitUntil(lambda: w.confusion_view.isVisible(), timeout=5000)
-    assert not w.distributions_view.on_screen()  # behind another tab: not drawn
+    qtbot.waitUntil(lambda: w.analysis.confusion_view.isVisible(), timeout=5000)
+    assert not w.analysis.distributions_view.on_screen()  # behind another tab: not drawn
     for _ in range(3):
         with qtbot.waitSignal(w.session.snapshotShown, timeout=WORKER_TIMEOUT):
             action(w, "stepEpoch").trigger()
     probs = in_worker(qtbot, w, lambda t: t.network.predict(t.X_test))
     true = w.session.dataset.labels_test
     pred = predicted_labels(probs)
-    np.testing.assert_array_equal(w.confusion_view.matrix(), confusion_matrix(true, pred, 3))
+    np.testing.assert_array_equal(w.analysis.confusion_view.matrix(),
+                                  confusion_matrix(true, pred, 3))
     # the hidden distributions view recorded every snapshot shown all the same, drew none
-    assert len(w.distributions_view.history) >= 3
-    assert points_drawn(w.distributions_view) < len(w.distributions_view.history)
+    assert len(w.analysis.distributions_view.history) >= 3
+    distributions = w.analysis.distributions_view
+    assert points_drawn(distributions) < len(distributions.history)
     w.findChild(QDockWidget, "distributionsDock").raise_()
-    qtbot.waitUntil(lambda: points_drawn(w.distributions_view) == len(
-        w.distributions_view.history), timeout=5000)
+    qtbot.waitUntil(lambda: points_drawn(w.analysis.distributions_view) == len(
+        w.analysis.distributions_view.history), timeout=5000)
     wrong = [(r, c) for r in range(3) for c in range(3) if r != c
-             and w.confusion_view.matrix()[r, c]] or [(0, 0)]
-    w.confusion_view.select_cell(*wrong[0])
-    rows = w.confusion_view.selected_rows()
+             and w.analysis.confusion_view.matrix()[r, c]] or [(0, 0)]
+    w.analysis.confusion_view.select_cell(*wrong[0])
+    rows = w.analysis.confusion_view.selected_rows()
     x, y = w.decision_view.rings.getData()
     X = w.session.dataset.X_test[rows]
     np.testing.assert_array_equal(x, X[:, 0])
     np.testing.assert_array_equal(y, X[:, 1])
     assert w.decision_view.show_test.isChecked() == bool(len(rows))
-    w.confusion_view.select_cell(*wrong[0])  # again: cleared
+    w.analysis.confusion_view.select_cell(*wrong[0])  # again: cleared
     assert len(w.decision_view.rings.getData()[0]) == 0
 
 
 def test_a_neuron_clicked_in_the_diagram_picks_its_layer(qtbot, spirals_window):
     w = spirals_window
-    assert w.activation_view.layer() == 0
+    assert w.analysis.activation_view.layer() == 0
     w.diagram.neuronClicked.emit((2, 1))  # column 2: the output layer (softmax)
-    assert w.activation_view.layer() == 1 and w.activation_view.function() == "softmax"
-    assert w.distributions_view.layer() == 1
+    curves = w.analysis.activation_view
+    assert curves.layer() == 1 and curves.function() == "softmax"
+    assert w.analysis.distributions_view.layer() == 1
     w.diagram.neuronClicked.emit((0, 0))  # an input: no layer to show
-    assert w.activation_view.layer() == 1
+    assert w.analysis.activation_view.layer() == 1
 
 
 def test_decision_surface_legend_names_the_classes(qtbot):

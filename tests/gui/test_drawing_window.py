@@ -11,9 +11,9 @@ from PySide6.QtGui import QAction, QImage
 from PySide6.QtTest import QTest
 
 from core.data import load_dataset
+from core.teach import editing
 from core.teach.digit_ink import downsample_to_digits
 from core.train.config import TrainConfig
-from gui.drawing import point_data
 from gui.drawing.drawing_canvas import BRUSH_WIDTH, CANVAS_SIZE
 from gui.main_window import MainWindow
 from gui.style import class_color
@@ -74,9 +74,9 @@ def run_epoch(qtbot, window):
 
 
 def start_editing(qtbot, window, label):
-    bar = window.point_edit_bar
+    bar = window.drawing.bar
     qtbot.mouseClick(bar.edit, Qt.MouseButton.LeftButton)
-    assert window.point_editor.editing and bar.tools.isVisible()
+    assert window.drawing.editor.editing and bar.tools.isVisible()
     qtbot.mouseClick(bar.picker.group.button(label), Qt.MouseButton.LeftButton)
     assert bar.picker.current() == label
 
@@ -208,11 +208,11 @@ def test_clicks_on_the_axes_do_not_add_points(qtbot, window):
 
 
 def test_clear_points_pauses_until_both_classes_are_back(qtbot, window):
-    session, editor = window.session, window.point_editor
+    session, editor = window.session, window.drawing.editor
     run_epoch(qtbot, window)
     steps = session.counters[0]
     start_editing(qtbot, window, 0)
-    qtbot.mouseClick(window.point_edit_bar.clear, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.drawing.bar.clear, Qt.MouseButton.LeftButton)
     assert editor.is_draft() and window.decision_view.notice.isVisible()
     assert "both classes" in window.decision_view.notice.toPlainText()
     assert window.decision_view.train_scatter.points().size == 0
@@ -220,7 +220,7 @@ def test_clear_points_pauses_until_both_classes_are_back(qtbot, window):
     assert not play.isEnabled()  # nothing to train on yet
     click_at(window, -1.0, 1.0)
     assert editor.is_draft()
-    window.point_edit_bar.picker.set_current(1)
+    window.drawing.bar.picker.set_current(1)
     click_at(window, 1.0, -1.0)
     qtbot.waitUntil(lambda: session.dataset.n_train == 2, timeout=TIMEOUT)
     assert not editor.is_draft() and not window.decision_view.notice.isVisible()
@@ -230,17 +230,17 @@ def test_clear_points_pauses_until_both_classes_are_back(qtbot, window):
 
 
 def test_blank_canvas_starts_a_new_network_on_your_points(qtbot, window, tmp_path):
-    session, editor = window.session, window.point_editor
-    qtbot.mouseClick(window.point_edit_bar.blank, Qt.MouseButton.LeftButton)
+    session, editor = window.session, window.drawing.editor
+    qtbot.mouseClick(window.drawing.bar.blank, Qt.MouseButton.LeftButton)
     assert editor.editing and editor.is_draft()
     panel = window.dataset_panel
     assert panel._tiles.checked_name() is None  # the circles tile no longer looks chosen
     assert "blank canvas" in panel.description.text()
     assert not panel.noise.isEnabled() and "by hand" in panel.noise.toolTip()
     for x, y, label in ((-3, 2, 0), (-2, -3, 0), (0, 4, 0), (3, 3, 1), (2, -2, 1)):
-        window.point_edit_bar.picker.set_current(label)
+        window.drawing.bar.picker.set_current(label)
         click_at(window, x, y)
-    qtbot.waitUntil(lambda: session.dataset.name == point_data.BLANK_NAME
+    qtbot.waitUntil(lambda: session.dataset.name == editing.BLANK_NAME
                     and session.dataset.n_train == 5, timeout=TIMEOUT)
     assert session.dataset.n_test == 0
     with qtbot.waitSignal(session.runningChanged, timeout=TIMEOUT):
@@ -260,9 +260,9 @@ def test_choosing_other_data_ends_the_edit(qtbot, window):
     start_editing(qtbot, window, 0)
     click_at(window, 3.6, -3.6)
     window.session.set_dataset(load_dataset("moons"))
-    assert window.point_editor.dataset().name == "moons"
+    assert window.drawing.editor.dataset().name == "moons"
     assert not window.decision_view.is_frame_held()
-    assert window.point_editor.editing  # still editable data: editing stays on
+    assert window.drawing.editor.editing  # still editable data: editing stays on
 
 
 # ---- the digit drawing pad ------------------------------------------------------------------
@@ -318,8 +318,8 @@ def open_pad(qtbot, window, actions):
     action = actions["drawDigit"]
     assert action is window.findChild(QAction, "drawDigit") and action.isEnabled()
     action.trigger()
-    qtbot.waitExposed(window.drawing_dialog)
-    return window.drawing_dialog.pad
+    qtbot.waitExposed(window.drawing.dialog)
+    return window.drawing.dialog.pad
 
 
 def test_draw_action_is_only_enabled_for_digits(qtbot, window):
@@ -361,7 +361,7 @@ def test_live_prediction_shows_ten_probabilities(qtbot, digits_window, tmp_path)
     assert abs(second.sum() - 1.0) < 1e-9 and not np.allclose(first, second)
     want = in_worker(qtbot, window, lambda t: t.predict(pad.preview.values()[None])[0])
     np.testing.assert_allclose(second, want, rtol=1e-12, atol=1e-15)  # the paused network
-    save_png(window.drawing_dialog, tmp_path, "drawing_pad.png")
+    save_png(window.drawing.dialog, tmp_path, "drawing_pad.png")
 
 
 def test_clear_wipes_the_drawing_and_the_prediction(qtbot, digits_window):

@@ -21,9 +21,7 @@ TIMEOUT = 60_000
 
 def open_from_tools(qtbot, window, name):
     """Trigger Tools → ``name`` (checking it is in the Tools menu) and return the window."""
-    from gui.insight.install import find_menu
-
-    tools = find_menu(window, "&Tools")
+    tools = window.menu("tools")
     assert action(window, name) in tools.actions()
     action(window, name).trigger()
     explore = explore_of(window)

@@ -18,7 +18,6 @@ from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from core.watch.pacing import RecordPacer
 from gui.insight import insight_of
-from gui.insight.install import find_menu
 from gui.insight.norms_view import GradientNormsView, summary_text
 from gui.insight.observers import (
     TIMELINE_BYTES,
@@ -82,9 +81,9 @@ def test_actions_menus_and_tooltips_are_installed(window):
     names = ["checkGradients", "timeline", *(f"lesson_{lid}" for lid in LESSONS.names())]
     for name in names:
         assert action(window, name).toolTip(), name
-    assert action(window, "checkGradients") in find_menu(window, "&Tools").actions()
-    assert action(window, "timeline") in find_menu(window, "&View").actions()
-    examples = [a.menu() for a in find_menu(window, "&Help").actions() if a.menu()]
+    assert action(window, "checkGradients") in window.menu("tools").actions()
+    assert action(window, "timeline") in window.menu("view").actions()
+    examples = [a.menu() for a in window.menu("help").actions() if a.menu()]
     assert [a.objectName() for a in examples[0].actions()] == names[2:]
     insight = insight_of(window)
     for widget in (insight.norms_view, insight.timeline_bar, insight.lessons.panel):
