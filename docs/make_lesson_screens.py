@@ -29,8 +29,6 @@ TEXT = ("Two moons cannot be split by a straight line. With ReLU units the bound
 
 def lesson_shot():
     """Moons, 2-8-8-1 ReLU: optimizer hidden; data, learning rate and layers locked."""
-    from gui.insight import insight_of
-
     dataset = load_dataset("moons", n_samples=300, noise=0.15, seed=1)
     config = TrainConfig(hidden=(8, 8), activation="relu", lr=0.03, epochs=10**6, seed=1)
     lesson = lesson_from_setup("Moons with ReLU", TEXT, "The decision surface: straight "
@@ -40,7 +38,7 @@ def lesson_shot():
     window = shots.open_window(load_dataset("circles"), TrainConfig(epochs=10**6))
     with tempfile.TemporaryDirectory() as folder:
         path = save_lesson(Path(folder) / "moons.bplesson", lesson)
-        insight_of(window).lesson_files.open_file(path)
+        window.lessons.files.open_file(path)
     shots.train_to_epoch(window, 60)
     shots.settle()
     SCREENS.mkdir(exist_ok=True)

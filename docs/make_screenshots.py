@@ -110,13 +110,10 @@ def stepthrough_shot():
 
 def gradient_norms_shot():
     """Help → Examples → Vanishing gradients after 120 steps, the norm view in front."""
-    from gui.insight import insight_of
-
     window = open_window(load_dataset("circles"), TrainConfig(epochs=10**6))
     window.actions_by_name["lesson_vanishing_gradients"].trigger()
     settle()
-    insight = insight_of(window)
-    insight.norms_dock.raise_()
+    window.norms.dock.raise_()
     train_to_epoch(window, 120)
     save(window, "gradient_norms.png")
     window.close()

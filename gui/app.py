@@ -231,9 +231,7 @@ def _reject_headless_only(parser, args):
 
 def open_lesson(window, lesson):
     """Set up ``lesson`` (a checked ``core.teach.lesson_file.Lesson``) in ``window``."""
-    from gui.insight import insight_of
-
-    return insight_of(window).lessons.open(lesson)
+    return window.lessons.menu.open(lesson)
 
 
 def _exit_when_shown(app, window):

@@ -44,7 +44,10 @@ from gui.drawing.install import install_drawing
 from gui.explore import install_explore
 from gui.export.actions import install_export_actions
 from gui.health_watch import install_health_watch
-from gui.insight import install_insight
+from gui.insight.gradcheck_install import install_gradcheck
+from gui.insight.lessons_install import install_lessons
+from gui.insight.norms_install import install_norms
+from gui.insight.timeline_install import install_timeline
 from gui.menus import APP_NAME, WindowMenus, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
@@ -109,7 +112,10 @@ class MainWindow(QMainWindow):
         self.stepthrough = self._install(install_stepthrough)
         self.weight_edits = install_weight_edits(self)
         self.drawing = self._install(install_drawing)
-        self.insight = self._install(install_insight)
+        self.norms = self._install(install_norms)
+        self.lessons = self._install(install_lessons)
+        self.timeline = self._install(install_timeline)
+        self.gradcheck = self._install(install_gradcheck)
         self.explore = self._install(install_explore)
         self.analysis = self._install(install_analysis_views)
         self.health_watch = install_health_watch(self)

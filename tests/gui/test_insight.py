@@ -17,7 +17,6 @@ from core.teach.lessons import LESSONS
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from core.watch.pacing import RecordPacer
-from gui.insight import insight_of
 from gui.insight.norms_view import GradientNormsView, summary_text
 from gui.insight.observers import (
     TIMELINE_BYTES,
@@ -55,14 +54,14 @@ def single_steps(qtbot, window, n):
 
 def norms_shown(qtbot, window):
     """Wait until the norms view holds the data of the step the window shows."""
-    view = insight_of(window).norms_view
+    view = window.norms.view
     qtbot.waitUntil(lambda: view.data is not None and view.data.step == step_now(window),
                     timeout=TIMEOUT)
     return view
 
 
 def timeline_shown(qtbot, window):
-    bar = insight_of(window).timeline_bar
+    bar = window.timeline.bar
     qtbot.waitUntil(lambda: bar.data is not None and bar.data.current == step_now(window),
                     timeout=TIMEOUT)
     return bar
@@ -85,8 +84,7 @@ def test_actions_menus_and_tooltips_are_installed(window):
     assert action(window, "timeline") in window.menu("view").actions()
     examples = [a.menu() for a in window.menu("help").actions() if a.menu()]
     assert [a.objectName() for a in examples[0].actions()] == names[2:]
-    insight = insight_of(window)
-    for widget in (insight.norms_view, insight.timeline_bar, insight.lessons.panel):
+    for widget in (window.norms.view, window.timeline.bar, window.lessons.menu.panel):
         controls = [c for kind in (QAbstractButton, QComboBox, QSlider)
                     for c in widget.findChildren(kind)]
         for control in controls:
@@ -96,9 +94,8 @@ def test_actions_menus_and_tooltips_are_installed(window):
 
 # ------------------------------------------------------------------------ gradient norms
 def test_norms_view_gets_one_positive_curve_per_layer_on_log_axes(qtbot, window):
-    insight = insight_of(window)
-    insight.norms_dock.raise_()
-    insight.norms_view.set_mode("Both")
+    window.norms.dock.raise_()
+    window.norms.view.set_mode("Both")
     train(qtbot, window, 60)
     view = norms_shown(qtbot, window)
     n_layers = len(window.session.info.sizes) - 1
@@ -120,12 +117,11 @@ def test_norms_view_gets_one_positive_curve_per_layer_on_log_axes(qtbot, window)
 
 
 def test_norms_view_draws_when_shown_after_training_hidden(qtbot, window):
-    insight = insight_of(window)
     train(qtbot, window, 20)
     view = norms_shown(qtbot, window)
     assert not view.on_screen()  # a tab behind "Inside the network"
     assert points(view.grad_curves[0]) == 0
-    insight.norms_dock.raise_()
+    window.norms.dock.raise_()
     qtbot.waitUntil(lambda: points(view.grad_curves[0]) >= 20, timeout=TIMEOUT)
 
 
@@ -147,7 +143,7 @@ def test_norms_view_draws_huge_zero_and_nonfinite_norms(qtbot):
 
 def test_vanishing_lesson_first_layer_gradient_far_below_last(qtbot, window):
     action(window, "lesson_vanishing_gradients").trigger()
-    view = insight_of(window).norms_view
+    view = window.norms.view
     assert window.session.config.activation == "sigmoid"
     assert len(view.grad_curves) == 9
     qtbot.waitUntil(view.on_screen, timeout=TIMEOUT)  # the lesson brings the view forward
@@ -169,13 +165,13 @@ def test_vanishing_lesson_first_layer_gradient_far_below_last(qtbot, window):
 def test_each_lesson_loads_from_the_menu_and_trains(qtbot, window, lesson_id):
     lesson = LESSONS.get(lesson_id)
     action(window, f"lesson_{lesson_id}").trigger()
-    session, insight = window.session, insight_of(window)
+    session = window.session
     assert session.dataset.name == lesson.dataset
     assert session.dataset is window.dataset_panel.current_dataset()
     assert session.config.hidden == lesson.config["hidden"]
     assert window.hyper_panel.config_fields()["lr"] == pytest.approx(lesson.config["lr"])
-    assert insight.lessons.panel.title.text() == lesson.title
-    assert insight.lessons.dock.isVisible()
+    assert window.lessons.menu.panel.title.text() == lesson.title
+    assert window.lessons.menu.dock.isVisible()
     if "divergent" in lesson_id:  # trains until it diverges, then every view redraws
         with qtbot.waitSignal(session.error, timeout=TIMEOUT):
             window.session.play()
@@ -186,7 +182,7 @@ def test_each_lesson_loads_from_the_menu_and_trains(qtbot, window, lesson_id):
         window.session.play()
         qtbot.waitUntil(lambda: session.counters[1] >= 1, timeout=TIMEOUT)
         pause(qtbot, window)
-    assert insight.timeline_bar.data is not None
+    assert window.timeline.bar.data is not None
 
 
 # ------------------------------------------------------------------------ gradient check
@@ -240,7 +236,7 @@ def test_scrub_back_restores_the_recorded_state(qtbot, window):
     index = len(bar.data.steps) // 3
     s = bar.data.steps[index]
     assert scrub(qtbot, bar, index=index) == s
-    observer = insight_of(window).timeline_observer
+    observer = window.timeline.observer
 
     def now_and_recorded(t):
         return t.step_count, params(t), [p.copy() for p in observer.timeline.state_at(s)["params"]]
@@ -260,7 +256,7 @@ def test_resuming_from_a_scrubbed_step_is_deterministic(qtbot, window):
     bar = timeline_shown(qtbot, window)
     steps = bar.data.steps
     s, following = steps[len(steps) // 2], steps[len(steps) // 2 + 1]
-    observer = insight_of(window).timeline_observer
+    observer = window.timeline.observer
     original = in_worker(qtbot, window, lambda t: [p.copy() for p in
                                                    observer.timeline.state_at(following)["params"]])
     n = following - s
@@ -354,8 +350,7 @@ def test_gradient_norms_png_of_the_vanishing_lesson(qtbot, window, tmp_path):
     action(window, "lesson_vanishing_gradients").trigger()
     train(qtbot, window, 120)
     view = norms_shown(qtbot, window)
-    insight = insight_of(window)
-    window.resizeDocks([insight.norms_dock], [400], Qt.Orientation.Vertical)
+    window.resizeDocks([window.norms.dock], [400], Qt.Orientation.Vertical)
     # tall enough for a readable picture (the loss plots above keep their own room)
     qtbot.waitUntil(lambda: view.height() >= 250, timeout=TIMEOUT)
     image = window.grab()

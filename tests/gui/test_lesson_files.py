@@ -13,7 +13,6 @@ from core.teach.lesson_file import load_lesson
 from core.teach.lessons import builtin_lesson_files
 from core.train.config import TrainConfig
 from gui.app import make_window, parse_start, split_lesson_arg
-from gui.insight import insight_of
 from gui.insight.lesson_lock import control_widgets
 from tests.gui.helpers import action, pause_training
 
@@ -78,7 +77,7 @@ def assert_held(window):
     controls = window.diagram.controls
     assert not controls.layer_plus.isEnabled() and not controls.layer_minus.isEnabled()
     assert not any(b.isEnabled() for b in controls.neuron_buttons(0))
-    bar = insight_of(window).lesson_files.lock.bar
+    bar = window.lessons.files.lock.bar
     assert bar.isVisible()
     assert bar.text.text() == "Lesson: Moons with Adam — some controls are hidden and locked"
     assert window.hyper_panel.epochs.isEnabled()  # what the lesson does not hold stays free
@@ -98,7 +97,7 @@ def test_a_saved_lesson_opens_in_a_fresh_window_with_the_same_setup(
     assert same_setup(student, teacher)
     assert student.diagram.controls.hidden == (5, 3)
     assert student.hyper_panel.config_fields()["optimizer"] == "adam"
-    assert insight_of(student).lessons.panel.title.text() == "Moons with Adam"
+    assert student.lessons.menu.panel.title.text() == "Moons with Adam"
     assert_held(student)
     # A new run (Reset) lets the panels re-enable what they like: the lesson holds again.
     action(student, "reset").trigger()
@@ -114,17 +113,17 @@ def test_a_saved_lesson_opens_in_a_fresh_window_with_the_same_setup(
                    if w.objectName() != "batch_size"), name
     assert student.hyper_panel.optimizer.isVisibleTo(student)
     assert student.diagram.controls.layer_plus.isEnabled()
-    assert not insight_of(student).lesson_files.lock.bar.isVisible()
+    assert not student.lessons.files.lock.bar.isVisible()
     assert (student.session.dataset, student.session.config) == before_unlock  # run unchanged
     action(student, "leaveLesson").trigger()
-    assert not insight_of(student).lessons.dock.isVisible()
+    assert not student.lessons.menu.dock.isVisible()
     assert not action(student, "leaveLesson").isEnabled()
     student.close()
 
 
 def test_leave_lesson_gives_every_control_back(qtbot, teacher, tmp_path):
     path = tmp_path / "moons.bplesson"
-    files = insight_of(teacher).lesson_files
+    files = teacher.lessons.files
     assert files.save_to(path, "Moons with Adam", "text", "look", HIDDEN, LOCKED)
     assert files.open_file(path)
     assert_held(teacher)
@@ -145,16 +144,16 @@ def test_a_bad_lesson_file_is_refused_and_the_run_is_kept(qtbot, teacher, tmp_pa
     path = tmp_path / "bad.bplesson"
     path.write_bytes(content)
     before = (teacher.session.dataset, teacher.session.config)
-    assert not insight_of(teacher).lesson_files.open_file(path)
+    assert not teacher.lessons.files.open_file(path)
     assert (teacher.session.dataset, teacher.session.config) == before
     assert teacher.banner.kind == "error"
     assert "bad.bplesson" in teacher.banner.text()
-    assert not insight_of(teacher).lesson_files.lock.bar.isVisible()
+    assert not teacher.lessons.files.lock.bar.isVisible()
 
 
 def test_opening_a_lesson_over_a_trained_run_asks_first(qtbot, monkeypatch, teacher, tmp_path):
     path = tmp_path / "moons.bplesson"
-    files = insight_of(teacher).lesson_files
+    files = teacher.lessons.files
     assert files.save_to(path, "Other", "", "", [], [])
     teacher.session.play()
     qtbot.waitUntil(lambda: teacher.session.counters[0] >= 3, timeout=TIMEOUT)
@@ -179,7 +178,7 @@ def test_csv_data_cannot_be_saved_as_a_lesson(qtbot, teacher, tmp_path):
     dataset = dataclasses.replace(teacher.session.dataset,
                                   spec={"source": "csv", "path": "/x.csv"})
     teacher.session.dataset = dataset
-    files = insight_of(teacher).lesson_files
+    files = teacher.lessons.files
     assert not files.save_to(tmp_path / "a.bplesson", "t", "", "")
     assert "built-in datasets" in teacher.banner.text()
     assert not (tmp_path / "a.bplesson").exists()
@@ -187,7 +186,7 @@ def test_csv_data_cannot_be_saved_as_a_lesson(qtbot, teacher, tmp_path):
 
 def test_lesson_option_opens_the_window_on_the_lesson(qtbot, teacher, tmp_path):
     path = tmp_path / "moons.bplesson"
-    assert insight_of(teacher).lesson_files.save_to(path, "Moons with Adam", "", "",
+    assert teacher.lessons.files.save_to(path, "Moons with Adam", "", "",
                                                    HIDDEN, LOCKED)
     window = new_window(qtbot, *parse_start(["--lesson", str(path)]))
     assert same_setup(window, teacher)
@@ -203,19 +202,19 @@ def test_lesson_option_opens_the_window_on_the_lesson(qtbot, teacher, tmp_path):
 
 
 def test_each_builtin_lesson_file_opens_and_sets_up(qtbot, teacher):
-    files = insight_of(teacher).lesson_files
+    files = teacher.lessons.files
     for file in builtin_lesson_files():
         with resources.as_file(file) as path:
             lesson = load_lesson(path)
             assert files.open_file(path), file.name
         assert teacher.session.dataset.name == lesson.dataset
         assert teacher.session.config == lesson.make_config().resolved(lesson.make_dataset())
-        assert insight_of(teacher).lessons.panel.title.text() == lesson.title
+        assert teacher.lessons.menu.panel.title.text() == lesson.title
 
 
 def test_save_as_lesson_starts_from_the_open_lesson(qtbot, teacher, tmp_path):
     path = tmp_path / "moons.bplesson"
-    files = insight_of(teacher).lesson_files
+    files = teacher.lessons.files
     assert files.save_to(path, "Moons with Adam", "Some text", "Look here", HIDDEN, LOCKED)
     assert files.open_file(path)
     dialog = files.ask_save()

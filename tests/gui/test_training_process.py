@@ -59,16 +59,13 @@ def test_full_speed_trains_in_a_child_and_pause_takes_back_the_exact_trainer(qtb
 
 
 def test_views_and_histories_follow_the_child(qtbot):
-    from gui.insight import insight_of
-
     window = make_window(qtbot, epochs=10**6)
-    insight = insight_of(window)
-    insight.norms_dock.raise_()
+    window.norms.dock.raise_()
     play_until(qtbot, window, 3000)
     qtbot.waitUntil(lambda: window.session.last_snapshot.step > 1000, timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: insight.norms_view.data is not None
-                    and insight.norms_view.data.steps[-1] > 1000, timeout=TIMEOUT)
-    bar = insight.timeline_bar  # the GUI side's copy (the timeline itself is the worker's)
+    qtbot.waitUntil(lambda: window.norms.view.data is not None
+                    and window.norms.view.data.steps[-1] > 1000, timeout=TIMEOUT)
+    bar = window.timeline.bar  # the GUI side's copy (the timeline itself is the worker's)
     qtbot.waitUntil(lambda: bar.data is not None and bar.data.steps[-1] > 1000,
                     timeout=TIMEOUT)
     pause(qtbot, window)
@@ -78,7 +75,7 @@ def test_views_and_histories_follow_the_child(qtbot):
     # follow from the steps taken (>= 3000), however fast the machine trained
     assert epoch == steps // per_epoch >= 3000 // per_epoch
     assert rows == epoch
-    kept = insight.timeline_observer.timeline.steps()
+    kept = window.timeline.observer.timeline.steps()
     assert kept[0] == 0 and kept[-1] > 1000 and len(kept) > 10
 
 
@@ -150,10 +147,8 @@ def test_a_speed_limit_trains_in_the_thread(qtbot):
 
 
 def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
-    from gui.insight import insight_of
-
     window = make_window(qtbot, epochs=10**6)
-    observer = insight_of(window).timeline_observer
+    observer = window.timeline.observer
     play_until(qtbot, window, 3000)
     pause(qtbot, window)
     kept = observer.timeline.steps()

@@ -126,7 +126,8 @@ def test_features_are_attributes_the_window_declares(window):
     assert window.zoom.actions["zoomIn"] is window.actions_by_name["zoomIn"]
     assert window.drawing.actions["drawDigit"] is window.actions_by_name["drawDigit"]
     assert window.stepthrough.actions["stepThrough"] is window.actions_by_name["stepThrough"]
-    for feature in (window.export_actions, window.recording, window.insight, window.explore,
+    for feature in (window.export_actions, window.recording, window.norms, window.lessons,
+                    window.timeline, window.gradcheck, window.explore,
                     window.analysis):
         for name, action in feature.actions.items():
             assert window.actions_by_name[name] is action, name
