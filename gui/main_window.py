@@ -41,6 +41,7 @@ from gui.insight import install_insight
 from gui.menus import APP_NAME, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
+from gui.race import install_race
 from gui.recording import install_recording
 from gui.reset_actions import install_reset
 from gui.session import TrainingSession
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_drawing(self))
         self.actions_by_name.update(install_insight(self))
         self.actions_by_name.update(install_explore(self))
+        self.actions_by_name.update(install_race(self))
         self.actions_by_name.update(install_analysis_views(self))
         install_health_watch(self)
         self.actions_by_name.update(install_recording(self))

@@ -89,7 +89,10 @@ def race_configs(base, overrides, dataset, where="the race"):
         raise UserInputError(
             f"{where}: a race is a list of {MIN_RACERS} to {MAX_RACERS} racers' settings "
             f'(e.g. [{{"optimizer": "sgd"}}, {{"optimizer": "adam", "lr": 0.01}}]), got {count}.')
-    base.validate(dataset)
+    try:
+        base.validate(dataset)
+    except UserInputError as e:
+        raise UserInputError(f"{where}: the run's own settings: {e}") from None
     return [_racer_config(base, o, dataset, f"{where}: racer {LETTERS[i]} (item {i + 1})")
             for i, o in enumerate(overrides)]
 
