@@ -76,8 +76,9 @@ class RacerPanel(QWidget):
         which = "test" if test else "train"
         metric_text = (f"{100 * metric:.1f}%" if self.metric_name == "accuracy"
                        else f"{metric:.3f}")
-        text = (f"step {int(values['step'])} · epoch {int(values['epoch'])} · {which} loss "
-                f"{loss:.4g} · {which} {METRIC_NAMES[self.metric_name]} {metric_text}")
+        text = (f"step {int(values['step']):,} · epoch {int(values['epoch']):,}<br>"
+                f"{which} loss {loss:.4g} · {which} {METRIC_NAMES[self.metric_name]} "
+                f"{metric_text}")
         if error:
             text += f'<br><span style="color:#b00020">Stopped: {_escape(error)}</span>'
         self.values.setText(text)

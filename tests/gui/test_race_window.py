@@ -92,7 +92,7 @@ def test_race_from_the_current_run_plays_overlays_and_scrubs(qtbot, window):
     race.slider.setValue(last)
     final = race.frames[last]
     assert {s.step for s in final.snapshots} == {final.step} and final.step > 0
-    assert all(p.values.text().startswith(f"step {final.step} ·") for p in panels)
+    assert all(p.values.text().startswith(f"step {final.step:,} ·") for p in panels)
     assert race.curves.cursors[1].value() == final.step
 
     # Closing the race window ends its thread.
