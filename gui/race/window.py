@@ -102,6 +102,7 @@ class RaceWindow(QWidget):
     playRequested = Signal()
     pauseRequested = Signal()
     stopRequested = Signal()
+    frameDrawn = Signal()
 
     def __init__(self, race, main_window=None, title="Race"):
         super().__init__(main_window)
@@ -110,7 +111,7 @@ class RaceWindow(QWidget):
         infos = [r.trainer.info() for r in race.racers]
         has_test = race.dataset.n_test > 0
         self.frames = [take_frame(race)]  # taken before the worker owns the race
-        self.rows = [[r.rows[-1]] for r in race.racers]
+        self.rows = [list(new) for new in self.frames[0].new_rows]
         self.running = False
         self.finished = False
         self._build(infos, has_test)
@@ -173,6 +174,7 @@ class RaceWindow(QWidget):
         self.pauseRequested.connect(self.worker.pause)
         self.stopRequested.connect(self.worker.stop)
         self.worker.frameReady.connect(self._on_frame)
+        self.frameDrawn.connect(self.worker.frame_drawn)
         self.worker.runningChanged.connect(self._on_running)
         self.worker.failed.connect(self._on_failed)
         self.thread.start()
@@ -210,8 +212,8 @@ class RaceWindow(QWidget):
         if self.thread is None:
             return  # delivered after the window closed
         following = self.slider.value() == self.slider.maximum()
-        for rows, row in zip(self.rows, frame.rows, strict=True):
-            rows.append(row)
+        for rows, new in zip(self.rows, frame.new_rows, strict=True):
+            rows.extend(new)
         self.frames.append(frame)
         if len(self.frames) > MAX_FRAMES:
             shown = self.frames[self.slider.value()]
@@ -226,6 +228,8 @@ class RaceWindow(QWidget):
             self.show_frame(self.slider.maximum())
         else:
             self._update_step_label(self.slider.value())
+        self._update_buttons()
+        self.frameDrawn.emit()
 
     def _redraw_curves(self):
         self.curves.show_histories([self.history(i) for i in range(len(self.names))])

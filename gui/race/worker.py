@@ -3,10 +3,15 @@
 The worker owns the race once its thread has started. Play schedules ticks on the worker's
 own event loop (a single-shot timer per tick, so no timer object outlives the thread); each
 tick steps every racer the same number of mini-batches (``Race.step``) and emits a
-``RaceFrame`` of *copied* snapshots and the racers' newest history rows. The tick size adapts
-so a tick takes about ``TICK_SECONDS`` (the GUI stays fluid and Pause is prompt); it never
-changes what the racers compute, only how often a frame is taken. Pause and Stop are
-queued to the worker and take effect between ticks.
+``RaceFrame`` of *copied* snapshots and the racers' history rows since the last frame. The
+tick size adapts so a tick takes about ``TICK_SECONDS`` (the GUI stays fluid and Pause is
+prompt); it never changes what the racers compute, only how often a frame is taken. Pause
+and Stop are queued to the worker and take effect between ticks.
+
+Back-pressure without waiting: at most ``MAX_IN_FLIGHT`` frames are on their way to the GUI
+(``frame_drawn`` counts them back). While the GUI is behind, ticks go on without taking a
+frame, and the next frame carries every row recorded meanwhile, so the curves miss nothing
+and the queue between the threads cannot grow.
 """
 
 import time
@@ -19,6 +24,7 @@ from core.watch.snapshot import take_snapshot
 #: Wall time one tick aims at, and the rest between ticks (the GUI thread draws meanwhile).
 TICK_SECONDS = 0.03
 REST_MS = 15
+MAX_IN_FLIGHT = 2
 #: Grid points per axis of each racer's decision surface.
 SURFACE_RESOLUTION = 40
 
@@ -35,6 +41,8 @@ class RaceFrame:
         One copied snapshot per racer (surface, test outputs; no per-neuron grids).
     rows : tuple of tuple
         Each racer's newest race-history row (``core.watch.race.HISTORY_COLUMNS``).
+    new_rows : tuple of tuple
+        Per racer, every row recorded since the previous frame (the first frame: all).
     errors : tuple of (str or None)
         Why a racer stopped, per racer.
     running : bool
@@ -44,6 +52,7 @@ class RaceFrame:
     step: int
     snapshots: tuple
     rows: tuple
+    new_rows: tuple
     errors: tuple
     running: bool = True
 
@@ -53,12 +62,17 @@ def surface_columns(dataset):
     return (0, 1) if dataset.X_train.shape[1] >= 2 else None
 
 
-def take_frame(race):
-    """A ``RaceFrame`` of ``race`` now (call only from the thread that owns the race)."""
+def take_frame(race, since=None):
+    """A ``RaceFrame`` of ``race`` now (call only from the thread that owns the race).
+
+    ``since``: per racer, how many of its rows earlier frames carried (default none).
+    """
     columns = surface_columns(race.dataset)
     snapshots = tuple(take_snapshot(r.trainer, SURFACE_RESOLUTION if columns else None,
                                     columns, with_neurons=False) for r in race.racers)
+    since = since or [0] * len(race.racers)
     return RaceFrame(race.step_count, snapshots, tuple(r.rows[-1] for r in race.racers),
+                     tuple(tuple(r.rows[k:]) for r, k in zip(race.racers, since, strict=True)),
                      tuple(r.error for r in race.racers), race.running)
 
 
@@ -83,6 +97,9 @@ class RaceWorker(QObject):
         self.stopped = False
         self.steps_per_tick = 1
         self._scheduled = False
+        self.in_flight = 0
+        self._pending = False  # rows recorded that no frame has carried yet
+        self._sent = [len(r.rows) for r in race.racers]  # rows the window already has
 
     @Slot()
     def play(self):
@@ -96,6 +113,8 @@ class RaceWorker(QObject):
     def pause(self):
         if self.playing:
             self.playing = False
+            if self._pending:  # the window shows where the race paused
+                self._emit_frame()
             self.runningChanged.emit(False)
 
     @Slot()
@@ -103,6 +122,13 @@ class RaceWorker(QObject):
         """Pause for good: Play does nothing afterwards."""
         self.stopped = True
         self.pause()
+
+    @Slot()
+    def frame_drawn(self):
+        """The window has drawn a frame: one fewer on its way."""
+        self.in_flight = max(0, self.in_flight - 1)
+        if not self.playing and self._pending:
+            self._emit_frame()
 
     def _schedule(self):
         if not self._scheduled:
@@ -116,19 +142,27 @@ class RaceWorker(QObject):
         start = time.perf_counter()
         try:
             self.race.step(self.steps_per_tick)
-            frame = take_frame(self.race)
+            self._pending = True
+            if self.in_flight < MAX_IN_FLIGHT or not self.race.running:
+                self._emit_frame()
         except Exception as exc:  # noqa: BLE001 - reported in the window, never lost
             self.playing = False
             self.failed.emit(f"The race stopped: {exc}")
             self.runningChanged.emit(False)
             return
         self._adapt(time.perf_counter() - start)
-        self.frameReady.emit(frame)
         if not self.race.running:
             self.playing = False
             self.runningChanged.emit(False)
             return
         self._schedule()
+
+    def _emit_frame(self):
+        frame = take_frame(self.race, self._sent)
+        self._sent = [len(r.rows) for r in self.race.racers]
+        self._pending = False
+        self.in_flight += 1
+        self.frameReady.emit(frame)
 
     def _adapt(self, seconds):
         """Aim the next tick at ``TICK_SECONDS``, growing at most 2× per tick."""

@@ -159,3 +159,28 @@ def test_opening_a_lesson_with_a_race_opens_the_race(qtbot, window, tmp_path):
     assert race.names == ["A: sgd lr 0.1", "B: rmsprop lr 0.01"]
     assert race.frames[0].snapshots[0].surface is not None
     race.close()
+
+
+def test_regression_racers_show_their_predictions_side_by_side(qtbot):
+    import dataclasses
+
+    from core.watch.race import Race
+    from gui.race.window import RaceWindow
+    from gui.views.regression import RegressionSurfaceView
+
+    config = TrainConfig(hidden=(6,), epochs=10**6)
+    race = RaceWindow(Race([config, dataclasses.replace(config, optimizer="adam", lr=0.01)],
+                           load_dataset("squares_sum", n_samples=120)))
+    qtbot.addWidget(race)
+    race.show()
+    qtbot.waitExposed(race)
+    play_until(qtbot, race, 3)
+    assert all(isinstance(p.view, RegressionSurfaceView) for p in race.panels)
+    assert race.curves.metric_plot.titleLabel.text == "Test R²"
+    for panel, snapshot in zip(race.panels, race.frames[-1].snapshots, strict=True):
+        assert panel.view._has_pred and snapshot.surface is not None
+        assert "test R²" in panel.values.text()
+    # Every recorded row reached the curves, however many frames the window skipped.
+    assert race.curves.loss_curves[0].getData()[0][-1] == race.frames[-1].step
+    race.close()
+    assert race.thread is None
