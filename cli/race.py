@@ -35,7 +35,8 @@ def add_race_arguments(parser):
     group.add_argument("--race", metavar="CONFIGS.json",
                        help="race 2 to 4 configurations in lockstep: a JSON list of setting "
                             'overrides, e.g. [{}, {"optimizer": "adam", "lr": 0.01}]; '
-                            "--epochs counts the first racer's epochs")
+                            "--epochs counts the first racer's epochs (default: none, one "
+                            "run)")
     return parser
 
 
