@@ -50,6 +50,8 @@ class RaceTools(QObject):
         from gui.race.dialog import RaceDialog
 
         session = self.window.session
+        if self.dialog is not None:
+            self.dialog.deleteLater()  # the previous dialog, closed
         self.dialog = RaceDialog(session.dataset, session.config, self.window)
         self.dialog.accepted.connect(
             lambda: self.start(self.dialog.configs, self.window.session.dataset))

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from core.watch.race import HISTORY_COLUMNS
 from gui.explore.contour import tool_window
 from gui.race.curves import METRIC_NAMES, RACER_STYLES, RaceCurves
-from gui.race.worker import RaceWorker, take_frame
+from gui.race.worker import RaceWorker, surface_columns, take_frame
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 
@@ -42,7 +42,7 @@ MAX_FRAMES = 400
 class RacerPanel(QWidget):
     """One racer: a coloured title, its numbers at the shown frame, and its surface view."""
 
-    def __init__(self, index, name, info, parent=None):
+    def __init__(self, index, name, info, columns, parent=None):
         super().__init__(parent)
         self.setObjectName(f"racerPanel{index}")
         color = RACER_STYLES[index][0]
@@ -54,6 +54,8 @@ class RacerPanel(QWidget):
         regression = info.dataset.task == "regression"
         self.view = RegressionSurfaceView() if regression else DecisionSurfaceView()
         self.view.reset(info)
+        if columns is not None and columns != (0, 1):
+            self.view.picker.set_columns(*columns)
         self.view.picker.setVisible(False)  # every racer shows the same two input columns
         if regression:
             self.view.show_3d.setChecked(False)
@@ -138,13 +140,26 @@ class RaceWindow(QWidget):
         surfaces = QWidget(objectName="raceSurfaces")
         row = QHBoxLayout(surfaces)
         row.setContentsMargins(0, 0, 0, 0)
-        self.panels = [RacerPanel(i, name, info) for i, (name, info)
+        columns = surface_columns(infos[0].dataset)
+        self.panels = [RacerPanel(i, name, info, columns) for i, (name, info)
                        in enumerate(zip(self.names, infos, strict=True))]
         for panel in self.panels:
             row.addWidget(panel, 1)
+        surfaces_box = QWidget()
+        box = QVBoxLayout(surfaces_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(surfaces, 1)
+        n_inputs = infos[0].dataset.X_train.shape[1]
+        if n_inputs > 2:
+            names = infos[0].dataset.input_names
+            note = QLabel(f"Surfaces over {names[columns[0]]} and {names[columns[1]]}, the two "
+                          f"inputs that vary most; the other {n_inputs - 2} inputs are held at "
+                          "their training mean.", objectName="raceSurfaceNote")
+            note.setWordWrap(True)
+            box.addWidget(note)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.curves)
-        splitter.addWidget(surfaces)
+        splitter.addWidget(surfaces_box)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         self.curves.setMinimumHeight(260)

@@ -17,6 +17,7 @@ and the queue between the threads cannot grow.
 import time
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.watch.snapshot import take_snapshot
@@ -58,8 +59,20 @@ class RaceFrame:
 
 
 def surface_columns(dataset):
-    """The raw input columns the racers' surfaces span: (0, 1), or None for 1 input."""
-    return (0, 1) if dataset.X_train.shape[1] >= 2 else None
+    """The raw input columns ``(i, j)`` the racers' surfaces span, or None for 1 input.
+
+    2 inputs: (0, 1). More: the two that vary most over the training rows (the others are
+    held at their training mean), so a constant column (a digit's corner pixel) is never
+    chosen.
+    """
+    d = dataset.X_train.shape[1]
+    if d < 2:
+        return None
+    if d == 2:
+        return (0, 1)
+    spread = np.std(dataset.X_train, axis=0)
+    i, j = sorted(int(k) for k in np.argsort(-spread, kind="stable")[:2])
+    return (i, j)
 
 
 def take_frame(race, since=None):

@@ -184,3 +184,15 @@ def test_regression_racers_show_their_predictions_side_by_side(qtbot):
     assert race.curves.loss_curves[0].getData()[0][-1] == race.frames[-1].step
     race.close()
     assert race.thread is None
+
+
+def test_surfaces_span_the_two_inputs_that_vary_most():
+    from gui.race.worker import surface_columns
+
+    assert surface_columns(load_dataset("circles", n_samples=40)) == (0, 1)
+    iris = load_dataset("iris")
+    spread = iris.X_train.std(axis=0)
+    i, j = surface_columns(iris)
+    assert sorted(spread, reverse=True)[:2] == sorted([spread[i], spread[j]], reverse=True)
+    digits = load_dataset("digits")
+    assert all(digits.X_train[:, k].std() > 0 for k in surface_columns(digits))
