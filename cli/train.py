@@ -20,6 +20,7 @@ from cli.options import (
     run_exports,
     trainer_from_session_args,
 )
+from cli.race import add_race_arguments, run_race
 from cli.report import (
     ProgressPacer,
     penalty_note,
@@ -249,6 +250,7 @@ def build_train_parser(prog=None):
     add_training_options(parser)
     add_output_options(parser)
     add_export_arguments(parser)
+    add_race_arguments(parser)
     return parser
 
 
@@ -341,6 +343,8 @@ def run(args, out=None, err=None, clock=None):
     from core.io.weights_files import load_into, save_weights_file
     from core.train.trainer import Trainer
 
+    if getattr(args, "race", None):
+        return run_race(args, out, err)
     outputs = check_outputs(args)
     train_now = args.epochs != 0  # --epochs 0: save or export the initial state
     if not train_now:

@@ -51,6 +51,7 @@ from gui.insight.timeline_install import install_timeline
 from gui.menus import APP_NAME, WindowMenus, build_menus
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
+from gui.race import install_race
 from gui.recording import install_recording
 from gui.reset_actions import install_reset
 from gui.session import TrainingSession
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.timeline = self._install(install_timeline)
         self.gradcheck = self._install(install_gradcheck)
         self.explore = self._install(install_explore)
+        self.race = self._install(install_race)
         self.analysis = self._install(install_analysis_views)
         self.health_watch = install_health_watch(self)
         self.recording = self._install(install_recording)

@@ -13,7 +13,12 @@ The document, UTF-8 JSON::
      "config": {...TrainConfig.to_dict() fields...},
      "view": "decision_surface",
      "controls": {"hidden": ["optimizer"], "locked": ["hidden_layers"]},
-     "variants": [{"name": "...", "title": "...", "explanation": "...", "config": {...}}]}
+     "variants": [{"name": "...", "title": "...", "explanation": "...", "config": {...}}],
+     "race": [{}, {"optimizer": "adam", "lr": 0.01}]}
+
+``race`` is optional: 2 to 4 racers' setting changes from ``config`` (``{}``: the lesson's own
+settings); a lesson with a race opens the race window when it is set up
+(``core.watch.race``).
 
 ``load_lesson`` checks everything before anything is built for the window: a malformed or
 hostile file raises ``UserInputError`` saying what is wrong, where (the file and the field)
@@ -29,6 +34,7 @@ from pathlib import Path
 from core.data import DATASETS, load_dataset
 from core.errors import UserInputError
 from core.train.config import TrainConfig
+from core.watch.race import MAX_RACERS, MIN_RACERS, race_configs
 
 FORMAT_TAG = "backprop-studio-lesson"
 #: Version written; files of versions 1..FORMAT_VERSION are read.
@@ -97,6 +103,8 @@ class Lesson:
     variants : tuple of Variant
     hidden_controls, locked_controls : tuple of str
         Names in ``CONTROLS``.
+    race : tuple of dict
+        Empty, or 2–4 racers' ``TrainConfig`` changes from ``config``.
     """
 
     id: str
@@ -110,6 +118,7 @@ class Lesson:
     variants: tuple = ()
     hidden_controls: tuple = ()
     locked_controls: tuple = ()
+    race: tuple = ()
 
     def variant(self, name):
         """The variant called ``name`` (``UserInputError`` listing the choices)."""
@@ -130,14 +139,22 @@ class Lesson:
             fields.update(self.variant(variant).config)
         return TrainConfig.from_dict(fields)
 
+    def make_race_configs(self):
+        """The checked ``TrainConfig`` of each racer (``[]`` when the lesson has no race)."""
+        if not self.race:
+            return []
+        return race_configs(self.make_config(), [dict(r) for r in self.race],
+                            self.make_dataset(), where=f"Lesson {self.title!r}")
+
     def __repr__(self):
         return f"Lesson({self.id!r}, {self.title!r}, dataset={self.dataset!r})"
 
 
 # ----------------------------------------------------------------------------- writing
 def lesson_from_setup(title, explanation, look_at, dataset, config, hidden=(), locked=(),
-                      view=None):
-    """A ``Lesson`` of the current setup: ``dataset`` (a ``Dataset``) and ``config``.
+                      view=None, race=()):
+    """A ``Lesson`` of the current setup: ``dataset`` (a ``Dataset``) and ``config``;
+    ``race``: empty, or 2–4 dicts of racers' setting changes from ``config``.
 
     Raises ``UserInputError`` when the data cannot travel in a lesson (a CSV file, drawn
     points), the title is empty, or a control name is unknown.
@@ -151,7 +168,8 @@ def lesson_from_setup(title, explanation, look_at, dataset, config, hidden=(), l
     lesson = Lesson(id=_slug(title), title=str(title).strip(), explanation=str(explanation),
                     look_at=str(look_at), dataset=spec["name"], dataset_params=params,
                     config=config.to_dict(), view=view,
-                    hidden_controls=tuple(hidden), locked_controls=tuple(locked))
+                    hidden_controls=tuple(hidden), locked_controls=tuple(locked),
+                    race=tuple(dict(r) for r in race))
     return lesson_from_document(lesson_document(lesson), "the new lesson")
 
 
@@ -167,7 +185,7 @@ def _slug(title):
 
 def lesson_document(lesson):
     """The JSON-safe dict saved for ``lesson``."""
-    return {
+    document = {
         "format": FORMAT_TAG, "version": FORMAT_VERSION, "id": lesson.id,
         "title": lesson.title, "text": lesson.explanation, "look_at": lesson.look_at,
         "dataset": {"name": lesson.dataset, **lesson.dataset_params},
@@ -178,6 +196,9 @@ def lesson_document(lesson):
         "variants": [{"name": v.name, "title": v.title, "explanation": v.explanation,
                       "config": _jsonable(v.config)} for v in lesson.variants],
     }
+    if lesson.race:  # written only when there is one: lessons without stay as they were
+        document["race"] = [_jsonable(r) for r in lesson.race]
+    return document
 
 
 def _jsonable(d):
@@ -249,7 +270,7 @@ def lesson_from_document(document, where="the lesson"):
                "save the lesson again with File → Save as lesson")
     _check_format(check, document)
     known = {"format", "version", "id", "title", "text", "look_at", "dataset", "config",
-             "view", "controls", "variants"}
+             "view", "controls", "variants", "race"}
     for key in document:
         check.that(key in known, repr(key), "is not a lesson field",
                    f"remove it (lesson fields: {', '.join(sorted(known))})")
@@ -265,6 +286,7 @@ def lesson_from_document(document, where="the lesson"):
         variants=_variants(check, document.get("variants", [])),
         hidden_controls=_controls(check, document.get("controls", {}), "hidden"),
         locked_controls=_controls(check, document.get("controls", {}), "locked"),
+        race=_race(check, document.get("race", [])),
     )
     _check_builds(check, lesson)
     return lesson
@@ -380,6 +402,13 @@ def _variants(check, variants):
     return tuple(found)
 
 
+def _race(check, race):
+    check.that(isinstance(race, list) and (not race or MIN_RACERS <= len(race) <= MAX_RACERS),
+               '"race"', f"is not a list of {MIN_RACERS} to {MAX_RACERS} racers' settings",
+               'write e.g. [{}, {"optimizer": "adam"}], or [] for no race')
+    return tuple(_config_fields(check, r, f"race racer {i + 1}") for i, r in enumerate(race))
+
+
 def _controls(check, controls, kind):
     check.that(isinstance(controls, dict), '"controls"', "is not an object",
                'write {"hidden": [...], "locked": [...]}')
@@ -404,6 +433,10 @@ def _check_builds(check, lesson):
             lesson.make_config(variant).validate(dataset)
         except _MALFORMED as e:
             check.fail(where, f"does not fit the data ({e})", "fix the setting named")
+    try:
+        lesson.make_race_configs()
+    except _MALFORMED as e:
+        check.fail('"race"', f"does not fit ({e})", "fix the racer's setting named")
 
 
 def lesson_summary_text(lesson):
