@@ -80,7 +80,8 @@ class InputImageItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         h = self._size / 2 + 1.0
-        return QRectF(-max(h, 60.0), -h, 2 * max(h, 60.0), 2 * h + LABEL_H)
+        half = max(h, LABEL_W / 2)
+        return QRectF(-half, -h, 2 * half, 2 * h + LABEL_H)
 
     def paint(self, painter, option, widget=None) -> None:
         h = self._size / 2
@@ -95,9 +96,11 @@ class InputImageItem(QGraphicsItem):
         font = painter.font()
         font.setPointSizeF(7.5)
         painter.setFont(font)
-        painter.drawText(QRectF(-max(h, 60.0), h + 1, 2 * max(h, 60.0), LABEL_H),
-                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                         f"{self.side}×{self.side} {self.caption}")
+        half = max(h, LABEL_W / 2)
+        text = painter.fontMetrics().elidedText(self.caption, Qt.TextElideMode.ElideRight,
+                                                round(2 * half))
+        painter.drawText(QRectF(-half, h + 1, 2 * half, LABEL_H),
+                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
         painter.restore()
 
     def hoverMoveEvent(self, event) -> None:
@@ -111,6 +114,7 @@ class InputImageItem(QGraphicsItem):
 
 # ----------------------------------------------------------------------------- geometry
 LABEL_H = 14.0  # room under the block for what it shows ("mean input")
+LABEL_W = 70.0  # width that caption may take, centred under the block
 FAN_ROOM = 24.0  # least horizontal room between the block and the next column's neurons
 
 
@@ -126,7 +130,7 @@ def block_geometry(col0, col1, node: float, caption_y: float,
     vertical = 2 * min(y - caption_y - 4.0, height - y - 4.0 - LABEL_H)
     left, right = 6.0, col1.x - node / 2 - FAN_ROOM
     side = max(8.0, min(MAX_BLOCK, vertical, right - left))
-    x = min(max(col0.x, left + side / 2), right - side / 2)
+    x = min(max(col0.x, left + max(side, LABEL_W) / 2), right - side / 2)
     return x, y, side
 
 
