@@ -136,6 +136,7 @@ class WindowLayout(QObject):
             self.tall = tall
             self._size_rows(tall)
             self._hide_stale_tab_bars()
+            self.full_tab_titles()
         finally:
             self._arranging = False
 
@@ -224,6 +225,7 @@ class WindowLayout(QObject):
         the short or tall right column for the current height. Plots keep the data-area
         height the window size calls for."""
         self._keep_plot_heights(self.window.height())
+        self.full_tab_titles()
         if self.auto and self.window.isVisible():
             tall = self.window.height() >= TALL_HEIGHT
             if tall != self.tall:
@@ -242,6 +244,17 @@ class WindowLayout(QObject):
                 self.window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
             finally:
                 self._arranging = False
+
+    def full_tab_titles(self):
+        """Dock tabs show their whole titles ("Ou…" says nothing): a tab row too narrow
+        for them scrolls with arrow buttons, and each tab's tooltip is its title."""
+        for bar in self.window.findChildren(QTabBar):
+            if bar.parent() is not self.window:
+                continue
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+            for i in range(bar.count()):
+                bar.setTabToolTip(i, bar.tabText(i).replace("&&", "&"))
 
     def _keep_plot_heights(self, window_height):
         """Give every plot view the smallest data area a window this high must keep.

@@ -23,6 +23,8 @@ from gui.diagram.clicking import ClickEditing
 from gui.diagram.controls import EDGE_MODES, HEADER_H, DiagramControls
 from gui.diagram.editor import ValueEditor
 from gui.diagram.heatmaps import layer_pixels, levels_for, pixels_to_image, signed_colors
+from gui.diagram.input_block import InputBlock
+from gui.diagram.input_image import InputImageItem, block_geometry, fan_segments, fan_values
 from gui.diagram.items import EdgeLayer, NeuronItem
 from gui.diagram.labels import Labels, edge_text, neuron_text
 from gui.diagram.layout import (
@@ -40,7 +42,7 @@ EDGE_HINT = "Click to type a new weight."
 NEURON_HINT = "Click: this neuron's equations (Step through) · double-click: edit its bias."
 
 
-class NetworkDiagram(ClickEditing, QGraphicsView):
+class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
     """The network as a diagram with live neuron heatmaps, edge colours and +/− buttons.
 
     Signals: `architectureChanged(object)` (tuple of hidden sizes the user asks for),
@@ -87,6 +89,8 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         self._hover_extra = None                  # fn(kind, key) -> str | None
         self._edit_blocked = ""                   # why editing is off ("" = allowed)
         self._press: QPoint | None = None
+        self.input_block: InputImageItem | None = None  # inputs drawn as one image
+        self._example: tuple | None = None        # (pixels, caption) shown by the block
         self.annotations = Annotations(self.scene())
         self.editor = ValueEditor(self.viewport())
         self.editor.accepted.connect(lambda hit, value: self.valueEdited.emit((hit, value)))
@@ -99,6 +103,7 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         self._clear_items()
         self._info = trainer_info
         self._labels = Labels.from_info(trainer_info)
+        self._set_input_block(trainer_info)
         self._snapshot = None
         self._inputs_cache = None
         self._edge_override = None
@@ -112,7 +117,8 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
     def _drawn_for_height(self) -> list[tuple[int, ...]]:
         """The units each column draws at the viewport's height (taller layers summarise)."""
         room = unit_room(self._scene_size()[1])
-        return [drawn_units(n, room=room) for n in self._labels.sizes]
+        drawn = [drawn_units(n, room=room) for n in self._labels.sizes]
+        return [(), *drawn[1:]] if self.input_block is not None else drawn
 
     def _build_items(self, drawn) -> None:
         """Neurons, edges and texts of the network for the units `drawn[c]` of column c."""
@@ -120,9 +126,9 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         self._drawn = drawn
         sizes = self._labels.sizes
         self._neurons = [[self._new_neuron(c, u) for u in units] for c, units in enumerate(drawn)]
-        self._edges = [self._new_edges(p, len(drawn[p]), len(drawn[p + 1]))
-                       for p in range(len(sizes) - 1)]
-        self._texts.build(self._labels, drawn)
+        self._edges = [self._new_edges(p, max(len(drawn[p]), p == 0), len(drawn[p + 1]))
+                       for p in range(len(sizes) - 1)]  # a block: one fan line per unit
+        self._texts.build(self._labels, drawn, block_inputs=self.input_block is not None)
 
     def show_snapshot(self, snapshot) -> None:
         """Recolour edges, biases and heatmaps from `snapshot` (skipped if from another net)."""
@@ -187,7 +193,10 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         """Hover text of the weight from unit `i` of column `pair` to unit `j` of the next.
 
         Drawn units are always the first ones of a layer, so drawn index == unit index.
+        With an input block, the first pair's lines are its fan (`fan_tooltip`).
         """
+        if pair == 0 and self.input_block is not None:
+            return self.fan_tooltip(j)
         text = edge_text(self._labels, self._snapshot, pair, i, j)
         return f"{self._with_extra(text, 'edge', (pair, i, j))}\n{EDGE_HINT}"
 
@@ -209,7 +218,7 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         """Band on `column` for a phase of `kind`, texts by `(column, unit)` and by
         `(pair, i, j)` (see `Annotations`)."""
         self.annotations.set_band(column, kind)
-        self.annotations.set_texts(neurons, edges)
+        self.annotations.set_texts(*self._drawn_annotations(neurons, edges))
         self._place_annotations()
 
     def clear_annotations(self) -> None:
@@ -276,17 +285,24 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         rebuilt = self._drawn_for_height() != self._drawn  # taller or shorter: others fit
         if rebuilt:
             self._build_items(self._drawn_for_height())
-        self._layout = compute_layout(self._labels.sizes, w, h, *self._texts.name_widths(w))
+        self._layout = compute_layout(self._layout_sizes(self._labels.sizes), w, h,
+                                      *self._texts.name_widths(w))
         self._place_buttons()
         node = self._layout.node
         for col, items in zip(self._layout.columns, self._neurons, strict=True):
-            for item, y in zip(items, col.ys, strict=True):
+            for item, y in zip(items, col.ys if items else (), strict=True):
                 item.set_size(node)
                 item.setPos(col.x, y)
         cols = self._layout.columns
         for p, edges in enumerate(self._edges):
             edges.set_segments(edge_segments(cols[p], cols[p + 1], node),
                                max(1.5, min(6.0, node * 0.14)))
+        if self.input_block is not None:
+            x, y, side = block_geometry(cols[0], cols[1], node, self._layout.caption_y, h)
+            self.input_block.set_size(side)
+            self.input_block.setPos(x, y)
+            self._edges[0].set_segments(fan_segments(x, y, side, cols[1], node),
+                                        max(1.5, min(4.0, node * 0.1)))
         self._texts.place(self._layout)
         self._place_annotations()
         if rebuilt and self._snapshot is not None:
@@ -297,7 +313,7 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         hidden = self.controls.hidden
         if self._labels is None or hidden is None:
             return
-        sizes = (self._labels.sizes[0], *hidden, self._labels.sizes[-1])
+        sizes = self._layout_sizes((self._labels.sizes[0], *hidden, self._labels.sizes[-1]))
         w, h = self._scene_size()
         layout = compute_layout(sizes, w, h, *self._texts.name_widths(w))
         self.controls.place_neuron_buttons([c.x for c in layout.columns[1:-1]])
@@ -327,6 +343,9 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         scale = frames.abs_max(arrays)
         for edges, a in zip(self._edges, arrays, strict=True):
             edges.set_values(a[: edges.n_src, : edges.n_dst], scale)
+        if self.input_block is not None:  # the fan: mean weight into each unit, own scale
+            fan = fan_values(arrays[0], self._edges[0].n_dst)
+            self._edges[0].set_values(fan, frames.abs_max([fan]))
 
     def _heatmap_images(self, surface) -> list[list]:
         """Per column, the QImages of its drawn units ([] for a column without heatmaps)."""

@@ -84,8 +84,10 @@ class DiagramTexts:
         self.titles, self.details, self.inputs, self.outputs, self.ellipses = [], [], [], [], []
         self.captions = []
 
-    def build(self, labels: Labels, drawn: list[tuple[int, ...]]) -> None:
-        """Create the items of a network whose columns draw units `drawn[c]`."""
+    def build(self, labels: Labels, drawn: list[tuple[int, ...]],
+              block_inputs: bool = False) -> None:
+        """Create the items of a network whose columns draw units `drawn[c]`; with
+        `block_inputs` the inputs are one image block (no names, no "… N more")."""
         self.clear()
         self.hint.setVisible(False)
         last = labels.n_columns - 1
@@ -96,7 +98,7 @@ class DiagramTexts:
             self.details.append(_text(self._scene, detail, MUTED))
             for item in (self.titles[-1], self.details[-1]):
                 item.setToolTip(labels.caption(c))
-            hidden = labels.sizes[c] - len(drawn[c])
+            hidden = 0 if c == 0 and block_inputs else labels.sizes[c] - len(drawn[c])
             self.ellipses.append(_text(self._scene, f"… {hidden} more", MUTED) if hidden else None)
         self.inputs = [self._name(labels.unit_name(0, u)) for u in drawn[0]]
         self.outputs = [self._name(labels.unit_name(last, u)) for u in drawn[last]]
@@ -161,7 +163,7 @@ class DiagramTexts:
     def _place_names(self, items, col, node: float, pitch: float, side: int) -> None:
         size = max(6.5, min(MAX_POINT_SIZE * self.scale, pitch * 0.55 * self.scale))
         visible = pitch >= 9.0
-        for item, y in zip(items, col.ys, strict=True):
+        for item, y in zip(items, col.ys if items else (), strict=True):  # none: a block
             item.setVisible(visible)
             _set_point_size(item, size)
             r = item.boundingRect()

@@ -10,7 +10,7 @@ path to :mod:`gui.export.operations`.
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog
 
@@ -53,6 +53,12 @@ SPECS = {
                                               "schedule and batch order", None),
     "exportOnnx": ("Export ONNX…", "Write the network as an ONNX model", None),
 }
+
+
+def _app_settings():
+    from gui.main_window import app_settings  # imported late: the window imports this module
+
+    return app_settings()
 
 
 def _with_suffix(path, suffix):
@@ -140,7 +146,8 @@ class ExportActions(QObject):
     def _on_exportPlots(self):
         w = self.window
         views = applicable_views(window_views(w), w.session.info)
-        dialog = ExportDialog(w, screen_size(w.diagram), self.folder / "plots", folder=True)
+        dialog = ExportDialog(w, screen_size(w.diagram), self.folder / "plots", folder=True,
+                              settings=_app_settings)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         folder, formats = dialog.chosen_path(), dialog.chosen_formats()
@@ -161,7 +168,8 @@ class ExportActions(QObject):
         except Exception as exc:  # noqa: BLE001 - e.g. nothing drawn in this view
             report_error(self.window, "Export view", exc)
             return None
-        dialog = ExportDialog(self.window, on_screen, self.folder / f"{name}.png")
+        dialog = ExportDialog(self.window, on_screen, self.folder / f"{name}.png",
+                              settings=_app_settings)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         path = dialog.chosen_path()
@@ -184,5 +192,12 @@ def install_export_actions(window):
     for section, names in SECTIONS:
         for name in names:
             window.add_action("file", handlers.actions[name], section)
-    install_context_menus(window_views(window), handlers.export_view_dialog)
+    first = window_views(window)
+    install_context_menus(first, handlers.export_view_dialog)
+
+    def later_views():  # views installed after this (gradient norms): once the window is built
+        rest = {n: v for n, v in window_views(window).items() if n not in first}
+        install_context_menus(rest, handlers.export_view_dialog)
+
+    QTimer.singleShot(0, window, later_views)
     return handlers

@@ -1,17 +1,18 @@
-"""The export dialog: format (PNG/SVG), pixel size (1×, 2×, custom) and where to write.
+"""The export dialog: format (PNG/SVG), figure size (a preset or custom) and where to write.
 
 ``ExportDialog(parent, screen_size, path)`` exports one view to a file;
 ``ExportDialog(parent, screen_size, path, folder=True)`` chooses a folder for "Export all
-plots…" (formats: PNG and SVG, or one of them). The chosen values are read with
-``chosen_path()``, ``chosen_size()`` (``None`` = each view's own 2× size in folder mode) and
-``chosen_formats()``. ``confirm_overwrite`` asks before replacing existing files.
+plots…" (formats: PNG and SVG, or one of them). The size presets (``PRESETS``): as on screen,
+2× screen, a 1920×1080 slide, a 300-dpi print of 6.4×4.8 in, or custom pixels. The chosen
+values are read with ``chosen_path()``, ``chosen_size()`` and ``chosen_formats()``; with
+``settings`` (a callable returning the app's ``QSettings``) the preset and custom size are
+remembered for the next export. ``confirm_overwrite`` asks before replacing existing files.
 """
 
 from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,9 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QSpinBox,
-    QWidget,
 )
 
 from gui.export.plot_export import MAX_SIDE
@@ -31,7 +30,20 @@ from gui.export.plot_export import MAX_SIDE
 FILE_FORMATS = (("PNG image", ("png",)), ("SVG drawing", ("svg",)))
 FOLDER_FORMATS = (("PNG and SVG", ("png", "svg")), ("PNG only", ("png",)),
                   ("SVG only", ("svg",)))
-SCALES = (("1× (as on screen)", 1), ("2× (slides)", 2), ("Custom", None))
+#: (text, scale of the on-screen size or exact (width, height) pixels, or None = custom)
+PRESETS = (("As on screen", 1), ("2× screen", 2), ("Slide 1920×1080", (1920, 1080)),
+           ("Print 300 dpi (6.4×4.8 in)", (1920, 1440)), ("Custom", None))
+DEFAULT_PRESET = 2
+SETTINGS_PRESET, SETTINGS_WIDTH, SETTINGS_HEIGHT = ("export/preset", "export/custom_width",
+                                                    "export/custom_height")
+
+
+def _int(value, default):
+    """``value`` (a settings entry: int, str or None) as an int, else ``default``."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def confirm_overwrite(parent, paths):
@@ -51,8 +63,9 @@ def confirm_overwrite(parent, paths):
 class ExportDialog(QDialog):
     """Format, pixel size and target of an export; see the module docstring."""
 
-    def __init__(self, parent, screen_size, path, folder=False, title=None):
+    def __init__(self, parent, screen_size, path, folder=False, title=None, settings=None):
         super().__init__(parent)
+        self._settings = settings
         self.setObjectName("exportDialog")
         self.setWindowTitle(title or ("Export all plots" if folder else "Export view"))
         self._screen = QSize(screen_size)
@@ -63,11 +76,15 @@ class ExportDialog(QDialog):
         self.path_edit = QLineEdit(str(path), objectName="exportPath")
         self.width_box = self._side_box("exportWidth", self._screen.width() * 2)
         self.height_box = self._side_box("exportHeight", self._screen.height() * 2)
-        self.scale_group = QButtonGroup(self)
-        self._build(self._scale_row())
+        self.preset_combo = QComboBox(objectName="exportPreset")
+        for text, _value in PRESETS:
+            self.preset_combo.addItem(text)
+        self._build(self.preset_combo)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self.width_box.valueChanged.connect(self._width_edited)
+        self.preset_combo.currentIndexChanged.connect(self._preset_changed)
         self._format_changed()
+        self._restore()
 
     # ---- building -------------------------------------------------------------------------
     @staticmethod
@@ -79,19 +96,7 @@ class ExportDialog(QDialog):
         box.setEnabled(False)
         return box
 
-    def _scale_row(self):
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for i, (text, _scale) in enumerate(SCALES):
-            button = QRadioButton(text, objectName=f"exportScale{i}")
-            self.scale_group.addButton(button, i)
-            layout.addWidget(button)
-        self.scale_group.button(1).setChecked(True)
-        self.scale_group.idToggled.connect(self._scale_toggled)
-        return row
-
-    def _build(self, scale_row):
+    def _build(self, preset_combo):
         browse = QPushButton("Browse…", objectName="exportBrowse")
         browse.clicked.connect(self._browse)
         target = QHBoxLayout()
@@ -102,7 +107,7 @@ class ExportDialog(QDialog):
         sides.addWidget(self.height_box)
         form = QFormLayout(self)
         form.addRow("Format", self.format_combo)
-        form.addRow("Size", scale_row)
+        form.addRow("Size", preset_combo)
         form.addRow("Width × height", sides)
         form.addRow("Folder" if self._folder else "File", target)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -111,23 +116,28 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.setToolTip("PNG has exactly the pixel size chosen; SVG scales without loss. "
-                        "Custom sizes of another shape keep the picture's proportions.")
+                        "Every figure gets a title, axis labels and a legend; its plot is "
+                        "laid out again to fill the size chosen.")
 
     # ---- reading --------------------------------------------------------------------------
     def chosen_formats(self):
         return tuple(self.format_combo.currentData())
 
-    def chosen_scale(self):
-        """1, 2 or None (custom)."""
-        return SCALES[self.scale_group.checkedId()][1]
+    def chosen_preset(self):
+        """The ``PRESETS`` value chosen: a scale (1, 2), ``(width, height)`` or None."""
+        return PRESETS[self.preset_combo.currentIndex()][1]
 
     def chosen_size(self):
-        """The pixel size: a ``QSize``, or in folder mode the scale (1 or 2) each view
-        applies to its own on-screen size."""
-        scale = self.chosen_scale()
-        if scale is None:
+        """The pixel size as a ``QSize``; in folder mode a scale preset stays a number
+        (1 or 2) that each view applies to its own on-screen size."""
+        preset = self.chosen_preset()
+        if preset is None or isinstance(preset, tuple):
             return QSize(self.width_box.value(), self.height_box.value())
-        return scale if self._folder else self._screen * scale
+        return preset if self._folder else self._screen * preset
+
+    def accept(self):
+        self._remember()
+        super().accept()
 
     def chosen_path(self):
         """The target, with the format's extension added to a file name that lacks it."""
@@ -146,20 +156,47 @@ class ExportDialog(QDialog):
         if current.suffix.lower() in (".png", ".svg") and current.suffix.lower() != ext:
             self.path_edit.setText(str(current.with_suffix(ext)))
 
-    def _scale_toggled(self, button_id, checked):
-        if not checked:
-            return
-        scale = SCALES[button_id][1]
-        custom = scale is None
+    def _preset_changed(self, index):
+        preset = PRESETS[index][1]
+        custom = preset is None
         self.width_box.setEnabled(custom)
         self.height_box.setEnabled(custom)
-        if not custom:
-            self.width_box.setValue(self._screen.width() * scale)
-            self.height_box.setValue(self._screen.height() * scale)
+        if isinstance(preset, tuple):
+            self.width_box.setValue(preset[0])
+            self.height_box.setValue(preset[1])
+        elif not custom:
+            self.width_box.setValue(self._screen.width() * preset)
+            self.height_box.setValue(self._screen.height() * preset)
+
+    # ---- remembering ----------------------------------------------------------------------
+    def _restore(self):
+        """The preset (and custom size) of the last export, else ``DEFAULT_PRESET``."""
+        index, width, height = DEFAULT_PRESET, None, None
+        if self._settings is not None:
+            store = self._settings()
+            index = _int(store.value(SETTINGS_PRESET), DEFAULT_PRESET)
+            width = _int(store.value(SETTINGS_WIDTH), None)
+            height = _int(store.value(SETTINGS_HEIGHT), None)
+        index = index if 0 <= index < len(PRESETS) else DEFAULT_PRESET
+        self.preset_combo.setCurrentIndex(index)
+        self._preset_changed(index)
+        if PRESETS[index][1] is None and width and height:
+            self.width_box.setValue(width)
+            self.height_box.setValue(height)
+
+    def _remember(self):
+        if self._settings is None:
+            return
+        store = self._settings()
+        store.setValue(SETTINGS_PRESET, self.preset_combo.currentIndex())
+        if self.chosen_preset() is None:
+            store.setValue(SETTINGS_WIDTH, self.width_box.value())
+            store.setValue(SETTINGS_HEIGHT, self.height_box.value())
+        store.sync()
 
     def _width_edited(self, width):
         """Custom width: the height follows with the view's proportions (editable after)."""
-        if self.chosen_scale() is None and self._screen.width() > 0:
+        if self.chosen_preset() is None and self._screen.width() > 0:
             ratio = self._screen.height() / self._screen.width()
             self.height_box.setValue(max(1, round(width * ratio)))
 

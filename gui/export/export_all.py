@@ -9,6 +9,8 @@ File names are fixed so a script or a slide deck can rely on them:
 ``weights.*``               always (every weight matrix)
 ``digits.*``                the 8×8 digits data only
 ``network.*``               always (the network diagram)
+``gradient_norms.*``        in the window (per-layer norms by step; a plain trainer
+                            exported headless has no per-step record of them)
 ``history.csv``             always: epoch, train_loss, test_loss, train_metric,
                             test_metric, lr (one row per completed epoch)
 ==========================  ===========================================================
@@ -30,7 +32,7 @@ HISTORY_FILE = "history.csv"
 def view_names():
     """Every export name, in the order files are written."""
     return ("decision_surface", "regression_surface", "loss_curves", "weights", "digits",
-            "network")
+            "network", "gradient_norms")
 
 
 def applicable(name, info):
@@ -53,11 +55,17 @@ def applicable_views(views, info):
 
 
 def window_views(window):
-    """The window's views by export name."""
-    return {"decision_surface": window.decision_view,
-            "regression_surface": window.regression_view,
-            "loss_curves": window.loss_view, "weights": window.weights_view,
-            "digits": window.digits_view, "network": window.diagram}
+    """The window's views by export name (gradient norms once the insight docks exist)."""
+    from gui.insight.install import insight_of
+
+    views = {"decision_surface": window.decision_view,
+             "regression_surface": window.regression_view,
+             "loss_curves": window.loss_view, "weights": window.weights_view,
+             "digits": window.digits_view, "network": window.diagram}
+    insight = insight_of(window)
+    if insight is not None:
+        views["gradient_norms"] = insight.norms_view
+    return views
 
 
 def target_paths(folder, names, formats=FORMATS):
@@ -90,7 +98,7 @@ def _cell(column, value):
     return str(int(value)) if column == "epoch" else repr(value)
 
 
-def export_all(views, folder, history, size=None, formats=FORMATS):
+def export_all(views, folder, history, size=None, formats=FORMATS, info=None):
     """Write each view of ``views`` (``{name: view}``) and ``history.csv`` into ``folder``.
 
     Parameters
@@ -106,6 +114,8 @@ def export_all(views, folder, history, size=None, formats=FORMATS):
         default twice each view's on-screen size.
     formats : tuple of str
         Any of ``"png"``, ``"svg"``.
+    info : TrainerInfo, optional
+        The run the figures' subtitles name.
 
     Returns
     -------
@@ -118,6 +128,6 @@ def export_all(views, folder, history, size=None, formats=FORMATS):
     written = []
     for name, view in views.items():
         for fmt in formats:
-            written.append(export_view(view, folder / f"{name}.{fmt}", size, fmt))
+            written.append(export_view(view, folder / f"{name}.{fmt}", size, fmt, info))
     written.append(atomic_write_text(folder / HISTORY_FILE, history_csv(history)))
     return written

@@ -134,14 +134,14 @@ def _export(trainer, folder, size, formats):
     except OSError as exc:
         raise UserInputError(f"Cannot create folder {folder}: {exc.strerror or exc}.") from None
     info, snapshot = trainer.info(), take_snapshot(trainer)
-    views = build_views([n for n in view_names() if applicable(n, info)])
+    views = build_views([n for n in view_names() if applicable(n, info) and n in VIEW_SIZES])
     try:
         _lay_out(app, views)
         for view in views.values():
             view.reset(info)
             view.show_snapshot(snapshot)
         app.processEvents()
-        return export_all(views, folder, snapshot.history, size, formats)
+        return export_all(views, folder, snapshot.history, size, formats, info)
     finally:
         for view in views.values():
             view.close()

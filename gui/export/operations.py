@@ -191,7 +191,7 @@ def export_view_to(window, view, path, size=None):
     """Export one view to ``path`` (PNG/SVG); returns the path or None after an error."""
     window.session.painter.bring_up_to_date()  # a hidden view may hold an older frame
     try:
-        written = export_view(view, path, size)
+        written = export_view(view, path, size, info=window.session.info)
     except Exception as exc:  # noqa: BLE001 - unwritable path, full disk, bad size…
         report_error(window, "Export view", exc)
         return None
@@ -204,9 +204,12 @@ def export_plots_to(window, folder, size=None, formats=("png", "svg")):
     session = window.session
     session.painter.bring_up_to_date()  # views off screen are only redrawn when shown
     views = applicable_views(window_views(window), session.info)
+    norms = views.get("gradient_norms")
+    if norms is not None:
+        norms.bring_up_to_date()  # a dock tab behind another one draws only when shown
     history = session.last_snapshot.history if session.last_snapshot is not None else {}
     try:
-        written = export_all(views, folder, history, size, formats)
+        written = export_all(views, folder, history, size, formats, session.info)
     except Exception as exc:  # noqa: BLE001 - unwritable folder, full disk…
         report_error(window, "Export all plots", exc)
         return None

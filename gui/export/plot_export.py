@@ -5,14 +5,14 @@ A *view* is any widget of the window that shows training: the pyqtgraph views
 ``QGraphicsView``). What is exported is the picture, without the view's own check boxes:
 
 - a pyqtgraph view: the central item (``PlotItem`` or ``GraphicsLayout``) of the
-  ``pg.GraphicsView`` it shows, through ``pyqtgraph.exporters.ImageExporter`` /
-  ``SVGExporter`` (text and lines scale with the image);
-- the diagram: its ``QGraphicsScene``, through ``QGraphicsScene.render`` into a ``QImage``
-  or a ``QSvgGenerator``.
+  ``pg.GraphicsView`` it shows, laid out again at the figure's shape and painted as
+  pyqtgraph's exporters paint (text and lines scale with the image);
+- the diagram: its ``QGraphicsScene``, through ``QGraphicsScene.render`` (kept in proportion).
 
-A PNG has exactly the requested pixel size (default: twice the on-screen size, for slides);
-when its aspect ratio differs from the view's, the picture is scaled uniformly and centred on
-the background. Every file is written all or nothing (``core.io.atomic``): a failure
+Every export is a figure (:mod:`gui.export.figure`): a title and subtitle above the picture
+and a legend under it (:mod:`gui.export.captions`), painted into a ``QImage`` (PNG) or a
+``QSvgGenerator`` (SVG). A PNG has exactly the requested pixel size (default: twice the
+on-screen size). Every file is written all or nothing (``core.io.atomic``): a failure
 leaves any previous file untouched and raises ``UserInputError`` naming the path.
 """
 
@@ -21,13 +21,15 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from core.errors import UserInputError
 from core.io.atomic import atomic_write_bytes
+from gui.export.captions import caption_of
+from gui.export.figure import paint_figure, relaid_out
 
 FORMATS = ("png", "svg")
 #: Default PNG size: this many times the on-screen size.
@@ -103,36 +105,50 @@ def background_of(view):
 
 
 # ----------------------------------------------------------------------------- rendering
-def render_image(view, size=None):
-    """The view as a ``QImage`` (ARGB32) of exactly ``size`` pixels (see ``resolve_size``;
-    default 2× on screen)."""
+def render_image(view, size=None, caption=None):
+    """The view as a figure (:mod:`gui.export.figure`: title, picture, legend) in a
+    ``QImage`` (ARGB32) of exactly ``size`` pixels (see ``resolve_size``; default 2× on
+    screen). ``caption`` defaults to :func:`gui.export.captions.caption_of`."""
     size = resolve_size(view, size)
     image = QImage(size, QImage.Format.Format_ARGB32)
     image.fill(background_of(view))
-    target = fit_rect(screen_size(view), size)
     painter = QPainter(image)
     try:
-        if _is_diagram(view):
-            _paint_scene(painter, view.scene(), target)
-        else:
-            painter.drawImage(target, _pyqtgraph_image(view, target.size()))
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                               | QPainter.RenderHint.TextAntialiasing)
+        _paint_page(painter, view, size, caption)
     finally:
         painter.end()
     return image
 
 
-def _pyqtgraph_image(view, size):
-    exporter = pg_exporters.ImageExporter(source_item(view))
-    _set_size_params(exporter, size)
-    exporter.parameters()["background"] = background_of(view)
-    return exporter.export(toBytes=True)
+def _paint_page(painter, view, size, caption):
+    caption = caption if caption is not None else caption_of(view)
+    paint_figure(painter, size, screen_size(view), lambda p, target, logical:
+                 _paint_picture(p, view, target, logical), caption)
 
 
-def _set_size_params(exporter, size):
-    """Set width and height independently (the exporter links them to the aspect ratio)."""
-    params = exporter.parameters()
-    params.param("width").setValue(size.width(), blockSignal=exporter.widthChanged)
-    params.param("height").setValue(size.height(), blockSignal=exporter.heightChanged)
+def _paint_picture(painter, view, target, logical):
+    """Draw ``view`` into ``target`` (page px); pyqtgraph views laid out at ``logical``
+    (``QSizeF``), or, when a plot keeps its aspect ratio (a map, an image), at the on-screen
+    proportions centred in ``target``: a wider layout would only add empty data range."""
+    if _is_diagram(view):
+        _paint_scene(painter, view.scene(), target)
+        return
+    item = source_item(view)
+    if _keeps_aspect(item):
+        k = target.width() / max(1e-6, logical.width())  # page px per logical px
+        fitted = fit_rect(screen_size(view), target.toAlignedRect().size())
+        target = QRectF(fitted).translated(target.topLeft())
+        logical = QSizeF(fitted.width() / k, fitted.height() / k)
+    with relaid_out(item, logical):
+        paint_pyqtgraph(painter, item, target.toAlignedRect())
+
+
+def _keeps_aspect(item):
+    """Whether a plot in pyqtgraph ``item`` locks its aspect ratio."""
+    return any(isinstance(i, pg.ViewBox) and i.state.get("aspectLocked")
+               for i in item.scene().items() if i.isVisible())
 
 
 def _paint_scene(painter, scene, target):
@@ -143,22 +159,17 @@ def _paint_scene(painter, scene, target):
                  Qt.AspectRatioMode.KeepAspectRatio)
 
 
-def render_svg(view, size=None):
-    """The view as SVG ``bytes`` of ``size`` pixels (see ``resolve_size``; default 1×).
+def render_svg(view, size=None, caption=None):
+    """The view as an SVG figure (``bytes``) of ``size`` pixels (see ``resolve_size``;
+    default 1×); see :func:`render_image`.
 
     pyqtgraph's own ``SVGExporter`` cannot parse the path data Qt ≥ 6.7 writes
     (pyqtgraph#3485), so both kinds of view are painted into a ``QSvgGenerator``.
     """
     size = resolve_size(view, size, default_scale=1)
-    target = fit_rect(screen_size(view), size)
-    if _is_diagram(view):
-        def paint(painter):
-            _paint_scene(painter, view.scene(), target)
-    else:
-        def paint(painter):
-            paint_pyqtgraph(painter, source_item(view), target)
-    return svg_document(size, background_of(view), paint, view.logicalDpiX(),
-                        f"Backprop Studio: {type(view).__name__}")
+    return svg_document(size, background_of(view),
+                        lambda painter: _paint_page(painter, view, size, caption),
+                        view.logicalDpiX(), f"Backprop Studio: {type(view).__name__}")
 
 
 def svg_document(size, background, paint, dpi, title):
@@ -273,7 +284,7 @@ def format_of(path, fmt=None):
     return fmt
 
 
-def export_view(view, path, size=None, fmt=None):
+def export_view(view, path, size=None, fmt=None, info=None):
     """Write ``view`` to ``path`` (PNG or SVG by extension or ``fmt``), all or nothing.
 
     Parameters
@@ -285,11 +296,15 @@ def export_view(view, path, size=None, fmt=None):
     size : QSize, (int, int) or number, optional
         Exact pixel size, or a multiple of the on-screen size; PNG default: twice the
         on-screen size; SVG default: the on-screen size.
+    info : TrainerInfo, optional
+        The run the figure's subtitle names (default: the one the view was last reset with).
 
     Returns
     -------
     Path
     """
     fmt = format_of(path, fmt)
-    data = png_bytes(render_image(view, size)) if fmt == "png" else render_svg(view, size)
+    caption = caption_of(view, info)
+    data = (png_bytes(render_image(view, size, caption)) if fmt == "png"
+            else render_svg(view, size, caption))
     return atomic_write_bytes(path, data)

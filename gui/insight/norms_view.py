@@ -127,6 +127,7 @@ class GradientNormsView(QWidget):
         self.data = None
         self._pending = False
         self._on_screen = True
+        self._info = None
         self._build_layout()
         self.mode.currentIndexChanged.connect(self._apply_mode)
         self._apply_mode()
@@ -153,6 +154,7 @@ class GradientNormsView(QWidget):
     # ------------------------------------------------------------------ contract slots
     def reset(self, trainer_info):
         """A new network: one curve per weight matrix, no data yet."""
+        self._info = trainer_info  # the run an exported figure names
         self._ensure_curves(len(trainer_info.sizes) - 1)
         self._clear()
 
@@ -181,6 +183,11 @@ class GradientNormsView(QWidget):
     def plots(self):
         """The gradient and weight ``PlotItem``s."""
         return self.grad_widget.getPlotItem(), self.weight_widget.getPlotItem()
+
+    def bring_up_to_date(self):
+        """Draw the norms that arrived while the view was hidden (before an export)."""
+        if self._pending and self.data is not None:
+            self._draw()
 
     def on_screen(self):
         """Whether the view can be seen (shown, and its dock tab selected)."""

@@ -10,14 +10,16 @@ chosen pace (seconds per phase) emits ``nextRequested``.
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -51,6 +53,22 @@ def _button(action):
     button.setDefaultAction(action)
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     return button
+
+
+class _FittingScroll(QScrollArea):
+    """A scroll area that asks for its content's whole size and width (so the dock opens as
+    before and never cuts a button) but can get shorter, then scrolling vertically."""
+
+    def _inner(self, hint):
+        return getattr(self.widget(), hint)() if self.widget() is not None else QSize(0, 0)
+
+    def sizeHint(self):
+        return self._inner("sizeHint")
+
+    def minimumSizeHint(self):
+        inner = self._inner("minimumSizeHint")
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, min(inner.height(), 80))
 
 
 class StepThroughPanel(QWidget):
@@ -129,8 +147,14 @@ class StepThroughPanel(QWidget):
         column.addLayout(form)
         column.addWidget(self.loss_label)
         column.addStretch(1)
+        # a short dock scrolls the phase list down instead of cutting it off; never sideways
+        self.left_scroll = _FittingScroll(objectName="stepThroughControls")
+        self.left_scroll.setWidget(left)
+        self.left_scroll.setWidgetResizable(True)
+        self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(self.left_scroll)
         split.addWidget(self.equations)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)

@@ -38,14 +38,22 @@ KEYS = ("train_loss", "test_loss", "train_metric", "test_metric")
 
 
 def _set_curve(curve, x, y, log=False):
-    """Feed ``x, y (n,)`` to ``curve``, dropping non-finite points (and ≤ 0 ones in log)."""
+    """Feed ``x, y (n,)`` to ``curve``, dropping non-finite points (and ≤ 0 ones in log).
+
+    A line needs two points: a single one (after the first epoch) is drawn as a dot."""
     keep = np.isfinite(y)
     if log:
         keep &= y > 0
-    if keep.all():
-        curve.setData(x, y, skipFiniteCheck=True)
-    else:
-        curve.setData(x[keep], y[keep], skipFiniteCheck=True)
+    if not keep.all():
+        x, y = x[keep], y[keep]
+    dot = len(y) < 2
+    if dot != (curve.opts["symbol"] is not None):
+        pen = curve.opts["pen"]
+        curve.setSymbol("o" if dot else None)
+        curve.setSymbolSize(7)
+        curve.setSymbolBrush(pg.mkPen(pen).color() if dot else None)
+        curve.setSymbolPen(None)
+    curve.setData(x, y, skipFiniteCheck=True)
 
 
 class LossAxis(pg.AxisItem):

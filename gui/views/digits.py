@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
@@ -56,6 +56,22 @@ def mosaic(tiles, n_cols, pitch_y, gap=1):
     return out
 
 
+def grid_shape(width, height, min_scale, n_max, max_rows=GRID_ROWS, max_cols=GRID_COLS):
+    """(rows, columns) of the most test digits a ``width × height`` px plot shows with each
+    image pixel at least ``min_scale`` px (so a label fits under its digit), at most
+    ``n_max`` digits; at least one. A tile is ``SIDE + 1`` pixels wide and
+    ``SIDE + LABEL_ROOM`` high."""
+    best = (1, 1)
+    for rows in range(1, max_rows + 1):
+        for cols in range(1, max_cols + 1):
+            if rows * cols > n_max:
+                break
+            scale = min(width / (cols * (SIDE + 1)), height / (rows * (SIDE + LABEL_ROOM)))
+            if scale >= min_scale and rows * cols > best[0] * best[1]:
+                best = (rows, cols)
+    return best
+
+
 def confusion_counts(true, pred, n_classes):
     """``(C, C)`` int counts, rows true class, columns predicted class."""
     return np.bincount(true * n_classes + pred, minlength=n_classes * n_classes).reshape(
@@ -94,6 +110,11 @@ class DigitsView(QWidget):
         layout.addWidget(self.layout_widget)
         self._font = QFont()
         self._font.setPointSize(7)
+        metrics = QFontMetricsF(self._font)
+        # a label ("8/3") must fit under its digit: the pixel scale that allows it
+        self._label_scale = max((metrics.horizontalAdvance("8/8") + 2) / (SIDE + 1),
+                                metrics.height() / LABEL_ROOM)
+        self._count_size = (metrics.horizontalAdvance("888") + 2, metrics.height())
         self._held = HeldLevels()
         self._info = None
         self.labels, self.count_texts = [], []
@@ -117,8 +138,9 @@ class DigitsView(QWidget):
         grid = self.layout_widget.ci
         self._n_classes = ds.n_classes
         self._true = ds.labels_test
-        self._build_grid(grid, ds)
+        self._last_pred = None
         self._build_confusion(grid)
+        self._build_grid(grid, ds)
         grid.nextRow()
         self._build_tiles(grid, trainer_info.sizes[1])
         self._wide = None
@@ -187,23 +209,45 @@ class DigitsView(QWidget):
 
     # ----------------------------------------------------------------- test image grid
     def _build_grid(self, grid, ds):
-        n = min(GRID_ROWS * GRID_COLS, ds.n_test)
+        self._n_grid_max = min(GRID_ROWS * GRID_COLS, ds.n_test)
+        self._test_tiles = ds.X_test[: self._n_grid_max].reshape(-1, SIDE, SIDE)
         self.grid_plot, self.grid_image = _image_plot(grid, GRID_TITLE, rowspan=2)
         self.grid_plot.setToolTip("Test digits, each with the predicted class; a wrong "
                                   "prediction shows predicted/true in red")
         self.grid_plot.hideAxis("left")
         self.grid_plot.hideAxis("bottom")
         self.grid_image.setLookupTable(_ramp_lut("#ffffff", "#202020"))
-        tiles = ds.X_test[:n].reshape(n, SIDE, SIDE)
-        self.grid_image.setImage(mosaic(tiles, GRID_COLS, SIDE + LABEL_ROOM), levels=(0.0, 16.0))
+        self.labels, self._grid = [], None
+        self._fill_grid(GRID_ROWS, GRID_COLS)
+        self.grid_plot.getViewBox().sigResized.connect(self._fit_grid)
+        self.conf_plot.getViewBox().sigResized.connect(self._fit_counts)
+
+    def _fit_grid(self, *_):
+        """As many digits as can carry a readable label at the plot's size."""
+        box = self.grid_plot.getViewBox().size()
+        shape = grid_shape(box.width(), box.height(), self._label_scale, self._n_grid_max)
+        if shape != self._grid:
+            self._fill_grid(*shape)
+
+    def _fill_grid(self, rows, cols):
+        """Show the first ``rows × cols`` test digits with a label under each."""
+        n = min(rows * cols, self._n_grid_max)
+        self._grid = (rows, cols)
+        for text in self.labels:
+            self.grid_plot.removeItem(text)
+        self.grid_image.setImage(mosaic(self._test_tiles[:n], cols, SIDE + LABEL_ROOM),
+                                 levels=(0.0, 16.0))
         self.labels = []
         for k in range(n):
-            r, c = divmod(k, GRID_COLS)
+            r, c = divmod(k, cols)
             text = pg.TextItem("", color=RIGHT_COLOR, anchor=(0.5, 0.0))
             text.setFont(self._font)
             text.setPos(c * (SIDE + 1) + SIDE / 2, r * (SIDE + LABEL_ROOM) + SIDE)
             self.grid_plot.addItem(text, ignoreBounds=True)
             self.labels.append(text)
+        self.grid_plot.getViewBox().autoRange(padding=0.02)
+        if getattr(self, "_last_pred", None) is not None:
+            self._update_labels(self._last_pred)
 
     def _update_labels(self, pred):
         for k, text in enumerate(self.labels):
@@ -234,6 +278,15 @@ class DigitsView(QWidget):
                 self.conf_plot.addItem(text, ignoreBounds=True)
                 self.count_texts.append(text)
         self._counts = None
+
+    def _fit_counts(self, *_):
+        """Counts only where a cell can hold three digits: colours alone otherwise."""
+        box = self.conf_plot.getViewBox().size()
+        C = self._n_classes
+        fits = (box.width() / C >= self._count_size[0]
+                and box.height() / C >= self._count_size[1])
+        for text in self.count_texts:
+            text.setVisible(fits)
 
     def _update_confusion(self, pred):
         C = self._n_classes

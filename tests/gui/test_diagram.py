@@ -435,3 +435,41 @@ def test_neuron_thumbnails_keep_a_least_size_and_wide_layers_summarise(diagram):
     diagram.resize(600, 1400)  # taller: every neuron fits again
     assert len(diagram._layout.columns[1].units) == 64 > drawn
     assert diagram.counts()["neurons"] == 2 + 64 + 64 + 1
+
+
+def test_digits_inputs_are_one_image_block(diagram, qtbot):
+    from gui.diagram.input_image import InputImageItem
+
+    trainer = trainer_for("digits", hidden=(16,), steps=2)
+    snap = shown(diagram, trainer)
+    block = diagram.input_block
+    assert isinstance(block, InputImageItem) and block.scene() is diagram.scene()
+    assert block.values.shape == (8, 8) and block.side == 8
+    mean = trainer.dataset.X_train.mean(axis=0).reshape(8, 8)
+    np.testing.assert_allclose(block.values, mean)  # no example chosen: the mean input
+    assert diagram._neurons[0] == [], "no per-input neuron items"
+    assert diagram.counts()["neurons"] == 16 + 10
+    assert not [e for e in diagram._texts.ellipses[:1] if e], "no '… N more' for the inputs"
+    assert diagram._texts.inputs == []
+    # the block sits left of the first hidden column and inside the scene
+    rect = block.sceneBoundingRect()
+    first_hidden = diagram.neuron_item(1, 0).scenePos().x()
+    assert rect.left() >= 0 and rect.right() < first_hidden
+    # hover: the pixel's name and value, and its weights
+    text = diagram.pixel_tooltip(2, 5)
+    assert text.startswith(f"pixel_2_5 (row 2, column 5) = {fmt(mean[2, 5])}")
+    assert fmt(snap.weights[0][2 * 8 + 5, 0]) in text
+    # fan lines: one per first-layer unit, summaries that are not edited on click
+    fan = diagram.edge_layer(0)
+    assert fan.n_src == 1 and fan.n_dst == 16
+    assert "64 pixel weights into" in diagram.edge_tooltip(0, 0, 3)
+    x0, y0, x1, y1 = fan.segment(0, 3)
+    assert diagram.hit_at((x0 + x1) / 2, (y0 + y1) / 2) is None
+    diagram.set_input_example(trainer.dataset.X_test[0], "example 1")
+    np.testing.assert_allclose(block.values, trainer.dataset.X_test[0].reshape(8, 8))
+    assert block.caption == "example 1"
+
+
+def test_non_pixel_inputs_keep_their_neurons(diagram):
+    shown(diagram, trainer_for("wine", hidden=(4,), steps=1))
+    assert diagram.input_block is None and len(diagram._neurons[0]) == 13

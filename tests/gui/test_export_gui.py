@@ -124,10 +124,15 @@ def test_every_view_exports_png_of_requested_size_and_svg(qtbot, tmp_path):
 def test_export_dialog_sizes_and_extension(qtbot, tmp_path):
     dialog = ExportDialog(None, QSize(400, 300), tmp_path / "plot")
     qtbot.addWidget(dialog)
-    assert dialog.chosen_size() == QSize(800, 600)  # 2× by default
-    dialog.scale_group.button(0).setChecked(True)
+    assert dialog.preset_combo.currentText() == "Slide 1920×1080"  # the default
+    assert dialog.chosen_size() == QSize(1920, 1080)
+    dialog.preset_combo.setCurrentText("As on screen")
     assert dialog.chosen_size() == QSize(400, 300)
-    dialog.scale_group.button(2).setChecked(True)
+    dialog.preset_combo.setCurrentText("2× screen")
+    assert dialog.chosen_size() == QSize(800, 600)
+    dialog.preset_combo.setCurrentText("Print 300 dpi (6.4×4.8 in)")
+    assert dialog.chosen_size() == QSize(1920, 1440)
+    dialog.preset_combo.setCurrentText("Custom")
     dialog.width_box.setValue(1000)
     assert dialog.chosen_size() == QSize(1000, 750)  # height follows the proportions
     assert dialog.chosen_path() == tmp_path / "plot.png"
@@ -135,9 +140,30 @@ def test_export_dialog_sizes_and_extension(qtbot, tmp_path):
     assert dialog.chosen_path() == tmp_path / "plot.svg"
     folder = ExportDialog(None, QSize(400, 300), tmp_path, folder=True)
     qtbot.addWidget(folder)
-    assert folder.chosen_size() == 2 and folder.chosen_formats() == ("png", "svg")
-    folder.scale_group.button(0).setChecked(True)
+    assert folder.chosen_size() == QSize(1920, 1080)
+    assert folder.chosen_formats() == ("png", "svg")
+    folder.preset_combo.setCurrentText("As on screen")
     assert folder.chosen_size() == 1 and folder.chosen_path() == tmp_path
+
+
+def test_export_dialog_remembers_the_size(qtbot, tmp_path, temporary_settings):
+    from gui.main_window import app_settings
+
+    first = ExportDialog(None, QSize(400, 300), tmp_path / "plot", settings=app_settings)
+    qtbot.addWidget(first)
+    first.preset_combo.setCurrentText("Custom")
+    first.width_box.setValue(1234)
+    first.height_box.setValue(567)
+    first.accept()
+    again = ExportDialog(None, QSize(400, 300), tmp_path / "plot", settings=app_settings)
+    qtbot.addWidget(again)
+    assert again.preset_combo.currentText() == "Custom"
+    assert again.chosen_size() == QSize(1234, 567)
+    again.preset_combo.setCurrentText("Print 300 dpi (6.4×4.8 in)")
+    again.accept()
+    third = ExportDialog(None, QSize(400, 300), tmp_path, folder=True, settings=app_settings)
+    qtbot.addWidget(third)
+    assert third.chosen_size() == QSize(1920, 1440)
 
 
 # ----------------------------------------------------------------------------- export all
@@ -176,11 +202,13 @@ def test_every_plot_exports_from_a_window_mid_training(qtbot, tmp_path):
     with qtbot.waitSignal(window.session.runningChanged, timeout=TIMEOUT):
         window.session.pause()
     assert written is not None
-    for stem in ("decision_surface", "loss_curves", "weights", "network"):
+    for stem in ("decision_surface", "loss_curves", "weights", "network", "gradient_norms"):
         assert_png(tmp_path / f"{stem}.png")
         assert_svg(tmp_path / f"{stem}.svg")
     rows = (tmp_path / HISTORY_FILE).read_text().splitlines()
     assert len(rows) >= 3
+    norms = (tmp_path / "gradient_norms.svg").read_text()
+    assert "Gradient norms" in norms and "layer 1" in norms and "step" in norms
 
 
 # ----------------------------------------------------------------------------- safety

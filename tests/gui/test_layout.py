@@ -159,3 +159,24 @@ def test_a_layout_saved_by_an_older_version_keeps_the_bottom_dock_under_the_diag
     assert second.corner(Qt.Corner.BottomRightCorner) == RIGHT
     second.close()
 
+
+
+def test_dock_tabs_show_whole_titles_at_the_smallest_size(qtbot, qapp):
+    from PySide6.QtWidgets import QTabBar
+
+    window = open_window(qtbot)
+    window.resize(*SIZES[0])
+    window.show()
+    qtbot.waitExposed(window)
+    resize(qtbot, qapp, window, SIZES[0])
+    titles = {d.windowTitle() for d in window.findChildren(QDockWidget)}
+    bars = [b for b in window.findChildren(QTabBar)
+            if b.parent() is window and b.isVisible() and b.count()]
+    assert bars
+    for bar in bars:
+        assert bar.elideMode() == Qt.TextElideMode.ElideNone  # never "Ou…"
+        assert bar.usesScrollButtons()  # a row too narrow scrolls instead
+        for i in range(bar.count()):
+            text = bar.tabText(i).replace("&&", "&")
+            assert text in titles and bar.tabToolTip(i) == text
+    window.close()

@@ -290,3 +290,24 @@ def test_the_truth_check_catches_a_false_equation():
                     math.tanh(-0.1029), {"f": "tanh"})
     check_displayed(true, render(true))
     assert render(true).text == "a = tanh(z) = tanh(−0.1029) = −0.1025"
+
+
+def test_phase_list_is_never_cut_on_a_short_window(qtbot, window):
+    window.resize(1024, 680)
+    open_step(qtbot, window)
+    for _ in range(3):
+        next_phase(qtbot, window)
+    panel = mode(window).panel
+    scroll = panel.left_scroll
+    qtbot.waitUntil(lambda: scroll.viewport().height() > 0)
+    column = scroll.widget()
+    # the column keeps the height its texts need: what the dock cannot show scrolls
+    assert column.height() >= column.minimumSizeHint().height()
+    strip = panel.strip
+    bottom = strip.mapTo(column, strip.rect().bottomLeft()).y()
+    assert bottom <= column.height()
+    scroll.ensureWidgetVisible(strip)
+    top_in_view = strip.mapTo(scroll.viewport(), strip.rect().topLeft()).y()
+    assert top_in_view >= 0 and top_in_view + strip.height() <= scroll.viewport().height() \
+        or strip.height() > scroll.viewport().height()
+    assert scroll.horizontalScrollBar().maximum() == 0, "the controls scroll sideways"

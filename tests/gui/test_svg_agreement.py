@@ -46,7 +46,34 @@ def test_svg_renders_in_cairosvg_like_the_png(qtbot, tmp_path, name):
     for colour in ("#0877bd", "#f59322"):  # the train/test (class) colours cover as much
         ratio = (near(colour, b) + 1e-4) / (near(colour, a) + 1e-4)
         assert 0.5 < ratio < 2.0, (colour, near(colour, a), near(colour, b))
+    h = a.shape[0]
     # the left margin holds only the tick labels and the axis title: ink there in both
-    ink = [(img[:, :40].sum(axis=2) < 600).mean() for img in (a, b)]
+    rows = slice(h // 6, h * 4 // 5)
+    left = int(np.argmax((a[rows].sum(axis=2) < 600).any(axis=0)))  # the picture's left edge
+    ink = [(img[rows, left:left + 40].sum(axis=2) < 600).mean() for img in (a, b)]
     # (cairo draws text with lighter anti-aliasing: a third of the ink is plenty)
-    assert ink[0] > 0.01 and ink[1] > 0.35 * ink[0], "tick labels are missing from the SVG"
+    assert ink[0] > 0.003 and ink[1] > 0.35 * ink[0], "tick labels are missing from the SVG"
+    # the figure's title (top) and legend (bottom) are drawn by both renderers
+    for band in (slice(0, h // 12), slice(h - h // 12, h)):
+        dark = [(img[band].sum(axis=2) < 450).mean() for img in (a, b)]
+        assert dark[0] > 0.005 and dark[1] > 0.35 * dark[0], ("title or legend missing", dark)
+
+
+@pytest.mark.parametrize("name", ["loss_curves", "decision_surface"])
+def test_svg_holds_title_axis_labels_and_legend(qtbot, tmp_path, name):
+    trainer = trained(epochs=3)
+    view = build_views([name])[name]
+    qtbot.addWidget(view)
+    view.resize(520, 360)
+    view.show()
+    qtbot.waitExposed(view)
+    view.reset(trainer.info())
+    view.show_snapshot(take_snapshot(trainer))
+    text = plot_export.export_view(view, tmp_path / f"{name}.svg", (1920, 1080),
+                                   info=trainer.info()).read_text()
+    wanted = {"loss_curves": ("Loss and accuracy per epoch", "epoch", "loss", "accuracy",
+                              "train", "test", "Two circles"),
+              "decision_surface": ("Decision surface", "x1", "x2", "class 0", "class 1",
+                                   "training point")}[name]
+    for words in wanted:
+        assert f">{words}" in text or words in text.replace("&#x2013;", "–"), words
