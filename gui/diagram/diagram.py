@@ -24,7 +24,13 @@ from gui.diagram.controls import EDGE_MODES, HEADER_H, DiagramControls
 from gui.diagram.editor import ValueEditor
 from gui.diagram.heatmaps import layer_pixels, levels_for, pixels_to_image, signed_colors
 from gui.diagram.items import EdgeLayer, NeuronItem
-from gui.diagram.labels import Labels, edge_text, neuron_text
+from gui.diagram.labels import (
+    Labels,
+    edge_text,
+    neuron_text,
+    summary_texts,
+    summary_tooltip,
+)
 from gui.diagram.layout import (
     DiagramLayout,
     compute_layout,
@@ -107,6 +113,8 @@ class NetworkDiagram(ClickEditing, QGraphicsView):
         self.editor.cancel()
         self._build_items(self._drawn_for_height())
         self.controls.set_hidden(self._labels.sizes[1:-1])
+        self.controls.set_summary(summary_texts(self._labels.sizes),
+                                  summary_tooltip(self._labels))
         self._relayout()
 
     def _drawn_for_height(self) -> list[tuple[int, ...]]:
