@@ -2,7 +2,8 @@
 
 The 3-D tests need an OpenGL context: run them under Xvfb with Mesa
 (``Xvfb :77 & DISPLAY=:77 QT_QPA_PLATFORM=xcb python -m pytest tests/gui/test_regression_3d.py``);
-under the offscreen platform, which has no OpenGL here, they skip and say why.
+under the offscreen platform, which has no OpenGL here, they skip and say why, unless
+``BPS_REQUIRE_OPENGL=1`` (as ``.ci/run`` sets under Xvfb) makes a missing OpenGL a failure.
 """
 
 import os
@@ -33,6 +34,8 @@ def squares():
 @pytest.fixture
 def needs_opengl(qapp):
     available, reason = surface3d.opengl_status()
+    if not available and os.environ.get("BPS_REQUIRE_OPENGL") == "1":
+        pytest.fail(f"BPS_REQUIRE_OPENGL=1 but {reason}")
     if not available:
         pytest.skip(f"{reason} (run under Xvfb with Mesa: see the module docstring)")
 
@@ -91,6 +94,22 @@ def test_3d_surface_follows_training(qtbot, needs_opengl):
     net_in = trainer.pipeline.transform(raw, dtype=trainer.dtype)
     now = trainer.network.predict(net_in)[:, 0].reshape(RESOLUTION, RESOLUTION)
     np.testing.assert_allclose(after, now.T, rtol=1e-12, atol=1e-12)
+
+
+def test_a_diverged_prediction_stays_inside_the_box(qtbot, squares, needs_opengl):
+    import dataclasses
+    import warnings
+
+    view, surface = open_view(qtbot, squares)
+    huge = dataclasses.replace(surface, output=np.full_like(surface.output, 1e153))
+    snapshot = take_snapshot(squares, surface_resolution=RESOLUTION)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.show_snapshot(dataclasses.replace(snapshot, surface=huge))
+        view.pair3d.grab()
+    lo, hi = view.pair3d.colorbar.levels()
+    z = view.pair3d.pred_panel.surface._z
+    assert np.isfinite(z).all() and z.max() == hi + (hi - lo) * surface3d.Z_OVERSHOOT
 
 
 def test_turning_one_camera_turns_the_other(qtbot, squares, needs_opengl):
