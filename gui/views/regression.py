@@ -331,9 +331,13 @@ class RegressionSurfaceView(QWidget):
         if key != self._grid_key:
             self._grid_key = key
             self._true = self._true_values(surface, columns)
-        page = "3d" if self.showing_3d() else "2d"
-        new_grid = self._drawn_keys.get(page) != key
-        self._drawn_keys[page] = key
+        self._draw_page("3d" if self.showing_3d() else "2d", surface, columns)
+        self._has_pred = True
+
+    def _draw_page(self, page, surface, columns):
+        """``surface`` on the 3-D (``"3d"``) or the 2-D (``"2d"``) pair."""
+        new_grid = self._drawn_keys.get(page) != self._grid_key
+        self._drawn_keys[page] = self._grid_key
         if page == "3d":
             self._show_3d(surface, columns, new_grid)
         else:
@@ -341,7 +345,15 @@ class RegressionSurfaceView(QWidget):
             self.pair.pred_image.setImage(as_image(pred, self._levels), levels=self._levels)
             if new_grid:
                 self._new_grid(surface)
-        self._has_pred = True
+
+    def graphics_view_for_export(self):
+        """The ``pg.GraphicsView`` that File → Export draws: the 2-D pair (a picture that
+        scales and turns into SVG), brought up to date first if the 3-D pair is shown."""
+        if self.stack.currentWidget() is self.line_widget:
+            return self.line_widget
+        if self.showing_3d() and self._last_surface is not None:
+            self._draw_page("2d", self._last_surface, tuple(self._last_surface.columns))
+        return self.pair.layout_widget
 
     def _show_3d(self, surface, columns, new_grid):
         if new_grid:

@@ -165,3 +165,16 @@ def test_probe_names_a_missing_pyopengl(qapp, monkeypatch):
 def test_probe_names_the_platform_when_no_context_starts(qapp):
     available, reason = surface3d._probe_opengl()
     assert available or qapp.platformName() in reason
+
+
+def test_export_draws_the_2d_pair_up_to_date_while_3d_is_shown(qtbot, squares, needs_opengl,
+                                                                 tmp_path):
+    from gui.export.plot_export import export_view
+
+    view, surface = open_view(qtbot, squares)
+    assert view.showing_3d()
+    path = export_view(view, tmp_path / "regression.png")
+    assert path.stat().st_size > 0 and view.showing_3d()  # the user's page stays 3-D
+    np.testing.assert_allclose(view.pair.pred_image.image,
+                               np.clip(surface.output[..., 0], *view._levels), rtol=1e-6)
+    assert view.pair.true_image.isVisible()
