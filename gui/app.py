@@ -276,7 +276,9 @@ def run(argv=None):
 
     from gui.icon import app_icon
     from gui.main_window import ORGANISATION, SETTINGS_APP
+    from gui.views.surface3d import share_gl_contexts
 
+    share_gl_contexts()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(SETTINGS_APP)

@@ -2,6 +2,11 @@
 alone (offscreen) on the data it is for, fed real snapshots of a deterministic run.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screens/make_view_screens.py [NAME ...]
+
+The 3-D regression surfaces need OpenGL, which the offscreen platform lacks here: take that
+one under Xvfb (Mesa's software OpenGL), e.g.
+``Xvfb :77 & DISPLAY=:77 QT_QPA_PLATFORM=xcb .venv/bin/python docs/screens/make_view_screens.py
+regression_3d``.
 """
 
 import os
@@ -13,13 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "docs"))
 
-from make_screenshots import run_shots  # noqa: E402
+from make_screenshots import run_shots, settle  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core.data import load_dataset  # noqa: E402
 from core.train.config import TrainConfig  # noqa: E402
 from core.train.trainer import Trainer  # noqa: E402
 from core.watch.snapshot import take_snapshot  # noqa: E402
+from gui.views.surface3d import opengl_status, share_gl_contexts  # noqa: E402
 
 OUT = ROOT / "docs" / "screens"
 
@@ -125,11 +131,34 @@ def legend_shot():
     save(view, "surface_legend_iris.png")
 
 
+def regression_3d_shot():
+    """x1² + x2² (notebook 000): the prediction and the true function as 3-D surfaces.
+
+    Saved from the screen, not ``grab()``: a ``QOpenGLWidget`` grabbed that way loses the
+    text its items paint with ``QPainter`` (the axis names)."""
+    from gui.views.regression import RegressionSurfaceView
+
+    available, reason = opengl_status()
+    if not available:
+        raise SystemExit(f"{reason}: take this screenshot under Xvfb (see the docstring)")
+    t = trainer("squares_sum", hidden=(16, 8), lr=0.05, seed=0)
+    t.train(300)
+    view = show(RegressionSurfaceView(), t, (720, 400))
+    view.show_snapshot(take_snapshot(t))
+    settle()
+    path = OUT / "regression_3d.png"
+    if not view.screen().grabWindow(view.winId()).save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
 SHOTS = {"activations": activation_shots, "distributions": distributions_shot,
-         "confusion": confusion_shots, "legend": legend_shot}
+         "confusion": confusion_shots, "legend": legend_shot,
+         "regression_3d": regression_3d_shot}
 
 
 def main(names):
+    share_gl_contexts()  # before the QApplication exists (3-D views in several windows)
     run_shots(SHOTS, names)
 
 

@@ -1,4 +1,5 @@
-"""The diagram's header: +/− buttons for layers and neurons, and the edge colour mode.
+"""The diagram's header: +/− buttons for layers and neurons, the edge colour mode, and the
+model summary (total parameters and layer sizes) between the two rows of buttons.
 
 `DiagramControls` holds the hidden sizes the user is asking for and emits
 `architectureChanged(tuple)` on every click; the window then resets the network. The
@@ -8,14 +9,23 @@ arithmetic lives in pure functions (`add_layer`, …) so the limits are easy to 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 MAX_LAYERS = 8
 MIN_NEURONS, MAX_NEURONS = 1, 64
 NEW_LAYER_SIZE = 4
 EDGE_MODES = ("weight", "gradient", "update")
 ROW_H = 26
-HEADER_H = 2 * ROW_H + 4
+SUMMARY_H = 18           # the model summary line between the two rows of buttons
+HEADER_H = 2 * ROW_H + SUMMARY_H + 4
 STAGGER_H = 22           # extra height of the neuron row when its pairs take two lines
 PAIR_GAP = 4             # least room between two −/+ pairs (pixels)
 
@@ -91,12 +101,18 @@ class DiagramControls(QWidget):
         self._lesson_lock: str | None = None
         self._compact = False
         self._build_top_row()
+        self.summary_label = QLabel(objectName="modelSummary")
+        self.summary_label.setFixedHeight(SUMMARY_H)
+        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Fixed)
+        self._summaries: list[str] = []
         self._neuron_row = QWidget()
         self._neuron_row.setFixedHeight(ROW_H)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 2, 6, 2)
         outer.setSpacing(0)
         outer.addLayout(self._top)
+        outer.addWidget(self.summary_label)
         outer.addWidget(self._neuron_row)
         self.set_hidden(None)
 
@@ -133,6 +149,20 @@ class DiagramControls(QWidget):
         self._hidden = None if hidden is None else tuple(int(h) for h in hidden)
         self._rebuild_neuron_buttons()
         self._refresh()
+
+    def set_summary(self, texts: list[str], tooltip: str) -> None:
+        """The model summary: ``texts`` longest first (the longest that fits is shown)."""
+        self._summaries = list(texts)
+        self.summary_label.setToolTip(tooltip)
+        self._fit_summary()
+
+    def _fit_summary(self) -> None:
+        metrics = self.summary_label.fontMetrics()
+        room = self.summary_label.width()
+        fitting = [t for t in self._summaries if metrics.horizontalAdvance(t) <= room]
+        text = fitting[0] if fitting else (self._summaries[-1] if self._summaries else "")
+        if self.summary_label.text() != text:
+            self.summary_label.setText(text)
 
     def set_lesson_lock(self, mode: str | None) -> None:
         """A lesson's hold on the +/− buttons: "locked" (disabled), "hidden", or None."""
@@ -233,6 +263,7 @@ class DiagramControls(QWidget):
         the label's reserved width rather than draw the row's widgets over each other."""
         super().resizeEvent(event)
         self._fit_top_row(event.size().width())
+        self._fit_summary()
 
     def _fit_top_row(self, width):
         label = self.layer_label

@@ -26,7 +26,13 @@ from gui.diagram.heatmaps import layer_pixels, levels_for, pixels_to_image, sign
 from gui.diagram.input_block import InputBlock
 from gui.diagram.input_image import InputImageItem, block_geometry, fan_segments, fan_values
 from gui.diagram.items import EdgeLayer, NeuronItem
-from gui.diagram.labels import Labels, edge_text, neuron_text
+from gui.diagram.labels import (
+    Labels,
+    edge_text,
+    neuron_text,
+    summary_texts,
+    summary_tooltip,
+)
 from gui.diagram.layout import (
     DiagramLayout,
     compute_layout,
@@ -112,6 +118,8 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
         self.editor.cancel()
         self._build_items(self._drawn_for_height())
         self.controls.set_hidden(self._labels.sizes[1:-1])
+        self.controls.set_summary(summary_texts(self._labels.sizes),
+                                  summary_tooltip(self._labels))
         self._relayout()
 
     def _drawn_for_height(self) -> list[tuple[int, ...]]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.nn.summary import layer_shapes, parameter_counts, total_parameters
+
 #: Activation names short enough for a column of a deep network's diagram.
 ACTIVATION_ABBREVIATIONS = {"sigmoid": "sigm", "leaky_relu": "lrelu", "softplus": "splus",
                             "softmax": "smax", "identity": "id"}
@@ -88,6 +90,44 @@ class Labels:
         return f"{self.title(column)} #{unit + 1}"
 
 
+def shape_text(sizes, spaced: bool = True) -> str:
+    """Layer sizes as '2 → 16 → 8 → 1' (``spaced=False``: '2→16→8→1')."""
+    return (" → " if spaced else "→").join(str(s) for s in sizes)
+
+
+def summary_texts(sizes) -> list[str]:
+    """The diagram header's model summary, longest first, for narrower widths:
+    'Total parameters: 193 · 2 → 16 → 8 → 1', …, '193 parameters'."""
+    total = f"{total_parameters(sizes):,}"
+    return [f"Total parameters: {total} · {shape_text(sizes)}",
+            f"Total parameters: {total} · {shape_text(sizes, spaced=False)}",
+            f"{total} parameters · {shape_text(sizes, spaced=False)}",
+            f"Total parameters: {total}",
+            f"{total} parameters"]
+
+
+def layer_summary(sizes, layer: int) -> str:
+    """'W (2, 16), b (16,) · 48 parameters' of dense layer ``layer`` (0 = first hidden)."""
+    (w_shape, b_shape), count = layer_shapes(sizes)[layer], parameter_counts(sizes)[layer]
+    return f"W {w_shape}, b {b_shape} · {count:,} parameters"
+
+
+def summary_tooltip(labels: Labels) -> str:
+    """Every layer's shapes and count, then the total (the header summary's tooltip)."""
+    sizes = labels.sizes
+    lines = [f"{labels.title(c)}: {layer_summary(sizes, c - 1)}"
+             for c in range(1, labels.n_columns)]
+    return "\n".join([f"Model {shape_text(sizes)}", *lines,
+                      f"Total parameters: {total_parameters(sizes):,}"])
+
+
+def caption_tooltip(labels: Labels, column: int) -> str:
+    """A column caption's hover text: the caption, and for a layer its W, b and count."""
+    if column == 0:
+        return f"{labels.caption(0)} (inputs have no parameters)"
+    return f"{labels.caption(column)}\n{layer_summary(labels.sizes, column - 1)}"
+
+
 def _item(arrays, layer: int, index):
     """`arrays[layer][index]` or None when the snapshot does not carry that array."""
     if arrays is None or layer >= len(arrays) or arrays[layer] is None:
@@ -127,7 +167,8 @@ def neuron_text(labels: Labels, snapshot, column: int, unit: int, values=None) -
     else:
         layer = column - 1
         lines = [f"{labels.title(column)} · neuron {unit + 1} ({name}) · "
-                 f"{labels.activations[layer]}"]
+                 f"{labels.activations[layer]}",
+                 f"layer: {layer_summary(labels.sizes, layer)}"]
         if snapshot is not None:
             lines += [f"bias b = {fmt(_item(snapshot.biases, layer, unit))}",
                       f"∂L/∂b = {fmt(_item(snapshot.bias_grads, layer, unit))}",

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSimpleTextItem
 
-from gui.diagram.labels import Labels
+from gui.diagram.labels import Labels, caption_tooltip
 from gui.diagram.layout import DiagramLayout
 
 TEXT = QColor("#37474f")
@@ -97,7 +97,7 @@ class DiagramTexts:
             self.titles.append(_text(self._scene, title, TEXT, bold=True))
             self.details.append(_text(self._scene, detail, MUTED))
             for item in (self.titles[-1], self.details[-1]):
-                item.setToolTip(labels.caption(c))
+                item.setToolTip(caption_tooltip(labels, c))
             hidden = 0 if c == 0 and block_inputs else labels.sizes[c] - len(drawn[c])
             self.ellipses.append(_text(self._scene, f"… {hidden} more", MUTED) if hidden else None)
         self.inputs = [self._name(labels.unit_name(0, u)) for u in drawn[0]]

@@ -42,7 +42,10 @@ def _is_diagram(view):
 
 
 def shown_graphics_view(view):
-    """The ``pg.GraphicsView`` ``view`` shows (itself, or the first child not hidden)."""
+    """The ``pg.GraphicsView`` ``view`` shows (itself, the one its
+    ``graphics_view_for_export()`` names, or the first child not hidden)."""
+    if hasattr(view, "graphics_view_for_export"):
+        return view.graphics_view_for_export()
     if isinstance(view, pg.GraphicsView):
         return view
     for child in view.findChildren(pg.GraphicsView):

@@ -1,22 +1,32 @@
 """RegressionSurfaceView: what a regression network predicts, next to what it should predict.
 
-Two or more inputs: the predicted surface beside the true one, same colour levels and one
-colour bar, training points coloured by their target on both (plus a 3-D surface when
-``pyqtgraph.opengl`` works). The true surface is the dataset's noise-free generating function
-when the core offers ``core.data.true_function(dataset)``; otherwise the target of the
-nearest training point. One input: prediction against x over the data points.
+Two or more inputs: the true surface and the predicted one side by side, same colour levels
+and one colour bar, the training points on both: as two linked 3-D surfaces
+(``gui.views.surface3d``) when OpenGL starts, else (or with the 3-D box unticked) as 2-D
+heatmaps, with the reason OpenGL could not start shown above them. The true surface is the
+dataset's noise-free generating function when the core offers
+``core.data.true_function(dataset)``; otherwise the target of the nearest training point.
+One input: prediction against x over the data points.
 """
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.watch.snapshot import surface_bounds
 from gui.style import POSITIVE_HEX
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
     AXES_HEIGHT,
+    HINT_COLOR,
     add_hint,
     all_finite,
     as_image,
@@ -26,6 +36,7 @@ from gui.views.plot_style import (
     show_hint,
     style_plot,
 )
+from gui.views.surface3d import SurfacePair3D, opengl_status
 
 EMPTY_HINT = "Press Play\nto train"
 NOT_REGRESSION_HINT = "This view draws regression data"
@@ -50,40 +61,6 @@ def nearest_target(X_points, y_points, grid_points):
         d2 = ((block[:, None, :] - X_points[None, :, :]) ** 2).sum(axis=2)
         out[start:start + 2048] = y_points[d2.argmin(axis=1)]
     return out
-
-
-def opengl_available():
-    """True when PyOpenGL imports and Qt can create an OpenGL context (3-D view possible)."""
-    try:
-        import OpenGL  # noqa: F401
-        import pyqtgraph.opengl  # noqa: F401
-        from PySide6.QtGui import QOpenGLContext
-    except Exception:
-        return False
-    return bool(QOpenGLContext().create())
-
-
-class Surface3D:
-    """A ``GLSurfacePlotItem`` of the prediction, coloured through ``cmap`` (3-D, optional)."""
-
-    def __init__(self, cmap):
-        import pyqtgraph.opengl as gl
-
-        self.cmap = cmap
-        self.widget = gl.GLViewWidget()
-        self.widget.setBackgroundColor("w")
-        self.widget.setCameraPosition(distance=3.0, elevation=30, azimuth=45)
-        self.item = gl.GLSurfacePlotItem(smooth=False, computeNormals=False)
-        self.widget.addItem(self.item)
-
-    def show(self, x, y, z, levels):
-        """``x (nx,)``, ``y (ny,)``, ``z (ny, nx)``; drawn scaled into a unit box."""
-        lo, hi = levels
-        t = np.clip((z.T - lo) / (hi - lo), 0.0, 1.0)
-        colors = self.cmap.map(t.ravel(), mode="float").reshape(t.shape + (4,))
-        xs = (x - x[0]) / max(x[-1] - x[0], 1e-12) - 0.5
-        ys = (y - y[0]) / max(y[-1] - y[0], 1e-12) - 0.5
-        self.item.setData(x=xs, y=ys, z=t - 0.5, colors=colors)
 
 
 def _image_plot(layout, title):
@@ -123,14 +100,10 @@ class _SurfacePair(QWidget):
         grid.layout.setColumnStretchFactor(0, 1)
         grid.layout.setColumnStretchFactor(1, 1)
         self.hint = add_hint(self.pred_plot, EMPTY_HINT)
-        self.surface3d = Surface3D(self.cmap) if opengl_available() else None
         self.side_by_side = True
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.layout_widget, 2)
-        if self.surface3d is not None:
-            layout.addWidget(self.surface3d.widget, 1)
-
+        layout.addWidget(self.layout_widget)
 
     def set_side_by_side(self, on):
         """Show the true surface beside the prediction (True) or the prediction alone."""
@@ -163,13 +136,12 @@ class RegressionSurfaceView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.show_3d = QCheckBox("3-D", objectName="show3d")
-        self.show_3d.setChecked(True)
         self.picker = ColumnPicker()
         self.pair = _SurfacePair()
+        self._build_3d()
         self.line_widget = new_plot_widget()
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.pair)
+        self.stack.addWidget(self.surfaces)
         self.stack.addWidget(self.line_widget)
         self._build_line_items()
         self._build_layout()
@@ -177,15 +149,46 @@ class RegressionSurfaceView(QWidget):
         self._requested = (0, 1)
         self._shown_columns = None
         self._grid_key = None
+        self._drawn_keys = {}  # page -> grid key its true surface and frame were drawn for
+        self._true = None  # (ny, nx) true surface on the grid of ``_grid_key``
+        self._last_surface = None
         self._true_fn = None
         self._has_pred = False
         self.picker.columnsChanged.connect(self._columns_picked)
-        if self.pair.surface3d is not None:
-            self.show_3d.toggled.connect(self.pair.surface3d.widget.setVisible)
+        self.show_3d.toggled.connect(self._show_3d_toggled)
+
+    def _build_3d(self):
+        """The 3-D pair when OpenGL starts (else the reason, shown over the 2-D pair) and
+        the 2-D/3-D switch; ``surfaces`` stacks the 2-D and the 3-D pair."""
+        available, reason = opengl_status()
+        self.pair3d = SurfacePair3D(self.pair.cmap) if available else None
+        self.surfaces = QStackedWidget()
+        self.surfaces.addWidget(self.pair)
+        self.show_3d = QCheckBox("3-D", objectName="show3d")
+        self.gl_reason = QLabel(f"{reason}; showing 2-D heatmaps", objectName="glReason")
+        self.gl_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        if self.pair3d is not None:
+            self.surfaces.addWidget(self.pair3d)
+            self.surfaces.setCurrentWidget(self.pair3d)
+            self.show_3d.setChecked(True)
+            self.show_3d.setToolTip("3-D surfaces (drag to turn) or 2-D heatmaps")
+        else:
+            self.show_3d.setEnabled(False)
+            self.show_3d.setToolTip(reason)
+
+    def _show_3d_toggled(self, on):
+        if self.pair3d is not None:
+            self.surfaces.setCurrentWidget(self.pair3d if on else self.pair)
+            if self._last_surface is not None:
+                self._show_pair(self._last_surface, tuple(self._last_surface.columns))
+
+    def showing_3d(self):
+        """True while the 3-D surfaces are the shown page."""
+        return self.surfaces.currentWidget() is self.pair3d
 
     def set_min_plot_height(self, data_height):
         """Keep the plots' data areas at least ``data_height`` px high."""
-        for widget in (self.pair.layout_widget, self.line_widget):
+        for widget in (self.surfaces, self.line_widget):
             widget.setMinimumHeight(data_height + AXES_HEIGHT)
 
     def _build_layout(self):
@@ -193,8 +196,8 @@ class RegressionSurfaceView(QWidget):
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.show_3d)
         bar.addWidget(self.picker)
+        bar.addWidget(self.gl_reason, 1)
         bar.addStretch(1)
-        self.show_3d.setVisible(self.pair.surface3d is not None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -225,6 +228,11 @@ class RegressionSurfaceView(QWidget):
         d = ds.n_inputs
         self.picker.set_names(list(ds.input_names), (0, 1))
         self.picker.setVisible(d > 2 and ds.task == "regression")
+        surfaces = ds.task == "regression" and d >= 2
+        self.show_3d.setVisible(surfaces)
+        self.gl_reason.setVisible(surfaces and self.pair3d is None)
+        self._last_surface = None
+        self._drawn_keys = {}
         if ds.task != "regression":
             self.stack.setCurrentWidget(self.line_widget)
             self.line_train.setData([], [])
@@ -282,14 +290,16 @@ class RegressionSurfaceView(QWidget):
 
     # ----------------------------------------------------------------- 2 inputs
     def _reset_pair(self, ds):
-        self.stack.setCurrentWidget(self.pair)
+        self.stack.setCurrentWidget(self.surfaces)
         y = np.concatenate([ds.y_train[:, 0], ds.y_test[:, 0]])
         lo, hi = float(y.min()), float(y.max())
         self._levels = (lo, hi if hi > lo else lo + 1.0)
         self.pair.colorbar.setLevels(self._levels)
         self._true_fn = true_surface_function(ds)
-        self.pair.true_plot.setTitle("true function" if self._true_fn else
-                                     "target (nearest point)", size="9pt")
+        true_title = "true function" if self._true_fn else "target (nearest point)"
+        self.pair.true_plot.setTitle(true_title, size="9pt")
+        if self.pair3d is not None:
+            self.pair3d.true_panel.title.setText(true_title)
         for image in (self.pair.pred_image, self.pair.true_image):
             image.setVisible(False)
         self._set_columns((0, 1))
@@ -312,23 +322,53 @@ class RegressionSurfaceView(QWidget):
             plot.setLabel("left", ds.input_names[j])
 
     def _show_pair(self, surface, columns):
+        """Draw ``surface`` on the shown page only (the other catches up when toggled)."""
         if columns != self._shown_columns:
             self._set_columns(columns)
-        pred = as_image(surface.output[..., 0])
-        self.pair.pred_image.setImage(as_image(pred, self._levels), levels=self._levels)
+        self._last_surface = surface
         key = (columns, len(surface.x), float(surface.x[0]), float(surface.x[-1]),
                float(surface.y[0]), float(surface.y[-1]))
         if key != self._grid_key:
             self._grid_key = key
-            self._new_grid(surface, columns)
-        if self.pair.surface3d is not None and self.show_3d.isChecked():
-            self.pair.surface3d.show(surface.x, surface.y, pred, self._levels)
+            self._true = self._true_values(surface, columns)
+        self._draw_page("3d" if self.showing_3d() else "2d", surface, columns)
         self._has_pred = True
 
-    def _new_grid(self, surface, columns):
-        """Recompute the true surface for a new grid and frame both plots on it."""
+    def _draw_page(self, page, surface, columns):
+        """``surface`` on the 3-D (``"3d"``) or the 2-D (``"2d"``) pair."""
+        new_grid = self._drawn_keys.get(page) != self._grid_key
+        self._drawn_keys[page] = self._grid_key
+        if page == "3d":
+            self._show_3d(surface, columns, new_grid)
+        else:
+            pred = as_image(surface.output[..., 0])
+            self.pair.pred_image.setImage(as_image(pred, self._levels), levels=self._levels)
+            if new_grid:
+                self._new_grid(surface)
+
+    def graphics_view_for_export(self):
+        """The ``pg.GraphicsView`` that File → Export draws: the 2-D pair (a picture that
+        scales and turns into SVG), brought up to date first if the 3-D pair is shown."""
+        if self.stack.currentWidget() is self.line_widget:
+            return self.line_widget
+        if self.showing_3d() and self._last_surface is not None:
+            self._draw_page("2d", self._last_surface, tuple(self._last_surface.columns))
+        return self.pair.layout_widget
+
+    def _show_3d(self, surface, columns, new_grid):
+        if new_grid:
+            ds = self._info.dataset
+            i, j = columns
+            points = np.column_stack([ds.X_train[:, i], ds.X_train[:, j], ds.y_train[:, 0]])
+            self.pair3d.set_frame(surface.x, surface.y, self._levels,
+                                  (ds.input_names[i], ds.input_names[j]), points)
+            self.pair3d.set_true(self._true)
+        self.pair3d.set_prediction(surface.output[..., 0])
+
+    def _new_grid(self, surface):
+        """Show the true surface of a new grid and frame both 2-D plots on it."""
         rect = pixel_rect(surface.x, surface.y)
-        self.pair.true_image.setImage(self._true_values(surface, columns), levels=self._levels)
+        self.pair.true_image.setImage(self._true, levels=self._levels)
         for image in (self.pair.pred_image, self.pair.true_image):
             image.setRect(rect)
             image.setVisible(True)

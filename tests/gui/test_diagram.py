@@ -146,7 +146,7 @@ def test_captions_of_a_deep_network_shorten_instead_of_overlapping(diagram):
     texts = diagram._texts
     titles = [t.text() for t in texts.titles]
     assert titles[1:4] == ["H1", "H2", "H3"] and texts.details[1].text() in ("16 sigm", "16")
-    assert texts.titles[1].toolTip() == "Hidden 1 · 16 · sigmoid"  # the whole caption
+    assert texts.titles[1].toolTip().startswith("Hidden 1 · 16 · sigmoid\n")  # whole caption
     for row in (texts.titles, texts.details):
         boxes = [item.sceneBoundingRect() for item in row]
         for left, right in zip(boxes, boxes[1:], strict=False):
@@ -473,3 +473,37 @@ def test_digits_inputs_are_one_image_block(diagram, qtbot):
 def test_non_pixel_inputs_keep_their_neurons(diagram):
     shown(diagram, trainer_for("wine", hidden=(4,), steps=1))
     assert diagram.input_block is None and len(diagram._neurons[0]) == 13
+# ----- model summary in the header -------------------------------------------------------
+def test_header_states_total_parameters_and_layer_sizes(diagram, qtbot):
+    trainer = trainer_for(hidden=(16, 8), steps=0)
+    diagram.reset(trainer.info())
+    label = diagram.controls.summary_label
+    total = trainer.network.n_params
+    assert total == 2 * 16 + 16 + 16 * 8 + 8 + 8 * 1 + 1
+    assert label.isVisible()
+    assert label.text() == f"Total parameters: {total:,} · 2 → 16 → 8 → 1"
+    tip = label.toolTip()
+    assert "Hidden 1: W (2, 16), b (16,) · 48 parameters" in tip
+    assert "Output: W (8, 1), b (1,) · 9 parameters" in tip
+    deep = trainer_for(hidden=(32,) * 6, steps=0)
+    diagram.reset(deep.info())
+    diagram.resize(250, 500)  # narrow: a shorter summary, never clipped
+    qtbot.waitUntil(lambda: diagram.controls.width() == 250)
+    total = f"{deep.network.n_params:,}"
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width()
+    assert label.text() != f"Total parameters: {total} · 2 → 32 → 32 → 32 → 32 → 32 → 32 → 1"
+    assert label.text().startswith((f"Total parameters: {total}", f"{total} parameters"))
+def test_thousands_are_grouped_in_the_header(diagram):
+    trainer = trainer_for(dataset="digits", hidden=(16,), steps=0)
+    diagram.reset(trainer.info())
+    assert trainer.network.n_params == 64 * 16 + 16 + 16 * 10 + 10 == 1210
+    assert diagram.controls.summary_label.text().startswith("Total parameters: 1,210 · ")
+def test_hovering_a_layer_caption_shows_its_weight_and_bias_shapes(diagram):
+    shown(diagram, trainer_for(hidden=(3,), steps=1))
+    title = diagram._texts.titles[1]
+    point = diagram.mapFromScene(title.sceneBoundingRect().center())
+    under_mouse = diagram.itemAt(point)
+    assert under_mouse is title
+    assert under_mouse.toolTip() == "Hidden 1 · 3 · tanh\nW (2, 3), b (3,) · 9 parameters"
+    assert "W (3, 1), b (1,) · 4 parameters" in diagram._texts.details[2].toolTip()
+    assert "layer: W (2, 3), b (3,) · 9 parameters" in diagram.neuron_tooltip(1, 0)

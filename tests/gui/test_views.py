@@ -134,6 +134,7 @@ def test_nan_surface_keeps_last_image(qtbot, circles):
 # ---------------------------------------------------------------- regression
 def test_regression_shows_prediction_and_true_surface(qtbot, squares, tmp_path):
     view = make_view(qtbot, RegressionSurfaceView, squares)
+    view.show_3d.setChecked(False)  # the 2-D pair (3-D where OpenGL starts: test_regression_3d)
     view.resize(500, 300)
     snap = take_snapshot(squares, surface_resolution=60)
     view.show_snapshot(snap)
@@ -414,6 +415,7 @@ def test_regression_view_survives_a_diverged_prediction(qtbot, squares):
     import warnings
 
     view = make_view(qtbot, RegressionSurfaceView, squares)
+    view.show_3d.setChecked(False)
     snap = take_snapshot(squares, surface_resolution=30)
     huge = dataclasses.replace(snap.surface, output=np.full_like(snap.surface.output, 1e153))
     with warnings.catch_warnings():
