@@ -42,13 +42,14 @@ def fit_scores(predicted, actual):
 
 
 def scores_text(train, test):
-    """``"Train R² 0.912  RMSE 1.23 · Test R² …"`` from two ``(r2, rmse)`` pairs."""
-    def part(name, scores):
+    """``"● Train R² 0.912 · RMSE 1.23   ■ Test R² …"`` (rich text) from two ``(r2, rmse)``
+    pairs; the coloured marks are the points' legend."""
+    def part(mark, color, name, scores):
         r2, error = scores
-        if np.isnan(r2):
-            return f"{name}: no rows"
-        return f"{name} R² {r2:.3f}  RMSE {error:.4g}"
-    return f"{part('Train', train)}   ·   {part('Test', test)}"
+        text = f"{name}: no rows" if np.isnan(r2) else f"{name} R² {r2:.3f} · RMSE {error:.4g}"
+        return f'<span style="color:{color}">{mark}</span> {text}'
+    return (f"{part('●', POSITIVE_HEX, 'Train', train)}&nbsp;&nbsp;&nbsp;"
+            f"{part('■', NEGATIVE_HEX, 'Test', test)}")
 
 
 class PredictedActualView(QWidget):
@@ -81,25 +82,24 @@ class PredictedActualView(QWidget):
 
     def _build_plots(self):
         grid = self.layout_widget.ci
-        self.fit_plot = style_plot(grid.addPlot(), "predicted vs actual")
-        self.residual_plot = style_plot(grid.addPlot(), "residuals")
+        # no titles: the axis labels name each plot, and a short window needs the height
+        self.fit_plot = style_plot(grid.addPlot())
+        self.residual_plot = style_plot(grid.addPlot())
         self.fit_plot.setLabel("bottom", "actual")
         self.fit_plot.setLabel("left", "predicted")
         self.residual_plot.setLabel("bottom", "predicted")
         self.residual_plot.setLabel("left", "actual − predicted")
-        legend = self.fit_plot.addLegend(offset=(8, 8))
-        legend.setLabelTextColor(FOREGROUND)
-        self.ideal = pg.PlotDataItem(pen=IDEAL_PEN, name="y = x")
+        self.ideal = pg.PlotDataItem(pen=IDEAL_PEN)
         self.fit_plot.addItem(self.ideal)
+        self.ideal_label = pg.TextItem("y = x", color=FOREGROUND, anchor=(1.0, 0.0))
+        self.fit_plot.addItem(self.ideal_label, ignoreBounds=True)
         self.zero = pg.InfiniteLine(pos=0.0, angle=0, pen=IDEAL_PEN)
         self.residual_plot.addItem(self.zero)
         self.points = {}
         for key, plot in (("fit", self.fit_plot), ("residual", self.residual_plot)):
-            train = pg.ScatterPlotItem(size=POINT_SIZE, brush=TRAIN_BRUSH, pen=None,
-                                       name="train" if key == "fit" else None)
+            train = pg.ScatterPlotItem(size=POINT_SIZE, brush=TRAIN_BRUSH, pen=None)
             test = pg.ScatterPlotItem(size=POINT_SIZE + 1, symbol="s", brush=TEST_BRUSH,
-                                      pen=pg.mkPen("k", width=0.6),
-                                      name="test" if key == "fit" else None)
+                                      pen=pg.mkPen("k", width=0.6))
             plot.addItem(train)
             plot.addItem(test)
             self.points[key] = (train, test)
@@ -132,6 +132,7 @@ class PredictedActualView(QWidget):
             train.setData([], [])
             test.setData([], [])
         self.ideal.setData([], [])
+        self.ideal_label.setVisible(False)
         self.scores_label.setText("")
         show_hint(self.fit_plot, self.hint, True,
                   EMPTY_HINT if regression else NOT_REGRESSION_HINT)
@@ -180,6 +181,8 @@ class PredictedActualView(QWidget):
         if hi <= lo:
             hi = lo + 1.0
         self.ideal.setData([lo, hi], [lo, hi])
+        self.ideal_label.setPos(hi, hi)
+        self.ideal_label.setVisible(True)
         self.fit_plot.getViewBox().setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0.04)
         self.fit_plot.setLabel("bottom", f"actual {ds.target_names[k]}")
         self.fit_plot.setLabel("left", f"predicted {ds.target_names[k]}")
