@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from core.train.metrics import outputs, rmse
+
 
 def _fmt_loss(value):
     """Four decimals, or four significant digits once a diverging loss gets huge."""
@@ -95,6 +97,13 @@ def _last_good_metrics(trainer):
     return last, f"the end of epoch {int(last['epoch'])} (training columns: epoch means)"
 
 
+def _rmses(trainer):
+    """``(train, test)`` root mean squared errors of the network's outputs, target units."""
+    return tuple(rmse(outputs(trainer.network, X)[1], y) if len(y) else math.nan
+                 for X, y in ((trainer.X_train, trainer.y_train),
+                              (trainer.X_test, trainer.y_test)))
+
+
 def results(trainer, wall, diverged=None):
     """The ``--json`` object.
 
@@ -106,7 +115,8 @@ def results(trainer, wall, diverged=None):
     diverged : TrainingDiverged, optional
         When training diverged: adds ``"diverged": {"step", "layer" (1-based, or null),
         "what", "message", "metrics_from"}``, and the metrics are those of the last good
-        state, which ``metrics_from`` names (see ``_last_good_metrics``).
+        state, which ``metrics_from`` names (see ``_last_good_metrics``). Regression adds
+        ``train_rmse`` and ``test_rmse`` (null after a divergence).
     """
     # The history's train row is the running mean over the last epoch's batches; the final
     # report evaluates the finished network exactly on both sets instead.
@@ -128,6 +138,9 @@ def results(trainer, wall, diverged=None):
         f"test_{key}": m.get("test_metric"),
         "wall_time_s": wall,
     }
+    if trainer.dataset.task == "regression":
+        # RMSE at the final weights; after a divergence those weights are not the good state
+        out["train_rmse"], out["test_rmse"] = (math.nan, math.nan) if diverged else _rmses(trainer)
     # JSON has no NaN: a missing value (no test rows) is null.
     out = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
            for k, v in out.items()}

@@ -62,6 +62,7 @@ from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
+from gui.views.predicted_actual import PredictedActualView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 from gui.wheel_guard import install_wheel_guard
@@ -74,6 +75,7 @@ SETTINGS_APP = "Backprop Studio"
 DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (1024, 680)
 DIGITS_TAB = 1
+FIT_TAB = 2
 READY_MESSAGE = "Ready. Press Space (or Play) to train."
 #: Where a dock joining a group goes (``MainWindow.add_dock(..., group=)``).
 GROUP_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.loss_view = LossCurvesView()
         self.weights_view = WeightHeatmapsView()
         self.digits_view = DigitsView()
+        self.fit_view = PredictedActualView()
         self.banner = MessageBanner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -237,6 +240,9 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(0, "The network's output over two input columns")
         self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
                                             "and the first layer's 8×8 weights")
+        self.tabs.addTab(self.fit_view, "Predicted vs actual")
+        self.tabs.setTabToolTip(FIT_TAB, "Regression data: each row's prediction against its "
+                                         "target, the residuals, R² and RMSE")
         data = self.add_dock("datasetDock", "Data", self.dataset_panel,
                              tip="which data to learn and which input features to use",
                              group="left")
@@ -274,7 +280,7 @@ class MainWindow(QMainWindow):
     def views(self):
         """Everything that gets ``reset``/``show_snapshot``: the diagram and the views."""
         return [self.diagram, self.decision_view, self.regression_view, self.loss_view,
-                self.weights_view, self.digits_view]
+                self.weights_view, self.digits_view, self.fit_view]
 
     # -- wiring -----------------------------------------------------------------------------
     def _wire(self):
@@ -321,10 +327,14 @@ class MainWindow(QMainWindow):
         self.surface_stack.setCurrentWidget(
             self.regression_view if task == "regression" else self.decision_view)
         digits = DigitsView.supports(info.dataset)
-        self.tabs.setTabEnabled(DIGITS_TAB, digits)
-        self.tabs.setTabVisible(DIGITS_TAB, digits)
-        self.tabs.tabBar().setVisible(digits)
-        self.tabs.setCurrentIndex(DIGITS_TAB if digits else 0)
+        regression = task == "regression"
+        for tab, shown in ((DIGITS_TAB, digits), (FIT_TAB, regression)):
+            self.tabs.setTabEnabled(tab, shown)
+            self.tabs.setTabVisible(tab, shown)
+        self.tabs.tabBar().setVisible(digits or regression)
+        # beyond two inputs a surface is only a slice; how well each row fits says more
+        fit_first = regression and info.dataset.n_inputs > 2
+        self.tabs.setCurrentIndex(DIGITS_TAB if digits else FIT_TAB if fit_first else 0)
         if self.banner.kind is not None:
             self.banner.clear()
 

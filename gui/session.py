@@ -22,7 +22,7 @@ from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from core.train.trainer import LIVE_FIELDS, Trainer
-from core.watch.snapshot import take_snapshot
+from core.watch.snapshot import SurfaceSlice, take_snapshot
 from gui.frame_painter import FramePainter
 from gui.pending_call import CALL_TIMEOUT
 from gui.worker import TrainingWorker
@@ -186,8 +186,9 @@ class TrainingSession(QObject):
         return self.worker.call(fn, *args, timeout=timeout)
 
     def set_surface_columns(self, columns):
-        """Draw surfaces over raw input ``columns`` ``(i, j)`` from the next snapshot on."""
-        self.surface_columns = tuple(columns)
+        """Draw surfaces over raw input ``columns`` ``(i, j)`` (or a ``SurfaceSlice``: those
+        columns, the other inputs at its values) from the next snapshot on."""
+        self.surface_columns = columns if isinstance(columns, SurfaceSlice) else tuple(columns)
         self.worker.set_columns(self.surface_columns)
 
     def set_speed(self, steps_per_second):

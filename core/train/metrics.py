@@ -1,4 +1,4 @@
-"""Evaluation metrics: accuracy for classification, R² for regression, and the data loss.
+"""Evaluation metrics: accuracy for classification, R² and RMSE for regression, the data loss.
 
 ``accuracy``, ``r2_score`` and ``data_loss`` evaluate whole sets (the test set at each epoch
 end, both sets in ``Trainer.evaluate``). ``RunningMetrics`` builds the epoch's *training* row
@@ -56,6 +56,25 @@ def r2_score(a, y):
         return math.nan
     y = y.astype(np.float64, copy=False)
     return r2_from_sums(((y - a) ** 2).sum(axis=0), total_sum_of_squares(y))
+
+
+def rmse(a, y):
+    """Root mean squared error over every element.
+
+    Parameters
+    ----------
+    a, y : ndarray, shape (n, k)
+        Predictions and targets.
+
+    Returns
+    -------
+    float
+        ``sqrt(mean((a - y)²))`` in the targets' units; NaN for n = 0.
+    """
+    if len(y) == 0:
+        return math.nan
+    diff = a.astype(np.float64, copy=False) - y.astype(np.float64, copy=False)
+    return math.sqrt(float(np.mean(diff * diff)))
 
 
 def total_sum_of_squares(y):

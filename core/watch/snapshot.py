@@ -21,6 +21,11 @@ from core.train.info import (  # noqa: F401 (re-exported: the views' one import)
     trainer_info,
 )
 from core.watch.distributions import preactivations, sample_indices
+from core.watch.surface_slice import (  # noqa: F401 (SurfaceSlice re-exported for the views)
+    SurfaceSlice,
+    as_slice,
+    slice_grid,
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,11 @@ class SurfaceGrid:
         Every layer's activations over the grid, the i-th of shape (res, res, sizes[i + 1]);
         empty when not requested.
     columns : tuple of int
-        The two raw input columns spanned; other inputs are held at their training mean.
+        The two raw input columns spanned.
+    fixed : tuple of float or None
+        The raw value every input had over the grid, one per input column (d,); the entries
+        of ``columns`` are unused (their training means). None: every other input at its
+        training mean (also what 2-D data has).
     """
 
     x: np.ndarray
@@ -45,6 +54,7 @@ class SurfaceGrid:
     output: np.ndarray
     neurons: list
     columns: tuple = (0, 1)
+    fixed: tuple | None = None
 
     def __repr__(self):
         return (f"SurfaceGrid(res={len(self.x)}, columns={self.columns}, "
@@ -105,36 +115,27 @@ def _frozen(a):
     return c
 
 
-def _grid_inputs(trainer, columns, resolution):
-    """Cached (x, y, network inputs (res*res, d_net)) for a grid over ``columns``."""
-    key = (tuple(columns), int(resolution))
-    cached = trainer._surface_cache.get(key)
-    if cached is not None:
-        return cached
-    ds = trainer.dataset
-    i, j = columns
-    d = ds.n_inputs
-    if not (0 <= i < d and 0 <= j < d and i != j):
-        from core.errors import UserInputError
+def _grid_inputs(trainer, columns, resolution, fixed=None):
+    """Cached (x, y, network inputs (res*res, d_net)) for a grid over ``columns``.
 
-        raise UserInputError(
-            f"Surface columns {tuple(columns)} must be two different input columns in 0..{d - 1}."
-        )
-    xmin, xmax, ymin, ymax = surface_bounds(ds, columns)
-    x = np.linspace(xmin, xmax, resolution)
-    y = np.linspace(ymin, ymax, resolution)
-    raw = np.tile(ds.X_train.mean(axis=0), (resolution * resolution, 1))
-    xx, yy = np.meshgrid(x, y)  # xx[iy, ix] = x[ix]
-    raw[:, i] = xx.ravel()
-    raw[:, j] = yy.ravel()
+    Grids at the training means are kept per columns; a moved slice keeps only its latest
+    grid (a slider dragged through a hundred values must not keep a hundred grids)."""
+    key = (tuple(columns), int(resolution), None if fixed is None else tuple(fixed))
+    slot = key if fixed is None else "moved_slice"
+    cached = trainer._surface_cache.get(slot)
+    if cached is not None and (fixed is None or cached[0] == key):
+        return cached if fixed is None else cached[1]
+    x, y, raw = slice_grid(trainer.dataset, columns, resolution, fixed)
     net_in = trainer.pipeline.transform(raw, dtype=trainer.dtype)
     x.flags.writeable = y.flags.writeable = False
-    trainer._surface_cache[key] = cached = (x, y, net_in)
-    return cached
+    value = (x, y, net_in)
+    trainer._surface_cache[slot] = value if fixed is None else (key, value)
+    return value
 
 
-def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=True):
-    """The network over a grid of two raw input columns, the others at their training mean.
+def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=True, fixed=None):
+    """The network over a grid of two raw input columns, the others at ``fixed`` (d,) raw
+    values (None: their training means).
 
     Parameters
     ----------
@@ -151,7 +152,7 @@ def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=Tru
     SurfaceGrid
         ``output`` (res, res, n_out); ``neurons`` i-th (res, res, sizes[i + 1]).
     """
-    x, y, net_in = _grid_inputs(trainer, columns, resolution)
+    x, y, net_in = _grid_inputs(trainer, columns, resolution, fixed)
     res = int(resolution)
     # forward_all computes fresh arrays and leaves the training caches alone.
     layers = trainer.network.forward_all(net_in)
@@ -159,7 +160,8 @@ def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=Tru
     for g in grids:
         g.flags.writeable = False
     return SurfaceGrid(x=x, y=y, output=grids[-1], neurons=grids if with_neurons else [],
-                       columns=tuple(columns))
+                       columns=tuple(columns),
+                       fixed=None if fixed is None else tuple(float(v) for v in fixed))
 
 
 def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neurons=True):
@@ -170,9 +172,10 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
     trainer : Trainer
     surface_resolution : int or None
         Grid points per axis; None or 0 skips the surface.
-    surface_columns : (int, int) or None
+    surface_columns : (int, int), SurfaceSlice or None
         None: columns (0, 1) for 2-D data and no surface otherwise. A pair: a surface over
-        those raw columns for any input count (others at their mean).
+        those raw columns for any input count (others at their mean). A ``SurfaceSlice``:
+        over its columns, the others at its ``fixed`` values.
     with_neurons : bool
         Include every layer's activations over the surface grid.
 
@@ -187,11 +190,12 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
     updates = [_frozen(u) for u in trainer.last_updates]
     surface = None
     if surface_resolution:
-        columns = surface_columns
-        if columns is None and trainer.dataset.is_2d:
-            columns = (0, 1)
-        if columns is not None:
-            surface = surface_for_columns(trainer, columns, surface_resolution, with_neurons)
+        plane = as_slice(surface_columns)
+        if plane is None and trainer.dataset.is_2d:
+            plane = SurfaceSlice((0, 1))
+        if plane is not None:
+            surface = surface_for_columns(trainer, plane.columns, surface_resolution,
+                                          with_neurons, plane.fixed)
     test_probs = None
     if trainer.dataset.n_test:
         test_probs = trainer.network.predict(trainer.X_test)

@@ -17,6 +17,12 @@ surface, a hint at the top), ``hold_frame`` (keep the axes still while points ar
 
 A legend names each class colour (class names from the data); ``highlight_test_points``
 rings chosen test rows (a confusion-matrix cell).
+
+Beyond two inputs the surface is a slice: the inputs off the axes are held at one value
+each, named above the plot with a slider per input (:mod:`gui.views.slice_sliders`); moving
+one asks for a surface over the moved slice (``columnsChanged(SurfaceSlice)``). Points far
+from the slice, in the held inputs, are faded ("Fade far points"), so the picture does not
+claim a prediction for rows it does not describe.
 """
 
 import numpy as np
@@ -40,6 +46,8 @@ from gui.views.plot_style import (
     pixel_rect,
     show_hint,
 )
+from gui.views.slice_points import SlicePoints
+from gui.views.slice_sliders import SliceSliders
 
 EMPTY_HINT = "Press Play to train:\nthe decision surface appears here"
 NOT_CLASSIFICATION_HINT = "The decision surface is drawn for classification data"
@@ -55,8 +63,6 @@ POINT_OUTLINE = 1.2
 MAX_ASPECT_RATIO = 4.0
 #: Outline of the test points a confusion-matrix cell selects.
 RING_COLOR = "#d62728"
-
-
 def _class_rgb(n_classes):
     """``(n_classes, 3)`` float32 RGB (0..255) of the shared class colours."""
     rows = [[c.red(), c.green(), c.blue()] for c in map(class_color, range(n_classes))]
@@ -95,12 +101,13 @@ def binary_image(p1, discrete=False):
     return as_image(p1)
 
 
-class DecisionSurfaceView(QWidget):
+class DecisionSurfaceView(SlicePoints, QWidget):
     """Live decision surface of a classifier over two raw input columns.
 
     Signals
     -------
-    columnsChanged(object) : ``(i, j)`` input columns the user wants the surface over.
+    columnsChanged(object) : ``(i, j)`` input columns the user wants the surface over, or
+        a ``SurfaceSlice`` once a slider holds the other inputs away from their means.
     """
 
     columnsChanged = Signal(object)
@@ -113,6 +120,13 @@ class DecisionSurfaceView(QWidget):
         self.discretize.setToolTip("Draw hard class regions instead of probabilities")
         self.picker = ColumnPicker()
         self.picker.setVisible(False)
+        self.fade = QCheckBox("Fade far points", objectName="fadeFar")
+        self.fade.setChecked(True)
+        self.fade.setVisible(False)
+        self.fade.setToolTip("Fade the points whose other inputs are far from the values the "
+                             "surface holds them at: the slice does not describe them")
+        self.slice_sliders = SliceSliders()
+        self.slice_sliders.setVisible(False)
         self.plot_widget = new_plot_widget()
         self.plot = self.plot_widget.getPlotItem()
         self._build_layout()
@@ -120,18 +134,22 @@ class DecisionSurfaceView(QWidget):
         self._info = None
         self._surface = None
         self._requested = (0, 1)
+        self._requested_fixed = None
         self._shown_columns = None
+        self._shown_fixed = None
         self._grid_key = None
         self.show_test.toggled.connect(self.test_scatter.setVisible)
         self.discretize.toggled.connect(self._redraw)
         self.picker.columnsChanged.connect(self._columns_picked)
+        self.slice_sliders.valuesChanged.connect(self._slice_moved)
+        self.fade.toggled.connect(self._refade)
 
     def _build_layout(self):
         # the controls wrap onto a second line in a narrow column instead of widening it
         bar_widget = self._bar_widget = QWidget()
         bar = FlowLayout(bar_widget, spacing=6)
         bar.setContentsMargins(4, 2, 4, 0)
-        for w in (self.show_test, self.discretize, self.picker):
+        for w in (self.show_test, self.discretize, self.fade, self.picker):
             bar.addWidget(w)
         self._bars = [bar, QHBoxLayout()]  # the second row is for added tools
         self._bars[1].setContentsMargins(4, 0, 4, 0)
@@ -141,6 +159,7 @@ class DecisionSurfaceView(QWidget):
         layout.setSpacing(2)
         layout.addWidget(bar_widget)
         layout.addLayout(self._bars[1])
+        layout.addWidget(self.slice_sliders)
         layout.addWidget(self.plot_widget, 1)
 
     def _build_items(self):
@@ -198,10 +217,12 @@ class DecisionSurfaceView(QWidget):
         self._grid_key = None
         self._shown_columns = None
         self._requested = (0, 1)
+        self._requested_fixed = self._shown_fixed = None
         dataset = trainer_info.dataset
         names = list(dataset.input_names)
         self.picker.set_names(names, (0, 1))
         self.picker.setVisible(len(names) > 2)
+        self._reset_slice(dataset)
         self.image.setVisible(False)
         self.notice.setVisible(False)
         classification = dataset.task in ("binary", "multiclass") and len(names) >= 2
@@ -230,12 +251,14 @@ class DecisionSurfaceView(QWidget):
         if self.notice.isVisible():
             return  # a draft canvas: the network does not see these points yet
         columns = tuple(getattr(surface, "columns", None) or (0, 1))
-        if columns != self._requested and self._surface is not None:
+        fixed = getattr(surface, "fixed", None)
+        wanted = (self._requested, self._requested_fixed)
+        if (columns, fixed) != wanted and self._surface is not None:
             return
         if not all_finite(surface.output):
             return
         self._surface = surface
-        self._draw(surface, columns)
+        self._draw(surface, columns, fixed)
 
     # ----------------------------------------------------------------- public helpers
     def resizeEvent(self, event):
@@ -333,7 +356,11 @@ class DecisionSurfaceView(QWidget):
     def _is_classification(self):
         return self._info.dataset.task in ("binary", "multiclass")
 
-    def _draw(self, surface, columns):
+    def _draw(self, surface, columns, fixed=None):
+        if fixed != self._shown_fixed:
+            self._shown_fixed = fixed
+            if columns == self._shown_columns:
+                self._scatter_points(self._info.dataset, columns)
         if columns != self._shown_columns:
             self._set_columns(columns)
         key = (len(surface.x), len(surface.y), float(surface.x[0]), float(surface.x[-1]),
@@ -368,7 +395,9 @@ class DecisionSurfaceView(QWidget):
         span_x = float(x[-1] - x[0]) or 1.0
         span_y = float(y[-1] - y[0]) or 1.0
         ratio = max(span_x / span_y, span_y / span_x)
-        self.plot.setAspectLocked(ratio <= MAX_ASPECT_RATIO)
+        # columns of real data (> 2 inputs) have their own units: equal aspect means nothing
+        two_d = self._info is None or self._info.dataset.n_inputs == 2
+        self.plot.setAspectLocked(two_d and ratio <= MAX_ASPECT_RATIO)
         self.plot.getViewBox().setRange(
             xRange=(float(x[0]), float(x[-1])), yRange=(float(y[0]), float(y[-1])), padding=0.02
         )
@@ -387,15 +416,26 @@ class DecisionSurfaceView(QWidget):
         self._draw_rings()
 
     def _scatter_points(self, dataset, columns):
-        """Train and test points of ``dataset`` over ``columns``, filled by class."""
+        """Train and test points of ``dataset`` over ``columns``, filled by class, faded by
+        their distance from the slice shown when "Fade far points" is on."""
         i, j = columns
-        for scatter, X, labels in (
-            (self.train_scatter, dataset.X_train, dataset.labels_train),
-            (self.test_scatter, dataset.X_test, dataset.labels_test),
+        self.alphas = {}
+        for name, scatter, X, labels in (
+            ("train", self.train_scatter, dataset.X_train, dataset.labels_train),
+            ("test", self.test_scatter, dataset.X_test, dataset.labels_test),
         ):
-            brushes = [self._brushes[k % len(self._brushes)] for k in labels]
-            scatter.setData(x=X[:, i], y=X[:, j], brush=brushes)
+            alpha = self._point_alphas(dataset, X, columns)
+            self.alphas[name] = alpha
+            if alpha is None:
+                brushes = [self._brushes[k % len(self._brushes)] for k in labels]
+                scatter.setData(x=X[:, i], y=X[:, j], brush=brushes)
+            else:
+                brushes, pens = self._faded_styles(labels, alpha, scatter is self.train_scatter)
+                scatter.setData(x=X[:, i], y=X[:, j], brush=brushes, pen=pens)
 
     def _columns_picked(self, columns):
         self._requested = tuple(columns)
-        self.columnsChanged.emit(self._requested)
+        self.slice_sliders.set_columns(self._requested)
+        if self._requested_fixed is not None:
+            self._requested_fixed = self.slice_sliders.values()
+        self.columnsChanged.emit(self.requested_slice())
