@@ -99,7 +99,9 @@ def _check_label(dataset, label):
 
 def _with_train(dataset, X_train, y_train):
     spec = {"source": "arrays", "edited_from": dict(dataset.spec)}
-    return dataclasses.replace(dataset, X_train=X_train, y_train=y_train, spec=spec)
+    # edited rows no longer come from the source in ``row_order``
+    return dataclasses.replace(dataset, X_train=X_train, y_train=y_train, spec=spec,
+                               row_order=None)
 
 
 def add_point(dataset, x, y, label):
