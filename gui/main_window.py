@@ -48,7 +48,7 @@ from gui.stepthrough import install_stepthrough
 from gui.transport import DEFAULT_SPEED, TransportBar
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
-from gui.views.digits import DigitsView
+from gui.views.digits import DigitsView, images_word
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
@@ -162,8 +162,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.surface_stack, "Surface")
         self.tabs.addTab(self.digits_view, "Digits")
         self.tabs.setTabToolTip(0, "The network's output over two input columns")
-        self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
-                                            "and the first layer's 8×8 weights")
+        self.tabs.setTabToolTip(DIGITS_TAB, "Image data only (digits, MNIST-style pixels): "
+                                            "predictions, confusion matrix and the first "
+                                            "layer's weights as images")
         data = self._dock("datasetDock", "Data", self.dataset_panel, left,
                           "which data to learn and which input features to use")
         hyper = self._dock("hyperDock", "Hyperparameters", self.hyper_panel, left,
@@ -251,6 +252,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabVisible(DIGITS_TAB, digits)
         self.tabs.tabBar().setVisible(digits)
         self.tabs.setCurrentIndex(DIGITS_TAB if digits else 0)
+        if digits:
+            self.tabs.setTabText(DIGITS_TAB, images_word(info.dataset).capitalize())
         if self.banner.kind is not None:
             self.banner.clear()
 
