@@ -51,3 +51,16 @@ def test_a_drawn_stroke_becomes_a_centred_mnist_style_image():
     centre = ((image.sum(axis=1) @ grid) / mass, (image.sum(axis=0) @ grid) / mass)
     assert abs(centre[0] - 13.5) <= 0.5 and abs(centre[1] - 13.5) <= 0.5
     assert not downsample_to_image(np.zeros((64, 64)), 8, 16.0).any()
+
+
+def test_the_label_beside_pixel_columns_is_the_default_target(tmp_path):
+    from core.data import load_csv, preview_csv
+
+    path = tmp_path / "mnist_like.csv"
+    header = "label," + ",".join(f"pixel{k}" for k in range(64))
+    rows = [f"{i % 3}," + ",".join(str((i * k) % 256) for k in range(64)) for i in range(30)]
+    path.write_text("\n".join([header, *rows]) + "\n")
+    assert preview_csv(path).default_target == "label"
+    dataset = load_csv(path)
+    assert dataset.spec["target"] == "label" and dataset.n_inputs == 64
+    assert dataset_image_side(dataset) == 8 and dataset.task == "multiclass"

@@ -53,3 +53,12 @@ def dataset_image_side(dataset):
     if side is None and dataset.spec.get(IMAGE_PIXELS_KEY):
         side = square_side(dataset.n_inputs)
     return side
+
+
+def label_beside_pixels(header):
+    """Index of the one column that is not a pixel when all the others are a square image's
+    pixels (MNIST's CSV: ``label, pixel0 … pixel783``); None otherwise."""
+    others = [j for j, name in enumerate(header) if not PIXEL_NAME.match(str(name).strip())]
+    if len(others) != 1:
+        return None
+    return others[0] if square_side(len(header) - 1) else None

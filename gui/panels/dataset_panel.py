@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.data import DATASET_INFO, DATASETS, canonical_features, load_csv, load_dataset
+from core.data.image_shape import IMAGE_PIXELS_KEY
 from core.data.resplit import can_resplit
 from core.errors import UserInputError
 from gui.panels import dataset_rules as rules
@@ -197,13 +198,11 @@ class DatasetPanel(QWidget):
         """A new ``Dataset`` from the widgets (``UserInputError`` on bad input)."""
         ratio, seed = self.train_percent.value() / 100.0, self.seed.value()
         if self._csv:
-            return load_csv(
-                self._csv["path"],
-                target=self._csv["target"],
-                task=self._csv["task"],
-                train_ratio=ratio,
-                seed=seed,
-            )
+            dataset = load_csv(self._csv["path"], target=self._csv["target"],
+                               task=self._csv["task"], train_ratio=ratio, seed=seed)
+            if self._csv.get("image_pixels"):  # the user's word, not in the file: keep it
+                dataset.spec[IMAGE_PIXELS_KEY] = True
+            return dataset
         info = DATASET_INFO[self._name()]
         n = self.samples.value() if info.samples_apply else None
         noise = self.noise.value() if info.noise_apply else None
@@ -249,7 +248,8 @@ class DatasetPanel(QWidget):
     def _csv_of(spec):
         if spec.get("source") != "csv":
             return None
-        return {"path": spec["path"], "target": spec.get("target"), "task": spec.get("task")}
+        return {"path": spec["path"], "target": spec.get("target"), "task": spec.get("task"),
+                "image_pixels": bool(spec.get(IMAGE_PIXELS_KEY))}
 
     def _show_source(self, spec):
         """Show ``spec`` (a dataset's) in the widgets and the CSV label, emitting nothing."""
@@ -333,6 +333,8 @@ class DatasetPanel(QWidget):
             self._on_rebuild_failed(None, result.error)
             return
         self.error_label.hide()
+        if self._csv.get("image_pixels"):  # the user's word, not in the file: keep it
+            result.dataset.spec[IMAGE_PIXELS_KEY] = True
         self._dataset = result.dataset
         self._refresh()
         self.datasetChanged.emit(result.dataset)

@@ -5,9 +5,11 @@ weight heatmaps readable with exact values on hover."""
 import threading
 
 import numpy as np
-from PySide6.QtCore import QRunnable
+from PySide6.QtCore import QRunnable, Qt
+from PySide6.QtWidgets import QDockWidget
 
 from core.data import load_csv
+from tests.gui.helpers import action
 
 
 def pixel_csv(path, rows, side=28, seed=0):
@@ -119,3 +121,89 @@ def test_cancelling_a_new_split_keeps_the_data_and_its_settings(qtbot, window, t
     assert not panel.rebuilding() and panel.current_dataset() is before
     assert panel.train_percent.value() == 80 and window.session.dataset is before
 
+
+
+def _open_in_window(qtbot, window, path, image_box=None):
+    """Open ``path`` through Data → Open CSV… and press OK (``image_box`` ticks or unticks
+    "Inputs are image pixels" first); returns the new dataset."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = window.dataset_panel.open_csv()
+    dialog.set_path(path)
+    dialog.set_target("label")
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=120_000)
+    assert dialog.dataset() is not None, dialog.error_text()
+    if image_box is not None:
+        dialog.image_box.setChecked(image_box)
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=60_000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    return window.session.dataset
+
+
+def _step_until_snapshot(qtbot, window):
+    with qtbot.waitSignal(window.session.snapshotShown, timeout=60_000):
+        window.session.step()
+
+
+def test_an_mnist_shaped_csv_is_shown_as_28_by_28_images(qtbot, window, tmp_path):
+    from gui.main_window import DIGITS_TAB
+
+    path = pixel_csv(tmp_path / "strokes.csv", rows=300)
+    dataset = _open_in_window(qtbot, window, path)
+    assert dataset.n_inputs == 784 and dataset.input_names[0] == "pixel0"
+    # the image views are the default output view, not a scatter of pixel0 against pixel1
+    assert window.tabs.currentIndex() == DIGITS_TAB and window.tabs.tabText(DIGITS_TAB) == "Images"
+    view = window.digits_view
+    assert view.side == 28 and view.n_weight_tiles == min(64, window.session.info.sizes[1])
+    grid = view.grid_image.image
+    assert grid.shape[1] == 8 * 29 and np.nanmax(grid) == 255.0  # 8 images of 28 a row
+    window.findChild(QDockWidget, "confusionDock").raise_()
+    qtbot.waitUntil(lambda: window.confusion_view.isVisible(), timeout=5000)
+    _step_until_snapshot(qtbot, window)
+    tiles = view.tiles_image.image
+    cols = int(np.ceil(np.sqrt(view.n_weight_tiles)))
+    assert tiles.shape[1] == cols * 29  # one 28×28 tile per first-layer unit
+    assert view.confusion().sum() == dataset.n_test
+    # a clicked cell of the confusion matrix lists its rows with their pictures
+    confusion = window.confusion_view
+    true_class = int(dataset.labels_test[0])
+    predicted = int(np.argmax(confusion.matrix()[true_class]))
+    confusion.select_cell(true_class, predicted)
+    table = confusion.table
+    assert table.horizontalHeaderItem(1).text() == "image" and table.rowCount() > 0
+    picture = table.item(0, 1).data(Qt.ItemDataRole.DecorationRole)
+    assert picture.width() == 32 and not picture.isNull()
+    # the drawing pad draws at 28×28, gray values up to 255
+    assert action(window, "drawDigit").isEnabled()
+    pad = window.drawing_dialog.pad
+    assert pad.preview.side == 28 and "28×28 pixels, 0–255" in pad.caption.text()
+    pad.canvas.draw_segment(*_points(60, 40, 60, 200))
+    row = pad.digit_input()
+    assert row.shape == (784,) and 200.0 < row.max() <= 255.0  # the pen's gray ink
+    assert set(np.nonzero(row.reshape(28, 28))[1]) <= set(range(10, 18))  # a centred stroke
+
+
+def _points(x0, y0, x1, y1):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x0, y0), QPointF(x1, y1)
+
+
+def test_a_square_csv_without_pixel_names_is_images_when_the_user_says_so(
+        qtbot, window, tmp_path):
+    from gui.main_window import DIGITS_TAB
+
+    path = pixel_csv(tmp_path / "plain.csv", rows=200, side=8)
+    text = path.read_text().splitlines()
+    text[0] = "label," + ",".join(f"v{k}" for k in range(64))  # names say nothing
+    path.write_text("\n".join(text) + "\n")
+    _open_in_window(qtbot, window, path, image_box=False)
+    assert not window.tabs.isTabVisible(DIGITS_TAB) and window.tabs.currentIndex() == 0
+    dataset = _open_in_window(qtbot, window, path, image_box=True)
+    assert dataset.spec["image_pixels"] is True
+    assert window.tabs.currentIndex() == DIGITS_TAB and window.digits_view.side == 8
+    # a new train share keeps the user's word
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=60_000):
+        window.dataset_panel.train_percent.setValue(70)
+    assert window.session.dataset.spec["image_pixels"] is True
+    assert window.tabs.currentIndex() == DIGITS_TAB
