@@ -7,8 +7,8 @@ Rules, in one place:
   otherwise columns are named ``col1 … colN``.
 - Target: a column **name** (str) or a **0-based index** (int; negative counts from the end,
   ``-1`` is the last column). Default: the last column, except in a table of image pixels
-  and one other column (MNIST's ``label, pixel0 … pixel783``), where it is that column. Every other column is an input and
-  must hold numbers.
+  and one other column (MNIST's ``label, pixel0 … pixel783``), where it is that column.
+  Every other column is an input and must hold numbers.
 - Task: inferred from the target (text -> classification; whole numbers with at most 20
   distinct values -> classification; else regression); ``task`` overrides it.
 - Errors are ``UserInputError`` naming the file, the row (1-based as in a text editor, header
@@ -218,6 +218,7 @@ def preview_from_table(table, n_rows=20):
         path=Path(table.path), delimiter=table.delimiter, has_header=table.has_header,
         header=list(table.header), rows=[[c.strip() for c in r] for r in table.head[:n_rows]],
         column_types=list(kinds), missing_counts=list(missing), n_rows=table.n_rows,
-        default_target=table.header[default_target_index(table.header)], suggested_tasks=list(tasks), sha256=table.sha256,
+        default_target=table.header[default_target_index(table.header)],
+        suggested_tasks=list(tasks), sha256=table.sha256,
         notes=list(table.notes),
     )

@@ -207,3 +207,47 @@ def test_a_square_csv_without_pixel_names_is_images_when_the_user_says_so(
         window.dataset_panel.train_percent.setValue(70)
     assert window.session.dataset.spec["image_pixels"] is True
     assert window.tabs.currentIndex() == DIGITS_TAB
+
+
+def test_a_wide_weight_matrix_is_drawn_downsampled_with_exact_values_on_hover(qtbot):
+    from core.data import make_dataset_from_arrays
+    from core.train.config import TrainConfig
+    from core.train.trainer import Trainer
+    from core.watch.snapshot import take_snapshot
+    from gui.views.heatmaps import WeightHeatmapsView, block_max_abs
+
+    rng = np.random.default_rng(0)
+    names = [f"pixel{k}" for k in range(784)]
+    data = make_dataset_from_arrays(rng.integers(0, 256, (60, 784)), np.arange(60) % 10,
+                                    "multiclass", input_names=names)
+    trainer = Trainer(data, TrainConfig(hidden=(256,), activation="relu"))
+    view = WeightHeatmapsView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.reset(trainer.info())
+    qtbot.wait(1)  # let the layout place the items (event loop turn, no sleep)
+    snap = take_snapshot(trainer)
+    view.show_snapshot(snap)
+    cell, W = view.cells[0], snap.weights[0]
+    rows, cols = cell.blocks
+    box = cell.w_plot.getViewBox().size()
+    assert rows > 1 and cell.w_image.image.shape[0] <= box.height()  # fits its pixels
+    assert cell.w_image.image.shape == (-(-784 // rows), -(-256 // cols))
+    np.testing.assert_allclose(cell.w_image.image, block_max_abs(W, rows, cols), rtol=1e-6)
+    # the largest weight of a block is the one drawn, not an average
+    top = np.unravel_index(np.argmax(np.abs(W)), W.shape)
+    assert cell.w_image.image[top[0] // rows, top[1] // cols] == np.float32(W[top])
+    # hovering row 412, column 17 gives that exact weight and what it connects
+    scene = cell.w_plot.getViewBox().mapViewToScene(pg_point(17.5, 412.5))
+    value, connects, drawn = view.hover_text(scene).splitlines()
+    assert value == f"W[412, 17] = {float(W[412, 17]):.4g}"
+    assert connects == "pixel412 → unit 17 of layer 1"
+    assert drawn == f"(drawn: each pixel the largest |w| of {rows} rows × {cols} columns)"
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
