@@ -60,7 +60,7 @@ from gui.stepthrough.install import install_weight_edits
 from gui.transport import DEFAULT_SPEED, TransportBar
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
-from gui.views.digits import DigitsView
+from gui.views.digits import DigitsView, images_word
 from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.predicted_actual import PredictedActualView
 from gui.views.regression import RegressionSurfaceView
@@ -238,8 +238,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.surface_stack, "Surface")
         self.tabs.addTab(self.digits_view, "Digits")
         self.tabs.setTabToolTip(0, "The network's output over two input columns")
-        self.tabs.setTabToolTip(DIGITS_TAB, "Digits data only: predictions, confusion matrix "
-                                            "and the first layer's 8×8 weights")
+        self.tabs.setTabToolTip(DIGITS_TAB, "Image data only (digits, MNIST-style pixels): "
+                                            "predictions, confusion matrix and the first "
+                                            "layer's weights as images")
         self.tabs.addTab(self.fit_view, "Predicted vs actual")
         self.tabs.setTabToolTip(FIT_TAB, "Regression data: each row's prediction against its "
                                          "target, the residuals, R² and RMSE")
@@ -335,6 +336,8 @@ class MainWindow(QMainWindow):
         # beyond two inputs a surface is only a slice; how well each row fits says more
         fit_first = regression and info.dataset.n_inputs > 2
         self.tabs.setCurrentIndex(DIGITS_TAB if digits else FIT_TAB if fit_first else 0)
+        if digits:
+            self.tabs.setTabText(DIGITS_TAB, images_word(info.dataset).capitalize())
         if self.banner.kind is not None:
             self.banner.clear()
 

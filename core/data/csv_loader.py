@@ -6,8 +6,9 @@ Rules, in one place:
 - Header: the first row is a header when some column has text there and numbers below;
   otherwise columns are named ``col1 … colN``.
 - Target: a column **name** (str) or a **0-based index** (int; negative counts from the end,
-  ``-1`` is the last column). Default: the last column. Every other column is an input and
-  must hold numbers.
+  ``-1`` is the last column). Default: the last column, except in a table of image pixels
+  and one other column (MNIST's ``label, pixel0 … pixel783``), where it is that column.
+  Every other column is an input and must hold numbers.
 - Task: inferred from the target (text -> classification; whole numbers with at most 20
   distinct values -> classification; else regression); ``task`` overrides it.
 - Errors are ``UserInputError`` naming the file, the row (1-based as in a text editor, header
@@ -22,14 +23,21 @@ import numpy as np
 from core.data.csv_columns import describe_table_column, input_block, target_column
 from core.data.csv_table import DELIMITERS, fail, read_table
 from core.data.dataset import make_dataset_from_arrays
+from core.data.image_shape import label_beside_pixels
 from core.data.split import check_train_ratio
+
+
+def default_target_index(header):
+    """The target when none is chosen: the last column, or the label beside pixels."""
+    beside = label_beside_pixels(header)
+    return len(header) - 1 if beside is None else beside
 
 
 def _target_index(table, target):
     """0-based index of the target column chosen by name, index or default (last)."""
     listing = ", ".join(f"{j}: {n}" for j, n in enumerate(table.header))
     if target is None:
-        return table.n_columns - 1
+        return default_target_index(table.header)
     if isinstance(target, str):
         if target in table.header:
             return table.header.index(target)
@@ -141,7 +149,8 @@ class CsvPreview:
     n_rows : int
         Total data rows in the file.
     default_target : str
-        Name of the last column.
+        Name of the column used when none is chosen (the last one, or the label beside
+        image pixels).
     suggested_tasks : list of str
         Per column, the task ``load_csv`` would infer with it as the target ("binary",
         "multiclass" or "regression").
@@ -169,8 +178,8 @@ class CsvPreview:
 
     @property
     def suggested_task(self):
-        """Inferred task for the default target (the last column)."""
-        return self.suggested_tasks[-1]
+        """Inferred task for the default target."""
+        return self.suggest_task(self.default_target)
 
     def suggest_task(self, target):
         """Inferred task if the column named ``target`` were the target."""
@@ -209,6 +218,7 @@ def preview_from_table(table, n_rows=20):
         path=Path(table.path), delimiter=table.delimiter, has_header=table.has_header,
         header=list(table.header), rows=[[c.strip() for c in r] for r in table.head[:n_rows]],
         column_types=list(kinds), missing_counts=list(missing), n_rows=table.n_rows,
-        default_target=table.header[-1], suggested_tasks=list(tasks), sha256=table.sha256,
+        default_target=table.header[default_target_index(table.header)],
+        suggested_tasks=list(tasks), sha256=table.sha256,
         notes=list(table.notes),
     )

@@ -36,6 +36,10 @@ class Dataset:
     notes : list of str
         Decisions made while reading the data that the user should see (e.g. "no header
         row: line 1 was read as data"); shown by ``summary()``.
+    row_order : ndarray of int, shape (n_train + n_test,), optional
+        The source's row index of each training row, then of each test row, when the
+        rows came from one array or file (``make_dataset_from_arrays``): with it,
+        ``core.data.resplit`` makes a new split without reading the source again.
     """
 
     name: str
@@ -48,6 +52,7 @@ class Dataset:
     target_names: list
     spec: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    row_order: np.ndarray | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -249,4 +254,5 @@ def make_dataset_from_arrays(X, y, task, name="custom", input_names=None, target
     tr, te = split_indices(len(X), train_ratio, rng, labels if stratify else None)
     inputs = list(input_names or [f"x{i + 1}" for i in range(X.shape[1])])
     return Dataset(name, task, X[tr], y_net[tr], X[te], y_net[te], inputs, names,
-                   dict(spec) if spec else {"source": "arrays"})
+                   dict(spec) if spec else {"source": "arrays"},
+                   row_order=np.concatenate([tr, te]))

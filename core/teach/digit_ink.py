@@ -1,4 +1,5 @@
-"""Turn a digit drawn with the mouse into the digits dataset's 8×8 format.
+"""Turn a digit drawn with the mouse into the digits dataset's 8×8 format (or, with
+``downsample_to_image``, into MNIST-style square grayscale images of any side).
 
 The shipped digits (UCI optical recognition of handwritten digits, as in scikit-learn) were
 made by NIST's preprocessing: each digit was scaled to a 32×32 black-and-white bitmap and the
@@ -120,3 +121,63 @@ def downsample_to_digits(canvas, threshold=0.5):
     bitmap = drawing_bitmap(canvas, threshold)
     blocks = bitmap.reshape(GRID_SIZE, BLOCK, GRID_SIZE, BLOCK).sum(axis=(1, 3))
     return blocks.astype(np.float64).reshape(-1)
+
+
+#: MNIST's digits fill a 20×20 box of the 28×28 image: the share of the side the ink spans.
+INK_SHARE = 20 / 28
+
+
+def downsample_to_image(canvas, side, top, threshold=0.5):
+    """A drawing as one row of square grayscale images of ``side``² pixels, MNIST's way.
+
+    The ink's bounding square (as ``ink_square``) is area-averaged into a box of
+    ``round(INK_SHARE * side)`` pixels, which is put in a blank ``side × side`` image with
+    its centre of mass at the image's centre (shifted by whole pixels, as MNIST was made);
+    ink 1 becomes ``top`` (255 for MNIST).
+
+    Parameters
+    ----------
+    canvas : ndarray, shape (H, W)
+        Ink in [0, 1] (values outside are clipped).
+    side : int
+        The image side, ``>= 4`` (28 for MNIST).
+    top : float
+        The data's value for full ink.
+    threshold : float
+        Ink level that counts for the bounding square.
+
+    Returns
+    -------
+    ndarray, shape (side * side,), float64
+        Gray values in ``[0, top]``, row by row (``pixel0`` is the top left one).
+    """
+    c = _check_canvas(canvas)
+    image = np.zeros((side, side))
+    square = ink_square(c, threshold)
+    if square is None:
+        return image.reshape(-1)
+    box = max(1, int(round(INK_SHARE * side)))
+    top_row, left, span = square
+    rows = _area_weights(top_row, span, c.shape[0], box)
+    cols = _area_weights(left, span, c.shape[1], box)
+    ink = np.clip(rows @ c @ cols.T, 0.0, 1.0)
+    start = (side - box) // 2
+    image[start:start + box, start:start + box] = ink
+    mass = image.sum()
+    if mass > 0:
+        grid = np.arange(side)
+        centre = (side - 1) / 2.0
+        shift_r = int(round(centre - (image.sum(axis=1) @ grid) / mass))
+        shift_c = int(round(centre - (image.sum(axis=0) @ grid) / mass))
+        image = _shifted(image, shift_r, shift_c)
+    return (image * float(top)).reshape(-1)
+
+
+def _shifted(image, dr, dc):
+    """``image`` moved ``dr`` rows down and ``dc`` columns right, blank where it left."""
+    out = np.zeros_like(image)
+    n = len(image)
+    src_r, dst_r = slice(max(0, -dr), min(n, n - dr)), slice(max(0, dr), min(n, n + dr))
+    src_c, dst_c = slice(max(0, -dc), min(n, n - dc)), slice(max(0, dc), min(n, n + dc))
+    out[dst_r, dst_c] = image[src_r, src_c]
+    return out

@@ -141,8 +141,9 @@ def _edited_spec(dataset):
 
 
 def _with_train(dataset, X_train, y_train):
+    # edited rows no longer come from the source in ``row_order``
     return dataclasses.replace(dataset, X_train=X_train, y_train=y_train,
-                               spec=_edited_spec(dataset))
+                               spec=_edited_spec(dataset), row_order=None)
 
 
 def add_point(dataset, x, y, label):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.data.image_shape import image_side
+from core.data.image_shape import dataset_image_side, image_side
 from gui.diagram.input_image import InputImageItem
 from gui.diagram.labels import fmt
 
@@ -32,6 +32,8 @@ class InputBlock:
         self._example = None
         names = list(getattr(info, "feature_names", None) or info.dataset.input_names)
         side = image_side(info.sizes[0], names)
+        if side is None and info.sizes[0] == info.dataset.n_inputs:
+            side = dataset_image_side(info.dataset)  # the user said the inputs are pixels
         if side is None:
             return
         self.input_block = InputImageItem(side, self.pixel_tooltip)

@@ -1,5 +1,6 @@
-"""What the drawing pad shows next to the canvas: the 8×8 input the network sees
-(``DigitPreview``) and its probability for each digit (``ProbabilityBars``)."""
+"""What the drawing pad shows next to the canvas: the input the network sees, at the data's
+resolution (``DigitPreview``: 8×8 for the digits, 28×28 for MNIST-style data), and its
+probability for each class (``ProbabilityBars``)."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,39 +14,55 @@ from gui.views.plot_style import FOREGROUND, new_plot_widget
 GRID = 8
 MAX_COUNT = 16.0  # the digits' largest value (16 "on" pixels in a 4×4 block)
 CELL = 12
+PREVIEW_PIXELS = GRID * CELL  # the preview's size whatever the resolution
+DIGITS_TIP = ("What the network sees: your drawing shrunk to 8×8 cells, each the count "
+              "(0–16) of inked pixels in a 4×4 block of a 32×32 bitmap")
 OTHER_BAR_HEX = "#c7ced3"
 
 
 class DigitPreview(QWidget):
-    """The 8×8 digits row (values 0..16) as gray cells, 16 = black, like the dataset."""
+    """An image row (``side``², values 0..``top``) as gray cells, ``top`` = black, like the
+    dataset; 8×8 cells of 0..16 (the digits) until ``set_shape`` says otherwise."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("digitPreview")
-        self.setFixedSize(GRID * CELL + 1, GRID * CELL + 1)
+        self.setFixedSize(PREVIEW_PIXELS + 1, PREVIEW_PIXELS + 1)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setToolTip("What the network sees: your drawing shrunk to 8×8 cells, each the "
-                        "count (0–16) of inked pixels in a 4×4 block of a 32×32 bitmap")
-        self._values = np.zeros(GRID * GRID)
+        self.setToolTip(DIGITS_TIP)
+        self.set_shape(GRID, MAX_COUNT)
+
+    @property
+    def side(self):
+        return self._side
+
+    def set_shape(self, side, top, tip=DIGITS_TIP):
+        """Show ``side × side`` cells of values 0..``top``; blank."""
+        self._side, self._top = int(side), float(top)
+        self._values = np.zeros(self._side * self._side)
+        self.setToolTip(tip)
+        self.update()
 
     def values(self):
-        """The shown row, shape ``(64,)``."""
+        """The shown row, shape ``(side * side,)``."""
         return self._values.copy()
 
     def set_values(self, row):
-        self._values = np.asarray(row, dtype=np.float64).reshape(GRID * GRID).copy()
+        self._values = np.asarray(row, dtype=np.float64).reshape(self._side ** 2).copy()
         self.update()
 
     def paintEvent(self, _event):
         painter = QPainter(self)
-        cells = self._values.reshape(GRID, GRID)
-        for r in range(GRID):
-            for c in range(GRID):
-                level = int(round(255 * (1.0 - min(cells[r, c], MAX_COUNT) / MAX_COUNT)))
-                painter.fillRect(QRectF(c * CELL, r * CELL, CELL, CELL),
+        side, cell = self._side, PREVIEW_PIXELS / self._side
+        cells = self._values.reshape(side, side)
+        for r in range(side):
+            for c in range(side):
+                level = int(round(255 * (1.0 - min(max(cells[r, c], 0.0), self._top)
+                                         / self._top)))
+                painter.fillRect(QRectF(c * cell, r * cell, cell, cell),
                                  QColor(level, level, level))
         painter.setPen(QPen(QColor("#9aa5ad"), 1))
-        painter.drawRect(0, 0, GRID * CELL, GRID * CELL)
+        painter.drawRect(0, 0, PREVIEW_PIXELS, PREVIEW_PIXELS)
         painter.end()
 
 
@@ -81,7 +98,7 @@ class ProbabilityBars(QWidget):
         self.plot.setXRange(-0.6, n - 0.4, padding=0.0)
         self._probs = None
         self.bars.setOpts(x=np.arange(n), height=np.zeros(n), brushes=[self._brushes[0]] * n)
-        self.plot.setTitle("Draw a digit", color=FOREGROUND, size="9pt")
+        self.plot.setTitle("Draw a digit" if n == 10 else "Draw", color=FOREGROUND, size="9pt")
 
     def probabilities(self):
         """The probabilities shown (``(n,)``), None when none yet."""

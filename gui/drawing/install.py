@@ -17,7 +17,8 @@ from gui.drawing.edit_bar import PointEditBar
 from gui.drawing.point_editor import PointEditor
 from gui.views.digits import DigitsView
 
-DRAW_TIP = "Draw a digit with the mouse and watch the network's live prediction (Digits data)"
+DRAW_TIP = ("Draw a digit with the mouse and watch the network's live prediction (Digits data, "
+            "or image data such as an MNIST CSV)")
 
 
 class DrawingDialog(QDialog):

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from core.data.csv_loader import dataset_from_table, preview_from_table
 from core.data.csv_table import read_table
+from core.data.image_shape import IMAGE_PIXELS_KEY, image_side, square_side
 from core.errors import UserInputError
 from gui.panels.csv_load_task import CsvLoadTask
 from gui.panels.widgets import train_percent_spin
@@ -141,6 +143,10 @@ class CsvImportDialog(QDialog):
         self.ratio_spin = train_percent_spin("ratio_spin", 100 * train_ratio)
         self.ratio_spin.valueChanged.connect(self._reload)
         form.addRow("Training data", self.ratio_spin)
+        self.image_box = QCheckBox("Inputs are image pixels", objectName="image_pixels")
+        self.image_box.toggled.connect(self._apply_image_flag)
+        self.image_box.setEnabled(False)
+        form.addRow("", self.image_box)
         return form
 
     # ---- public API ----------------------------------------------------------------------
@@ -279,8 +285,44 @@ class CsvImportDialog(QDialog):
             return
         self._show_dataset(dataset)
 
+    def _show_image_choice(self, dataset):
+        """The "Inputs are image pixels" box for ``dataset``: ticked (and fixed) when the
+        column names say pixels, free when the inputs are a square number, else off."""
+        n, side = dataset.n_inputs, square_side(dataset.n_inputs)
+        named = image_side(n, dataset.input_names)
+        self.image_box.blockSignals(True)
+        if named:
+            self.image_box.setChecked(True)
+            self.image_box.setText(f"Inputs are image pixels ({named}×{named}: the column "
+                                   "names say so)")
+            tip = "Shown as images: test images, confusion rows, weights, drawing pad."
+        elif side:
+            self.image_box.setText(f"Inputs are image pixels ({side}×{side}, row by row)")
+            tip = (f"Tick if the {n} inputs are the pixels of {side}×{side} images, row by "
+                   "row: the app then shows them as images (test images, confusion rows, "
+                   "first-layer weights, drawing pad).")
+        else:
+            self.image_box.setChecked(False)
+            self.image_box.setText("Inputs are image pixels")
+            tip = (f"Needs a square number of inputs (64 = 8×8, 784 = 28×28, 1,024 = 32×32); "
+                   f"this data has {n}.")
+        self.image_box.blockSignals(False)
+        self.image_box.setEnabled(bool(side) and not named)
+        self.image_box.setToolTip(tip)
+
+    def _apply_image_flag(self):
+        """Record the user's confirmation in the dataset's spec (what the views read)."""
+        if self._dataset is None:
+            return
+        if self.image_box.isChecked() and square_side(self._dataset.n_inputs):
+            self._dataset.spec[IMAGE_PIXELS_KEY] = True
+        else:
+            self._dataset.spec.pop(IMAGE_PIXELS_KEY, None)
+
     def _show_dataset(self, dataset):
+        self._show_image_choice(dataset)
         self._dataset = dataset
+        self._apply_image_flag()
         self.error_label.setText("")
         self.summary_label.setText(dataset.summary())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)

@@ -8,20 +8,24 @@ not apply, and the derived 2-D input features as TF Playground's toggles.
 Signals
 -------
 datasetChanged(object)
-    A new ``core.data.Dataset``, built in the GUI thread. A non-2-D dataset implies no
-    derived features: the toggles are cleared without a ``featuresChanged``.
+    A new ``core.data.Dataset``. Generated data is built in the GUI thread (milliseconds);
+    a new train share or seed of CSV data is split from the rows in memory on a pool thread
+    (or, when the rows' file order is unknown, read again there), behind a progress bar
+    with Cancel beside the file name, so the window never freezes on big files. A non-2-D
+    dataset implies no derived features: the toggles are cleared without a ``featuresChanged``.
 featuresChanged(object)
     The derived features chosen by the user, a tuple in ``DERIVED_FEATURES`` order.
 """
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -29,9 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.data import DATASET_INFO, DATASETS, canonical_features, load_csv, load_dataset
+from core.data.image_shape import IMAGE_PIXELS_KEY
+from core.data.resplit import can_resplit
 from core.errors import UserInputError
 from gui.panels import dataset_rules as rules
 from gui.panels.csv_dialog import CsvImportDialog
+from gui.panels.csv_load_task import CsvLoadTask, ResplitTask
 from gui.panels.dataset_tiles import DatasetTiles
 from gui.panels.feature_toggles import FeatureToggles
 from gui.panels.widgets import FloatSpinBox, scroll_body, train_percent_spin
@@ -51,6 +58,8 @@ class DatasetPanel(QWidget):
         self._updating = False
         self._csv = None  # {"path", "target", "task"} while a CSV file is the data
         self._dataset = None
+        self._rebuild_task = None  # the running ResplitTask or CsvLoadTask of the CSV data
+        self._started = []  # every task started: alive while the pool may still run them
         self.body = scroll_body(self)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(6, 4, 4, 4)
@@ -84,8 +93,17 @@ class DatasetPanel(QWidget):
         )
         self.csv_button.clicked.connect(lambda: self.open_csv())
         self.csv_label = QLabel(objectName="csv_label", wordWrap=True)
+        self.rebuild_bar = QProgressBar(objectName="csv_rebuild_progress", maximumWidth=90)
+        self.rebuild_bar.setFormat("split %p%")
+        self.rebuild_cancel = QPushButton("Cancel", objectName="csv_rebuild_cancel")
+        self.rebuild_cancel.setToolTip("Keep the current split of the CSV data.")
+        self.rebuild_cancel.clicked.connect(self.cancel_rebuild)
         row.addWidget(self.csv_button)
         row.addWidget(self.csv_label, 1)
+        row.addWidget(self.rebuild_bar)
+        row.addWidget(self.rebuild_cancel)
+        self.rebuild_bar.hide()
+        self.rebuild_cancel.hide()
         return row
 
     def _settings_group(self):
@@ -123,7 +141,11 @@ class DatasetPanel(QWidget):
 
     # ---- reactions -----------------------------------------------------------------------
     def _on_setting(self):
-        if not self._updating:
+        if self._updating:
+            return
+        if self._csv:
+            self._rebuild_csv()
+        else:
             self._build_and_show(emit=True)
 
     def _on_features(self, features):
@@ -176,13 +198,11 @@ class DatasetPanel(QWidget):
         """A new ``Dataset`` from the widgets (``UserInputError`` on bad input)."""
         ratio, seed = self.train_percent.value() / 100.0, self.seed.value()
         if self._csv:
-            return load_csv(
-                self._csv["path"],
-                target=self._csv["target"],
-                task=self._csv["task"],
-                train_ratio=ratio,
-                seed=seed,
-            )
+            dataset = load_csv(self._csv["path"], target=self._csv["target"],
+                               task=self._csv["task"], train_ratio=ratio, seed=seed)
+            if self._csv.get("image_pixels"):  # the user's word, not in the file: keep it
+                dataset.spec[IMAGE_PIXELS_KEY] = True
+            return dataset
         info = DATASET_INFO[self._name()]
         n = self.samples.value() if info.samples_apply else None
         noise = self.noise.value() if info.noise_apply else None
@@ -228,7 +248,8 @@ class DatasetPanel(QWidget):
     def _csv_of(spec):
         if spec.get("source") != "csv":
             return None
-        return {"path": spec["path"], "target": spec.get("target"), "task": spec.get("task")}
+        return {"path": spec["path"], "target": spec.get("target"), "task": spec.get("task"),
+                "image_pixels": bool(spec.get(IMAGE_PIXELS_KEY))}
 
     def _show_source(self, spec):
         """Show ``spec`` (a dataset's) in the widgets and the CSV label, emitting nothing."""
@@ -244,6 +265,86 @@ class DatasetPanel(QWidget):
 
     def _set_features(self, features):
         self.features_group.set_checked(features)
+
+    # ---- CSV data: a new split off the GUI thread ----------------------------------------
+    def _rebuild_csv(self):
+        """Split the CSV rows anew (train share, seed) on a pool thread; the last request
+        wins, and its result is shown and emitted when it arrives."""
+        self._stop_rebuild()
+        ratio, seed = self.train_percent.value() / 100.0, self.seed.value()
+        current = self._dataset
+        if current is not None and self._csv_of(current.spec) == self._csv and can_resplit(
+                current):
+            task = ResplitTask(current, ratio, seed)
+            self.rebuild_bar.setFormat("split %p%")
+        else:  # e.g. a session's data: the file order of its rows is unknown
+            options = {"target": self._csv["target"], "task": self._csv["task"],
+                       "train_ratio": ratio, "seed": seed}
+            task = CsvLoadTask(self._csv["path"], options, preview_rows=0)
+            self.rebuild_bar.setFormat("reading %p%")
+        signals = task.signals
+        signals.progress.connect(lambda percent: self._on_rebuild_progress(task, percent))
+        signals.finished.connect(lambda result: self._on_rebuilt(task, result))
+        signals.failed.connect(lambda message: self._on_rebuild_failed(task, message))
+        signals.cancelled.connect(lambda: self._end_rebuild(task))
+        self._rebuild_task = task
+        self._started.append(task)
+        self.rebuild_bar.setValue(0)
+        self.rebuild_bar.show()
+        self.rebuild_cancel.show()
+        QThreadPool.globalInstance().start(task)
+
+    def rebuilding(self):
+        """True while a new split of the CSV data is being made."""
+        return self._rebuild_task is not None
+
+    def cancel_rebuild(self):
+        """Stop the running split: the current data and its settings stay."""
+        if self._rebuild_task is None:
+            return
+        self._stop_rebuild()
+        if self._dataset is not None:
+            self._show_source(self._dataset.spec)
+
+    def _stop_rebuild(self):
+        if self._rebuild_task is not None:
+            self._rebuild_task.cancel()
+            self._rebuild_task = None
+        self.rebuild_bar.hide()
+        self.rebuild_cancel.hide()
+
+    def _end_rebuild(self, task):
+        """True (and the task forgotten) when ``task`` is the running one."""
+        if task in self._started:
+            self._started.remove(task)
+        if task is not self._rebuild_task:
+            return False
+        self._stop_rebuild()
+        return True
+
+    def _on_rebuild_progress(self, task, percent):
+        if task is self._rebuild_task:
+            self.rebuild_bar.setValue(percent)
+
+    def _on_rebuilt(self, task, result):
+        if not self._end_rebuild(task):
+            return
+        if result.error:
+            self._on_rebuild_failed(None, result.error)
+            return
+        self.error_label.hide()
+        if self._csv.get("image_pixels"):  # the user's word, not in the file: keep it
+            result.dataset.spec[IMAGE_PIXELS_KEY] = True
+        self._dataset = result.dataset
+        self._refresh()
+        self.datasetChanged.emit(result.dataset)
+
+    def _on_rebuild_failed(self, task, message):
+        if task is not None and not self._end_rebuild(task):
+            return
+        self.error_label.setText(message)
+        self.error_label.show()
+        self._restore_previous()
 
     # ---- public API ----------------------------------------------------------------------
     def current_dataset(self):
@@ -262,6 +363,7 @@ class DatasetPanel(QWidget):
         Returns True on success; on failure shows the message and keeps the previous data.
         """
         DATASETS.get(name)  # unknown name -> UserInputError listing the choices
+        self._stop_rebuild()
         self._csv = None
         self.csv_label.setText("")
         self._tiles.select(name)
@@ -288,6 +390,7 @@ class DatasetPanel(QWidget):
     def show_dataset(self, dataset):
         """Reflect ``dataset`` (built elsewhere: the command line, a lesson, points placed on
         the decision surface); emits nothing. Hand-placed points select no tile."""
+        self._stop_rebuild()
         self._dataset = dataset
         self._csv = self._csv_of(dataset.spec)
         spec = dataset.spec

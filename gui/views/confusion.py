@@ -7,8 +7,8 @@ each class's accuracy (recall). Readable at 10 classes.
 
 Clicking a cell selects those test rows: for 2-D data they are ringed on the decision
 surface (through the ``highlighter`` the window sets); otherwise, and in any case, they are
-listed in a small table under the matrix (inputs, or the picture of a digit, true and
-predicted class, confidence).
+listed in a small table under the matrix (inputs, or the picture of an image-shaped row
+such as a digit, true and predicted class, confidence).
 Clicking the selected cell again clears the selection.
 
 Cheap per snapshot: the counts are recomputed from ``snapshot.test_probs`` and the items
@@ -18,9 +18,10 @@ updated only when the predictions changed.
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from core.data.image_shape import dataset_image_side
 from core.train.confusion import (
     confusion_matrix,
     per_class_accuracy,
@@ -29,6 +30,7 @@ from core.train.confusion import (
 )
 from gui.style import POSITIVE_HEX
 from gui.views.digits import DigitsView
+from gui.views.image_tiles import gray_pixmap, pixel_levels
 from gui.views.on_screen import OnScreenGate
 from gui.views.plot_style import (
     FOREGROUND,
@@ -48,18 +50,8 @@ NAME_CHARS = 12
 TABLE_COLUMNS = 6
 TABLE_ROWS = 200
 SELECTED_PEN = pg.mkPen("#d62728", width=3)
-#: Side of a digit's picture in the rows table.
+#: Side of an image row's picture in the rows table (at least the image's own side).
 DIGIT_PIXELS = 32
-
-
-def digit_pixmap(pixels):
-    """A ``QPixmap`` of an 8×8 digit, ``pixels (64,)`` in 0..16 (dark ink on white),
-    ``DIGIT_PIXELS`` wide."""
-    gray = np.round(np.clip(255.0 - pixels.reshape(8, 8) * (255.0 / 16.0), 0, 255))
-    gray = gray.astype(np.uint8)
-    gray = np.ascontiguousarray(gray)
-    image = QImage(gray.data, 8, 8, 8, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(image).scaled(DIGIT_PIXELS, DIGIT_PIXELS)
 
 
 def elide(name, n=NAME_CHARS):
@@ -250,7 +242,10 @@ class ConfusionView(OnScreenGate, QWidget):
 
     def _fill_table(self, rows):
         ds = self._info.dataset
-        images = DigitsView.supports(ds)  # 8×8 digits: the picture says more than pixels
+        images = DigitsView.supports(ds)  # image rows: the picture says more than pixels
+        side = dataset_image_side(ds) if images else None
+        size = max(DIGIT_PIXELS, side or 0)
+        levels = pixel_levels(ds.X_test) if images else None
         n_in = 0 if images else min(ds.n_inputs, TABLE_COLUMNS)
         shown = rows[:TABLE_ROWS]
         headers = (["row"] + (["image"] if images else []) + list(ds.input_names[:n_in])
@@ -271,8 +266,8 @@ class ConfusionView(OnScreenGate, QWidget):
                 self.table.setItem(i, j, QTableWidgetItem(v))
             if images:
                 self.table.item(i, 1).setData(Qt.ItemDataRole.DecorationRole,
-                                              digit_pixmap(ds.X_test[row]))
-        self.table.verticalHeader().setDefaultSectionSize(DIGIT_PIXELS + 4 if images else 24)
+                                              gray_pixmap(ds.X_test[row], side, levels, size))
+        self.table.verticalHeader().setDefaultSectionSize(size + 4 if images else 24)
         self.table.resizeColumnsToContents()
         self.table.setVisible(len(shown) > 0)
 

@@ -1,9 +1,11 @@
-"""DigitsView: live test-set predictions for 8×8 digit images.
+"""DigitsView: live test-set predictions for image-shaped data (the 8×8 digits, MNIST's
+28×28, any square of pixels: ``core.data.image_shape``).
 
 Three plots, items created once per run: a grid of test images with the predicted label
 under each (wrong ones in red as "pred/true"), the confusion matrix (rows true, columns
 predicted, counts as text, accuracy in the title), and the first layer's weights drawn as
-one 8×8 tile per hidden unit (diverging colours, up to 64 tiles).
+one image-sized tile per hidden unit (diverging colours, up to 64 tiles). The side length and
+the pixel range come from the data.
 """
 
 import math
@@ -13,7 +15,9 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from core.data.image_shape import dataset_image_side
 from gui.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
+from gui.views.image_tiles import mosaic, pixel_levels
 from gui.views.plot_style import (
     FOREGROUND,
     HINT_COLOR,
@@ -25,13 +29,12 @@ from gui.views.plot_style import (
     style_plot,
 )
 
-SIDE = 8  # image side in pixels
 GRID_ROWS, GRID_COLS = 6, 8
-LABEL_ROOM = 5  # image rows left under each tile for its label
+LABEL_SHARE = 5 / 8  # room left under each tile for its label, as a share of its side
 MAX_TILES = 64
 WRONG_COLOR = "#d62728"
 RIGHT_COLOR = FOREGROUND
-EMPTY_HINT = "Press Play to train: test digits, confusion matrix and first-layer weights"
+EMPTY_HINT = "Press Play to train: test images, confusion matrix and first-layer weights"
 
 
 def _ramp_lut(low_hex, high_hex, n=256):
@@ -41,32 +44,18 @@ def _ramp_lut(low_hex, high_hex, n=256):
     return np.round(lo + (hi - lo) * t).astype(np.uint8)
 
 
-def mosaic(tiles, n_cols, pitch_y, gap=1):
-    """Lay ``tiles (n, 8, 8)`` out row by row, ``n_cols`` per row, NaN (transparent) gaps.
-
-    Returns ``(rows * pitch_y, n_cols * (8 + gap))`` float32.
-    """
-    tiles = as_image(tiles)  # clipped to float32's range: diverged weights do not overflow
-    n = len(tiles)
-    n_rows = max(1, math.ceil(n / n_cols))
-    out = np.full((n_rows * pitch_y, n_cols * (SIDE + gap)), np.nan, dtype=np.float32)
-    for k in range(n):
-        r, c = divmod(k, n_cols)
-        out[r * pitch_y:r * pitch_y + SIDE, c * (SIDE + gap):c * (SIDE + gap) + SIDE] = tiles[k]
-    return out
-
-
-def grid_shape(width, height, min_scale, n_max, max_rows=GRID_ROWS, max_cols=GRID_COLS):
-    """(rows, columns) of the most test digits a ``width × height`` px plot shows with each
-    image pixel at least ``min_scale`` px (so a label fits under its digit), at most
-    ``n_max`` digits; at least one. A tile is ``SIDE + 1`` pixels wide and
-    ``SIDE + LABEL_ROOM`` high."""
+def grid_shape(width, height, min_scale, n_max, side=8, label_room=5, max_rows=GRID_ROWS,
+               max_cols=GRID_COLS):
+    """(rows, columns) of the most test images a ``width × height`` px plot shows with each
+    image pixel at least ``min_scale`` px (so a label fits under its image), at most
+    ``n_max`` images; at least one. A tile is ``side + 1`` pixels wide and
+    ``side + label_room`` high."""
     best = (1, 1)
     for rows in range(1, max_rows + 1):
         for cols in range(1, max_cols + 1):
             if rows * cols > n_max:
                 break
-            scale = min(width / (cols * (SIDE + 1)), height / (rows * (SIDE + LABEL_ROOM)))
+            scale = min(width / (cols * (side + 1)), height / (rows * (side + label_room)))
             if scale >= min_scale and rows * cols > best[0] * best[1]:
                 best = (rows, cols)
     return best
@@ -89,18 +78,20 @@ def _image_plot(layout, title, **kw):
     return plot, image
 
 
-GRID_TITLE = "test digits (pred/true if wrong)"
+def images_word(dataset):
+    """What the pictures are called: "digits" for the shipped digits, else "images"."""
+    return "digits" if dataset.name == "digits" else "images"
 #: Width/height ratio from which the three plots sit in one row.
 WIDE_RATIO = 1.7
 
 
 class DigitsView(QWidget):
-    """Test digits with predictions, confusion matrix and first-layer 8×8 weight tiles."""
+    """Test images with predictions, confusion matrix and first-layer weight tiles."""
 
     @staticmethod
     def supports(dataset):
-        """True for the 8×8 digits data (64 inputs, name "digits")."""
-        return dataset.n_inputs == SIDE * SIDE and dataset.name == "digits"
+        """True for classification data whose inputs are a square image's pixels."""
+        return dataset.is_classification and dataset_image_side(dataset) is not None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -111,12 +102,10 @@ class DigitsView(QWidget):
         self._font = QFont()
         self._font.setPointSize(7)
         metrics = QFontMetricsF(self._font)
-        # a label ("8/3") must fit under its digit: the pixel scale that allows it
-        self._label_scale = max((metrics.horizontalAdvance("8/8") + 2) / (SIDE + 1),
-                                metrics.height() / LABEL_ROOM)
         self._count_size = (metrics.horizontalAdvance("888") + 2, metrics.height())
         self._held = HeldLevels()
         self._info = None
+        self._side = None
         self.labels, self.count_texts = [], []
         self._show_hint()
 
@@ -139,6 +128,8 @@ class DigitsView(QWidget):
         self._n_classes = ds.n_classes
         self._true = ds.labels_test
         self._last_pred = None
+        self._side = dataset_image_side(ds)
+        self._word = images_word(ds)
         self._build_confusion(grid)
         self._build_grid(grid, ds)
         grid.nextRow()
@@ -162,8 +153,8 @@ class DigitsView(QWidget):
         plots = (self.grid_plot, self.conf_plot, self.tiles_plot)
         for plot in plots:
             grid.removeItem(plot)
-        self.grid_plot.setTitle("test digits" if wide else GRID_TITLE, color=FOREGROUND,
-                                size="9pt")
+        title = f"test {self._word}" + ("" if wide else " (pred/true if wrong)")
+        self.grid_plot.setTitle(title, color=FOREGROUND, size="9pt")
         self._title_confusion()
         if wide:
             for col, plot in enumerate(plots):
@@ -184,7 +175,7 @@ class DigitsView(QWidget):
 
     def show_snapshot(self, snapshot):
         """Update labels, confusion counts and tiles from ``snapshot.test_probs (n_test, C)``
-        and ``snapshot.weights[0] (64, h1)``; non-finite values keep the last picture."""
+        and ``snapshot.weights[0] (s*s, h1)``; non-finite values keep the last picture."""
         if not self.labels:
             return
         probs = snapshot.test_probs
@@ -200,7 +191,7 @@ class DigitsView(QWidget):
     # ----------------------------------------------------------------- public helpers
     @property
     def n_weight_tiles(self):
-        """Number of 8×8 first-layer tiles drawn (hidden units of layer 1, at most 64)."""
+        """Number of image-sized first-layer tiles drawn (hidden units of layer 1, at most 64)."""
         return self._n_tiles if self.labels else 0
 
     def confusion(self):
@@ -208,12 +199,25 @@ class DigitsView(QWidget):
         return getattr(self, "_counts", None) if self.labels else None
 
     # ----------------------------------------------------------------- test image grid
+    @property
+    def side(self):
+        """Side length in pixels of the images shown (None when none are)."""
+        return self._side if self.labels else None
+
     def _build_grid(self, grid, ds):
+        side = self._side
+        self._label_room = max(5, round(LABEL_SHARE * side))
+        metrics = QFontMetricsF(self._font)
+        # a label ("8/3") must fit under its image: the pixel scale that allows it
+        self._label_scale = max((metrics.horizontalAdvance("8/8") + 2) / (side + 1),
+                                metrics.height() / self._label_room)
         self._n_grid_max = min(GRID_ROWS * GRID_COLS, ds.n_test)
-        self._test_tiles = ds.X_test[: self._n_grid_max].reshape(-1, SIDE, SIDE)
-        self.grid_plot, self.grid_image = _image_plot(grid, GRID_TITLE, rowspan=2)
-        self.grid_plot.setToolTip("Test digits, each with the predicted class; a wrong "
-                                  "prediction shows predicted/true in red")
+        self._test_tiles = ds.X_test[: self._n_grid_max].reshape(-1, side, side)
+        self._levels = pixel_levels(ds.X_test)
+        self.grid_plot, self.grid_image = _image_plot(
+            grid, f"test {self._word} (pred/true if wrong)", rowspan=2)
+        self.grid_plot.setToolTip(f"Test {self._word} ({side}×{side}), each with the predicted "
+                                  "class; a wrong prediction shows predicted/true in red")
         self.grid_plot.hideAxis("left")
         self.grid_plot.hideAxis("bottom")
         self.grid_image.setLookupTable(_ramp_lut("#ffffff", "#202020"))
@@ -223,26 +227,27 @@ class DigitsView(QWidget):
         self.conf_plot.getViewBox().sigResized.connect(self._fit_counts)
 
     def _fit_grid(self, *_):
-        """As many digits as can carry a readable label at the plot's size."""
+        """As many images as can carry a readable label at the plot's size."""
         box = self.grid_plot.getViewBox().size()
-        shape = grid_shape(box.width(), box.height(), self._label_scale, self._n_grid_max)
+        shape = grid_shape(box.width(), box.height(), self._label_scale, self._n_grid_max,
+                           self._side, self._label_room)
         if shape != self._grid:
             self._fill_grid(*shape)
 
     def _fill_grid(self, rows, cols):
-        """Show the first ``rows × cols`` test digits with a label under each."""
+        """Show the first ``rows × cols`` test images with a label under each."""
         n = min(rows * cols, self._n_grid_max)
+        side, pitch = self._side, self._side + self._label_room
         self._grid = (rows, cols)
         for text in self.labels:
             self.grid_plot.removeItem(text)
-        self.grid_image.setImage(mosaic(self._test_tiles[:n], cols, SIDE + LABEL_ROOM),
-                                 levels=(0.0, 16.0))
+        self.grid_image.setImage(mosaic(self._test_tiles[:n], cols, pitch), levels=self._levels)
         self.labels = []
         for k in range(n):
             r, c = divmod(k, cols)
             text = pg.TextItem("", color=RIGHT_COLOR, anchor=(0.5, 0.0))
             text.setFont(self._font)
-            text.setPos(c * (SIDE + 1) + SIDE / 2, r * (SIDE + LABEL_ROOM) + SIDE)
+            text.setPos(c * (side + 1) + side / 2, r * pitch + side)
             self.grid_plot.addItem(text, ignoreBounds=True)
             self.labels.append(text)
         self.grid_plot.getViewBox().autoRange(padding=0.02)
@@ -318,16 +323,19 @@ class DigitsView(QWidget):
         self._tile_cols = max(1, math.ceil(math.sqrt(self._n_tiles)))
         more = f" (first {MAX_TILES} of {hidden})" if hidden > MAX_TILES else ""
         self.tiles_plot, self.tiles_image = _image_plot(grid, f"layer 1 weights{more}")
+        self.tiles_plot.setToolTip(f"Each tile: one first-layer unit's {self._side}×"
+                                   f"{self._side} weights, one per pixel (blue +, orange −)")
         self.tiles_plot.hideAxis("left")
         self.tiles_plot.hideAxis("bottom")
         self.tiles_plot.getViewBox().setBackgroundColor(NEUTRAL_HEX)
         self.tiles_image.setLookupTable(diverging_lut())
 
     def _update_tiles(self, W0):
-        """``W0 (64, h1)``: column ``u`` is unit ``u``'s 8×8 receptive field."""
-        tiles = W0[:, : self._n_tiles].T.reshape(self._n_tiles, SIDE, SIDE)
+        """``W0 (s*s, h1)``: column ``u`` is unit ``u``'s s×s receptive field."""
+        side = self._side
+        tiles = W0[:, : self._n_tiles].T.reshape(self._n_tiles, side, side)
         levels = self._held.update([tiles])
         first = self.tiles_image.image is None
-        self.tiles_image.setImage(mosaic(tiles, self._tile_cols, SIDE + 1), levels=levels)
+        self.tiles_image.setImage(mosaic(tiles, self._tile_cols, side + 1), levels=levels)
         if first:
             self.tiles_plot.getViewBox().autoRange(padding=0.02)

@@ -4,13 +4,20 @@ Every matrix ``W (fan_in, fan_out)`` is drawn with rows = inputs (top to bottom)
 columns = units, through the shared orange-white-blue table with symmetric levels ``±m``,
 where ``m`` is the largest ``|value|`` over the last frames (held, so colours do not jump).
 A mode combo switches between weights, gradients and the last update Δw; one colour bar is
-shared by all layers; hovering a pixel shows ``(row, col) = value``.
+shared by all layers; hovering a pixel shows ``W[row, col] = value`` and what the row and
+column are (the input's name or a unit).
+
+A matrix larger than the pixels its plot has (784×128 on MNIST) is drawn downsampled:
+each drawn pixel is the largest-magnitude weight (sign kept) of its block of rows and
+columns, so a strong weight is never averaged away; the image keeps matrix coordinates and
+hovering still gives the exact weight under the pointer.
 """
 
 import math
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -80,11 +87,40 @@ def _colorbar():
     return bar
 
 
-class LayerCell:
-    """The items of one layer: title, weight image ``(fan_in, fan_out)``, bias ``(1, fan_out)``."""
+def block_max_abs(a, rows, cols):
+    """``a (n, m)`` reduced to blocks of ``rows × cols``: each block's value of largest
+    magnitude, sign kept; shape ``(ceil(n / rows), ceil(m / cols))`` (the last blocks may be
+    partial)."""
+    if rows == 1 and cols == 1:
+        return a
+    n, m = a.shape
+    n_r, n_c = -(-n // rows), -(-m // cols)
+    padded = np.zeros((n_r * rows, n_c * cols), dtype=a.dtype)
+    padded[:n, :m] = a
+    blocks = padded.reshape(n_r, rows, n_c, cols).transpose(0, 2, 1, 3).reshape(n_r, n_c, -1)
+    pick = np.abs(blocks).argmax(axis=2)
+    return np.take_along_axis(blocks, pick[..., None], axis=2)[..., 0]
 
-    def __init__(self, layout, index, fan_in, fan_out, activation):
+
+def block_factors(shape, pixels):
+    """``(rows, cols)`` per drawn pixel so that ``shape`` fits ``pixels = (height, width)``
+    (``(1, 1)`` before the plot is laid out: no size yet)."""
+    height, width = (int(p) for p in pixels)
+    if height < 8 or width < 8:
+        return 1, 1
+    return max(1, math.ceil(shape[0] / height)), max(1, math.ceil(shape[1] / width))
+
+
+class LayerCell:
+    """The items of one layer: title, weight image ``(fan_in, fan_out)``, bias ``(1, fan_out)``.
+
+    ``row_names`` name the matrix rows (the inputs of layer 1, units of the layer before)."""
+
+    def __init__(self, layout, index, fan_in, fan_out, activation, row_names=None):
         self.shape = (fan_in, fan_out)
+        self.index = index
+        self.row_names = list(row_names) if row_names is not None else None
+        self.blocks = (1, 1)  # matrix rows × columns per drawn pixel
         cell = layout.addLayout()
         cell.setSpacing(0)
         self.w_plot, self.w_image = _matrix_plot(cell, layer_title(index, fan_in, fan_out,
@@ -100,27 +136,56 @@ class LayerCell:
     def images(self):
         return (self.w_image, self.b_image)
 
+    def _pixels(self):
+        """``(height, width)`` in screen pixels of the weight plot's drawing area."""
+        size = self.w_plot.getViewBox().size()
+        return size.height(), size.width()
+
     def show(self, W, b, levels):
-        """Draw ``W (fan_in, fan_out)`` and ``b (fan_out,)`` at ``levels``; keep them for hover."""
+        """Draw ``W (fan_in, fan_out)`` and ``b (fan_out,)`` at ``levels`` (downsampled to
+        the plot's pixels when larger); keep the full arrays for hover."""
         first = self.w_values is None
         self.w_values, self.b_values = W, b.reshape(1, -1)
-        self.w_image.setImage(as_image(W, levels), levels=levels)
-        self.b_image.setImage(as_image(self.b_values, levels), levels=levels)
+        rows, cols = self.blocks = block_factors(self.shape, self._pixels())
+        shown_W = block_max_abs(W, rows, cols)
+        shown_b = block_max_abs(self.b_values, 1, cols)
+        self.w_image.setImage(as_image(shown_W, levels), levels=levels)
+        self.b_image.setImage(as_image(shown_b, levels), levels=levels)
+        # matrix coordinates whatever the block size: hover and zoom speak rows and columns
+        self.w_image.setRect(QRectF(0, 0, shown_W.shape[1] * cols, shown_W.shape[0] * rows))
+        self.b_image.setRect(QRectF(0, 0, shown_b.shape[1] * cols, 1))
         if first:
-            self.w_plot.getViewBox().autoRange(padding=0)
+            self.w_plot.getViewBox().setRange(xRange=(0, self.shape[1]),
+                                              yRange=(0, self.shape[0]), padding=0)
             self.b_plot.getViewBox().setYRange(0, 1, padding=0)
 
+    def _names(self, row, col):
+        """``"x1 → unit 3"``: what weight ``W[row, col]`` connects."""
+        if self.row_names is not None and row < len(self.row_names):
+            source = self.row_names[row]
+        else:
+            source = f"unit {row} of layer {self.index}"
+        return f"{source} → unit {col} of layer {self.index + 1}"
+
     def hover_text(self, scene_pos):
-        """``"W[row, col] = value"`` for the pixel under ``scene_pos``, or None."""
-        for name, image, values in (("W", self.w_image, self.w_values),
-                                    ("b", self.b_image, self.b_values)):
-            if values is None or not image.sceneBoundingRect().contains(scene_pos):
+        """``"W[row, col] = value"`` (the exact weight, whatever the drawing's block size)
+        and, on a second line, what it connects; ``"b[col] = value"``; or None."""
+        for name, plot, values in (("W", self.w_plot, self.w_values),
+                                   ("b", self.b_plot, self.b_values)):
+            if values is None or not plot.getViewBox().sceneBoundingRect().contains(scene_pos):
                 continue
-            p = image.mapFromScene(scene_pos)
+            p = plot.getViewBox().mapSceneToView(scene_pos)
             row, col = int(math.floor(p.y())), int(math.floor(p.x()))
-            if 0 <= row < values.shape[0] and 0 <= col < values.shape[1]:
-                v = float(values[row, col])
-                return f"b[{col}] = {v:.4g}" if name == "b" else f"W[{row}, {col}] = {v:.4g}"
+            if not (0 <= row < values.shape[0] and 0 <= col < values.shape[1]):
+                continue
+            v = float(values[row, col])
+            if name == "b":
+                return f"b[{col}] = {v:.4g}"
+            text = f"W[{row}, {col}] = {v:.4g}\n{self._names(row, col)}"
+            if self.blocks != (1, 1):
+                text += (f"\n(drawn: each pixel the largest |w| of {self.blocks[0]} rows × "
+                         f"{self.blocks[1]} columns)")
+            return text
         return None
 
 
@@ -191,7 +256,8 @@ class WeightHeatmapsView(QWidget):
         for k in range(n_layers):
             if k and k % n_cols == 0:
                 grid.nextRow()
-            self.cells.append(LayerCell(grid, k, sizes[k], sizes[k + 1], acts[k]))
+            names = self._info.feature_names if k == 0 else None
+            self.cells.append(LayerCell(grid, k, sizes[k], sizes[k + 1], acts[k], names))
         n_rows = max(1, math.ceil(n_layers / n_cols))
         self.colorbar = _colorbar()
         # first row only: a bar spanning rows that scroll would be cut off

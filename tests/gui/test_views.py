@@ -235,7 +235,9 @@ def test_heatmaps_hover_text(qtbot, circles):
     qtbot.wait(1)  # let the layout place the items (event loop turn, no sleep)
     image = view.cells[0].w_image
     inside = image.mapToScene(QPointF(0.5, 1.5))  # column 0, row 1
-    assert view.hover_text(inside) == f"W[1, 0] = {float(snap.weights[0][1, 0]):.4g}"
+    first_line, names = view.hover_text(inside).splitlines()
+    assert first_line == f"W[1, 0] = {float(snap.weights[0][1, 0]):.4g}"
+    assert names == f"{view._info.feature_names[1]} → unit 0 of layer 1"
     bias = view.cells[0].b_image
     assert view.hover_text(bias.mapToScene(QPointF(2.5, 0.5))).startswith("b[2] = ")
     assert view.hover_text(inside - QPointF(1e5, 1e5)) is None
@@ -246,7 +248,10 @@ def test_heatmaps_big_network_shows_every_layer_as_float32_images(qtbot):
     view = make_view(qtbot, WeightHeatmapsView, trainer)
     view.show_snapshot(take_snapshot(trainer))
     shapes = [cell.w_image.image.shape for cell in view.cells]
-    assert shapes == [layer.W.shape for layer in trainer.network.layers]
+    # each matrix is drawn whole, downsampled in blocks when larger than its plot's pixels
+    assert shapes == [(-(-layer.W.shape[0] // cell.blocks[0]), -(-layer.W.shape[1]
+                                                                  // cell.blocks[1]))
+                      for cell, layer in zip(view.cells, trainer.network.layers, strict=True)]
     assert all(cell.w_image.image.dtype == np.float32 for cell in view.cells)
 
 

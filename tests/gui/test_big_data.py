@@ -1,0 +1,253 @@
+"""Big CSV data in the real window: loading off the GUI thread with progress and Cancel, a
+new train share without reading the file again, image-shaped data shown as images, wide
+weight heatmaps readable with exact values on hover."""
+
+import threading
+
+import numpy as np
+from PySide6.QtCore import QRunnable, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from core.data import load_csv
+from tests.gui.helpers import action
+
+
+def pixel_csv(path, rows, side=28, seed=0):
+    """A label and ``side²`` pixel columns (0–255 integers, mostly 0): strokes of one of
+    three shapes per class, the shape and header of the MNIST CSV."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, size=rows)
+    images = np.zeros((rows, side, side), dtype=np.int64)
+    mid, span = side // 2, np.arange(side // 4, side - side // 4)
+    for i, label in enumerate(labels):
+        shift = int(rng.integers(-2, 3))
+        if label == 0:  # vertical stroke
+            images[i, span, mid + shift] = 255
+        elif label == 1:  # horizontal stroke
+            images[i, mid + shift, span] = 255
+        else:  # diagonal stroke
+            images[i, span, np.clip(span + shift, 0, side - 1)] = 255
+    header = "label," + ",".join(f"pixel{k}" for k in range(side * side))
+    flat = images.reshape(rows, -1)
+    body = "\n".join(f"{lab}," + ",".join(map(str, row)) for lab, row in zip(
+        labels, flat.tolist(), strict=True))
+    path.write_text(header + "\n" + body + "\n", encoding="ascii")
+    return path
+
+
+def _table_csv(path, rows=400):
+    lines = ["a,b,label"] + [f"{i * 0.5},{(i * 7) % 13},{i % 3}" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    return path
+
+
+def _track_reads(monkeypatch):
+    """Record the thread of every ``read_table`` call (the loader's and the task's)."""
+    from core.data import csv_loader
+    from gui.panels import csv_load_task
+
+    threads = []
+    for module in (csv_loader, csv_load_task):
+        original = module.read_table
+
+        def traced(*args, _original=original, **kwargs):
+            threads.append(threading.current_thread())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, "read_table", traced)
+    return threads
+
+
+def test_a_new_train_share_splits_the_loaded_rows_without_reading_the_file(
+        qtbot, window, tmp_path, monkeypatch):
+    path = _table_csv(tmp_path / "table.csv")
+    panel = window.dataset_panel
+    with qtbot.waitSignal(panel.datasetChanged, timeout=60_000):
+        panel.use_dataset(load_csv(path, target="label"))
+    reads = _track_reads(monkeypatch)
+    with qtbot.waitSignal(panel.datasetChanged, timeout=60_000) as changed:
+        panel.train_percent.setValue(60)
+        assert panel.rebuilding() and panel.rebuild_bar.isVisible()
+    assert reads == [] and not panel.rebuilding() and not panel.rebuild_bar.isVisible()
+    expected = load_csv(path, target="label", train_ratio=0.6, seed=panel.seed.value())
+    got = changed.args[0]
+    np.testing.assert_array_equal(got.X_train, expected.X_train)
+    np.testing.assert_array_equal(got.y_test, expected.y_test)
+    assert got.spec["train_ratio"] == 0.6 and window.session.dataset is got
+
+
+def test_without_the_row_order_the_file_is_read_again_off_the_gui_thread(
+        qtbot, window, tmp_path, monkeypatch):
+    path = _table_csv(tmp_path / "table.csv")
+    panel = window.dataset_panel
+    loaded = load_csv(path, target="label")
+    loaded.row_order = None  # as a dataset restored from a session
+    with qtbot.waitSignal(panel.datasetChanged, timeout=60_000):
+        panel.use_dataset(loaded)
+    reads = _track_reads(monkeypatch)
+    with qtbot.waitSignal(panel.datasetChanged, timeout=60_000) as changed:
+        panel.seed.setValue(5)
+    assert len(reads) == 1 and reads[0] is not threading.main_thread()
+    assert changed.args[0].spec["seed"] == 5
+
+
+def test_cancelling_a_new_split_keeps_the_data_and_its_settings(qtbot, window, tmp_path):
+    from PySide6.QtCore import QThreadPool
+
+    path = _table_csv(tmp_path / "table.csv")
+    panel = window.dataset_panel
+    with qtbot.waitSignal(panel.datasetChanged, timeout=60_000):
+        panel.use_dataset(load_csv(path, target="label"))
+    before = panel.current_dataset()
+    gate = threading.Event()
+
+    class Hold(QRunnable):  # occupies every pool thread until released
+        def run(self):
+            gate.wait(60)
+
+    pool = QThreadPool.globalInstance()
+    holds = [Hold() for _ in range(pool.maxThreadCount())]
+    for hold in holds:
+        pool.start(hold)
+    try:
+        with qtbot.assertNotEmitted(panel.datasetChanged, wait=200):
+            panel.train_percent.setValue(50)
+            assert panel.rebuilding()
+            panel.rebuild_cancel.click()
+            gate.set()
+            pool.waitForDone(60_000)
+    finally:
+        gate.set()
+    assert not panel.rebuilding() and panel.current_dataset() is before
+    assert panel.train_percent.value() == 80 and window.session.dataset is before
+
+
+
+def _open_in_window(qtbot, window, path, image_box=None):
+    """Open ``path`` through Data → Open CSV… and press OK (``image_box`` ticks or unticks
+    "Inputs are image pixels" first); returns the new dataset."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = window.dataset_panel.open_csv()
+    dialog.set_path(path)
+    dialog.set_target("label")
+    qtbot.waitUntil(lambda: not dialog.loading(), timeout=120_000)
+    assert dialog.dataset() is not None, dialog.error_text()
+    if image_box is not None:
+        dialog.image_box.setChecked(image_box)
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=60_000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    return window.session.dataset
+
+
+def _step_until_snapshot(qtbot, window):
+    with qtbot.waitSignal(window.session.snapshotShown, timeout=60_000):
+        window.session.step()
+
+
+def test_an_mnist_shaped_csv_is_shown_as_28_by_28_images(qtbot, window, tmp_path):
+    from gui.main_window import DIGITS_TAB
+
+    path = pixel_csv(tmp_path / "strokes.csv", rows=300)
+    dataset = _open_in_window(qtbot, window, path)
+    assert dataset.n_inputs == 784 and dataset.input_names[0] == "pixel0"
+    # the image views are the default output view, not a scatter of pixel0 against pixel1
+    assert window.tabs.currentIndex() == DIGITS_TAB and window.tabs.tabText(DIGITS_TAB) == "Images"
+    view = window.digits_view
+    assert view.side == 28 and view.n_weight_tiles == min(64, window.session.info.sizes[1])
+    grid = view.grid_image.image
+    assert grid.shape[1] == 8 * 29 and np.nanmax(grid) == 255.0  # 8 images of 28 a row
+    window.findChild(QDockWidget, "confusionDock").raise_()
+    qtbot.waitUntil(lambda: window.confusion_view.isVisible(), timeout=5000)
+    _step_until_snapshot(qtbot, window)
+    tiles = view.tiles_image.image
+    cols = int(np.ceil(np.sqrt(view.n_weight_tiles)))
+    assert tiles.shape[1] == cols * 29  # one 28×28 tile per first-layer unit
+    assert view.confusion().sum() == dataset.n_test
+    # a clicked cell of the confusion matrix lists its rows with their pictures
+    confusion = window.confusion_view
+    true_class = int(dataset.labels_test[0])
+    predicted = int(np.argmax(confusion.matrix()[true_class]))
+    confusion.select_cell(true_class, predicted)
+    table = confusion.table
+    assert table.horizontalHeaderItem(1).text() == "image" and table.rowCount() > 0
+    picture = table.item(0, 1).data(Qt.ItemDataRole.DecorationRole)
+    assert picture.width() == 32 and not picture.isNull()
+    # the drawing pad draws at 28×28, gray values up to 255
+    assert action(window, "drawDigit").isEnabled()
+    pad = window.drawing_dialog.pad
+    assert pad.preview.side == 28 and "28×28 pixels, 0–255" in pad.caption.text()
+    pad.canvas.draw_segment(*_points(60, 40, 60, 200))
+    row = pad.digit_input()
+    assert row.shape == (784,) and 200.0 < row.max() <= 255.0  # the pen's gray ink
+    assert set(np.nonzero(row.reshape(28, 28))[1]) <= set(range(10, 18))  # a centred stroke
+
+
+def _points(x0, y0, x1, y1):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x0, y0), QPointF(x1, y1)
+
+
+def test_a_square_csv_without_pixel_names_is_images_when_the_user_says_so(
+        qtbot, window, tmp_path):
+    from gui.main_window import DIGITS_TAB
+
+    path = pixel_csv(tmp_path / "plain.csv", rows=200, side=8)
+    text = path.read_text().splitlines()
+    text[0] = "label," + ",".join(f"v{k}" for k in range(64))  # names say nothing
+    path.write_text("\n".join(text) + "\n")
+    _open_in_window(qtbot, window, path, image_box=False)
+    assert not window.tabs.isTabVisible(DIGITS_TAB) and window.tabs.currentIndex() == 0
+    dataset = _open_in_window(qtbot, window, path, image_box=True)
+    assert dataset.spec["image_pixels"] is True
+    assert window.tabs.currentIndex() == DIGITS_TAB and window.digits_view.side == 8
+    # a new train share keeps the user's word
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=60_000):
+        window.dataset_panel.train_percent.setValue(70)
+    assert window.session.dataset.spec["image_pixels"] is True
+    assert window.tabs.currentIndex() == DIGITS_TAB
+
+
+def test_a_wide_weight_matrix_is_drawn_downsampled_with_exact_values_on_hover(qtbot):
+    from core.data import make_dataset_from_arrays
+    from core.train.config import TrainConfig
+    from core.train.trainer import Trainer
+    from core.watch.snapshot import take_snapshot
+    from gui.views.heatmaps import WeightHeatmapsView, block_max_abs
+
+    rng = np.random.default_rng(0)
+    names = [f"pixel{k}" for k in range(784)]
+    data = make_dataset_from_arrays(rng.integers(0, 256, (60, 784)), np.arange(60) % 10,
+                                    "multiclass", input_names=names)
+    trainer = Trainer(data, TrainConfig(hidden=(256,), activation="relu"))
+    view = WeightHeatmapsView()
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.reset(trainer.info())
+    qtbot.wait(1)  # let the layout place the items (event loop turn, no sleep)
+    snap = take_snapshot(trainer)
+    view.show_snapshot(snap)
+    cell, W = view.cells[0], snap.weights[0]
+    rows, cols = cell.blocks
+    box = cell.w_plot.getViewBox().size()
+    assert rows > 1 and cell.w_image.image.shape[0] <= box.height()  # fits its pixels
+    assert cell.w_image.image.shape == (-(-784 // rows), -(-256 // cols))
+    np.testing.assert_allclose(cell.w_image.image, block_max_abs(W, rows, cols), rtol=1e-6)
+    # the largest weight of a block is the one drawn, not an average
+    top = np.unravel_index(np.argmax(np.abs(W)), W.shape)
+    assert cell.w_image.image[top[0] // rows, top[1] // cols] == np.float32(W[top])
+    # hovering row 412, column 17 gives that exact weight and what it connects
+    scene = cell.w_plot.getViewBox().mapViewToScene(pg_point(17.5, 412.5))
+    value, connects, drawn = view.hover_text(scene).splitlines()
+    assert value == f"W[412, 17] = {float(W[412, 17]):.4g}"
+    assert connects == "pixel412 → unit 17 of layer 1"
+    assert drawn == f"(drawn: each pixel the largest |w| of {rows} rows × {cols} columns)"
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+
+    return QPointF(x, y)
