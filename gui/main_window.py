@@ -46,6 +46,8 @@ from gui.reset_actions import install_reset
 from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
 from gui.transport import DEFAULT_SPEED, TransportBar
+from gui.undo.install import install_undo
+from gui.undo.unsaved import ask_to_keep_run
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name.update(install_stepthrough(self))
         self.actions_by_name.update(install_drawing(self))
         self.actions_by_name.update(install_insight(self))
+        self.actions_by_name.update(install_undo(self))
         self.actions_by_name.update(install_explore(self))
         self.actions_by_name.update(install_analysis_views(self))
         install_health_watch(self)
@@ -327,7 +330,15 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event):
-        """Remember the layout and the run, stop the worker thread and wait for it."""
+        """Remember the layout and the run, stop the worker thread and wait for it.
+
+        Closed by the user from the window manager, it first asks about an unsaved run
+        (File → Quit asks before it closes: ``gui.undo.unsaved.quit_asking``)."""
+        asked, self.closing_asked = getattr(self, "closing_asked", False), False
+        if (event.spontaneous() and not asked and self.session.thread is not None
+                and not ask_to_keep_run(self, "Quit", "Quitting")):
+            event.ignore()
+            return
         if self.session.thread is not None:
             self.save_settings()
             self.session.shutdown()

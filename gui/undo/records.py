@@ -1,0 +1,48 @@
+"""The per-step records of a run besides the trainer: the gradient-norm history
+(``gui.insight.norms_view``) and the timeline (``gui.insight.timeline``).
+
+Both live with their observers in the worker thread, so they are taken and put back from
+functions the worker runs (``TrainingSession.call``). A window without the insight views
+has no records: ``(None, None)``.
+"""
+
+from gui.insight.install import insight_of
+
+
+def observers(window):
+    """``(norms_observer, timeline_observer)`` of ``window`` (None each when absent)."""
+    insight = insight_of(window)
+    if insight is None:
+        return None, None
+    return insight.norms_observer, insight.timeline_observer
+
+
+def take_records(norms_observer, timeline_observer, trainer):
+    """Worker thread: ``(norms, (timeline, head))`` copies for ``trainer``'s run."""
+    norms = None
+    if norms_observer is not None and norms_observer.history is not None:
+        norms = norms_observer.kept(trainer)
+    timeline = timeline_observer.kept(trainer) if timeline_observer is not None else None
+    return norms, timeline
+
+
+def put_back_records(norms_observer, timeline_observer, trainer, records):
+    """Worker thread: make ``records`` (from :func:`take_records`) ``trainer``'s again."""
+    norms, timeline = records
+    if norms_observer is not None and norms is not None \
+            and norms.n_layers == len(trainer.network.layers):
+        norms_observer.put_back(trainer, norms)
+    if timeline_observer is not None and timeline is not None:
+        timeline_observer.put_back(trainer, timeline)
+
+
+def records_taker(window):
+    """``fn(trainer)`` for ``session.call``: the run's records now."""
+    norms, timeline = observers(window)
+    return lambda trainer: take_records(norms, timeline, trainer)
+
+
+def records_putter(window, records):
+    """``fn(trainer)`` for ``session.call``: put ``records`` back for the current trainer."""
+    norms, timeline = observers(window)
+    return lambda trainer: put_back_records(norms, timeline, trainer, records)
