@@ -21,6 +21,7 @@ import traceback
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.snapshot import take_snapshot
 from gui.frame_painter import FramePainter
@@ -40,6 +41,14 @@ def describe_error(exc):
 def default_columns(dataset):
     """Raw input columns of the surface: (0, 1) when there are two or more inputs."""
     return (0, 1) if dataset.X_train.shape[1] >= 2 else None
+
+
+def same_data(a, b):
+    """Whether datasets ``a`` and ``b`` hold the same rows from the same definition."""
+    if a is b:
+        return True
+    return (a.name == b.name and a.spec == b.spec and a.task == b.task
+            and data_fingerprint(a) == data_fingerprint(b))
 
 
 def _short(value):
@@ -220,6 +229,9 @@ class TrainingSession(QObject):
         config = self.config
         if config.features and not dataset.is_2d:
             config = dataclasses.replace(config, features=())
+        if config == self.config and same_data(dataset, self.dataset):
+            self.dataset = dataset  # e.g. the chosen tile clicked again: nothing to rebuild
+            return True
         return self._replace(dataset, config, f"Dataset {dataset.name!r}: network reset.")
 
     def set_features(self, features):

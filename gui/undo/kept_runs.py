@@ -29,6 +29,8 @@ class KeptRun:
         The run was saved as it was (so bringing it back loses nothing unsaved).
     what : str
         The change that replaced it, in the panels' words ("activation tanh → silu").
+    lesson : object
+        The lesson open with the run (``core.teach.lessons.Lesson``), or None.
     """
 
     run: object
@@ -36,6 +38,7 @@ class KeptRun:
     records: tuple
     saved: bool
     what: str
+    lesson: object = None
 
     @property
     def step_count(self):

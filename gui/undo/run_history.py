@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence
 
 from core.train.run_copy import copy_run, trainer_from_copy
+from gui.insight.install import insight_of
 from gui.session import describe_error
 from gui.undo.kept_runs import KeptRun, KeptRuns
 from gui.undo.records import records_putter, records_taker
@@ -73,7 +74,12 @@ class RunHistory(QObject):
         except Exception:  # noqa: BLE001 - shut down: nothing to keep
             return None
         saved = session.unsaved_steps() == 0 and run.step_count > 0
-        return KeptRun(run, session.config, records, saved, what)
+        return KeptRun(run, session.config, records, saved, what, self._lesson())
+
+    def _lesson(self):
+        """The lesson open now (None: none, or a window without lessons)."""
+        insight = insight_of(self.window)
+        return None if insight is None else insight.lesson_files.lesson
 
     def before_replace(self, trainer, config, note, what=None):
         """The session is about to replace its run by ``trainer`` (with the user's
@@ -157,6 +163,8 @@ class RunHistory(QObject):
         if kept.saved:
             session.mark_saved(kept.step_count)
         session.refresh()
+        if kept.lesson is None and self._lesson() is not None:
+            insight_of(self.window).lesson_files.leave()  # the run was not the lesson's
         self._show_settings(kept)
         self.changed.emit()
         run = kept.run

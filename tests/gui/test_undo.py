@@ -189,6 +189,9 @@ def test_undo_of_a_lesson(qtbot, window, monkeypatch):
     assert_back(qtbot, window, before)
     assert window.session.dataset.name == "circles"
     assert window.hyper_panel.config_fields()["lr"] == pytest.approx(before["config"].lr)
+    lessons = insight_of(window).lesson_files
+    assert lessons.lesson is None and not lessons.lock.active  # the lesson is left
+    assert window.hyper_panel.isEnabled()
 
 
 def test_undo_of_an_added_point(qtbot, window):
@@ -284,3 +287,12 @@ def test_kept_runs_are_bounded_by_count_and_memory():
     assert len(runs) == 2 and runs.nbytes == 100
     runs.push(_Kept(500))  # the newest is always kept
     assert len(runs) == 1 and runs.peek().nbytes == 500
+
+
+def test_clicking_the_chosen_dataset_tile_again_discards_nothing(qtbot, window):
+    before = trained(qtbot, window)
+    generation = window.session._generation
+    window.dataset_panel.select_dataset("circles")
+    assert window.session._generation == generation
+    assert not action(window, "undo").isEnabled()
+    assert_back(qtbot, window, before)
