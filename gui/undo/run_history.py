@@ -123,7 +123,7 @@ class RunHistory(QObject):
         steps, undo = kept.step_count, keys_text(UNDO_KEYS)
         if steps and new_step != steps:
             return (f"Discarded {steps_text(steps)} of training: {kept.what}. "
-                    f"{undo} brings them back.")
+                    f"{undo} brings {'it' if steps == 1 else 'them'} back.")
         first = note.strip() or f"{_sentence(kept.what)}."
         return f"{first} {undo} undoes it."
 
