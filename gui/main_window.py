@@ -58,6 +58,8 @@ from gui.session import TrainingSession
 from gui.stepthrough import install_stepthrough
 from gui.stepthrough.install import install_weight_edits
 from gui.transport import DEFAULT_SPEED, TransportBar
+from gui.undo.install import install_undo
+from gui.undo.unsaved import ask_to_keep_run
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
 from gui.views.digits import DigitsView, images_word
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.lessons = self._install(install_lessons)
         self.timeline = self._install(install_timeline)
         self.gradcheck = self._install(install_gradcheck)
+        self.undo = self._install(install_undo)
         self.explore = self._install(install_explore)
         self.race = self._install(install_race)
         self.analysis = self._install(install_analysis_views)
@@ -414,7 +417,15 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event):
-        """Remember the layout and the run, stop the worker thread and wait for it."""
+        """Remember the layout and the run, stop the worker thread and wait for it.
+
+        Closed by the user from the window manager, it first asks about an unsaved run
+        (File → Quit asks before it closes: ``gui.undo.unsaved.quit_asking``)."""
+        asked, self.closing_asked = getattr(self, "closing_asked", False), False
+        if (event.spontaneous() and not asked and self.session.thread is not None
+                and not ask_to_keep_run(self, "Quit", "Quitting")):
+            event.ignore()
+            return
         if self.session.thread is not None:
             self.save_settings()
             self.session.shutdown()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from gui.help_dialog import help_html, shortcuts_html, show_text
+from gui.undo.unsaved import quit_asking
 
 APP_NAME = "Backprop Studio"
 DESCRIPTION = (
@@ -131,7 +132,7 @@ def build_menus(window, toggle_log_scale):
     actions = {
         "openCsv": new_action(window, "Open CSV…", window.open_csv, QKeySequence.StandardKey.Open,
                            "Load your own data from a CSV file", "openCsv"),
-        "quit": new_action(window, "Quit", window.close, "Ctrl+Q",
+        "quit": new_action(window, "Quit", lambda: quit_asking(window), "Ctrl+Q",
                         "Stop training and close Backprop Studio", "quit"),
         "logScale": new_action(window, "Loss on a log scale", toggle_log_scale, None,
                             "Show the loss curves on a logarithmic axis", "logScale"),

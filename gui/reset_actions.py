@@ -24,17 +24,18 @@ def reset_with_new_weights(window):
     session = window.session
     seed = new_seed(session.config.seed)
     window.hyper_panel.set_from_config(dataclasses.replace(session.config, seed=seed))
-    if session.update_config({"seed": seed}):
-        session.message.emit(f"Network reset with new initial weights (seed {seed}). "
-                             "Shift+R resets to these same weights.")
+    session.update_config({"seed": seed},
+                          note=f"Network reset with new initial weights (seed {seed}). "
+                               "Shift+R resets to these same weights.",
+                          what=f"reset with new initial weights (seed {seed})")
     return seed
 
 
 def reset_with_same_weights(window):
     """A fresh network from the run's own seed: exactly the initial weights it had."""
-    if window.session.reset():
-        window.session.message.emit("Network reset to the same initial weights "
-                                    f"(seed {window.session.config.seed}).")
+    seed = window.session.config.seed
+    window.session.reset(note=f"Network reset to the same initial weights (seed {seed}).",
+                         what=f"reset to the same initial weights (seed {seed})")
 
 
 def install_reset(window):

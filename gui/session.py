@@ -21,10 +21,12 @@ import traceback
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.snapshot import SurfaceSlice, take_snapshot
 from gui.frame_painter import FramePainter
 from gui.pending_call import CALL_TIMEOUT
+from gui.undo.wording import run_change, same_network
 from gui.worker import TrainingWorker
 
 
@@ -39,6 +41,14 @@ def describe_error(exc):
 def default_columns(dataset):
     """Raw input columns of the surface: (0, 1) when there are two or more inputs."""
     return (0, 1) if dataset.X_train.shape[1] >= 2 else None
+
+
+def same_data(a, b):
+    """Whether datasets ``a`` and ``b`` hold the same rows from the same definition."""
+    if a is b:
+        return True
+    return (a.name == b.name and a.spec == b.spec and a.task == b.task
+            and data_fingerprint(a) == data_fingerprint(b))
 
 
 def _short(value):
@@ -85,6 +95,9 @@ class TrainingSession(QObject):
         self.running = False
         self.counters = (0, 0, 0.0)
         self._generation = 0
+        #: Told before a new trainer replaces the run (``gui.undo.RunHistory``), or None.
+        self.keeper = None
+        self._saved = None  # (generation, step) of the last save or open
         self.surface_resolution = surface_resolution
         trainer = Trainer(dataset, config)
         self._show_new(trainer)
@@ -195,15 +208,31 @@ class TrainingSession(QObject):
         """Limit training to ``steps_per_second`` (``None`` = as fast as possible)."""
         self.worker.set_speed(steps_per_second)
 
-    def reset(self):
+    def reset(self, note="Network reset.", what="reset to the same initial weights"):
         """A fresh network with the current dataset and config (same seed: same start)."""
-        return self._replace(self.dataset, self.config, "Network reset.")
+        return self._replace(self.dataset, self.config, note, what)
+
+    # -- saved or not -----------------------------------------------------------------------
+    def mark_saved(self, step=None):
+        """The run at ``step`` (default: the step shown) has been saved, or was just opened
+        from a file."""
+        self._saved = (self._generation, int(self.counters[0] if step is None else step))
+
+    def unsaved_steps(self):
+        """Trained steps that no file holds: 0 when nothing would be lost by replacing it."""
+        step = int(self.counters[0])
+        if self._saved is not None and self._saved[0] == self._generation:
+            return 0 if step == self._saved[1] else step - min(self._saved[1], step)
+        return step
 
     # -- what the user changes --------------------------------------------------------------
     def set_dataset(self, dataset):
         config = self.config
         if config.features and not dataset.is_2d:
             config = dataclasses.replace(config, features=())
+        if config == self.config and same_data(dataset, self.dataset):
+            self.dataset = dataset  # e.g. the chosen tile clicked again: nothing to rebuild
+            return True
         return self._replace(dataset, config, f"Dataset {dataset.name!r}: network reset.")
 
     def set_features(self, features):
@@ -212,8 +241,9 @@ class TrainingSession(QObject):
     def set_hidden(self, hidden):
         return self.update_config({"hidden": tuple(hidden)})
 
-    def update_config(self, changes):
-        """Apply ``changes`` (TrainConfig fields) that need a new network; say so."""
+    def update_config(self, changes, note=None, what=None):
+        """Apply ``changes`` (TrainConfig fields) that need a new network; say so (``note``,
+        default: what changed; ``what``: the change's name for Edit → Undo)."""
         live = {k: v for k, v in changes.items() if k in LIVE_FIELDS}
         rest = {k: v for k, v in changes.items() if k not in LIVE_FIELDS}
         if live:
@@ -225,8 +255,12 @@ class TrainingSession(QObject):
         except TypeError as exc:
             self.error.emit(describe_error(exc))
             return False
-        names = ", ".join(sorted(rest))
-        return self._replace(self.dataset, config, f"Changed {names}: network reset.")
+        if same_network(self.config, config):  # e.g. "Per layer" ticked, every layer equal
+            self.config = config
+            return True
+        if note is None:
+            note = f"New network: {run_change(self.dataset, self.config, self.dataset, config)}."
+        return self._replace(self.dataset, config, note, what)
 
     def set_live(self, changes):
         """Apply ``LIVE_FIELDS`` (lr, l1, l2, epochs, clip_norm) between steps, no reset."""
@@ -246,7 +280,7 @@ class TrainingSession(QObject):
         return True
 
     # -- new trainers -----------------------------------------------------------------------
-    def _replace(self, dataset, config, note):
+    def _replace(self, dataset, config, note, what=None):
         """Build a trainer; on success swap it in and return True, else report and keep."""
         try:
             trainer = Trainer(dataset, config)
@@ -254,15 +288,20 @@ class TrainingSession(QObject):
             self.pause()
             self.error.emit(f"Could not build the network: {describe_error(exc)}")
             return False
-        self.install(trainer, note, config)
+        self.install(trainer, note, config, what)
         return True
 
-    def install(self, trainer, note, config=None):
+    def install(self, trainer, note, config=None, what=None):
         """Make ``trainer`` (built in the GUI thread, not yet shared) the current one.
 
         Resets every view, shows its first snapshot and hands it to the worker, paused.
-        ``config`` is what the user chose (default: the trainer's resolved config).
+        ``config`` is what the user chose (default: the trainer's resolved config). The
+        :attr:`keeper`, if any, first keeps the run being replaced (Edit → Undo) and words
+        the status message; ``what`` names the change for it ("opened session x"; default:
+        the settings that differ).
         """
+        if self.keeper is not None:
+            note = self.keeper.before_replace(trainer, config or trainer.config, note, what)
         self.dataset = trainer.dataset
         self.config = trainer.config if config is None else config
         self._generation += 1

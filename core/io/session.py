@@ -5,7 +5,9 @@ holds the format version, the dataset definition (generator name and seed, or th
 and the sha256 of its bytes; data the app cannot rebuild, such as drawn points, is embedded),
 a fingerprint of the data, the ``TrainConfig``, the network's sizes and activations, the input
 pipeline, the GUI's opaque ``ui_state`` and the trainer's ``state_dict()``; the arrays of that
-state (weights, optimizer buffers, batch order, history) are ``.npy`` members.
+state (weights, optimizer buffers, batch order, history) are ``.npy`` members. Optional
+members (``core.io.session_records``) keep the gradient-norm history and the timeline of
+kept states; files without them still open (``open_session`` then returns None for them).
 
 Opening rebuilds the dataset, builds a ``Trainer`` from the saved config and restores the
 state: continuing to train gives bit-identical weights and history to never having stopped.
@@ -17,6 +19,7 @@ import datetime
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +27,13 @@ import numpy as np
 from core.errors import UserInputError
 from core.io.archive import join_arrays, read_archive, split_arrays, write_archive
 from core.io.schema import check_session_document
+from core.io.session_records import (
+    check_record_headers,
+    norms_document,
+    read_norms,
+    read_timeline,
+    timeline_document,
+)
 
 FORMAT_TAG = "backprop-studio-session"
 #: Version written; files of versions 1..FORMAT_VERSION are read.
@@ -79,7 +89,33 @@ def _check_ui_state(ui_state):
     return ui_state
 
 
-def save_session(path, trainer, ui_state=None):
+@dataclass(frozen=True)
+class SessionRun:
+    """What ``open_session`` reopens.
+
+    Attributes
+    ----------
+    trainer : Trainer
+        At the saved step, with weights, optimizer state, RNG state, batch order, history.
+    ui_state : dict
+        What the GUI passed when saving (``{}`` if nothing).
+    norms : NormHistory or None
+        The gradient-norm history, when the file has one.
+    timeline : Timeline or None
+        The kept trainer states, when the file has them.
+    timeline_head : int or None
+        The newest step the timeline's run had reached (past ``trainer``'s step when the
+        session was saved after scrubbing back).
+    """
+
+    trainer: object
+    ui_state: dict
+    norms: object = None
+    timeline: object = None
+    timeline_head: int | None = None
+
+
+def save_session(path, trainer, ui_state=None, norms=None, timeline=None, timeline_head=None):
     """Save everything needed to reopen ``trainer`` and continue bit-identically.
 
     Parameters
@@ -89,6 +125,11 @@ def save_session(path, trainer, ui_state=None):
     trainer : Trainer
     ui_state : dict, optional
         Opaque GUI state (selected views, ...): JSON data, returned as is by ``load_session``.
+    norms : NormHistory, optional
+        The run's per-layer gradient and weight norms (``core.watch.norms``).
+    timeline : Timeline, optional
+        The run's kept trainer states (``core.watch.timeline``), reached up to step
+        ``timeline_head`` (default: its newest kept step).
 
     Returns
     -------
@@ -117,18 +158,26 @@ def save_session(path, trainer, ui_state=None):
         "state": split_arrays(trainer.state_dict(), "state", arrays),
         "ui_state": ui_state,
     }
+    if norms is not None:
+        document["norms"] = norms_document(norms, arrays)
+    if timeline is not None:
+        document["timeline"] = timeline_document(timeline, timeline_head, arrays)
     return write_archive(path, document, arrays)
 
 
 def load_session(path):
-    """Reopen a session saved by ``save_session``.
+    """Reopen a session saved by ``save_session``: ``(trainer, ui_state)`` of
+    :func:`open_session` (see there)."""
+    run = open_session(path)
+    return run.trainer, run.ui_state
+
+
+def open_session(path):
+    """Reopen a session saved by ``save_session``, with its records.
 
     Returns
     -------
-    trainer : Trainer
-        At the saved step, with weights, optimizer state, RNG state, batch order and history.
-    ui_state : dict
-        What the GUI passed when saving (``{}`` if nothing).
+    SessionRun
 
     Raises
     ------
@@ -155,7 +204,10 @@ def _check_before_reading(path):
     def check(document, archive):
         _check_version(path, document)
         check_session_document(path, document)
-        _check_state_headers(document["network"]["sizes"], archive)
+        sizes = document["network"]["sizes"]
+        _check_state_headers(sizes, archive)
+        check_record_headers(document, archive, sizes,
+                             f"for the session's {'-'.join(map(str, sizes))} network")
 
     return check
 
@@ -212,7 +264,22 @@ def _rebuild(path, document, arrays):
         adopted = InputPipeline.from_dict(pipeline)
         check_pipeline_fits(path, adopted, trainer)
         trainer.set_pipeline(adopted)
-    return trainer, _saved_ui_state(path, document.get("ui_state"))
+    ui_state = _saved_ui_state(path, document.get("ui_state"))
+    norms = read_norms(path, document.get("norms"), arrays, len(trainer.network.layers))
+    saved_timeline = document.get("timeline")
+    scratch = None if saved_timeline is None else _scratch(trainer, dataset, config)
+    timeline, head = read_timeline(path, saved_timeline, arrays, scratch)
+    return SessionRun(trainer, ui_state, norms, timeline, head)
+
+
+def _scratch(trainer, dataset, config):
+    """A trainer like ``trainer`` (same data, network and input scaling) to test states on."""
+    from core.train.trainer import Trainer
+
+    scratch = Trainer(dataset, config, network=trainer.network.copy())
+    if scratch.pipeline.to_dict() != trainer.pipeline.to_dict():
+        scratch.set_pipeline(trainer.pipeline)
+    return scratch
 
 
 def _saved_ui_state(path, ui_state):

@@ -149,6 +149,26 @@ class NormHistory:
         n = self._n
         return self._steps[:n].copy(), self._grad[:n].copy(), self._weight[:n].copy()
 
+    def copy(self):
+        """An independent history with the same rows (arrays copied)."""
+        new = NormHistory(self.n_layers, self.capacity, self.spacing)
+        n = self._n
+        new._steps[:n], new._grad[:n], new._weight[:n] = (
+            self._steps[:n], self._grad[:n], self._weight[:n])
+        new._n = n
+        return new
+
+    @classmethod
+    def from_arrays(cls, steps, grad, weight, spacing=1, capacity=_CAPACITY):
+        """A history holding the rows ``steps (T,)``, ``grad (T, L)``, ``weight (T, L)``
+        (e.g. read from a session file), recording on at ``spacing``."""
+        steps = np.asarray(steps, dtype=np.int64)
+        new = cls(np.shape(grad)[1], max(int(capacity), len(steps), 4), spacing)
+        n = len(steps)
+        new._steps[:n], new._grad[:n], new._weight[:n] = steps, grad, weight
+        new._n = n
+        return new
+
     def clear(self, spacing=1):
         """Forget every row (a new network)."""
         self._n = 0

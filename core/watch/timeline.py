@@ -230,6 +230,43 @@ class Timeline:
         self._branch = s
         return s
 
+    def copy(self):
+        """An independent timeline with the same kept states (shared, as they are never
+        written: only the lists that hold them are copied, so this is cheap)."""
+        new = Timeline(self.max_states, self.max_bytes, self.spacing)
+        new._steps, new._states, new._bytes = list(self._steps), list(self._states), \
+            list(self._bytes)
+        new._history, new._branch = self._history, self._branch
+        return new
+
+    def parts(self):
+        """What a file needs to rebuild this timeline (shared, not copied).
+
+        Returns
+        -------
+        settings : dict
+            ``max_states``, ``max_bytes``, ``spacing``, ``branch`` (int or None).
+        steps : list of int
+            Kept steps, increasing.
+        states : list of dict
+            The kept ``state_dict(history=False)`` of each step.
+        history : dict or None
+            The shared history (``History.state_dict()``).
+        """
+        settings = {"max_states": self.max_states, "max_bytes": self.max_bytes,
+                    "spacing": self.spacing, "branch": self._branch}
+        return settings, list(self._steps), list(self._states), self._history
+
+    @classmethod
+    def from_parts(cls, settings, steps, states, history):
+        """The timeline :meth:`parts` described (the caller has checked the parts)."""
+        new = cls(settings["max_states"], settings["max_bytes"], settings["spacing"])
+        new._steps = [int(s) for s in steps]
+        new._states = list(states)
+        new._bytes = [state_nbytes(state) for state in states]
+        new._history, new._branch = history, settings["branch"]
+        return new
+
     def clear(self, spacing=1):
         """Forget everything (a new network or dataset) and restart at ``spacing``."""
         self.__init__(self.max_states, self.max_bytes, spacing)

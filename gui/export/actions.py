@@ -32,6 +32,7 @@ from gui.export.operations import (
     save_weights_to,
 )
 from gui.export.plot_export import screen_size
+from gui.undo.unsaved import ask_to_keep_run
 
 WEIGHTS_FILTERS = "NumPy weights (*.npz);;JSON weights (*.json)"
 SESSION_FILTER = "Backprop Studio session (*.bpsession)"
@@ -119,11 +120,16 @@ class ExportActions(QObject):
             load_weights_from(self.window, path)
 
     def _on_saveSession(self):
+        self.save_session_dialog()
+
+    def save_session_dialog(self):
+        """Ask for a file and save the session there; True when it was saved."""
         path, _ = self._save_name("Save session", "training.bpsession", SESSION_FILTER)
-        if path:
-            save_session_to(self.window, _with_suffix(path, ".bpsession"))
+        return bool(path) and save_session_to(self.window, _with_suffix(path, ".bpsession"))
 
     def _on_openSession(self):
+        if not ask_to_keep_run(self.window, "Open session", "Opening a session"):
+            return
         path = self._open_name("Open session", f"{SESSION_FILTER};;All files (*)")
         if path:
             open_session_from(self.window, path)

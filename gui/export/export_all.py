@@ -55,16 +55,15 @@ def applicable_views(views, info):
 
 
 def window_views(window):
-    """The window's views by export name (gradient norms once the insight docks exist)."""
-    from gui.insight.install import insight_of
+    """The window's views by export name (gradient norms once that feature is installed)."""
 
     views = {"decision_surface": window.decision_view,
              "regression_surface": window.regression_view,
              "loss_curves": window.loss_view, "weights": window.weights_view,
              "digits": window.digits_view, "network": window.diagram}
-    insight = insight_of(window)
-    if insight is not None:
-        views["gradient_norms"] = insight.norms_view
+    norms = getattr(window, "norms", None)
+    if norms is not None:
+        views["gradient_norms"] = norms.view
     return views
 
 

@@ -19,16 +19,17 @@ from core.io import (
     config_from_weights,
     export_onnx,
     export_python,
-    load_session,
     network_from_weights,
     read_weights,
     save_session,
     save_weights_file,
 )
+from core.io.session import open_session
 from core.train.trainer import Trainer
 from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
 from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
+from gui.undo.records import records_putter, records_taker
 
 ONNX_HINT = "ONNX export needs the onnx package: pip install onnx (then restart)."
 
@@ -82,17 +83,25 @@ def load_weights_from(window, path):
     A damaged, truncated or foreign file is refused before anything changes.
     Returns True when the weights were loaded (or the network rebuilt from them).
     """
+    history = getattr(getattr(window, "undo", None), "history", None)
+    kept = ""
     try:
         wf = read_weights(path)
         window.session.pause()
+        if history is not None:  # Edit → Undo brings back the weights replaced here
+            kept = history.keep_before(f"weights loaded from {Path(path).name}")
         window.session.call(apply_weights, wf, path)
     except WeightsMismatch as exc:
+        if kept:
+            history.forget_last()
         return offer_rebuild(window, path, exc)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
+        if kept:
+            history.forget_last()
         report_error(window, "Load weights", exc)
         return False
     window.session.refresh()
-    report_done(window, f"Loaded weights from {path}.")
+    report_done(window, f"Loaded weights from {path}. {kept}".strip())
     return True
 
 
@@ -115,26 +124,39 @@ def offer_rebuild(window, path, mismatch):
     except Exception as exc:  # noqa: BLE001 - e.g. the file's inputs do not fit this data
         report_error(window, "Load weights", exc)
         return False
-    _show_trainer(window, trainer, f"Network rebuilt from {Path(path).name}.")
+    _show_trainer(window, trainer, f"Network rebuilt from {Path(path).name}.",
+                  f"network rebuilt from {Path(path).name}")
     return True
 
 
-def _show_trainer(window, trainer, note):
-    """Install ``trainer`` and make the panels show its dataset and settings."""
-    window.session.install(trainer, note)
+def _show_trainer(window, trainer, note, what=None):
+    """Install ``trainer`` and make the panels show its dataset and settings; ``what``
+    names the change for Edit → Undo."""
+    window.session.install(trainer, note, what=what)
     window.dataset_panel.show_dataset(trainer.dataset)
     if trainer.dataset.is_2d:
         window.dataset_panel.set_features(trainer.config.features)
     window.hyper_panel.set_from_config(trainer.config)
-    report_done(window, note)
+    report_done(window, window.statusBar().currentMessage() or note)
 
 
 # ----------------------------------------------------------------------------- sessions
 def save_session_to(window, path):
     """Save the whole run and the window's display choices to a ``.bpsession`` file."""
     ui_state = capture_ui_state(window)  # GUI thread: widgets
-    return _in_worker(window, "Save session", lambda t: save_session(path, t, ui_state),
-                      f"Session saved to {path}.")
+    take_records = records_taker(window)
+    saved = []
+
+    def save(trainer):
+        norms, timeline = take_records(trainer)
+        kept, head = timeline if timeline is not None else (None, None)
+        save_session(path, trainer, ui_state, norms=norms, timeline=kept, timeline_head=head)
+        saved.append(trainer.step_count)
+
+    if not _in_worker(window, "Save session", save, f"Session saved to {path}."):
+        return False
+    window.session.mark_saved(saved[0])
+    return True
 
 
 def open_session_from(window, path):
@@ -144,21 +166,40 @@ def open_session_from(window, path):
     settings that are malformed or out of range are ignored, and the status bar says which.
     """
     try:
-        trainer, ui_state = load_session(path)
+        opened_run = open_session(path)
     except Exception as exc:  # noqa: BLE001 - damaged, newer or foreign file
         report_error(window, "Open session", exc)
         return False
     # Checked before the run is replaced: applying the clean state afterwards cannot fail.
-    ui_state, notes = check_ui_state(window, ui_state)
+    trainer = opened_run.trainer
+    ui_state, notes = check_ui_state(window, opened_run.ui_state)
     opened = (f"Session {Path(path).name} opened (epoch {trainer.epoch}, "
               f"step {trainer.step_count}).")
-    _show_trainer(window, trainer, opened)
+    _show_trainer(window, trainer, opened, f"opened session {Path(path).name}")
+    _put_back_records(window, opened_run)
+    window.session.mark_saved(trainer.step_count)
     apply_ui_state(window, ui_state)
     if notes:
         more = f"; and {len(notes) - 8} more" if len(notes) > 8 else ""
         window.statusBar().showMessage(
             f"{opened} Saved window settings ignored: {'; '.join(notes[:8])}{more}.", 30000)
     return True
+
+
+def _put_back_records(window, opened_run):
+    """The session's gradient-norm history and timeline, when the file has them (older
+    files do not: their views start again from the opened step)."""
+    timeline = None
+    if opened_run.timeline is not None:
+        timeline = (opened_run.timeline, opened_run.timeline_head)
+    if opened_run.norms is None and timeline is None:
+        return
+    try:
+        window.session.call(records_putter(window, (opened_run.norms, timeline)))
+    except Exception as exc:  # noqa: BLE001 - the run is open; its records are not
+        report_error(window, "Open session", exc)
+        return
+    window.session.refresh()
 
 
 # ----------------------------------------------------------------------------- models

@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.teach.lessons import LESSONS, trainer_for
 from gui.session import describe_error
+from gui.undo.unsaved import ask_to_keep_run
 
 #: Lesson ``view`` field -> object name of the dock that shows it (None: the diagram, central).
 VIEW_DOCKS = {
@@ -119,24 +119,10 @@ class LessonPanel(QWidget):
             self._buttons.addWidget(button)
 
 
-def trained_steps(window):
-    """Steps the current run has trained (0: nothing would be lost by replacing it)."""
-    return int(window.session.counters[0])
-
-
 def confirm_replace_run(window, lesson):
-    """Ask before ``lesson`` replaces a trained run ("nothing lost by accident"); True: go."""
-    steps = trained_steps(window)
-    if steps == 0:
-        return True
-    answer = QMessageBox.question(
-        window, "Open lesson",
-        f"Opening the lesson “{lesson.title}” replaces the current run: its network, "
-        f"{steps:,} trained steps and its timeline.\n\nTo keep them, choose Cancel and save "
-        "them first with File → Save session….",
-        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel)
-    return answer == QMessageBox.StandardButton.Open
+    """Ask before ``lesson`` replaces a run with unsaved training ("Save / Discard /
+    Cancel", ``gui.undo.unsaved``); True: go."""
+    return ask_to_keep_run(window, "Open lesson", f"Opening the lesson “{lesson.title}”")
 
 
 class LessonsMenu(QObject):

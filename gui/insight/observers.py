@@ -126,6 +126,18 @@ class NormsObserver(QObject):
         """The child sent a snapshot of ``step``: show the norms so far."""
         self._emit(step)
 
+    # -- keeping a run aside (gui.undo, sessions): worker thread --------------------------
+    def kept(self, trainer):
+        """A copy of the norms recorded over ``trainer``'s run so far."""
+        return self.history.copy()
+
+    def put_back(self, trainer, history):
+        """Show ``history`` (from :meth:`kept`, or a session file) as ``trainer``'s norms."""
+        self.history = history.copy()
+        self.pacer.reset()
+        self._sent = None
+        self._emit(trainer.step_count)
+
     def _emit(self, step):
         h = self.history
         key = (id(h), len(h), step, h.spacing)
@@ -202,6 +214,25 @@ class TimelineObserver(QObject):
         restored = self.timeline.restore(trainer, step)
         self._emit(trainer.step_count)
         return restored
+
+    # -- keeping a run aside (gui.undo, sessions): worker thread --------------------------
+    def kept(self, trainer):
+        """``(timeline, head)``: a copy of the kept states of ``trainer``'s run (cheap: the
+        states are shared) and the newest step it reached."""
+        if self._history_behind:  # back from the child: the trainer's history is newest
+            self.timeline.set_history(trainer.history.state_dict())
+            self._history_behind = False
+        return self.timeline.copy(), max(self.head, trainer.step_count)
+
+    def put_back(self, trainer, kept):
+        """Make ``kept`` (from :meth:`kept`, or a session file) ``trainer``'s timeline."""
+        timeline, head = kept
+        self.timeline = timeline.copy()
+        self.pacer.reset()
+        self._history_behind = False
+        self.head = max(int(head), trainer.step_count)
+        self._sent = None
+        self._emit(trainer.step_count)
 
     def _emit(self, step):
         t = self.timeline

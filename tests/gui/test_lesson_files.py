@@ -169,7 +169,7 @@ def test_opening_a_lesson_over_a_trained_run_asks_first(qtbot, monkeypatch, teac
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
     assert not files.open_file(path)
     assert teacher.session.counters[0] >= 3 and "trained steps" in asked[0]
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Open))
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Discard))
     assert files.open_file(path)
     assert teacher.session.counters[0] == 0 and len(asked) == 2
 

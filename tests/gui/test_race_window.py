@@ -18,9 +18,8 @@ TIMEOUT = 60_000
 
 def open_race(qtbot, window, count=3):
     """Tools → Race from this run…, racers B (Adam) and C (ReLU, full batch), Start race."""
-    from gui.insight.install import find_menu
 
-    assert action(window, "raceFromRun") in find_menu(window, "&Tools").actions()
+    assert action(window, "raceFromRun") in window.menu("tools").actions()
     action(window, "raceFromRun").trigger()
     dialog = race_tools_of(window).dialog
     qtbot.waitExposed(dialog)

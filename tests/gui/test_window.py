@@ -118,7 +118,8 @@ def test_new_network_resets_and_says_so(qtbot, window):
     with qtbot.waitSignal(window.session.trainerChanged, timeout=TIMEOUT):
         window.session.set_hidden((4, 2))
     assert step_count(window) == 0
-    assert "reset" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == (
+        "Discarded 1 step of training: hidden layers 8–8 → 4–2. Ctrl+Z brings it back.")
 
 
 def test_divergence_pauses_and_shows_step_and_layer(qtbot, window):

@@ -1,0 +1,13 @@
+"""Nothing lost by accident: Edit → Undo/Redo of a change that replaced the run, and the
+"Save / Discard / Cancel" question before an unsaved run is closed or replaced.
+
+- :mod:`gui.undo.wording`: what a change did, in the panels' words;
+- :mod:`gui.undo.kept_runs`: the bounded, memory-capped stacks of runs kept aside;
+- :mod:`gui.undo.records`: the per-step records (gradient norms, timeline) of a run, taken
+  and put back in the worker thread;
+- :mod:`gui.undo.run_history`: ``RunHistory``, the session's keeper and the Edit actions;
+- :mod:`gui.undo.unsaved`: the question, and Quit through it.
+
+``gui.undo.install.install_undo(window)`` puts it all on a main window. (Not imported here:
+``gui.session`` imports the wording, and the rest imports ``gui.session``.)
+"""

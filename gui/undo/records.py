@@ -1,0 +1,44 @@
+"""The per-step records of a run besides the trainer: the gradient-norm history
+(``window.norms``) and the timeline (``window.timeline``).
+
+Both live with their observers in the worker thread, so they are taken and put back from
+functions the worker runs (``TrainingSession.call``). A window without those features
+has no records: ``(None, None)``.
+"""
+
+def observers(window):
+    """``(norms_observer, timeline_observer)`` of ``window`` (None each when absent)."""
+    norms, timeline = getattr(window, "norms", None), getattr(window, "timeline", None)
+    return (None if norms is None else norms.observer,
+            None if timeline is None else timeline.observer)
+
+
+def take_records(norms_observer, timeline_observer, trainer):
+    """Worker thread: ``(norms, (timeline, head))`` copies for ``trainer``'s run."""
+    norms = None
+    if norms_observer is not None and norms_observer.history is not None:
+        norms = norms_observer.kept(trainer)
+    timeline = timeline_observer.kept(trainer) if timeline_observer is not None else None
+    return norms, timeline
+
+
+def put_back_records(norms_observer, timeline_observer, trainer, records):
+    """Worker thread: make ``records`` (from :func:`take_records`) ``trainer``'s again."""
+    norms, timeline = records
+    if norms_observer is not None and norms is not None \
+            and norms.n_layers == len(trainer.network.layers):
+        norms_observer.put_back(trainer, norms)
+    if timeline_observer is not None and timeline is not None:
+        timeline_observer.put_back(trainer, timeline)
+
+
+def records_taker(window):
+    """``fn(trainer)`` for ``session.call``: the run's records now."""
+    norms, timeline = observers(window)
+    return lambda trainer: take_records(norms, timeline, trainer)
+
+
+def records_putter(window, records):
+    """``fn(trainer)`` for ``session.call``: put ``records`` back for the current trainer."""
+    norms, timeline = observers(window)
+    return lambda trainer: put_back_records(norms, timeline, trainer, records)
