@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         install_reset(self)
         t.speedChanged.connect(s.set_speed)
         t.speedChanged.connect(lambda speed: app_settings().setValue("training/speed", speed))
-        self.dataset_panel.datasetChanged.connect(s.set_dataset)
+        self.dataset_panel.datasetChanged.connect(self._on_dataset)
         self.dataset_panel.featuresChanged.connect(s.set_features)
         self.hyper_panel.configChanged.connect(s.update_config)
         self.hyper_panel.liveChanged.connect(s.set_live)
@@ -312,6 +312,12 @@ class MainWindow(QMainWindow):
         s.message.connect(self._show_message)
         s.finished.connect(lambda reason: self.banner.show_info(f"Training stopped. {reason}"))
 
+    def _on_dataset(self, dataset):
+        """A dataset chosen in the panel; if no network can be built on it, the panel shows
+        the data the views still show again (never a tile over another dataset's views)."""
+        if not self.session.set_dataset(dataset):
+            self.dataset_panel.show_dataset(self.session.dataset)
+
     def _on_architecture(self, hidden):
         """The diagram's +/− buttons: a new network with ``hidden`` layer sizes."""
         self.hyper_panel.set_hidden_layers(len(hidden))
@@ -327,6 +333,7 @@ class MainWindow(QMainWindow):
         """Fit the panels to the new run; show the views that fit its data."""
         task = info.dataset.task
         self.hyper_panel.set_task(task)
+        self.hyper_panel.follow_adapted(self.session.config)
         self.hyper_panel.set_hidden_layers(len(info.config.hidden))
         self.surface_stack.setCurrentWidget(
             self.regression_view if task == "regression" else self.decision_view)

@@ -25,6 +25,7 @@ from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.snapshot import SurfaceSlice, take_snapshot
 from gui.frame_painter import FramePainter
+from gui.panels.output_rules import adapt_to_dataset
 from gui.pending_call import CALL_TIMEOUT
 from gui.undo.wording import run_change, same_network
 from gui.worker import TrainingWorker
@@ -227,13 +228,16 @@ class TrainingSession(QObject):
 
     # -- what the user changes --------------------------------------------------------------
     def set_dataset(self, dataset):
-        config = self.config
+        """A new network on ``dataset``; an output/loss that does not fit its task goes back
+        to Auto (``output_rules.adapt_to_dataset``), and the status line says so."""
+        config, adapted = adapt_to_dataset(self.config, dataset)
         if config.features and not dataset.is_2d:
             config = dataclasses.replace(config, features=())
         if config == self.config and same_data(dataset, self.dataset):
             self.dataset = dataset  # e.g. the chosen tile clicked again: nothing to rebuild
             return True
-        return self._replace(dataset, config, f"Dataset {dataset.name!r}: network reset.")
+        note = f"Dataset {dataset.name!r}: network reset. {adapted}".strip()
+        return self._replace(dataset, config, note)
 
     def set_features(self, features):
         return self.update_config({"features": tuple(features)})

@@ -190,8 +190,12 @@ def check_compatible(loss_name, output_activation_name):
     loss = LOSSES.get(loss_name)
     ACTIVATIONS.get(output_activation_name)
     if loss.link is not None and loss.link != output_activation_name:
+        # The fix that trains: the cross-entropy made for this output if it has one (MSE on
+        # a softmax output trains badly), else the output this loss is made for.
+        own = next((n for n in LOSSES.names() if LOSSES.get(n).link == output_activation_name),
+                   "mse")
         raise UserInputError(
             f"Loss {loss_name!r} needs a {loss.link!r} output activation, but the output layer "
             f"uses {output_activation_name!r}. Set the output activation to {loss.link!r}, or "
-            f"choose the loss 'mse'."
+            f"choose the loss {own!r}."
         )

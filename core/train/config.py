@@ -291,13 +291,15 @@ def _check_output(r, dataset):
 
     ACTIVATIONS.get(r.output_activation)
     LOSSES.get(r.loss)
-    check_compatible(r.loss, r.output_activation)
-    n_out = dataset.y_train.shape[1]
-    _require(r.output_activation != "softmax" or n_out >= 2,
-             f"softmax needs at least 2 outputs, but {dataset.name!r} has {n_out}; use sigmoid.")
+    # Task rules first: their fix is the one that works for this data.
     _require(dataset.task != "regression" or r.loss == "mse",
              f"Loss {r.loss!r} needs 0/1 class targets; {dataset.name!r} is a regression "
-             "dataset: use 'mse'.")
+             "dataset: use the loss 'mse' (output activation 'identity').")
+    n_out = dataset.y_train.shape[1]
+    _require(r.output_activation != "softmax" or n_out >= 2,
+             f"softmax needs at least 2 outputs, but {dataset.name!r} has {n_out}: use the "
+             "output activation 'sigmoid' with the loss 'bce'.")
+    check_compatible(r.loss, r.output_activation)
 
 
 def _check_optimizer(r):

@@ -275,6 +275,17 @@ class HyperparameterPanel(QWidget):
         self.compat_label.setText(problem)
         self.compat_label.setVisible(bool(problem))
 
+    def follow_adapted(self, config):
+        """Show what the session adapted to new data (``output_rules.adapt_to_dataset``):
+        output and loss back to Auto, early stopping off. Emits nothing."""
+        with self._quiet():
+            if config.output_activation is None and config.loss is None:
+                select(self.output_activation, None)
+                select(self.loss, None)
+                self._update_auto_labels()
+            if config.early_stopping is None:
+                self.early_stopping.setValue(0)
+
     # ---- hidden layers -------------------------------------------------------------------
     def set_hidden_layers(self, n):
         """Offer one activation combo per hidden layer (``n`` layers); emits nothing.
