@@ -42,7 +42,9 @@ def capture_ui_state(window):
         "version": VERSION,
         "dataset_panel": window.dataset_panel.settings(),
         "checks": {n: w.isChecked() for n, w in _named(window, QCheckBox).items()},
-        "combos": {n: w.currentIndex() for n, w in _named(window, QComboBox).items()},
+        # an empty combo (no choice to keep, e.g. a view of another task) has index -1
+        "combos": {n: w.currentIndex() for n, w in _named(window, QComboBox).items()
+                   if w.currentIndex() >= 0},
         "speed": window.transport.speed.currentData(),
         "edge_mode": window.diagram.edge_mode(),
         "tab": window.tabs.currentIndex(),

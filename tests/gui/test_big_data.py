@@ -158,14 +158,14 @@ def test_an_mnist_shaped_csv_is_shown_as_28_by_28_images(qtbot, window, tmp_path
     grid = view.grid_image.image
     assert grid.shape[1] == 8 * 29 and np.nanmax(grid) == 255.0  # 8 images of 28 a row
     window.findChild(QDockWidget, "confusionDock").raise_()
-    qtbot.waitUntil(lambda: window.confusion_view.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.analysis.confusion_view.isVisible(), timeout=5000)
     _step_until_snapshot(qtbot, window)
     tiles = view.tiles_image.image
     cols = int(np.ceil(np.sqrt(view.n_weight_tiles)))
     assert tiles.shape[1] == cols * 29  # one 28×28 tile per first-layer unit
     assert view.confusion().sum() == dataset.n_test
     # a clicked cell of the confusion matrix lists its rows with their pictures
-    confusion = window.confusion_view
+    confusion = window.analysis.confusion_view
     true_class = int(dataset.labels_test[0])
     predicted = int(np.argmax(confusion.matrix()[true_class]))
     confusion.select_cell(true_class, predicted)
@@ -175,7 +175,7 @@ def test_an_mnist_shaped_csv_is_shown_as_28_by_28_images(qtbot, window, tmp_path
     assert picture.width() == 32 and not picture.isNull()
     # the drawing pad draws at 28×28, gray values up to 255
     assert action(window, "drawDigit").isEnabled()
-    pad = window.drawing_dialog.pad
+    pad = window.drawing.dialog.pad
     assert pad.preview.side == 28 and "28×28 pixels, 0–255" in pad.caption.text()
     pad.canvas.draw_segment(*_points(60, 40, 60, 200))
     row = pad.digit_input()

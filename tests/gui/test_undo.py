@@ -195,7 +195,7 @@ def test_undo_of_a_lesson(qtbot, window, monkeypatch):
 def test_undo_of_an_added_point(qtbot, window):
     before = trained(qtbot, window)
     n = window.session.dataset.n_train
-    bar = window.point_edit_bar
+    bar = window.drawing.bar
     qtbot.mouseClick(bar.edit, Qt.MouseButton.LeftButton)
     view = window.decision_view
     px, py = view.to_pixels([[0.5, -0.3]])[0]

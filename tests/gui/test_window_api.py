@@ -76,14 +76,15 @@ def test_the_section_defaults_to_the_menus_first(bare):
 
 
 def test_the_window_menus_are_laid_out_by_section(window):
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&View", "&Tools",
-                                                             "&Help"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Edit", "&View",
+                                                             "&Tools", "&Help"]
+    assert layout(window.menu("edit")) == ["undo", "redo"]
     assert layout(window.menu("file")) == [
         "openCsv", "-", "exportWeights", "loadWeights", "-", "saveSession", "openSession", "-",
         "exportPlots", "exportPython", "exportTorch", "exportOnnx", "-", "openLesson",
         "saveLesson", "leaveLesson", "-", "recordStart", "recordStop", "-", "quit"]
     assert layout(window.menu("tools")) == [
-        "checkGradients", "-", "optimizerPlayground", "lossLandscape"]
+        "checkGradients", "-", "optimizerPlayground", "lossLandscape", "raceFromRun"]
     view = window.menu("view").actions()
     panels = view[:[a.isSeparator() for a in view].index(True)]
     docks = {d.toggleViewAction() for d in window.findChildren(QDockWidget)}
