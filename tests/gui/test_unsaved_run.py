@@ -134,3 +134,25 @@ def test_a_session_without_records_still_opens(qtbot, window, tmp_path):
     assert operations.open_session_from(window, path)
     assert window.session.counters[0] == 4
     assert np.isfinite(window.session.last_snapshot.weights[0]).all()
+
+
+class WindowManagerClose:
+    """A close request from the window manager (the title bar's ×): spontaneous."""
+
+    def __init__(self):
+        self.ignored = False
+
+    def spontaneous(self):
+        return True
+
+    def ignore(self):
+        self.ignored = True
+
+
+def test_closing_from_the_title_bar_asks_too(qtbot, window, monkeypatch):
+    single_steps(qtbot, window, 3)
+    asked = Questions(monkeypatch, Button.Cancel)
+    event = WindowManagerClose()
+    window.closeEvent(event)
+    assert event.ignored and len(asked.texts) == 1
+    assert window.session.thread is not None and window.session.counters[0] == 3
