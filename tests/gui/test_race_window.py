@@ -196,3 +196,31 @@ def test_surfaces_span_the_two_inputs_that_vary_most():
     assert sorted(spread, reverse=True)[:2] == sorted([spread[i], spread[j]], reverse=True)
     digits = load_dataset("digits")
     assert all(digits.X_train[:, k].std() > 0 for k in surface_columns(digits))
+
+
+def test_save_as_lesson_keeps_the_open_race_and_the_lesson_reopens_it(
+        qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from core.teach.lesson_file import load_lesson
+
+    race = open_race(qtbot, window)
+    names = race.names
+    files = insight_of(window).lesson_files
+    dialog = files.ask_save()
+    assert dialog.include_race.isVisibleTo(dialog) and dialog.include_race.isChecked()
+    assert "3 racers" in dialog.include_race.text()
+    dialog.title.setText("Three racers")
+    path = tmp_path / "three.bplesson"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    dialog.accept()
+    lesson = load_lesson(path)
+    assert [dict(r) for r in lesson.race] == [
+        {}, {"optimizer": "adam", "lr": 0.01},
+        {"activation": "relu", "batch_size": None}]
+    race.close()
+    assert files.open_file(path)
+    reopened = race_tools_of(window).race_window
+    assert reopened is not race and reopened.names == names
+    reopened.close()
