@@ -224,3 +224,22 @@ def test_save_as_lesson_keeps_the_open_race_and_the_lesson_reopens_it(
     reopened = race_tools_of(window).race_window
     assert reopened is not race and reopened.names == names
     reopened.close()
+
+
+def test_rapid_play_pause_keeps_frames_in_order_and_lockstep(qtbot, window):
+    race = open_race(qtbot, window, count=2)
+    for _ in range(25):
+        race.play()
+        race.pause()
+    race.play()
+    qtbot.waitUntil(lambda: len(race.frames) >= 5, timeout=TIMEOUT)
+    with qtbot.waitSignal(race.runningChanged, timeout=TIMEOUT):
+        race.pause()
+    steps = [f.step for f in race.frames]
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
+    for frame in race.frames:
+        assert {s.step for s in frame.snapshots} == {frame.step}  # every racer in lockstep
+    history = [race.history(i)["step"] for i in range(2)]
+    np.testing.assert_array_equal(history[0], history[1])
+    assert np.all(np.diff(history[0]) > 0)
+    race.close()
