@@ -36,7 +36,7 @@ LESSON_FILTER = f"Backprop Studio lesson (*{SUFFIX})"
 class SaveLessonDialog(QDialog):
     """Title, text, what to look at, and a Hide / Lock tick box per control."""
 
-    def __init__(self, parent=None, lesson=None):
+    def __init__(self, parent=None, lesson=None, race_count=0):
         super().__init__(parent)
         self.setObjectName("saveLessonDialog")
         self.setWindowTitle("Save as lesson")
@@ -64,6 +64,12 @@ class SaveLessonDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self._controls_group())
+        self.include_race = QCheckBox(
+            f"Include the open race ({race_count} racers): opening the lesson opens it",
+            objectName="lessonIncludeRace")
+        self.include_race.setChecked(race_count > 0)
+        self.include_race.setVisible(race_count > 0)
+        layout.addWidget(self.include_race)
         layout.addWidget(buttons)
         if lesson is not None:
             self._fill(lesson)
@@ -189,7 +195,7 @@ class LessonFiles(QObject):
     # ---- saving --------------------------------------------------------------------------
     def ask_save(self):
         """Open the Save as lesson dialog (not modal); its Save… asks for the file."""
-        self.dialog = SaveLessonDialog(self.window, self.lesson)
+        self.dialog = SaveLessonDialog(self.window, self.lesson, len(self._open_race()))
         self.dialog.accepted.connect(self._on_dialog_saved)
         self.dialog.open()
         return self.dialog
@@ -203,15 +209,24 @@ class LessonFiles(QObject):
             self.folder = Path(path).parent
             if not path.lower().endswith(SUFFIX):
                 path += SUFFIX
-            self.save_to(path, *values)
+            race = self._open_race() if self.dialog.include_race.isChecked() else ()
+            self.save_to(path, *values, race=race)
 
-    def save_to(self, path, title, text, look_at, hidden=(), locked=()):
-        """Write the current data and settings as a lesson to ``path``; True if written."""
+    def _open_race(self):
+        """The open race window's racers as setting changes from the run (``[]``: none)."""
+        from gui.race import race_tools_of
+
+        tools = race_tools_of(self.window)
+        return tools.open_race_overrides(self.window.session.config) if tools else []
+
+    def save_to(self, path, title, text, look_at, hidden=(), locked=(), race=()):
+        """Write the current data and settings as a lesson to ``path``, with ``race`` (2–4
+        racers' setting changes, or none); True if written."""
         session = self.window.session
         view = self.lesson.view if self.lesson is not None else None
         try:
             lesson = lesson_from_setup(title, text, look_at, session.dataset, session.config,
-                                       hidden, locked, view)
+                                       hidden, locked, view, race)
             save_lesson(path, lesson)
         except Exception as exc:  # noqa: BLE001 - e.g. CSV data, a folder not writable
             self.window.show_error(f"Could not save the lesson: {describe_error(exc)}")

@@ -47,8 +47,10 @@ class RaceCurves(QWidget):
                                       f"{which} {METRIC_NAMES[metric_name]}")
         self.metric_plot.setXLink(self.loss_plot)
         self.metric_plot.setLabel("bottom", "step (mini-batches per racer)")
-        # One row of entries at the top right: a column of them would cover the curves.
-        self.legend = self.loss_plot.addLegend(offset=(-10, 4), colCount=len(names))
+        # Entries side by side at the top right (two per row): a column of four would
+        # cover the curves.
+        self.legend = self.loss_plot.addLegend(offset=(-10, 4),
+                                               colCount=min(2, len(names)))
         self.legend.setBrush(pg.mkBrush(255, 255, 255, 220))
         self.loss_curves, self.metric_curves = [], []
         for i, name in enumerate(names):

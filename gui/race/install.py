@@ -7,6 +7,8 @@ soon as the lesson is set up. One race window at a time: a new race closes the p
 one (and ends its thread); closing the main window closes it too.
 """
 
+import dataclasses
+
 from PySide6.QtCore import QEvent, QObject
 
 from core.watch.race import Race
@@ -23,6 +25,7 @@ class RaceTools(QObject):
         self.window = window
         self.dialog = None
         self.race_window = None
+        self.configs = []  # the open race's racers, each with the race's seed
         self.action = new_action(
             window, "Race from this run…", self.ask, name="raceFromRun",
             tip="Train the current run against 1–3 edited copies of it in lockstep: curves "
@@ -66,6 +69,7 @@ class RaceTools(QObject):
             self.window.show_error(f"Could not start the race: {describe_error(exc)}")
             return None
         self.close_race()
+        self.configs = [dataclasses.replace(c, seed=race.seed) for c in configs]
         self.window.session.pause()
         self.race_window = RaceWindow(race, self.window, title)
         self.race_window.show()
@@ -73,6 +77,15 @@ class RaceTools(QObject):
         self.window.statusBar().showMessage(
             "Race opened; the main run is paused while it races.", 8000)
         return self.race_window
+
+    def open_race_overrides(self, base):
+        """The open race as a lesson holds it: each racer's settings that differ from
+        ``base`` (a ``TrainConfig``), as dicts; ``[]`` when no race window is open."""
+        if self.race_window is None or not self.race_window.isVisible():
+            return []
+        fields = base.to_dict()
+        return [{k: v for k, v in c.to_dict().items() if v != fields[k]}
+                for c in self.configs]
 
     def close_race(self):
         if self.race_window is not None:

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -45,12 +46,17 @@ class RacerPanel(QWidget):
     def __init__(self, index, name, info, columns, parent=None):
         super().__init__(parent)
         self.setObjectName(f"racerPanel{index}")
-        color = RACER_STYLES[index][0]
-        self.title = QLabel(f'<span style="color:{color}; font-size:15pt">■</span> '
-                            f"<b>{_escape(name)}</b>", objectName=f"racerTitle{index}")
+        self.name = name
+        self.color = RACER_STYLES[index][0]
+        self.title = QLabel("", objectName=f"racerTitle{index}")
         self.title.setToolTip(name)
         self.values = QLabel("", objectName=f"racerValues{index}")
         self.values.setWordWrap(True)
+        for label in (self.title, self.values):
+            # A long name is elided (whole in the tooltip and the legend), never widening
+            # this panel: every racer gets the same width.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._set_title(10_000)
         regression = info.dataset.task == "regression"
         self.view = RegressionSurfaceView() if regression else DecisionSurfaceView()
         self.view.reset(info)
@@ -69,6 +75,19 @@ class RacerPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.metric_name = info.metric_name
 
+    def _set_title(self, width):
+        font = QFont(self.title.font())
+        font.setBold(True)
+        swatch = QFontMetrics(self.title.font()).horizontalAdvance("■ ") * 2
+        shown = QFontMetrics(font).elidedText(self.name, Qt.TextElideMode.ElideRight,
+                                              max(20, width - swatch))
+        self.title.setText(f'<span style="color:{self.color}; font-size:15pt">■</span> '
+                           f"<b>{_escape(shown)}</b>")
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt's name
+        self._set_title(self.width() - 8)
+        super().resizeEvent(event)
+
     def show(self, snapshot, row, error):
         self.view.show_snapshot(snapshot)
         values = dict(zip(HISTORY_COLUMNS, row, strict=True))
@@ -84,6 +103,15 @@ class RacerPanel(QWidget):
         if error:
             text += f'<br><span style="color:#b00020">Stopped: {_escape(error)}</span>'
         self.values.setText(text)
+
+
+def _fitting_size(parent, size):
+    """``size`` (w, h), shrunk to fit the screen ``parent`` is on (a projector's 1024×768)."""
+    screen = parent.screen() if parent is not None else None
+    if screen is None:
+        return size
+    room = screen.availableGeometry()
+    return min(size[0], room.width() - 40), min(size[1], room.height() - 60)
 
 
 def _escape(text):
@@ -108,7 +136,7 @@ class RaceWindow(QWidget):
 
     def __init__(self, race, main_window=None, title="Race"):
         super().__init__(main_window)
-        tool_window(self, title, "raceWindow", (1180, 840))
+        tool_window(self, title, "raceWindow", _fitting_size(main_window, (1180, 840)))
         self.names = [r.name for r in race.racers]
         infos = [r.trainer.info() for r in race.racers]
         has_test = race.dataset.n_test > 0

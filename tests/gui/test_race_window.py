@@ -194,3 +194,50 @@ def test_surfaces_span_the_two_inputs_that_vary_most():
     assert sorted(spread, reverse=True)[:2] == sorted([spread[i], spread[j]], reverse=True)
     digits = load_dataset("digits")
     assert all(digits.X_train[:, k].std() > 0 for k in surface_columns(digits))
+
+
+def test_save_as_lesson_keeps_the_open_race_and_the_lesson_reopens_it(
+        qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from core.teach.lesson_file import load_lesson
+
+    race = open_race(qtbot, window)
+    names = race.names
+    files = insight_of(window).lesson_files
+    dialog = files.ask_save()
+    assert dialog.include_race.isVisibleTo(dialog) and dialog.include_race.isChecked()
+    assert "3 racers" in dialog.include_race.text()
+    dialog.title.setText("Three racers")
+    path = tmp_path / "three.bplesson"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    dialog.accept()
+    lesson = load_lesson(path)
+    assert [dict(r) for r in lesson.race] == [
+        {}, {"optimizer": "adam", "lr": 0.01},
+        {"activation": "relu", "batch_size": None}]
+    race.close()
+    assert files.open_file(path)
+    reopened = race_tools_of(window).race_window
+    assert reopened is not race and reopened.names == names
+    reopened.close()
+
+
+def test_rapid_play_pause_keeps_frames_in_order_and_lockstep(qtbot, window):
+    race = open_race(qtbot, window, count=2)
+    for _ in range(25):
+        race.play()
+        race.pause()
+    race.play()
+    qtbot.waitUntil(lambda: len(race.frames) >= 5, timeout=TIMEOUT)
+    with qtbot.waitSignal(race.runningChanged, timeout=TIMEOUT):
+        race.pause()
+    steps = [f.step for f in race.frames]
+    assert steps == sorted(steps) and len(set(steps)) == len(steps)
+    for frame in race.frames:
+        assert {s.step for s in frame.snapshots} == {frame.step}  # every racer in lockstep
+    history = [race.history(i)["step"] for i in range(2)]
+    np.testing.assert_array_equal(history[0], history[1])
+    assert np.all(np.diff(history[0]) > 0)
+    race.close()
