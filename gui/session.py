@@ -30,6 +30,9 @@ from gui.pending_call import CALL_TIMEOUT
 from gui.undo.wording import run_change, same_network
 from gui.worker import TrainingWorker
 
+#: Threads whose worker was told to stop but had not ended within ``shutdown``'s wait.
+_STOPPING = []
+
 
 def describe_error(exc):
     """A one-paragraph message for the user about ``exc``."""
@@ -131,6 +134,8 @@ class TrainingSession(QObject):
         if self.thread.isRunning():
             self.worker.stop()
             done = self.thread.wait(timeout_ms)
+        if not done:  # a slow stop (a loaded machine): a QThread destroyed while it runs
+            _STOPPING.append(self.thread)  # aborts the app, so keep it until the app exits
         self.thread = None
         return done
 

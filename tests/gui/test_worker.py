@@ -259,6 +259,17 @@ def test_session_shutdown_while_playing(qtbot, session):
     assert session.shutdown()
 
 
+def test_a_thread_slower_to_stop_than_the_wait_is_kept_until_it_ends(qtbot, session):
+    from gui import session as session_module
+
+    session.play()
+    qtbot.waitUntil(lambda: session.counters[0] > 0, timeout=TIMEOUT)
+    thread = session.thread
+    assert not session.shutdown(timeout_ms=0)  # told to stop, not yet ended
+    assert thread in session_module._STOPPING  # not destroyed while it runs
+    assert thread.wait(TIMEOUT)
+
+
 class CountingObserver:
     """A worker observer that records, in the worker thread, what it was told."""
 
