@@ -204,7 +204,7 @@ def test_save_as_lesson_keeps_the_open_race_and_the_lesson_reopens_it(
 
     race = open_race(qtbot, window)
     names = race.names
-    files = insight_of(window).lesson_files
+    files = window.lessons.files
     dialog = files.ask_save()
     assert dialog.include_race.isVisibleTo(dialog) and dialog.include_race.isChecked()
     assert "3 racers" in dialog.include_race.text()
