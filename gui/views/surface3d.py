@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QMatrix4x4
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from gui.views.plot_style import FOREGROUND, new_layout_widget, style_plot
 
@@ -24,6 +24,7 @@ Z_HEIGHT = 0.7
 #: model would otherwise stretch the box to infinity).
 Z_OVERSHOOT = 1.0
 POINT_COLOR = (0.85, 0.1, 0.1, 1.0)
+POINT_HEX = "#d91a1a"
 CAMERA = dict(pos=pg.Vector(0.0, 0.0, 0.3 * Z_HEIGHT), distance=2.0, elevation=28,
               azimuth=-60)
 
@@ -206,7 +207,13 @@ class SurfacePair3D(QWidget):
             layout.addWidget(panel.title, 0, column)
             layout.addWidget(panel.view, 1, column)
             layout.setColumnStretch(column, 1)
-        layout.addWidget(bar_widget, 0, 2, 2, 1)
+        self.legend = QLabel(f'<span style="color:{POINT_HEX}">●</span> training points at '
+                             "their target · drag to turn both, wheel to zoom",
+                             alignment=Qt.AlignmentFlag.AlignCenter)
+        self.legend.setStyleSheet(f"color: {FOREGROUND}; background: white;")
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.legend, 2, 0, 1, 2)
+        layout.addWidget(bar_widget, 0, 2, 3, 1)
         layout.setRowStretch(1, 1)
         self._frame = None  # (x, y, levels, transform)
 
