@@ -178,3 +178,25 @@ def test_export_draws_the_2d_pair_up_to_date_while_3d_is_shown(qtbot, squares, n
     np.testing.assert_allclose(view.pair.pred_image.image,
                                np.clip(surface.output[..., 0], *view._levels), rtol=1e-6)
     assert view.pair.true_image.isVisible()
+
+
+def test_main_window_shows_2_input_regression_in_3d(qtbot, needs_opengl):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(load_dataset("squares_sum"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.regression_view
+    assert window.surface_stack.currentWidget() is view and view.showing_3d()
+    qtbot.waitUntil(lambda: view.pair3d.pred_panel.surface._z is not None)
+    surface = view._last_surface
+    raw = grid_inputs(None, surface)
+
+    def predict(trainer):  # run by the worker that owns the trainer
+        return trainer.network.predict(trainer.pipeline.transform(raw, dtype=trainer.dtype))
+
+    res = len(surface.x)
+    expected = window.session.call(predict)[:, 0].reshape(res, res)
+    np.testing.assert_allclose(view.pair3d.pred_panel.surface._z, expected.T, rtol=1e-12)
+    window.close()
