@@ -165,8 +165,10 @@ class RegressionSurfaceView(QWidget):
         self.surfaces = QStackedWidget()
         self.surfaces.addWidget(self.pair)
         self.show_3d = QCheckBox("3-D", objectName="show3d")
-        self.gl_reason = QLabel(f"{reason}; showing 2-D heatmaps", objectName="glReason")
+        self.gl_reason = QLabel(reason, objectName="glReason")
         self.gl_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        self.gl_reason.setToolTip(f"The 3-D surfaces need OpenGL. {reason}: the 2-D heatmaps "
+                                  "show the same prediction and true function.")
         if self.pair3d is not None:
             self.surfaces.addWidget(self.pair3d)
             self.surfaces.setCurrentWidget(self.pair3d)

@@ -58,21 +58,21 @@ def _probe_opengl():
     try:
         import OpenGL  # noqa: F401
     except ImportError:
-        return False, "3-D view off: PyOpenGL is not installed (pip install PyOpenGL)"
+        return False, "3-D off: PyOpenGL is not installed (pip install PyOpenGL)"
     try:
         import pyqtgraph.opengl  # noqa: F401
     except Exception as exc:  # a broken GL library raises anything from ctypes
-        return False, f"3-D view off: pyqtgraph.opengl does not load ({type(exc).__name__})"
+        return False, f"3-D off: pyqtgraph.opengl does not load ({type(exc).__name__})"
     from PySide6.QtGui import QOpenGLContext
 
-    if not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
-        return False, "3-D view off: the app started without shared OpenGL contexts"
     context = QOpenGLContext()
     platform = QGuiApplication.platformName() or "unknown"
     if not context.create():
-        return False, f"3-D view off: OpenGL cannot start on the '{platform}' display"
+        return False, f"3-D off: OpenGL cannot start on the '{platform}' display"
     if context.format().majorVersion() < 2:
-        return False, f"3-D view off: OpenGL {context.format().majorVersion()}.x is too old"
+        return False, f"3-D off: OpenGL {context.format().majorVersion()}.x is too old"
+    if not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
+        return False, "3-D off: the app started without shared OpenGL contexts"
     return True, ""
 
 
