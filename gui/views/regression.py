@@ -302,6 +302,7 @@ class RegressionSurfaceView(QWidget):
         self.pair.true_plot.setTitle(true_title, size="9pt")
         if self.pair3d is not None:
             self.pair3d.true_panel.title.setText(true_title)
+            self.pair3d.clear()
         for image in (self.pair.pred_image, self.pair.true_image):
             image.setVisible(False)
         self._set_columns((0, 1))

@@ -168,6 +168,11 @@ class _Panel:
         for item in (self.surface, self.points, self.x_label, self.y_label):
             self.view.addItem(item)
 
+    def set_drawn(self, on):
+        """Show (True) or hide the surface, the points and the axis names."""
+        for item in (self.surface, self.points, self.x_label, self.y_label):
+            item.setVisible(on)
+
     def set_surface(self, x, y, heights, colors, transform):
         """``x (nx,)``, ``y (ny,)``, ``heights (nx, ny)``, ``colors (nx * ny, 4)``."""
         self.surface.setTransform(transform)
@@ -220,6 +225,13 @@ class SurfacePair3D(QWidget):
     def panels(self):
         return self.true_panel, self.pred_panel
 
+    def clear(self):
+        """Nothing but the floors until the next ``set_frame`` (a new dataset's first frame
+        must not show the previous data)."""
+        self._frame = None
+        for panel in self.panels():
+            panel.set_drawn(False)
+
     def set_frame(self, x, y, levels, names, points):
         """The grid ``x (nx,)``, ``y (ny,)``, colour/height ``levels (lo, hi)``, the axis
         ``names (x name, y name)`` and the training ``points (n, 3)`` as raw (x, y, target)."""
@@ -230,6 +242,7 @@ class SurfacePair3D(QWidget):
             panel.x_label.setData(text=names[0])
             panel.y_label.setData(text=names[1])
             panel.set_points(points, transform)
+            panel.set_drawn(True)
 
     def set_true(self, values):
         """True surface ``values (ny, nx)`` (row = y, as the 2-D images)."""

@@ -82,6 +82,18 @@ def test_3d_surfaces_hold_the_model_and_the_true_function(qtbot, squares, needs_
         np.testing.assert_allclose(panel.points.pos[:, 2], ds.y_train[:, 0], rtol=1e-6)
 
 
+def test_a_new_dataset_clears_the_3d_surfaces_until_its_first_frame(qtbot, squares,
+                                                                     needs_opengl):
+    view, _ = open_view(qtbot, squares)
+    plane = Trainer(load_dataset("plane"), TrainConfig(hidden=(4,)))
+    view.reset(plane.info())
+    assert not any(p.surface.visible() or p.points.visible() for p in view.pair3d.panels())
+    view.show_snapshot(take_snapshot(plane, surface_resolution=RESOLUTION))
+    assert all(p.surface.visible() and p.points.visible() for p in view.pair3d.panels())
+    np.testing.assert_allclose(view.pair3d.true_panel.points.pos[:, 2], plane.dataset.y_train[:, 0],
+                               rtol=1e-6)
+
+
 def test_3d_surface_follows_training(qtbot, needs_opengl):
     trainer = Trainer(load_dataset("squares_sum"), TrainConfig(hidden=(8,), lr=0.05))
     view, _ = open_view(qtbot, trainer)
