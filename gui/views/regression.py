@@ -169,6 +169,7 @@ class RegressionSurfaceView(QWidget):
         self.gl_reason.setStyleSheet(f"color: {HINT_COLOR};")
         self.gl_reason.setToolTip(f"The 3-D surfaces need OpenGL. {reason}: the 2-D heatmaps "
                                   "show the same prediction and true function.")
+        self.gl_reason.setVisible(False)  # shown by ``reset`` for data with surfaces
         if self.pair3d is not None:
             self.surfaces.addWidget(self.pair3d)
             self.surfaces.setCurrentWidget(self.pair3d)
