@@ -165,8 +165,11 @@ class RegressionSurfaceView(QWidget):
         self.surfaces = QStackedWidget()
         self.surfaces.addWidget(self.pair)
         self.show_3d = QCheckBox("3-D", objectName="show3d")
-        self.gl_reason = QLabel(f"{reason}; showing 2-D heatmaps", objectName="glReason")
+        self.gl_reason = QLabel(reason, objectName="glReason")
         self.gl_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        self.gl_reason.setToolTip(f"The 3-D surfaces need OpenGL. {reason}: the 2-D heatmaps "
+                                  "show the same prediction and true function.")
+        self.gl_reason.setVisible(False)  # shown by ``reset`` for data with surfaces
         if self.pair3d is not None:
             self.surfaces.addWidget(self.pair3d)
             self.surfaces.setCurrentWidget(self.pair3d)
@@ -300,6 +303,7 @@ class RegressionSurfaceView(QWidget):
         self.pair.true_plot.setTitle(true_title, size="9pt")
         if self.pair3d is not None:
             self.pair3d.true_panel.title.setText(true_title)
+            self.pair3d.clear()
         for image in (self.pair.pred_image, self.pair.true_image):
             image.setVisible(False)
         self._set_columns((0, 1))

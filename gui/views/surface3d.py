@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QMatrix4x4
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from gui.views.plot_style import FOREGROUND, new_layout_widget, style_plot
 
@@ -24,6 +24,7 @@ Z_HEIGHT = 0.7
 #: model would otherwise stretch the box to infinity).
 Z_OVERSHOOT = 1.0
 POINT_COLOR = (0.85, 0.1, 0.1, 1.0)
+POINT_HEX = "#d91a1a"
 CAMERA = dict(pos=pg.Vector(0.0, 0.0, 0.3 * Z_HEIGHT), distance=2.0, elevation=28,
               azimuth=-60)
 
@@ -57,21 +58,21 @@ def _probe_opengl():
     try:
         import OpenGL  # noqa: F401
     except ImportError:
-        return False, "3-D view off: PyOpenGL is not installed (pip install PyOpenGL)"
+        return False, "3-D off: PyOpenGL is not installed (pip install PyOpenGL)"
     try:
         import pyqtgraph.opengl  # noqa: F401
     except Exception as exc:  # a broken GL library raises anything from ctypes
-        return False, f"3-D view off: pyqtgraph.opengl does not load ({type(exc).__name__})"
+        return False, f"3-D off: pyqtgraph.opengl does not load ({type(exc).__name__})"
     from PySide6.QtGui import QOpenGLContext
 
-    if not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
-        return False, "3-D view off: the app started without shared OpenGL contexts"
     context = QOpenGLContext()
     platform = QGuiApplication.platformName() or "unknown"
     if not context.create():
-        return False, f"3-D view off: OpenGL cannot start on the '{platform}' display"
+        return False, f"3-D off: OpenGL cannot start on the '{platform}' display"
     if context.format().majorVersion() < 2:
-        return False, f"3-D view off: OpenGL {context.format().majorVersion()}.x is too old"
+        return False, f"3-D off: OpenGL {context.format().majorVersion()}.x is too old"
+    if not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
+        return False, "3-D off: the app started without shared OpenGL contexts"
     return True, ""
 
 
@@ -167,6 +168,11 @@ class _Panel:
         for item in (self.surface, self.points, self.x_label, self.y_label):
             self.view.addItem(item)
 
+    def set_drawn(self, on):
+        """Show (True) or hide the surface, the points and the axis names."""
+        for item in (self.surface, self.points, self.x_label, self.y_label):
+            item.setVisible(on)
+
     def set_surface(self, x, y, heights, colors, transform):
         """``x (nx,)``, ``y (ny,)``, ``heights (nx, ny)``, ``colors (nx * ny, 4)``."""
         self.surface.setTransform(transform)
@@ -206,12 +212,25 @@ class SurfacePair3D(QWidget):
             layout.addWidget(panel.title, 0, column)
             layout.addWidget(panel.view, 1, column)
             layout.setColumnStretch(column, 1)
-        layout.addWidget(bar_widget, 0, 2, 2, 1)
+        self.legend = QLabel(f'<span style="color:{POINT_HEX}">●</span> training points at '
+                             "their target · drag to turn both, wheel to zoom",
+                             alignment=Qt.AlignmentFlag.AlignCenter)
+        self.legend.setStyleSheet(f"color: {FOREGROUND}; background: white;")
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        layout.addWidget(self.legend, 2, 0, 1, 2)
+        layout.addWidget(bar_widget, 0, 2, 3, 1)
         layout.setRowStretch(1, 1)
         self._frame = None  # (x, y, levels, transform)
 
     def panels(self):
         return self.true_panel, self.pred_panel
+
+    def clear(self):
+        """Nothing but the floors until the next ``set_frame`` (a new dataset's first frame
+        must not show the previous data)."""
+        self._frame = None
+        for panel in self.panels():
+            panel.set_drawn(False)
 
     def set_frame(self, x, y, levels, names, points):
         """The grid ``x (nx,)``, ``y (ny,)``, colour/height ``levels (lo, hi)``, the axis
@@ -223,6 +242,7 @@ class SurfacePair3D(QWidget):
             panel.x_label.setData(text=names[0])
             panel.y_label.setData(text=names[1])
             panel.set_points(points, transform)
+            panel.set_drawn(True)
 
     def set_true(self, values):
         """True surface ``values (ny, nx)`` (row = y, as the 2-D images)."""

@@ -82,6 +82,18 @@ def test_3d_surfaces_hold_the_model_and_the_true_function(qtbot, squares, needs_
         np.testing.assert_allclose(panel.points.pos[:, 2], ds.y_train[:, 0], rtol=1e-6)
 
 
+def test_a_new_dataset_clears_the_3d_surfaces_until_its_first_frame(qtbot, squares,
+                                                                     needs_opengl):
+    view, _ = open_view(qtbot, squares)
+    plane = Trainer(load_dataset("plane"), TrainConfig(hidden=(4,)))
+    view.reset(plane.info())
+    assert not any(p.surface.visible() or p.points.visible() for p in view.pair3d.panels())
+    view.show_snapshot(take_snapshot(plane, surface_resolution=RESOLUTION))
+    assert all(p.surface.visible() and p.points.visible() for p in view.pair3d.panels())
+    np.testing.assert_allclose(view.pair3d.true_panel.points.pos[:, 2], plane.dataset.y_train[:, 0],
+                               rtol=1e-6)
+
+
 def test_3d_surface_follows_training(qtbot, needs_opengl):
     trainer = Trainer(load_dataset("squares_sum"), TrainConfig(hidden=(8,), lr=0.05))
     view, _ = open_view(qtbot, trainer)
@@ -134,20 +146,20 @@ def test_toggle_switches_between_3d_and_2d(qtbot, squares, needs_opengl):
 
 
 def test_without_opengl_the_2d_view_shows_the_reason(qtbot, squares, monkeypatch):
-    reason = "3-D view off: OpenGL cannot start on the 'test' display"
+    reason = "3-D off: OpenGL cannot start on the 'test' display"
     monkeypatch.setattr(regression, "opengl_status", lambda: (False, reason))
     view, surface = open_view(qtbot, squares)
     assert view.pair3d is None and not view.showing_3d()
     assert view.surfaces.currentWidget() is view.pair
     assert view.gl_reason.isVisible()
-    assert view.gl_reason.text() == reason + "; showing 2-D heatmaps"
+    assert view.gl_reason.text() == reason and "2-D heatmaps" in view.gl_reason.toolTip()
     assert not view.show_3d.isEnabled() and view.show_3d.toolTip() == reason
     assert view.pair.pred_image.image.shape == (RESOLUTION, RESOLUTION)
     assert view.pair.pred_image.isVisible() and view.pair.true_image.isVisible()
 
 
 def test_reason_hidden_where_no_surface_is_drawn(qtbot, monkeypatch):
-    monkeypatch.setattr(regression, "opengl_status", lambda: (False, "3-D view off: test"))
+    monkeypatch.setattr(regression, "opengl_status", lambda: (False, "3-D off: test"))
     view = RegressionSurfaceView()
     qtbot.addWidget(view)
     view.show()
@@ -178,3 +190,25 @@ def test_export_draws_the_2d_pair_up_to_date_while_3d_is_shown(qtbot, squares, n
     np.testing.assert_allclose(view.pair.pred_image.image,
                                np.clip(surface.output[..., 0], *view._levels), rtol=1e-6)
     assert view.pair.true_image.isVisible()
+
+
+def test_main_window_shows_2_input_regression_in_3d(qtbot, needs_opengl):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(load_dataset("squares_sum"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.regression_view
+    assert window.surface_stack.currentWidget() is view and view.showing_3d()
+    qtbot.waitUntil(lambda: view.pair3d.pred_panel.surface._z is not None)
+    surface = view._last_surface
+    raw = grid_inputs(None, surface)
+
+    def predict(trainer):  # run by the worker that owns the trainer
+        return trainer.network.predict(trainer.pipeline.transform(raw, dtype=trainer.dtype))
+
+    res = len(surface.x)
+    expected = window.session.call(predict)[:, 0].reshape(res, res)
+    np.testing.assert_allclose(view.pair3d.pred_panel.surface._z, expected.T, rtol=1e-12)
+    window.close()
