@@ -19,10 +19,11 @@ import time
 import traceback
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal
 
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.snapshot import take_snapshot
+from gui.bigdata.trainer_build import TrainerBuildTask, builds_in_background
 from gui.frame_painter import FramePainter
 from gui.pending_call import CALL_TIMEOUT
 from gui.worker import TrainingWorker
@@ -85,6 +86,8 @@ class TrainingSession(QObject):
         self.running = False
         self.counters = (0, 0, 0.0)
         self._generation = 0
+        self._pending = None  # (dataset, config) of a trainer being built on a pool thread
+        self._builds = []  # build tasks the pool may still run
         self.surface_resolution = surface_resolution
         trainer = Trainer(dataset, config)
         self._show_new(trainer)
@@ -194,13 +197,22 @@ class TrainingSession(QObject):
         """Limit training to ``steps_per_second`` (``None`` = as fast as possible)."""
         self.worker.set_speed(steps_per_second)
 
+    def _chosen(self):
+        """``(dataset, config)`` the user chose last: a trainer being built, or the current."""
+        return self._pending or (self.dataset, self.config)
+
+    @property
+    def building(self):
+        """True while a new trainer is built on a pool thread (big data)."""
+        return self._pending is not None
+
     def reset(self):
         """A fresh network with the current dataset and config (same seed: same start)."""
-        return self._replace(self.dataset, self.config, "Network reset.")
+        return self._replace(*self._chosen(), "Network reset.")
 
     # -- what the user changes --------------------------------------------------------------
     def set_dataset(self, dataset):
-        config = self.config
+        config = self._chosen()[1]
         if config.features and not dataset.is_2d:
             config = dataclasses.replace(config, features=())
         return self._replace(dataset, config, f"Dataset {dataset.name!r}: network reset.")
@@ -219,13 +231,14 @@ class TrainingSession(QObject):
             self.set_live(live)
         if not rest:
             return True
+        dataset, chosen = self._chosen()
         try:
-            config = dataclasses.replace(self.config, **rest)
+            config = dataclasses.replace(chosen, **rest)
         except TypeError as exc:
             self.error.emit(describe_error(exc))
             return False
         names = ", ".join(sorted(rest))
-        return self._replace(self.dataset, config, f"Changed {names}: network reset.")
+        return self._replace(dataset, config, f"Changed {names}: network reset.")
 
     def set_live(self, changes):
         """Apply ``LIVE_FIELDS`` (lr, l1, l2, epochs, clip_norm) between steps, no reset."""
@@ -246,7 +259,15 @@ class TrainingSession(QObject):
 
     # -- new trainers -----------------------------------------------------------------------
     def _replace(self, dataset, config, note):
-        """Build a trainer; on success swap it in and return True, else report and keep."""
+        """Build a trainer; on success swap it in and return True, else report and keep.
+
+        Big data (``builds_in_background``): the trainer is built on a pool thread and
+        swapped in when ready (True is returned at once; a failure is reported then); the
+        last request wins."""
+        self._pending = None
+        if builds_in_background(dataset):
+            self._build_in_background(dataset, config, note)
+            return True
         try:
             trainer = Trainer(dataset, config)
         except Exception as exc:  # noqa: BLE001 - bad input is shown, the old network stays
@@ -256,12 +277,34 @@ class TrainingSession(QObject):
         self.install(trainer, note, config)
         return True
 
+    def _build_in_background(self, dataset, config, note):
+        self.pause()
+        self._pending = pending = (dataset, config)
+        self.message.emit(f"Building the network on {dataset.n_train:,} training rows…")
+        task = TrainerBuildTask(dataset, config)
+        task.signals.built.connect(lambda trainer: self._on_built(task, pending, trainer, note))
+        task.signals.failed.connect(lambda exc: self._on_built(task, pending, exc, note))
+        self._builds.append(task)
+        QThreadPool.globalInstance().start(task)
+
+    def _on_built(self, task, pending, result, note):
+        """A background build ended: install it unless a newer request replaced it."""
+        self._builds.remove(task)
+        if pending is not self._pending:
+            return
+        self._pending = None
+        if isinstance(result, Exception):
+            self.error.emit(f"Could not build the network: {describe_error(result)}")
+            return
+        self.install(result, note, pending[1])
+
     def install(self, trainer, note, config=None):
         """Make ``trainer`` (built in the GUI thread, not yet shared) the current one.
 
         Resets every view, shows its first snapshot and hands it to the worker, paused.
         ``config`` is what the user chose (default: the trainer's resolved config).
         """
+        self._pending = None  # this trainer wins over one still being built
         self.dataset = trainer.dataset
         self.config = trainer.config if config is None else config
         self._generation += 1

@@ -302,3 +302,39 @@ def test_a_large_csv_loads_with_progress_and_cancel_keeps_the_current_run(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert session.dataset.n_train + session.dataset.n_test == 20_000
     assert window.tabs.currentIndex() == DIGITS_TAB and window.digits_view.side == 28
+
+
+def test_a_network_on_big_data_is_built_off_the_gui_thread(qtbot, window, monkeypatch):
+    from core.data import make_dataset_from_arrays
+    from core.train import trainer as trainer_module
+    from gui.bigdata import trainer_build
+
+    built_on = []
+    original = trainer_module.Trainer.__init__
+
+    def traced(self, *args, **kwargs):
+        built_on.append(threading.current_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(trainer_module.Trainer, "__init__", traced)
+    monkeypatch.setattr(trainer_build, "BACKGROUND_CELLS", 100_000)
+    rng = np.random.default_rng(0)
+    big = make_dataset_from_arrays(rng.normal(size=(500, 300)), np.arange(500) % 4,
+                                   "multiclass")
+    session, before = window.session, window.session.info
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000) as changed:
+        assert session.set_dataset(big) and session.building
+        assert session.info is before  # the old run stays on screen meanwhile
+    assert not session.building and changed.args[0].dataset is big
+    assert built_on and threading.main_thread() not in built_on
+    # a second request while one is being built: the last one wins
+    small = make_dataset_from_arrays(rng.normal(size=(500, 300)), np.arange(500) % 3,
+                                     "multiclass")
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
+        session.set_dataset(big)
+        session.update_config({"hidden": (7,)})
+    qtbot.waitUntil(lambda: not session.building, timeout=120_000)
+    assert session.info.sizes == (300, 7, 4) and session.dataset is big
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
+        session.set_dataset(small)
+    assert session.dataset is small and session.info.sizes[-1] == 3
