@@ -19,11 +19,12 @@ import time
 import traceback
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal
 
 from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.snapshot import SurfaceSlice, take_snapshot
+from gui.bigdata.trainer_build import TrainerBuildTask, builds_in_background
 from gui.frame_painter import FramePainter
 from gui.panels.output_rules import adapt_to_dataset
 from gui.pending_call import CALL_TIMEOUT
@@ -102,6 +103,8 @@ class TrainingSession(QObject):
         #: Told before a new trainer replaces the run (``gui.undo.RunHistory``), or None.
         self.keeper = None
         self._saved = None  # (generation, step) of the last save or open
+        self._pending = None  # (dataset, config) of a trainer being built on a pool thread
+        self._builds = []  # build tasks the pool may still run
         self.surface_resolution = surface_resolution
         trainer = Trainer(dataset, config)
         self._show_new(trainer)
@@ -214,9 +217,18 @@ class TrainingSession(QObject):
         """Limit training to ``steps_per_second`` (``None`` = as fast as possible)."""
         self.worker.set_speed(steps_per_second)
 
+    def _chosen(self):
+        """``(dataset, config)`` the user chose last: a trainer being built, or the current."""
+        return self._pending or (self.dataset, self.config)
+
+    @property
+    def building(self):
+        """True while a new trainer is built on a pool thread (big data)."""
+        return self._pending is not None
+
     def reset(self, note="Network reset.", what="reset to the same initial weights"):
         """A fresh network with the current dataset and config (same seed: same start)."""
-        return self._replace(self.dataset, self.config, note, what)
+        return self._replace(*self._chosen(), note, what)
 
     # -- saved or not -----------------------------------------------------------------------
     def mark_saved(self, step=None):
@@ -235,7 +247,7 @@ class TrainingSession(QObject):
     def set_dataset(self, dataset):
         """A new network on ``dataset``; an output/loss that does not fit its task goes back
         to Auto (``output_rules.adapt_to_dataset``), and the status line says so."""
-        config, adapted = adapt_to_dataset(self.config, dataset)
+        config, adapted = adapt_to_dataset(self._chosen()[1], dataset)
         if config.features and not dataset.is_2d:
             config = dataclasses.replace(config, features=())
         if config == self.config and same_data(dataset, self.dataset):
@@ -259,17 +271,18 @@ class TrainingSession(QObject):
             self.set_live(live)
         if not rest:
             return True
+        dataset, chosen = self._chosen()
         try:
-            config = dataclasses.replace(self.config, **rest)
+            config = dataclasses.replace(chosen, **rest)
         except TypeError as exc:
             self.error.emit(describe_error(exc))
             return False
-        if same_network(self.config, config):  # e.g. "Per layer" ticked, every layer equal
-            self.config = config
+        if same_network(self.config, config) and dataset is self.dataset:
+            self.config = config  # e.g. "Per layer" ticked, every layer equal
             return True
         if note is None:
-            note = f"New network: {run_change(self.dataset, self.config, self.dataset, config)}."
-        return self._replace(self.dataset, config, note, what)
+            note = f"New network: {run_change(self.dataset, self.config, dataset, config)}."
+        return self._replace(dataset, config, note, what)
 
     def set_live(self, changes):
         """Apply ``LIVE_FIELDS`` (lr, l1, l2, epochs, clip_norm) between steps, no reset."""
@@ -290,7 +303,15 @@ class TrainingSession(QObject):
 
     # -- new trainers -----------------------------------------------------------------------
     def _replace(self, dataset, config, note, what=None):
-        """Build a trainer; on success swap it in and return True, else report and keep."""
+        """Build a trainer; on success swap it in and return True, else report and keep.
+
+        Big data (``builds_in_background``): the trainer is built on a pool thread and
+        swapped in when ready (True is returned at once; a failure is reported then); the
+        last request wins."""
+        self._pending = None
+        if builds_in_background(dataset):
+            self._build_in_background(dataset, config, note, what)
+            return True
         try:
             trainer = Trainer(dataset, config)
         except Exception as exc:  # noqa: BLE001 - bad input is shown, the old network stays
@@ -299,6 +320,30 @@ class TrainingSession(QObject):
             return False
         self.install(trainer, note, config, what)
         return True
+
+    def _build_in_background(self, dataset, config, note, what):
+        self.pause()
+        self._pending = pending = (dataset, config)
+        self.message.emit(f"Building the network on {dataset.n_train:,} training rows…")
+        task = TrainerBuildTask(dataset, config)
+        def ended(result):
+            self._on_built(task, pending, result, note, what)
+
+        task.signals.built.connect(ended)
+        task.signals.failed.connect(ended)
+        self._builds.append(task)
+        QThreadPool.globalInstance().start(task)
+
+    def _on_built(self, task, pending, result, note, what):
+        """A background build ended: install it unless a newer request replaced it."""
+        self._builds.remove(task)
+        if pending is not self._pending:
+            return
+        self._pending = None
+        if isinstance(result, Exception):
+            self.error.emit(f"Could not build the network: {describe_error(result)}")
+            return
+        self.install(result, note, pending[1], what)
 
     def install(self, trainer, note, config=None, what=None):
         """Make ``trainer`` (built in the GUI thread, not yet shared) the current one.
@@ -309,6 +354,7 @@ class TrainingSession(QObject):
         the status message; ``what`` names the change for it ("opened session x"; default:
         the settings that differ).
         """
+        self._pending = None  # this trainer wins over one still being built
         if self.keeper is not None:
             note = self.keeper.before_replace(trainer, config or trainer.config, note, what)
         self.dataset = trainer.dataset

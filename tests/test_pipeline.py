@@ -121,3 +121,20 @@ def test_transform_never_returns_the_raw_array_itself():
     assert not np.may_share_memory(X, X_raw)
     X *= 2  # what rescaling in place does to the network's copy
     np.testing.assert_array_equal(X_raw, np.arange(12, dtype=np.float64).reshape(6, 2))
+
+
+def test_big_data_statistics_in_blocks_match_the_whole_array(monkeypatch):
+    from core.data import pipeline
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(5.0, 2.0, size=(1000, 7))
+    X[:, 3] = 4.0  # a constant column keeps std 1
+    whole = InputPipeline.fit(X)
+    monkeypatch.setattr(pipeline, "BLOCK_CELLS", 700)  # 100 rows a block
+    blocks = InputPipeline.fit(X)
+    np.testing.assert_allclose(blocks.mean, whole.mean, rtol=1e-13)
+    np.testing.assert_allclose(blocks.std, whole.std, rtol=1e-12)
+    assert blocks.std[3] == 1.0 == whole.std[3]
+    X[500, 2] = 1e308  # its standardised values overflow: still named
+    with pytest.raises(UserInputError, match="cannot be standardised"):
+        InputPipeline.fit(X)

@@ -19,13 +19,12 @@ featuresChanged(object)
 
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -34,11 +33,10 @@ from PySide6.QtWidgets import (
 
 from core.data import DATASET_INFO, DATASETS, canonical_features, load_csv, load_dataset
 from core.data.image_shape import IMAGE_PIXELS_KEY
-from core.data.resplit import can_resplit
 from core.errors import UserInputError
 from gui.panels import dataset_rules as rules
 from gui.panels.csv_dialog import CsvImportDialog
-from gui.panels.csv_load_task import CsvLoadTask, ResplitTask
+from gui.panels.csv_rebuild import CsvRebuildMixin
 from gui.panels.dataset_tiles import DatasetTiles
 from gui.panels.feature_toggles import FeatureToggles
 from gui.panels.widgets import FloatSpinBox, scroll_body, train_percent_spin
@@ -47,7 +45,7 @@ from gui.style import ERROR_FG
 DEFAULT_DATASET = "circles"
 
 
-class DatasetPanel(QWidget):
+class DatasetPanel(CsvRebuildMixin, QWidget):
     """The data chooser; see the module docstring for what it shows and emits."""
 
     datasetChanged = Signal(object)
@@ -58,8 +56,7 @@ class DatasetPanel(QWidget):
         self._updating = False
         self._csv = None  # {"path", "target", "task"} while a CSV file is the data
         self._dataset = None
-        self._rebuild_task = None  # the running ResplitTask or CsvLoadTask of the CSV data
-        self._started = []  # every task started: alive while the pool may still run them
+        self._init_rebuild()
         self.body = scroll_body(self)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(6, 4, 4, 4)
@@ -93,17 +90,9 @@ class DatasetPanel(QWidget):
         )
         self.csv_button.clicked.connect(lambda: self.open_csv())
         self.csv_label = QLabel(objectName="csv_label", wordWrap=True)
-        self.rebuild_bar = QProgressBar(objectName="csv_rebuild_progress", maximumWidth=90)
-        self.rebuild_bar.setFormat("split %p%")
-        self.rebuild_cancel = QPushButton("Cancel", objectName="csv_rebuild_cancel")
-        self.rebuild_cancel.setToolTip("Keep the current split of the CSV data.")
-        self.rebuild_cancel.clicked.connect(self.cancel_rebuild)
         row.addWidget(self.csv_button)
         row.addWidget(self.csv_label, 1)
-        row.addWidget(self.rebuild_bar)
-        row.addWidget(self.rebuild_cancel)
-        self.rebuild_bar.hide()
-        self.rebuild_cancel.hide()
+        self._add_rebuild_widgets(row)
         return row
 
     def _settings_group(self):
@@ -265,86 +254,6 @@ class DatasetPanel(QWidget):
 
     def _set_features(self, features):
         self.features_group.set_checked(features)
-
-    # ---- CSV data: a new split off the GUI thread ----------------------------------------
-    def _rebuild_csv(self):
-        """Split the CSV rows anew (train share, seed) on a pool thread; the last request
-        wins, and its result is shown and emitted when it arrives."""
-        self._stop_rebuild()
-        ratio, seed = self.train_percent.value() / 100.0, self.seed.value()
-        current = self._dataset
-        if current is not None and self._csv_of(current.spec) == self._csv and can_resplit(
-                current):
-            task = ResplitTask(current, ratio, seed)
-            self.rebuild_bar.setFormat("split %p%")
-        else:  # e.g. a session's data: the file order of its rows is unknown
-            options = {"target": self._csv["target"], "task": self._csv["task"],
-                       "train_ratio": ratio, "seed": seed}
-            task = CsvLoadTask(self._csv["path"], options, preview_rows=0)
-            self.rebuild_bar.setFormat("reading %p%")
-        signals = task.signals
-        signals.progress.connect(lambda percent: self._on_rebuild_progress(task, percent))
-        signals.finished.connect(lambda result: self._on_rebuilt(task, result))
-        signals.failed.connect(lambda message: self._on_rebuild_failed(task, message))
-        signals.cancelled.connect(lambda: self._end_rebuild(task))
-        self._rebuild_task = task
-        self._started.append(task)
-        self.rebuild_bar.setValue(0)
-        self.rebuild_bar.show()
-        self.rebuild_cancel.show()
-        QThreadPool.globalInstance().start(task)
-
-    def rebuilding(self):
-        """True while a new split of the CSV data is being made."""
-        return self._rebuild_task is not None
-
-    def cancel_rebuild(self):
-        """Stop the running split: the current data and its settings stay."""
-        if self._rebuild_task is None:
-            return
-        self._stop_rebuild()
-        if self._dataset is not None:
-            self._show_source(self._dataset.spec)
-
-    def _stop_rebuild(self):
-        if self._rebuild_task is not None:
-            self._rebuild_task.cancel()
-            self._rebuild_task = None
-        self.rebuild_bar.hide()
-        self.rebuild_cancel.hide()
-
-    def _end_rebuild(self, task):
-        """True (and the task forgotten) when ``task`` is the running one."""
-        if task in self._started:
-            self._started.remove(task)
-        if task is not self._rebuild_task:
-            return False
-        self._stop_rebuild()
-        return True
-
-    def _on_rebuild_progress(self, task, percent):
-        if task is self._rebuild_task:
-            self.rebuild_bar.setValue(percent)
-
-    def _on_rebuilt(self, task, result):
-        if not self._end_rebuild(task):
-            return
-        if result.error:
-            self._on_rebuild_failed(None, result.error)
-            return
-        self.error_label.hide()
-        if self._csv.get("image_pixels"):  # the user's word, not in the file: keep it
-            result.dataset.spec[IMAGE_PIXELS_KEY] = True
-        self._dataset = result.dataset
-        self._refresh()
-        self.datasetChanged.emit(result.dataset)
-
-    def _on_rebuild_failed(self, task, message):
-        if task is not None and not self._end_rebuild(task):
-            return
-        self.error_label.setText(message)
-        self.error_label.show()
-        self._restore_previous()
 
     # ---- public API ----------------------------------------------------------------------
     def current_dataset(self):

@@ -28,10 +28,11 @@ def pixel_csv(path, rows, side=28, seed=0):
         else:  # diagonal stroke
             images[i, span, np.clip(span + shift, 0, side - 1)] = 255
     header = "label," + ",".join(f"pixel{k}" for k in range(side * side))
-    flat = images.reshape(rows, -1)
-    body = "\n".join(f"{lab}," + ",".join(map(str, row)) for lab, row in zip(
-        labels, flat.tolist(), strict=True))
-    path.write_text(header + "\n" + body + "\n", encoding="ascii")
+    words = np.array([str(v) for v in range(256)], dtype=object)  # a value's text, once
+    cells = words[np.column_stack([labels, images.reshape(rows, -1)])]
+    with open(path, "w", encoding="ascii") as f:
+        f.write(header + "\n")
+        f.writelines(",".join(row) + "\n" for row in cells.tolist())
     return path
 
 
@@ -251,3 +252,89 @@ def pg_point(x, y):
     from PySide6.QtCore import QPointF
 
     return QPointF(x, y)
+
+
+def test_a_large_csv_loads_with_progress_and_cancel_keeps_the_current_run(
+        qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    from core.data import csv_fast
+    from gui.main_window import DIGITS_TAB
+    from gui.panels.csv_load_task import CsvLoadTask
+
+    monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 256 << 10)  # many progress steps
+    gate, report = threading.Event(), CsvLoadTask._report
+
+    def held_report(task, fraction):  # the worker waits after its first chunk until released
+        report(task, fraction)
+        gate.wait(60)
+
+    monkeypatch.setattr(CsvLoadTask, "_report", held_report)
+    path = pixel_csv(tmp_path / "large.csv", rows=20_000)
+    _step_until_snapshot(qtbot, window)
+    session = window.session
+    run, steps = session.info, session.counters[0]
+    assert steps > 0
+    # Open, watch the progress, cancel: the run on screen is the one before.
+    dialog = window.dataset_panel.open_csv()
+    seen = []
+    dialog.loadProgress.connect(seen.append)
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.set_path(path)
+        assert dialog.loading() and dialog.progress_dialog is not None
+        qtbot.waitUntil(lambda: len(seen) >= 1, timeout=120_000)
+        dialog.progress_dialog.findChild(QPushButton).click()  # the user's Cancel
+        gate.set()
+    assert "Loading cancelled" in dialog.error_text() and 0 < seen[-1] < 100
+    dialog.reject()
+    assert session.info is run and session.counters[0] == steps
+    _step_until_snapshot(qtbot, window)  # the run goes on where it was
+    assert session.info is run and session.counters[0] > steps
+    # Open again and let it load: 20,000 images of 28×28, progress up to 100 %.
+    dialog = window.dataset_panel.open_csv()
+    seen = []
+    dialog.loadProgress.connect(seen.append)
+    with qtbot.waitSignal(dialog.loadFinished, timeout=300_000):
+        dialog.set_path(path)
+    assert seen == sorted(seen) and seen[-1] == 100 and len(seen) > 5
+    assert dialog.target_combo.currentText() == "label"
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert session.dataset.n_train + session.dataset.n_test == 20_000
+    assert window.tabs.currentIndex() == DIGITS_TAB and window.digits_view.side == 28
+
+
+def test_a_network_on_big_data_is_built_off_the_gui_thread(qtbot, window, monkeypatch):
+    from core.data import make_dataset_from_arrays
+    from core.train import trainer as trainer_module
+    from gui.bigdata import trainer_build
+
+    built_on = []
+    original = trainer_module.Trainer.__init__
+
+    def traced(self, *args, **kwargs):
+        built_on.append(threading.current_thread())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(trainer_module.Trainer, "__init__", traced)
+    monkeypatch.setattr(trainer_build, "BACKGROUND_CELLS", 100_000)
+    rng = np.random.default_rng(0)
+    big = make_dataset_from_arrays(rng.normal(size=(500, 300)), np.arange(500) % 4,
+                                   "multiclass")
+    session, before = window.session, window.session.info
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000) as changed:
+        assert session.set_dataset(big) and session.building
+        assert session.info is before  # the old run stays on screen meanwhile
+    assert not session.building and changed.args[0].dataset is big
+    assert built_on and threading.main_thread() not in built_on
+    # a second request while one is being built: the last one wins
+    small = make_dataset_from_arrays(rng.normal(size=(500, 300)), np.arange(500) % 3,
+                                     "multiclass")
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
+        session.set_dataset(big)
+        session.update_config({"hidden": (7,)})
+    qtbot.waitUntil(lambda: not session.building, timeout=120_000)
+    assert session.info.sizes == (300, 7, 4) and session.dataset is big
+    with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
+        session.set_dataset(small)
+    assert session.dataset is small and session.info.sizes[-1] == 3
