@@ -5,7 +5,17 @@
 ``python main.py train ...``  train headlessly (``python main.py train --help``)
 """
 
+import os
 import sys
+
+#: One BLAS thread per process unless the user chose otherwise. Our networks are too small
+#: to gain from more (benchmarks/RESULTS.md), and on a 2-core machine a second BLAS thread in
+#: the training process fights the window's thread for the other core: a 784-128-10 step
+#: loop ran at 5.4 steps/s with OpenBLAS's default against 124 with one thread. Set before
+#: NumPy is imported (here and, inherited, in the training process the window spawns).
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+for _variable in BLAS_THREAD_VARIABLES:
+    os.environ.setdefault(_variable, "1")
 
 USAGE = """usage: {prog} [options]        open the Backprop Studio window
        {prog} --lesson FILE   open the window on a lesson file (.bplesson)

@@ -179,3 +179,14 @@ def test_the_installed_command_calls_itself_backprop_studio(monkeypatch, capsys)
     assert main.main(["--json"]) == 2  # a headless-only option given to the window
     err = capsys.readouterr().err
     assert "backprop-studio train" in err and "main.py" not in err
+
+
+def test_the_app_and_its_training_process_use_one_blas_thread():
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    done = run_python("import main, os, numpy; print(os.environ['OPENBLAS_NUM_THREADS'], "
+                      "os.environ['OMP_NUM_THREADS'])", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "1"]
+    chosen = run_python("import main, os; print(os.environ['OPENBLAS_NUM_THREADS'])",
+                        env=dict(env, OPENBLAS_NUM_THREADS="2"))
+    assert chosen.stdout.strip() == "2"  # the user's own choice stays
