@@ -4,12 +4,14 @@ It is the session's *keeper* (``TrainingSession.keeper``): before a new trainer 
 the run (a setting that needs a new network, another dataset, edited points, a lesson,
 Reset, an opened session, a network rebuilt from a weights file), ``before_replace`` copies
 the run whole in the worker thread (weights, optimizer state, progress and history: a
-``core.train.run_copy.RunCopy``; the gradient-norm history and the timeline:
-``gui.undo.records``) and says in the status bar what was discarded. Weights loaded into
-the network in place are kept the same way (``keep_before``).
+``core.train.run_copy.RunCopy``; the gradient-norm history, the timeline and the
+Distributions view's bands: ``gui.undo.records``; the lesson open with it) and says in the
+status bar what was discarded. Weights loaded into the network in place are kept the same
+way (``keep_before``).
 
 Undo builds a trainer from the kept copy, installs it (the run it replaces goes on the Redo
-stack), puts its records back in the worker, and sets the panels to its settings.
+stack), puts its records back, sets the panels to its settings and reopens the lesson it
+was open with (or leaves the lesson open now, when it had none).
 """
 
 from PySide6.QtCore import QObject, Signal
