@@ -19,6 +19,7 @@ from core.train.config import TrainConfig
 from gui.export import operations
 from gui.main_window import MainWindow
 from gui.undo.kept_runs import KeptRuns
+from gui.undo.wording import config_changes
 from tests.gui.helpers import action, in_worker
 
 TIMEOUT = 20_000
@@ -351,3 +352,9 @@ def test_undo_back_to_a_lesson_run_reopens_the_lesson_and_its_locks(qtbot, windo
         action(window, "redo").trigger()
     assert files.lesson.title == menu.panel.title.text() != "Held lesson"
     assert window.hyper_panel.lr.isEnabled()
+
+
+def test_no_activation_change_is_named_for_a_network_without_hidden_layers():
+    deep, flat = TrainConfig(hidden=(8, 8), activation="tanh"), TrainConfig(hidden=())
+    assert config_changes(deep, flat) == ["hidden layers 8–8 → none"]
+    assert config_changes(flat, deep) == ["hidden layers none → 8–8"]
