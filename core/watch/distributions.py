@@ -173,6 +173,20 @@ class DistributionHistory:
     def __len__(self):
         return len(self._steps)
 
+    def copy(self):
+        """An independent history with the same records (records themselves are never
+        changed, so they are shared)."""
+        twin = DistributionHistory(self.n_layers, self.max_records)
+        twin._steps = list(self._steps)
+        twin._rows = list(self._rows)
+        return twin
+
+    @property
+    def nbytes(self):
+        """Memory the records' quantile arrays take."""
+        return sum(s.weights.nbytes + s.activations.nbytes + s.gradients.nbytes
+                   for row in self._rows for s in row)
+
     def record(self, step, stats):
         if len(stats) != self.n_layers:
             return

@@ -119,6 +119,7 @@ class LessonFiles(QObject):
         self.menu = lessons_menu
         self.folder = Path.home()
         self.lesson = None  # the lesson set up now (None: none, or left)
+        self.variant = None  # the variant it was set up as (None: the original setup)
         self.lock = ControlLock(window)
         self.dialog = None
         self.actions = {
@@ -165,13 +166,24 @@ class LessonFiles(QObject):
         return self.menu.open(lesson)
 
     def _on_lesson_shown(self, shown):
-        lesson, _variant = shown
+        lesson, self.variant = shown
         if lesson is not self.lesson:
             self.lock.release()
             self.lesson = lesson
             self.lock.apply(lesson.title, lesson.hidden_controls, lesson.locked_controls)
         else:
             self.lock.reapply()
+        self.actions["leaveLesson"].setEnabled(True)
+
+    def reopen(self, lesson, variant, trainer):
+        """Show ``lesson`` (as ``variant``) again for ``trainer``, the run it was open with
+        (Edit → Undo brought it back): its panel and its hold on controls, the run as is."""
+        self.menu.panel.show_lesson(lesson, variant, trainer)
+        self.menu.dock.show()
+        self.menu.dock.raise_()
+        self.lock.release()
+        self.lesson, self.variant = lesson, variant
+        self.lock.apply(lesson.title, lesson.hidden_controls, lesson.locked_controls)
         self.actions["leaveLesson"].setEnabled(True)
 
     def _hold_again(self, _info=None):
@@ -187,7 +199,7 @@ class LessonFiles(QObject):
     def leave(self):
         """Close the lesson: every control back, the Lesson panel hidden; the run stays."""
         self.lock.release()
-        self.lesson = None
+        self.lesson = self.variant = None
         self.menu.dock.hide()
         self.actions["leaveLesson"].setEnabled(False)
         self.window.statusBar().showMessage("Lesson closed; the run stays as it is.", 8000)

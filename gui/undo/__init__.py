@@ -3,8 +3,8 @@
 
 - :mod:`gui.undo.wording`: what a change did, in the panels' words;
 - :mod:`gui.undo.kept_runs`: the bounded, memory-capped stacks of runs kept aside;
-- :mod:`gui.undo.records`: the per-step records (gradient norms, timeline) of a run, taken
-  and put back in the worker thread;
+- :mod:`gui.undo.records`: the per-step records of a run, taken and put back (gradient
+  norms and timeline in the worker thread, the Distributions view's bands in the GUI thread);
 - :mod:`gui.undo.run_history`: ``RunHistory``, the session's keeper and the Edit actions;
 - :mod:`gui.undo.unsaved`: the question, and Quit through it.
 

@@ -31,6 +31,11 @@ class KeptRun:
         The change that replaced it, in the panels' words ("activation tanh → silu").
     lesson : object
         The lesson open with the run (``core.teach.lessons.Lesson``), or None.
+    lesson_variant : str or None
+        The variant of ``lesson`` it was set up as (None: the original setup).
+    distributions : object
+        The Distributions view's bands (``core.watch.distributions.DistributionHistory``,
+        from :func:`gui.undo.records.take_shown_records`), or None.
     """
 
     run: object
@@ -39,6 +44,8 @@ class KeptRun:
     saved: bool
     what: str
     lesson: object = None
+    lesson_variant: object = None
+    distributions: object = None
 
     @property
     def step_count(self):
@@ -53,6 +60,8 @@ class KeptRun:
             size += steps.nbytes + grad.nbytes + weight.nbytes
         if timeline is not None:
             size += timeline[0].nbytes
+        if self.distributions is not None:
+            size += self.distributions.nbytes
         return size
 
 

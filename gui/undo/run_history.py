@@ -4,12 +4,14 @@ It is the session's *keeper* (``TrainingSession.keeper``): before a new trainer 
 the run (a setting that needs a new network, another dataset, edited points, a lesson,
 Reset, an opened session, a network rebuilt from a weights file), ``before_replace`` copies
 the run whole in the worker thread (weights, optimizer state, progress and history: a
-``core.train.run_copy.RunCopy``; the gradient-norm history and the timeline:
-``gui.undo.records``) and says in the status bar what was discarded. Weights loaded into
-the network in place are kept the same way (``keep_before``).
+``core.train.run_copy.RunCopy``; the gradient-norm history, the timeline and the
+Distributions view's bands: ``gui.undo.records``; the lesson open with it) and says in the
+status bar what was discarded. Weights loaded into the network in place are kept the same
+way (``keep_before``).
 
 Undo builds a trainer from the kept copy, installs it (the run it replaces goes on the Redo
-stack), puts its records back in the worker, and sets the panels to its settings.
+stack), puts its records back, sets the panels to its settings and reopens the lesson it
+was open with (or leaves the lesson open now, when it had none).
 """
 
 from PySide6.QtCore import QObject, Signal
@@ -18,7 +20,12 @@ from PySide6.QtGui import QKeySequence
 from core.train.run_copy import copy_run, trainer_from_copy
 from gui.session import describe_error
 from gui.undo.kept_runs import KeptRun, KeptRuns
-from gui.undo.records import records_putter, records_taker
+from gui.undo.records import (
+    put_back_shown_records,
+    records_putter,
+    records_taker,
+    take_shown_records,
+)
 from gui.undo.wording import run_change, steps_text
 
 UNDO_KEYS = "Ctrl+Z"
@@ -35,6 +42,12 @@ def keys_text(keys):
 def _menu_text(verb, what):
     text = what if len(what) <= MENU_TEXT else what[:MENU_TEXT - 1] + "…"
     return f"{verb} {text}"
+
+
+def _after_first_sentence(text):
+    """``text`` without its first sentence ("" when it has one sentence only)."""
+    end = text.find(". ")
+    return "" if end < 0 else text[end + 2:].strip()
 
 
 def _sentence(text):
@@ -73,12 +86,17 @@ class RunHistory(QObject):
         except Exception:  # noqa: BLE001 - shut down: nothing to keep
             return None
         saved = session.unsaved_steps() == 0 and run.step_count > 0
-        return KeptRun(run, session.config, records, saved, what, self._lesson())
+        lesson, variant = self._lesson()
+        return KeptRun(run, session.config, records, saved, what, lesson, variant,
+                       take_shown_records(self.window))
 
     def _lesson(self):
-        """The lesson open now (None: none, or a window without lessons)."""
+        """``(lesson, variant)`` open now (``(None, None)``: none, or a window without
+        lessons)."""
         lessons = getattr(self.window, "lessons", None)
-        return None if lessons is None else lessons.files.lesson
+        if lessons is None or lessons.files.lesson is None:
+            return None, None
+        return lessons.files.lesson, lessons.files.variant
 
     def before_replace(self, trainer, config, note, what=None):
         """The session is about to replace its run by ``trainer`` (with the user's
@@ -118,11 +136,15 @@ class RunHistory(QObject):
 
     def discard_message(self, kept, new_step, note):
         """"Discarded 302 steps of training: activation tanh → silu. Ctrl+Z brings them
-        back" (or, when no training is lost, the ``note`` and how to undo)."""
+        back" (or, when no training is lost, the ``note`` and how to undo). The ``note``'s
+        sentences after its first ("Shift+R resets to these same weights.", what was
+        adapted to the data) are kept in the message."""
         steps, undo = kept.step_count, keys_text(UNDO_KEYS)
         if steps and new_step != steps:
+            more = _after_first_sentence(note)
             return (f"Discarded {steps_text(steps)} of training: {kept.what}. "
-                    f"{undo} brings {'it' if steps == 1 else 'them'} back.")
+                    f"{undo} brings {'it' if steps == 1 else 'them'} back."
+                    + (f" {more}" if more else ""))
         first = note.strip() or f"{_sentence(kept.what)}."
         return f"{first} {undo} undoes it."
 
@@ -159,18 +181,30 @@ class RunHistory(QObject):
         except Exception as exc:  # noqa: BLE001 - the run is back; its records are not
             session.error.emit(f"The timeline and gradient norms could not be brought back: "
                                f"{describe_error(exc)}")
+        put_back_shown_records(self.window, kept.distributions)
         if kept.saved:
             session.mark_saved(kept.step_count)
         session.refresh()
-        if kept.lesson is None and self._lesson() is not None:
-            self.window.lessons.files.leave()  # the run was not the lesson's
         self._show_settings(kept)
+        self._show_lesson(kept, trainer)
         self.changed.emit()
         run = kept.run
         session.message.emit(f"{verb} {kept.what}: back at step {run.step_count:,} "
                              f"(epoch {run.epoch:,}).")
         self.restored.emit(kept)
         return True
+
+    def _show_lesson(self, kept, trainer):
+        """The lesson the run was open with is open again (with its hold on controls); a
+        run that had none leaves the lesson open now."""
+        lesson, variant = self._lesson()
+        if kept.lesson is lesson and kept.lesson_variant == variant:
+            return
+        files = self.window.lessons.files
+        if kept.lesson is None:
+            files.leave()  # the run was not the lesson's
+        else:
+            files.reopen(kept.lesson, kept.lesson_variant, trainer)
 
     def _show_settings(self, kept):
         """The panels show the settings and data of the run brought back."""

@@ -15,11 +15,22 @@ Button = QMessageBox.StandardButton
 
 def ask_to_keep_run(window, title, doing):
     """Ask whether to save the unsaved run before ``doing`` ("Quitting") replaces or closes
-    it. True: go on (saved, or discarded); False: the user cancelled (nothing changes)."""
-    steps = window.session.unsaved_steps()
+    it. True: go on (saved, or discarded); False: the user cancelled (nothing changes: a
+    run that was training, paused while asking, trains on)."""
+    session = window.session
+    steps = session.unsaved_steps()
     if steps <= 0:
         return True
-    window.session.pause()
+    was_running = session.running
+    session.pause()
+    go_on = _answer(window, title, doing, steps)
+    if not go_on and was_running:
+        session.play()
+    return go_on
+
+
+def _answer(window, title, doing, steps):
+    """Ask; True: saved or discarded, False: cancelled (in the question or the save dialog)."""
     answer = QMessageBox.question(
         window, title,
         f"The current run has {steps_text(steps)} of training that are not saved (trained "

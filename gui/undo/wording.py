@@ -79,6 +79,8 @@ def config_changes(old, new):
         before, after = getattr(a, f.name), getattr(b, f.name)
         if before == after:
             continue
+        if f.name == "activation" and not (before and after):
+            continue  # no hidden layer on one side: "hidden layers 8–8 → none" says it all
         if f.name == "activation" and len(set(before)) == 1 and len(set(after)) == 1:
             before, after = before[0], after[0]  # one shared activation: name it once
         words = FIELD_WORDS.get(f.name, f.name.replace("_", " "))

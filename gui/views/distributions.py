@@ -179,6 +179,20 @@ class DistributionsView(OnScreenGate, QWidget):
     def _draw_snapshot(self, snapshot):
         self._draw()
 
+    def kept_history(self):
+        """A copy of the recorded history (Edit → Undo keeps it with the run)."""
+        return self.history.copy()
+
+    def put_back_history(self, history):
+        """Show ``history`` (from :meth:`kept_history`) again, for the network shown now;
+        a history for another number of layers is refused (False)."""
+        if self._info is None or history.n_layers != self.history.n_layers:
+            return False
+        self.history = history.copy()
+        self._recorded = None
+        self._draw()
+        return True
+
     # ----------------------------------------------------------------- public helpers
     def layer(self):
         return self.layer_combo.currentIndex()

@@ -19,6 +19,7 @@ from core.train.config import TrainConfig
 from gui.export import operations
 from gui.main_window import MainWindow
 from gui.undo.kept_runs import KeptRuns
+from gui.undo.wording import config_changes
 from tests.gui.helpers import action, in_worker
 
 TIMEOUT = 20_000
@@ -170,7 +171,13 @@ def test_undo_of_a_reset(qtbot, window, reset):
     before = trained(qtbot, window)
     with qtbot.waitSignal(window.session.trainerChanged, timeout=TIMEOUT):
         action(window, reset).trigger()
-    assert f"Discarded {STEPS} steps of training" in window.statusBar().currentMessage()
+    message = window.statusBar().currentMessage()
+    assert f"Discarded {STEPS} steps of training" in message
+    assert "Ctrl+Z brings them back." in message
+    if reset == "reset":  # the new seed's hint stays in the same message
+        seed = window.session.config.seed
+        assert f"reset with new initial weights (seed {seed})" in message
+        assert message.endswith("Shift+R resets to these same weights.")
     undo(qtbot, window)
     assert_back(qtbot, window, before)
     assert window.session.config.seed == 0
@@ -293,3 +300,61 @@ def test_clicking_the_chosen_dataset_tile_again_discards_nothing(qtbot, window):
     assert window.session._generation == generation
     assert not action(window, "undo").isEnabled()
     assert_back(qtbot, window, before)
+
+
+def shown_bands(view):
+    """The Distributions view's recorded steps and first layer's bands (copies)."""
+    history = view.history
+    return {"steps": history.steps(),
+            **{kind: history.bands(0, kind) for kind in ("weights", "gradients")}}
+
+
+def test_undo_brings_back_the_distributions_history(qtbot, window):
+    view = window.analysis.distributions_view
+    single_steps(qtbot, window)
+    qtbot.waitUntil(lambda: view.history.steps()[-1:].tolist() == [STEPS], timeout=TIMEOUT)
+    before = shown_bands(view)
+    assert len(before["steps"]) > 2
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=TIMEOUT):
+        select(window.hyper_panel.activation, "relu")
+    assert view.history.steps().tolist() == [0]  # the new run's own history
+    undo(qtbot, window)
+    assert equal(shown_bands(view), before)
+    drawn_steps, _ = view.band_plots["weights"].median.getData()
+    assert np.array_equal(drawn_steps, before["steps"])  # drawn, not only kept
+    with qtbot.waitSignal(window.undo.history.restored, timeout=TIMEOUT):
+        action(window, "redo").trigger()
+    assert view.history.steps().tolist() == [0]  # redo: the relu run's history, not tanh's
+
+
+def test_undo_back_to_a_lesson_run_reopens_the_lesson_and_its_locks(qtbot, window,
+                                                                    monkeypatch, tmp_path):
+    files, menu = window.lessons.files, window.lessons.menu
+    path = tmp_path / "held.bplesson"
+    assert files.save_to(path, "Held lesson", "text", "look", [], ["learning_rate"])
+    assert files.open_file(path)
+    assert not window.hyper_panel.lr.isEnabled()
+    before = trained(qtbot, window)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=TIMEOUT):
+        action(window, "lesson_xor_needs_hidden_layer").trigger()
+    assert menu.panel.title.text() != "Held lesson"
+    assert window.hyper_panel.lr.isEnabled()
+    undo(qtbot, window)
+    assert_back(qtbot, window, before)
+    assert files.lesson.title == "Held lesson"
+    assert menu.panel.title.text() == "Held lesson" and menu.dock.isVisible()
+    assert files.lock.active and files.lock.bar.isVisible()
+    assert not window.hyper_panel.lr.isEnabled()  # its hold on controls is back too
+    assert action(window, "leaveLesson").isEnabled()
+    with qtbot.waitSignal(window.undo.history.restored, timeout=TIMEOUT):
+        action(window, "redo").trigger()
+    assert files.lesson.title == menu.panel.title.text() != "Held lesson"
+    assert window.hyper_panel.lr.isEnabled()
+
+
+def test_no_activation_change_is_named_for_a_network_without_hidden_layers():
+    deep, flat = TrainConfig(hidden=(8, 8), activation="tanh"), TrainConfig(hidden=())
+    assert config_changes(deep, flat) == ["hidden layers 8–8 → none"]
+    assert config_changes(flat, deep) == ["hidden layers none → 8–8"]

@@ -39,6 +39,22 @@ def test_quit_asks_and_cancel_keeps_the_window_and_the_run(qtbot, window, monkey
     assert window.session.counters[0] == 6
 
 
+def test_cancel_leaves_a_training_run_training(qtbot, window, monkeypatch):
+    session = window.session
+    session.set_speed(None)
+    asked = Questions(monkeypatch, Button.Cancel)
+    session.play()
+    qtbot.waitUntil(lambda: session.running and session.counters[0] >= 3, timeout=TIMEOUT)
+    action(window, "quit").trigger()
+    assert len(asked.texts) == 1 and window.isVisible()
+    asked_at = session.counters[0]
+    # paused to ask, playing again after Cancel: it trains on far past the question
+    qtbot.waitUntil(lambda: session.running and session.counters[0] >= asked_at + 200,
+                    timeout=TIMEOUT)
+    with qtbot.waitSignal(session.runningChanged, timeout=TIMEOUT):
+        session.pause()
+
+
 def test_quit_discard_closes_without_saving(qtbot, window, monkeypatch, tmp_path):
     single_steps(qtbot, window, 3)
     Questions(monkeypatch, Button.Discard)
