@@ -15,17 +15,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.io import (
     WeightsMismatch,
-    apply_weights,
-    config_from_weights,
     export_onnx,
     export_python,
     load_session,
-    network_from_weights,
     read_weights,
     save_session,
     save_weights_file,
 )
-from core.train.trainer import Trainer
+from core.teach.loaded_weights import rebuilt, reloaded
 from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
 from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
@@ -85,15 +82,20 @@ def load_weights_from(window, path):
     try:
         wf = read_weights(path)
         window.session.pause()
-        window.session.call(apply_weights, wf, path)
+        trainer = window.session.call(reloaded, wf, path)
     except WeightsMismatch as exc:
         return offer_rebuild(window, path, exc)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
         report_error(window, "Load weights", exc)
         return False
-    window.session.refresh()
-    report_done(window, f"Loaded weights from {path}.")
+    window.session.install(trainer, f"Loaded weights from {path} ({_counters(trainer)}).")
+    report_done(window, f"Loaded weights from {path} ({_counters(trainer)}).")
     return True
+
+
+def _counters(trainer):
+    """``"epoch 12, step 96"`` of a run started from a weights file."""
+    return f"epoch {trainer.epoch}, step {trainer.step_count}"
 
 
 def offer_rebuild(window, path, mismatch):
@@ -106,16 +108,14 @@ def offer_rebuild(window, path, mismatch):
         QMessageBox.StandardButton.No)
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    wf = mismatch.weights_file
     session = window.session
     try:
-        config = config_from_weights(wf, session.config)
-        trainer = Trainer(session.dataset, config, network=network_from_weights(wf))
-        apply_weights(trainer, wf, path)  # adopts the file's input scaling too
+        trainer = rebuilt(mismatch.weights_file, session.dataset, session.config, path)
     except Exception as exc:  # noqa: BLE001 - e.g. the file's inputs do not fit this data
         report_error(window, "Load weights", exc)
         return False
-    _show_trainer(window, trainer, f"Network rebuilt from {Path(path).name}.")
+    _show_trainer(window, trainer,
+                  f"Network rebuilt from {Path(path).name} ({_counters(trainer)}).")
     return True
 
 
