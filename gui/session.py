@@ -172,6 +172,9 @@ class TrainingSession(QObject):
         """Every view has ``snapshot`` (a staggered pass that began at GUI-thread CPU time
         ``start`` ended): publish it; acknowledge it once the last view has repainted."""
         self.last_snapshot = snapshot
+        if self.running:  # the counters follow the views, a frame behind the worker
+            self.counters = (snapshot.step, snapshot.epoch, self.counters[2])
+            self.countersChanged.emit(self.counters)
         self.snapshotShown.emit(snapshot)
         QTimer.singleShot(self.painter.gap_ms,
                           lambda: self._drawn(time.thread_time() - start))
@@ -396,10 +399,15 @@ class TrainingSession(QObject):
             self.worker.snapshot_drawn(cpu_seconds)
 
     def _on_counters(self, payload):
-        generation, *counters = payload
-        if generation == self._generation:
-            self.counters = tuple(counters)
-            self.countersChanged.emit(self.counters)
+        generation, step, epoch, rate = payload
+        if generation != self._generation:
+            return
+        if self.running and self.last_snapshot is not None:
+            # While training runs the worker is ahead of the views by up to a frame: keep
+            # the step and epoch of the snapshot shown (``_shown``), take only the rate.
+            step, epoch = self.counters[:2]
+        self.counters = (step, epoch, rate)
+        self.countersChanged.emit(self.counters)
 
     def _on_running(self, running):
         self.running = bool(running)

@@ -60,24 +60,24 @@ def test_random_init_breaks_the_symmetry():
     assert np.ptp(W, axis=1).max() > 0.0
 
 
-def test_no_hidden_layer_never_exceeds_75_percent_on_xor():
+def test_no_hidden_layer_never_exceeds_50_percent_on_xor():
     t = lesson_trainer("xor_needs_hidden_layer")
     assert t.network.sizes == [2, 1]
     t.train(epochs=300)
-    assert np.max(t.history["train_metric"]) <= 0.75
+    assert np.max(t.history["train_metric"]) <= 0.5
 
 
 def test_a_hidden_layer_of_two_solves_xor():
     t = lesson_trainer("xor_needs_hidden_layer", "hidden_2")
-    t.train()  # 5000 full-batch epochs of 4 rows (the seed-000 demo)
+    t.train()  # 1000 full-batch epochs of 4 rows
     assert t.history.last()["train_metric"] == 1.0
 
 
-def test_learning_rate_10_diverges_and_the_variant_does_not():
+def test_learning_rate_2_diverges_and_the_variant_does_not():
     t = lesson_trainer("divergent_learning_rate")
-    assert t.config.lr == 10.0
+    assert t.config.lr == 2.0 and t.config.batch_size is None
     with pytest.raises(TrainingDiverged, match="Training diverged at step"):
-        t.train(epochs=50)
+        t.train(epochs=400)
     ok = lesson_trainer("divergent_learning_rate", "small_lr")
     ok.train(epochs=20)
     assert ok.history.last()["train_loss"] < ok.history["train_loss"][0]

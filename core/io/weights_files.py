@@ -267,15 +267,20 @@ def network_from_weights(weights_file):
 def config_from_weights(weights_file, base):
     """``base`` (a ``TrainConfig``) changed to the file's architecture, to rebuild a trainer.
 
-    Hidden sizes, hidden and output activations and dtype come from the file; when it
-    recorded them, so do the derived input features. Use with ``network_from_weights``:
+    Hidden sizes, hidden and output activations, loss and dtype come from the file (a file
+    without a loss gets the one "Auto" gives its output); when it recorded them, so do the
+    derived input features. Use with ``network_from_weights``:
     ``Trainer(dataset, config_from_weights(wf, cfg), network=network_from_weights(wf))``.
     """
     wf = _as_weights_file(weights_file)
     _check_activation_names(wf)
     acts = list(wf.meta["activations"])
+    from core.nn.losses import LOSSES
+
+    loss = wf.meta.get("loss")
     changes = {"hidden": tuple(wf.sizes[1:-1]), "activation": tuple(acts[:-1]),
-               "output_activation": acts[-1], "dtype": _dtype_of(wf)}
+               "output_activation": acts[-1], "dtype": _dtype_of(wf),
+               "loss": loss if isinstance(loss, str) and loss in LOSSES else None}
     saved = wf.meta.get("config")
     if isinstance(saved, dict) and isinstance(saved.get("features"), list):
         changes["features"] = tuple(saved["features"])

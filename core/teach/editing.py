@@ -92,6 +92,28 @@ def set_bias(trainer, layer, j, value):
     trainer.weights_changed()
 
 
+# ---- the record after an edit ----------------------------------------------------------
+def record_evaluation(trainer, position=None):
+    """Append one ``history`` row: the exact losses and metrics at the current weights.
+
+    After an edit (a weight typed in, weights loaded, training points changed) the last
+    epoch's row no longer describes the network; this row does, so the loss curves, the
+    summary and the metrics show the edited network at once. Its ``epoch`` is where the
+    edit happened, ``position`` (default ``trainer.epoch_position``): fractional mid-epoch,
+    equal to the last row's at an epoch's end (the curves then jump straight up or down).
+
+    Returns
+    -------
+    dict
+        ``trainer.evaluate()``.
+    """
+    values = trainer.evaluate()
+    where = trainer.epoch_position if position is None else float(position)
+    trainer.history.append(where, values["train_loss"], values["test_loss"],
+                           values["train_metric"], values["test_metric"], float(trainer.lr))
+    return values
+
+
 # ---- training points -------------------------------------------------------------------
 def is_editable(dataset):
     """2-D binary or multi-class data (what points can be drawn on)."""

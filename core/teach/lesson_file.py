@@ -11,7 +11,7 @@ The document, UTF-8 JSON::
      "id": "xor_needs_hidden_layer", "title": "...", "text": "...", "look_at": "...",
      "dataset": {"name": "circles", "n_samples": 400, "noise": 0.15, "seed": 0},
      "config": {...TrainConfig.to_dict() fields...},
-     "view": "decision_surface",
+     "view": "decision_surface", "speed": 30,
      "controls": {"hidden": ["optimizer"], "locked": ["hidden_layers"]},
      "variants": [{"name": "...", "title": "...", "explanation": "...", "config": {...}}],
      "race": [{}, {"optimizer": "adam", "lr": 0.01}]}
@@ -48,6 +48,8 @@ MAX_VARIANTS = 8
 #: The largest ``n_samples`` a lesson may ask for (the data panel's own limit).
 MAX_SAMPLES = 100_000
 VIEWS = ("diagram", "decision_surface", "loss_curves", "gradient_norms")
+#: Steps per second a lesson may play at (the window's speed choices; 0 = Max speed).
+SPEEDS = (0, 1000, 100, 30, 10, 3, 1)
 #: Data a lesson can rebuild anywhere (a CSV file or hand-placed points would not travel).
 PORTABLE_SOURCES = ("generator", "builtin")
 #: What a wrong setting can raise while the data or the settings are built.
@@ -105,6 +107,9 @@ class Lesson:
         Names in ``CONTROLS``.
     race : tuple of dict
         Empty, or 2–4 racers' ``TrainConfig`` changes from ``config``.
+    speed : int or None
+        Training steps per second the lesson plays at (one of ``SPEEDS``; ``0`` = as fast as
+        possible), so it plays at a pace one can watch; None keeps the window's speed.
     """
 
     id: str
@@ -119,6 +124,7 @@ class Lesson:
     hidden_controls: tuple = ()
     locked_controls: tuple = ()
     race: tuple = ()
+    speed: int | None = None
 
     def variant(self, name):
         """The variant called ``name`` (``UserInputError`` listing the choices)."""
@@ -191,6 +197,7 @@ def lesson_document(lesson):
         "dataset": {"name": lesson.dataset, **lesson.dataset_params},
         "config": TrainConfig.from_dict(dict(lesson.config)).to_dict(),
         "view": lesson.view,
+        **({} if lesson.speed is None else {"speed": lesson.speed}),
         "controls": {"hidden": list(lesson.hidden_controls),
                      "locked": list(lesson.locked_controls)},
         "variants": [{"name": v.name, "title": v.title, "explanation": v.explanation,
@@ -270,7 +277,7 @@ def lesson_from_document(document, where="the lesson"):
                "save the lesson again with File → Save as lesson")
     _check_format(check, document)
     known = {"format", "version", "id", "title", "text", "look_at", "dataset", "config",
-             "view", "controls", "variants", "race"}
+             "view", "speed", "controls", "variants", "race"}
     for key in document:
         check.that(key in known, repr(key), "is not a lesson field",
                    f"remove it (lesson fields: {', '.join(sorted(known))})")
@@ -287,6 +294,7 @@ def lesson_from_document(document, where="the lesson"):
         hidden_controls=_controls(check, document.get("controls", {}), "hidden"),
         locked_controls=_controls(check, document.get("controls", {}), "locked"),
         race=_race(check, document.get("race", [])),
+        speed=_speed(check, document.get("speed")),
     )
     _check_builds(check, lesson)
     return lesson
@@ -325,6 +333,13 @@ def _check_format(check, document):
     check.that(version <= FORMAT_VERSION, '"version"',
                f"is {version}, newer than this app reads ({FORMAT_VERSION})",
                "update Backprop Studio to open it")
+
+
+def _speed(check, speed):
+    check.that(speed is None or (type(speed) is int and speed in SPEEDS), '"speed"',
+               f"is {speed!r}", f"use one of {', '.join(map(str, SPEEDS))} (steps per "
+               "second; 0 = as fast as possible) or leave it out")
+    return speed
 
 
 def _dataset_name(check, spec):

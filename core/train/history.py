@@ -17,6 +17,9 @@ import numpy as np
 #: those same batch outputs, in training mode (with dropout, the thinned network's). They
 #: lag the weights by up to an epoch; ``Trainer.evaluate()`` gives exact values on demand.
 #: ``test_*`` are evaluated on the whole test set at the epoch's end (no dropout).
+#: After an edit (weights typed in or loaded, training points changed) one more row holds the
+#: exact values at the edited weights (``core.teach.editing.record_evaluation``); its
+#: ``epoch`` is where the edit happened: fractional mid-epoch, or the last row's again.
 COLUMNS = ("epoch", "train_loss", "test_loss", "train_metric", "test_metric", "lr")
 
 _INITIAL_CAPACITY = 256
@@ -39,7 +42,8 @@ class History:
         self._n = 0
 
     def append(self, epoch, train_loss, test_loss, train_metric, test_metric, lr):
-        """Add one row (every value a float; ``epoch`` is the 1-based epoch number)."""
+        """Add one row (every value a float; ``epoch`` is the 1-based epoch number, or
+        the epoch position of an edit)."""
         if self._n == self._data.shape[1]:
             grown = np.empty((len(COLUMNS), 2 * self._n), dtype=np.float64)
             grown[:, : self._n] = self._data

@@ -148,6 +148,11 @@ class Trainer:
         return -(-self._n // self._batch)
 
     @property
+    def epoch_position(self):
+        """Epochs done as a float: ``epoch`` plus the share of this epoch's rows trained on."""
+        return self.epoch + self._pos / self._n
+
+    @property
     def lr(self):
         """Learning rate the next step uses."""
         return self.optimizer.lr

@@ -11,8 +11,16 @@ Data that does not fit the network (other task or number of classes), or a blank
 
 from PySide6.QtCore import QObject, Signal
 
-from core.teach.editing import with_dataset
+from core.teach.editing import record_evaluation, with_dataset
 from gui.session import describe_error
+
+
+def _edited(trainer, dataset):
+    """Worker thread: the run on ``dataset`` (history kept up to the edit) with one more
+    history row, the network's exact losses and metrics on the edited data."""
+    edited = with_dataset(trainer, dataset)
+    record_evaluation(edited, position=trainer.epoch_position)
+    return edited
 
 
 def fits(old, new):
@@ -55,7 +63,7 @@ class DataSwapper(QObject):
         self.installing = True
         try:
             if fresh or not fits(self.session.dataset, dataset):
-                ok = self.session.set_dataset(dataset)
+                ok = self.session.set_dataset(dataset) and self._record_start()
             else:
                 ok = self._keep_network(dataset, note)
         finally:
@@ -67,10 +75,19 @@ class DataSwapper(QObject):
             self.session.play()
         self.swapped.emit(dataset)
 
+    def _record_start(self):
+        """The new network's losses and metrics on the points, shown at once (epoch 0)."""
+        try:
+            self.session.call(record_evaluation)
+        except Exception as exc:  # noqa: BLE001 - shown; the new network stays
+            self.failed.emit(f"Could not evaluate the new network: {describe_error(exc)}")
+        self.session.refresh()
+        return True
+
     def _keep_network(self, dataset, note):
         self.session.pause()
         try:
-            trainer = self.session.call(with_dataset, dataset)
+            trainer = self.session.call(_edited, dataset)
         except Exception as exc:  # noqa: BLE001 - shown; the old data stays
             self.failed.emit(f"Could not train on the edited points: {describe_error(exc)}")
             return False

@@ -15,17 +15,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.io import (
     WeightsMismatch,
-    apply_weights,
-    config_from_weights,
     export_onnx,
     export_python,
-    network_from_weights,
     read_weights,
     save_session,
     save_weights_file,
 )
 from core.io.session import open_session
-from core.train.trainer import Trainer
+from core.teach.loaded_weights import rebuilt, reloaded
 from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
 from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
@@ -80,29 +77,28 @@ def save_weights_to(window, path):
 def load_weights_from(window, path):
     """Load a weights file into the current network, offering a rebuild on a mismatch.
 
-    A damaged, truncated or foreign file is refused before anything changes.
-    Returns True when the weights were loaded (or the network rebuilt from them).
+    The loaded weights start a fresh run at the file's own epoch and step (a new optimizer);
+    the run they replace is kept for Edit → Undo. A damaged, truncated or foreign file is
+    refused before anything changes. Returns True when the weights were loaded (or the
+    network rebuilt from them).
     """
-    history = getattr(getattr(window, "undo", None), "history", None)
-    kept = ""
     try:
         wf = read_weights(path)
         window.session.pause()
-        if history is not None:  # Edit → Undo brings back the weights replaced here
-            kept = history.keep_before(f"weights loaded from {Path(path).name}")
-        window.session.call(apply_weights, wf, path)
+        trainer = window.session.call(reloaded, wf, path)
     except WeightsMismatch as exc:
-        if kept:
-            history.forget_last()
         return offer_rebuild(window, path, exc)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is refused the same way
-        if kept:
-            history.forget_last()
         report_error(window, "Load weights", exc)
         return False
-    window.session.refresh()
-    report_done(window, f"Loaded weights from {path}. {kept}".strip())
+    _show_trainer(window, trainer, f"Loaded weights from {path} ({_counters(trainer)}).",
+                  f"weights loaded from {Path(path).name}")
     return True
+
+
+def _counters(trainer):
+    """``"epoch 12, step 96"`` of a run started from a weights file."""
+    return f"epoch {trainer.epoch}, step {trainer.step_count}"
 
 
 def offer_rebuild(window, path, mismatch):
@@ -115,16 +111,14 @@ def offer_rebuild(window, path, mismatch):
         QMessageBox.StandardButton.No)
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    wf = mismatch.weights_file
     session = window.session
     try:
-        config = config_from_weights(wf, session.config)
-        trainer = Trainer(session.dataset, config, network=network_from_weights(wf))
-        apply_weights(trainer, wf, path)  # adopts the file's input scaling too
+        trainer = rebuilt(mismatch.weights_file, session.dataset, session.config, path)
     except Exception as exc:  # noqa: BLE001 - e.g. the file's inputs do not fit this data
         report_error(window, "Load weights", exc)
         return False
-    _show_trainer(window, trainer, f"Network rebuilt from {Path(path).name}.",
+    _show_trainer(window, trainer,
+                  f"Network rebuilt from {Path(path).name} ({_counters(trainer)}).",
                   f"network rebuilt from {Path(path).name}")
     return True
 

@@ -3,22 +3,25 @@
 The diagram's inline editor emits ``editStarted`` (training is paused at once, so the value
 shown is the one being replaced) and ``valueEdited((hit, value))``. The value goes to the
 trainer through ``TrainingSession.call`` with ``core.teach.editing.set_weight`` or ``set_bias``,
-then ``session.refresh()`` sends a snapshot, so the diagram, the output
-surface and the heatmaps all show the edited network at once. Training continues from it.
+a history row records the edited network's exact losses and metrics, then
+``session.refresh()`` sends a snapshot, so the diagram, the output surface, the heatmaps and
+the loss curves all show the edited network at once. Training continues from it.
 """
 
 from PySide6.QtCore import QObject, Signal
 
-from core.teach.editing import set_bias, set_weight
+from core.teach.editing import record_evaluation, set_bias, set_weight
 from gui.session import describe_error
 
 
 def apply_edit(trainer, hit, value):
-    """Worker thread: write ``value`` into the weight or bias ``hit`` (a diagram ``Hit``)."""
+    """Worker thread: write ``value`` into the weight or bias ``hit`` (a diagram ``Hit``),
+    then record the edited network's losses and metrics (the curves show them at once)."""
     if hit.kind == "bias":
         set_bias(trainer, hit.layer, hit.unit, value)
     else:
         set_weight(trainer, hit.layer, hit.source, hit.unit, value)
+    record_evaluation(trainer)
     return hit, value
 
 

@@ -37,10 +37,24 @@ TEST_PEN = pg.mkPen(NEGATIVE_HEX, width=2)
 KEYS = ("train_loss", "test_loss", "train_metric", "test_metric")
 
 
+def _strictly_increasing(x):
+    """``x (n,)`` with each repeated value (an edit recorded at an epoch's end, see
+    ``core.train.history``) moved a hair left of the next: pyqtgraph's clip-to-view drops
+    the last of two points with one x at the view's right edge, and with it the jump."""
+    ties = np.flatnonzero(np.diff(x) <= 0)
+    if not ties.size:
+        return x
+    x = np.array(x, dtype=np.float64)
+    for i in ties[::-1]:  # right to left: a run of repeats steps back one hair each
+        x[i] = x[i + 1] - 1e-6
+    return x
+
+
 def _set_curve(curve, x, y, log=False):
     """Feed ``x, y (n,)`` to ``curve``, dropping non-finite points (and ≤ 0 ones in log).
 
     A line needs two points: a single one (after the first epoch) is drawn as a dot."""
+    x = _strictly_increasing(x)
     keep = np.isfinite(y)
     if log:
         keep &= y > 0
@@ -190,7 +204,13 @@ class LossCurvesView(QWidget):
     # ----------------------------------------------------------------- internals
     def _draw(self, history, epochs):
         log = self.log_check.isChecked()
+        dots = epochs.size == 1  # one record (e.g. loaded weights): a line would not show
         for curve, name in zip(self.curves(), KEYS, strict=True):
+            if dots != (curve.opts["symbol"] is not None):
+                curve.setSymbol("o" if dots else None)
+                curve.setSymbolSize(7)
+                curve.setSymbolBrush(curve.opts["pen"].color())
+                curve.setSymbolPen(curve.opts["pen"].color())
             _set_curve(curve, epochs, np.asarray(history[name]), log and "loss" in name)
         self._anchor(history, epochs, log)
 

@@ -218,7 +218,8 @@ def test_check_gradients_calls_vanishing_gradients_too_small_not_wrong(qtbot, wi
 
 # ------------------------------------------------------------------------ timeline
 def scrub(qtbot, bar, step=None, index=None):
-    """Move the slider to ``index`` (as a user would) or scrub to ``step``; the step shown."""
+    """Move the slider to position ``index`` (a step, as a user would) or scrub to ``step``;
+    the step shown."""
     with qtbot.waitSignal(bar.restored, timeout=TIMEOUT) as blocker:
         if index is not None:
             bar.slider.setValue(index)
@@ -233,9 +234,8 @@ def test_scrub_back_restores_the_recorded_state(qtbot, window):
     train(qtbot, window, 300)
     bar = timeline_shown(qtbot, window)
     head = bar.data.head
-    index = len(bar.data.steps) // 3
-    s = bar.data.steps[index]
-    assert scrub(qtbot, bar, index=index) == s
+    s = bar.data.steps[len(bar.data.steps) // 3]
+    assert scrub(qtbot, bar, index=s) == s  # the slider's positions are steps
     observer = window.timeline.observer
 
     def now_and_recorded(t):
@@ -247,7 +247,7 @@ def test_scrub_back_restores_the_recorded_state(qtbot, window):
         np.testing.assert_array_equal(w, r)
     qtbot.waitUntil(lambda: bar.label.text() == f"step {s:,} of {head:,} (kept "
                     f"{len(bar.data.steps)})", timeout=TIMEOUT)
-    assert bar.slider.value() == index and bar.resume.isEnabled()
+    assert bar.slider.value() == s and bar.resume.isEnabled()
     qtbot.waitUntil(lambda: window.session.last_snapshot.step == s, timeout=TIMEOUT)
 
 
