@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.data import load_dataset
 from core.io import save_weights_file
+from core.teach import editing as point_data
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
-from gui.drawing import point_data
 from gui.export import operations
 from gui.main_window import MainWindow
 from gui.views.curve_summary import fmt
