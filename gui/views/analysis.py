@@ -1,6 +1,6 @@
-"""``install_analysis_views(window)``: activation curves, distributions and confusion docks.
+"""``install_analysis_views(window)``: activation curves, distributions, confusion, warp docks.
 
-Adds three docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside the network"
+Adds four docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside the network"
 (so the default layout keeps its size) and listed under View:
 
 - "Activations" (:class:`ActivationCurvesView`): f and f′ of every activation, with the
@@ -8,7 +8,9 @@ Adds three docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside 
 - "Distributions" (:class:`DistributionsView`): quantile bands over steps per layer, dead
   and saturated unit counts; it records every snapshot the session shows, drawn or not;
 - "Confusion" (:class:`ConfusionView`): the test set's confusion matrix and per-class
-  accuracy; a clicked cell rings its test points on the decision surface (2-D data).
+  accuracy; a clicked cell rings its test points on the decision surface (2-D data);
+- "Warp" (:class:`WarpView`): the input plane's grid lines and the data as two neurons of
+  a hidden layer see them (2-D data).
 
 A neuron clicked in the diagram selects its layer in the first two.
 
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget
 from gui.views.activation_curves import ActivationCurvesView
 from gui.views.confusion import ConfusionView
 from gui.views.distributions import DistributionsView
+from gui.views.warp import WarpView
 
 DOCKS = (
     ("activationsDock", "Activations", ActivationCurvesView, "showActivations",
@@ -31,6 +34,8 @@ DOCKS = (
      "weights, activations and gradients of a layer as quantile bands over steps"),
     ("confusionDock", "Confusion", ConfusionView, "showConfusion",
      "test-set confusion matrix and per-class accuracy; click a cell to see its rows"),
+    ("warpDock", "Warp", WarpView, "showWarp",
+     "the input plane's grid and the data as two neurons of a hidden layer see them"),
 )
 
 
@@ -42,12 +47,13 @@ def _view_menu(window):
 
 
 def install_analysis_views(window):
-    """Create, dock and register the three views on ``window``.
+    """Create, dock and register the four views on ``window``.
 
     Returns
     -------
     dict of str to QAction
-        ``showActivations``, ``showDistributions``, ``showConfusion``: the docks' toggles.
+        ``showActivations``, ``showDistributions``, ``showConfusion``, ``showWarp``: the
+        docks' toggles.
     """
     right = Qt.DockWidgetArea.RightDockWidgetArea
     inside = window.findChild(QDockWidget, "inspectDock")
@@ -76,6 +82,7 @@ def install_analysis_views(window):
     window.activation_view = views[ActivationCurvesView]
     window.distributions_view = views[DistributionsView]
     window.confusion_view = views[ConfusionView]
+    window.warp_view = views[WarpView]
     window.confusion_view.highlighter = window.decision_view.highlight_test_points
     for view in views.values():
         window.session.add_view(view)
