@@ -26,7 +26,7 @@ LEFT_DOCKS = ("datasetDock", "hyperDock", "lessonDock")
 #: The views that look inside the network: a row under the output on a tall window, tabs
 #: beside it on a short one.
 INSIDE_DOCKS = ("inspectDock", "normsDock", "activationsDock", "distributionsDock",
-                "confusionDock")
+                "confusionDock", "warpDock")
 #: Default shares of the window width: left column, right column (the diagram gets the rest).
 DEFAULT_SHARES = (0.22, 0.38)
 #: Widths a column keeps at least, whatever its share (px).

@@ -17,7 +17,6 @@ from gui.views.activation_curves import layer_titles
 from gui.views.focus_combo import FocusCombo
 from gui.views.on_screen import OnScreenGate
 from gui.views.plot_style import (
-    AXES_HEIGHT,
     add_hint,
     all_finite,
     new_plot_widget,
@@ -81,10 +80,6 @@ class WarpView(OnScreenGate, QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.plot_widget, 1)
-
-    def set_min_plot_height(self, data_height):
-        """Keep the plot's data area at least ``data_height`` px high."""
-        self.plot_widget.setMinimumHeight(data_height + AXES_HEIGHT)
 
     # ----------------------------------------------------------------- contract slots
     def reset(self, trainer_info):
