@@ -26,7 +26,7 @@ LEFT_DOCKS = ("datasetDock", "hyperDock", "lessonDock")
 #: The views that look inside the network: a row under the output on a tall window, tabs
 #: beside it on a short one.
 INSIDE_DOCKS = ("inspectDock", "normsDock", "activationsDock", "distributionsDock",
-                "confusionDock")
+                "confusionDock", "warpDock")
 #: The dock groups a feature's dock can join (``MainWindow.add_dock(..., group=)``); a dock
 #: that joins one is arranged with it, whether it is listed here or not.
 DOCK_GROUPS = {"left": LEFT_DOCKS, "inside": INSIDE_DOCKS}

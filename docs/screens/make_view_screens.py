@@ -152,9 +152,72 @@ def regression_3d_shot():
     print(f"wrote {path.relative_to(ROOT)}")
 
 
+def houses_csv(path, n=300):
+    """A house-price table: four inputs, a price in thousands (a plane plus noise)."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    area, rooms = rng.uniform(40, 200, n), rng.integers(1, 7, n)
+    age, distance = rng.uniform(0, 80, n), rng.uniform(1, 30, n)
+    price = 1.5 * area + 12 * rooms - 0.6 * age - 3 * distance + 60 + rng.normal(0, 12, n)
+    rows = [",".join(f"{v:.2f}" for v in r)
+            for r in zip(area, rooms, age, distance, price, strict=True)]
+    path.write_text("area,rooms,age,distance,price\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def predicted_actual_shot():
+    """A CSV regression with four inputs: predicted vs actual, residuals, R² and RMSE."""
+    import tempfile
+
+    from core.data import load_csv
+    from gui.views.predicted_actual import PredictedActualView
+
+    with tempfile.TemporaryDirectory() as folder:
+        dataset = load_csv(houses_csv(Path(folder) / "houses.csv"), target="price")
+    t = Trainer(dataset, TrainConfig(hidden=(16,), activation="relu", optimizer="adam",
+                                     lr=0.03, seed=0))
+    t.train(200)
+    view = show(PredictedActualView(), t, (640, 360))
+    view.show_snapshot(take_snapshot(t, surface_resolution=0))
+    save(view, "predicted_vs_actual.png")
+
+
+def slice_shot():
+    """Wine over alcohol and malic acid, the other inputs at the means of class_2's rows:
+    the third class, absent at the overall means, fills the slice; far points faded."""
+    from PySide6.QtTest import QTest
+
+    from gui.views.surface import DecisionSurfaceView
+
+    t = trainer("wine", hidden=(8,), lr=0.05, seed=0)
+    t.train(20)
+    view = show(DecisionSurfaceView(), t, (600, 520))
+    view.columnsChanged.connect(
+        lambda plane: view.show_snapshot(take_snapshot(t, surface_columns=plane)))
+    view.show_snapshot(take_snapshot(t, surface_columns=(0, 1)))
+    view.slice_sliders.set_preset("class_2")
+    QTest.qWait(200)  # the sliders' request is coalesced on a short timer
+    save(view, "surface_slice_wine.png")
+
+
+def warp_shot():
+    """Two circles through a 6-2 tanh network: the last hidden layer's two neurons have
+    pulled the rings apart so that a straight line separates them."""
+    from gui.views.warp import WarpView
+
+    t = trainer("circles", hidden=(6, 2), lr=0.1, seed=0)
+    t.train(150)
+    view = show(WarpView(), t, (560, 440))
+    view.choose(1, 0, 1)
+    view.show_snapshot(take_snapshot(t, surface_resolution=0))
+    save(view, "warp_circles.png")
+
+
 SHOTS = {"activations": activation_shots, "distributions": distributions_shot,
          "confusion": confusion_shots, "legend": legend_shot,
-         "regression_3d": regression_3d_shot}
+         "regression_3d": regression_3d_shot, "predicted_actual": predicted_actual_shot,
+         "slice": slice_shot, "warp": warp_shot}
 
 
 def main(names):

@@ -1,6 +1,6 @@
-"""``install_analysis_views(window)``: activation curves, distributions and confusion docks.
+"""``install_analysis_views(window)``: activation curves, distributions, confusion, warp docks.
 
-Adds three docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside the network"
+Adds four docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside the network"
 (so the default layout keeps its size) and listed under View:
 
 - "Activations" (:class:`ActivationCurvesView`): f and f′ of every activation, with the
@@ -8,7 +8,9 @@ Adds three docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside 
 - "Distributions" (:class:`DistributionsView`): quantile bands over steps per layer, dead
   and saturated unit counts; it records every snapshot the session shows, drawn or not;
 - "Confusion" (:class:`ConfusionView`): the test set's confusion matrix and per-class
-  accuracy; a clicked cell rings its test points on the decision surface (2-D data).
+  accuracy; a clicked cell rings its test points on the decision surface (2-D data);
+- "Warp" (:class:`WarpView`): the input plane's grid lines and the data as two neurons of
+  a hidden layer see them (2-D data).
 
 A neuron clicked in the diagram selects its layer in the first two.
 
@@ -19,9 +21,12 @@ its dock is hidden, and the view itself draws nothing while its tab is behind an
 
 from dataclasses import dataclass
 
+from PySide6.QtWidgets import QDockWidget
+
 from gui.views.activation_curves import ActivationCurvesView
 from gui.views.confusion import ConfusionView
 from gui.views.distributions import DistributionsView
+from gui.views.warp import WarpView
 
 DOCKS = (
     ("activationsDock", "Activations", ActivationCurvesView, "showActivations",
@@ -30,21 +35,24 @@ DOCKS = (
      "weights, activations and gradients of a layer as quantile bands over steps"),
     ("confusionDock", "Confusion", ConfusionView, "showConfusion",
      "test-set confusion matrix and per-class accuracy; click a cell to see its rows"),
+    ("warpDock", "Warp", WarpView, "showWarp",
+     "the input plane's grid and the data as two neurons of a hidden layer see them"),
 )
 
 
 @dataclass(frozen=True)
 class AnalysisViews:
-    """The three views :func:`install_analysis_views` docks, and their docks' toggles."""
+    """The four views :func:`install_analysis_views` docks, and their docks' toggles."""
 
     activation_view: ActivationCurvesView
     distributions_view: DistributionsView
     confusion_view: ConfusionView
-    actions: dict  # showActivations, showDistributions, showConfusion -> QAction
+    warp_view: WarpView
+    actions: dict  # showActivations, showDistributions, showConfusion, showWarp -> QAction
 
 
 def install_analysis_views(window):
-    """Create, dock and register the three views on ``window``; returns them."""
+    """Create, dock and register the four views on ``window``; returns them."""
     actions, views = {}, {}
     for object_name, title, cls, action_name, tip in DOCKS:
         view = cls()
@@ -54,8 +62,11 @@ def install_analysis_views(window):
         actions[action_name] = dock.toggleViewAction()
         views[cls] = view
     found = AnalysisViews(views[ActivationCurvesView], views[DistributionsView],
-                          views[ConfusionView], actions)
+                          views[ConfusionView], views[WarpView], actions)
     found.confusion_view.highlighter = window.decision_view.highlight_test_points
+    inside = window.findChild(QDockWidget, "inspectDock")
+    if inside is not None:
+        inside.raise_()
     for view in views.values():
         window.session.add_view(view)
     window.session.snapshotShown.connect(found.distributions_view.record)

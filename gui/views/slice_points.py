@@ -41,7 +41,8 @@ class SlicePoints:
     def _reset_slice(self, dataset):
         """Sliders for the held inputs of data with more than two inputs (classification)."""
         many = dataset.n_inputs > 2 and dataset.task in ("binary", "multiclass")
-        self.slice_sliders.setVisible(many)
+        self._slice_panel = many
+        self.slice_sliders.setVisible(many and self.isVisible())
         self.fade.setVisible(many)
         self._faded = {}
         if not many:
@@ -53,6 +54,16 @@ class SlicePoints:
                    for c, name in enumerate(dataset.target_names) if np.any(labels == c)}
         self.slice_sliders.set_data(dataset.input_names, (0, 1), dataset.X_train.mean(axis=0),
                                     X.min(axis=0), X.max(axis=0), presets)
+
+    def showEvent(self, event):
+        """The slider panel is laid out only while the surface is on screen: a hidden
+        Surface tab (digits, a regression's first tab) must not make its dock taller."""
+        self.slice_sliders.setVisible(getattr(self, "_slice_panel", False))
+        super().showEvent(event)
+
+    def hideEvent(self, event):
+        self.slice_sliders.setVisible(False)
+        super().hideEvent(event)
 
     def _point_alphas(self, dataset, X, columns):
         """Opacity per row of ``X`` (n, d) from its distance to the slice shown; None when

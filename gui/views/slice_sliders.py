@@ -102,7 +102,7 @@ class SliceSliders(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.rows)
-        top = QHBoxLayout()
+        top = self._top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.summary, 1)
         top.addWidget(self.means_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -112,6 +112,9 @@ class SliceSliders(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.scroll)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # Never the reason a dock grows: on a window too short for the plot's minimum and
+        # this panel, the panel gives way (the plot is what the view is for).
+        self.setMinimumHeight(1)
         self._timer = QTimer(self, singleShot=True, interval=EMIT_MS)
         self._timer.timeout.connect(self._emit)
         self.sliders = {}  # column -> QSlider
@@ -122,6 +125,10 @@ class SliceSliders(QWidget):
         self._columns = (0, 1)
 
     # ----------------------------------------------------------------- set up
+    def add_control(self, widget):
+        """Put ``widget`` in the summary line, before the ``Means`` menu."""
+        self._top.insertWidget(self._top.count() - 1, widget, 0, Qt.AlignmentFlag.AlignTop)
+
     def set_data(self, names, columns, means, lo, hi, presets=None):
         """One slider per input not in ``columns``, over ``lo..hi`` (each (d,)), at ``means``.
 
@@ -181,7 +188,10 @@ class SliceSliders(QWidget):
             self._value_labels[k] = value
         row_height = max(self.fontMetrics().height() + 6, 20)
         rows = -(-len(self.sliders) // PER_ROW)
-        self.scroll.setFixedHeight(int(min(rows, VISIBLE_ROWS) * row_height) + 2)
+        # up to VISIBLE_ROWS rows when there is room; on a window too short for them beside
+        # the plot's minimum height, less (it scrolls; the summary line names the values)
+        self.scroll.setMaximumHeight(int(min(rows, VISIBLE_ROWS) * row_height) + 2)
+        self.scroll.setMinimumHeight(1)
         self._show_summary()
 
     # ----------------------------------------------------------------- values

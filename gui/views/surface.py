@@ -126,6 +126,7 @@ class DecisionSurfaceView(SlicePoints, QWidget):
         self.fade.setToolTip("Fade the points whose other inputs are far from the values the "
                              "surface holds them at: the slice does not describe them")
         self.slice_sliders = SliceSliders()
+        self.slice_sliders.add_control(self.fade)  # the bar would wrap to another line
         self.slice_sliders.setVisible(False)
         self.plot_widget = new_plot_widget()
         self.plot = self.plot_widget.getPlotItem()
@@ -149,7 +150,7 @@ class DecisionSurfaceView(SlicePoints, QWidget):
         bar_widget = self._bar_widget = QWidget()
         bar = FlowLayout(bar_widget, spacing=6)
         bar.setContentsMargins(4, 2, 4, 0)
-        for w in (self.show_test, self.discretize, self.fade, self.picker):
+        for w in (self.show_test, self.discretize, self.picker):
             bar.addWidget(w)
         self._bars = [bar, QHBoxLayout()]  # the second row is for added tools
         self._bars[1].setContentsMargins(4, 0, 4, 0)
