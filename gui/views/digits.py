@@ -112,7 +112,7 @@ class DigitsView(QWidget):
         metrics = QFontMetricsF(self._font)
         # a label ("8/3") must fit under its digit: the pixel scale that allows it
         self._label_scale = max((metrics.horizontalAdvance("8/8") + 2) / (SIDE + 1),
-                                metrics.height() / LABEL_ROOM)
+                                (metrics.height() + 1) / LABEL_ROOM)
         self._count_size = (metrics.horizontalAdvance("888") + 2, metrics.height())
         self._held = HeldLevels()
         self._info = None
@@ -241,6 +241,7 @@ class DigitsView(QWidget):
             r, c = divmod(k, cols)
             text = pg.TextItem("", color=RIGHT_COLOR, anchor=(0.5, 0.0))
             text.setFont(self._font)
+            text.textItem.document().setDocumentMargin(0)  # right under its digit
             text.setPos(c * (SIDE + 1) + SIDE / 2, r * (SIDE + LABEL_ROOM) + SIDE)
             self.grid_plot.addItem(text, ignoreBounds=True)
             self.labels.append(text)
@@ -286,6 +287,13 @@ class DigitsView(QWidget):
                 and box.height() / C >= self._count_size[1])
         for text in self.count_texts:
             text.setVisible(fits)
+        # class numbers on the axes: every one, or every other / fifth when rows are tight
+        tick = QFontMetricsF(self.conf_plot.getAxis("left").style["tickFont"] or QFont())
+        for name, room, need in (("left", box.height() / C, tick.height()),
+                                 ("bottom", box.width() / C, tick.horizontalAdvance("10") + 4)):
+            step = next((k for k in (1, 2, 5) if k * room >= need), C)
+            self.conf_plot.getAxis(name).setTicks(
+                [[(k + 0.5, str(k)) for k in range(0, C, step)]])
 
     def _update_confusion(self, pred):
         C = self._n_classes
