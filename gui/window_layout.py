@@ -251,10 +251,15 @@ class WindowLayout(QObject):
         for bar in self.window.findChildren(QTabBar):
             if bar.parent() is not self.window:
                 continue
-            bar.setElideMode(Qt.TextElideMode.ElideNone)
-            bar.setUsesScrollButtons(True)
+            # set only what differs: a tab bar changed relayouts the docks (and refits)
+            if bar.elideMode() != Qt.TextElideMode.ElideNone:
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+            if not bar.usesScrollButtons():
+                bar.setUsesScrollButtons(True)
             for i in range(bar.count()):
-                bar.setTabToolTip(i, bar.tabText(i).replace("&&", "&"))
+                title = bar.tabText(i).replace("&&", "&")
+                if bar.tabToolTip(i) != title:
+                    bar.setTabToolTip(i, title)
 
     def _keep_plot_heights(self, window_height):
         """Give every plot view the smallest data area a window this high must keep.

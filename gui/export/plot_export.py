@@ -135,8 +135,9 @@ def _paint_picture(painter, view, target, logical):
     """Draw ``view`` into ``target`` (page px); pyqtgraph views laid out at ``logical``
     (``QSizeF``), or, when a plot keeps its aspect ratio (a map, an image), at the on-screen
     proportions centred in ``target``: a wider layout would only add empty data range."""
-    if _is_diagram(view):
-        _paint_scene(painter, view.scene(), target)
+    if _is_diagram(view):  # the scene keeps its proportions, centred in the target
+        fitted = fit_rect(screen_size(view), target.toAlignedRect().size())
+        _paint_scene(painter, view.scene(), QRectF(fitted).translated(target.topLeft()))
         return
     item = source_item(view)
     if _keeps_aspect(item):

@@ -67,8 +67,8 @@ class _FittingScroll(QScrollArea):
 
     def minimumSizeHint(self):
         inner = self._inner("minimumSizeHint")
-        bar = self.verticalScrollBar().sizeHint().width()
-        return QSize(inner.width() + bar, min(inner.height(), 80))
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
+                     min(inner.height(), 80))
 
 
 class StepThroughPanel(QWidget):
@@ -153,6 +153,11 @@ class StepThroughPanel(QWidget):
         self.left_scroll.setWidgetResizable(True)
         self.left_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the scroll bar's room comes from the equations' minimum: the dock gets no wider
+        bar = self.left_scroll.verticalScrollBar().sizeHint().width()
+        narrowest = self.equations.minimumSizeHint().width() - bar
+        self.equations.title.setWordWrap(True)  # "Neuron equations" on two lines if narrow
+        self.equations.setMinimumWidth(max(40, narrowest))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.left_scroll)
         split.addWidget(self.equations)

@@ -210,7 +210,7 @@ class DigitsView(QWidget):
         metrics = QFontMetricsF(self._font)
         # a label ("8/3") must fit under its image: the pixel scale that allows it
         self._label_scale = max((metrics.horizontalAdvance("8/8") + 2) / (side + 1),
-                                metrics.height() / self._label_room)
+                                (metrics.height() + 1) / self._label_room)
         self._n_grid_max = min(GRID_ROWS * GRID_COLS, ds.n_test)
         self._test_tiles = ds.X_test[: self._n_grid_max].reshape(-1, side, side)
         self._levels = pixel_levels(ds.X_test)
@@ -247,6 +247,7 @@ class DigitsView(QWidget):
             r, c = divmod(k, cols)
             text = pg.TextItem("", color=RIGHT_COLOR, anchor=(0.5, 0.0))
             text.setFont(self._font)
+            text.textItem.document().setDocumentMargin(0)  # right under its image
             text.setPos(c * (side + 1) + side / 2, r * pitch + side)
             self.grid_plot.addItem(text, ignoreBounds=True)
             self.labels.append(text)
@@ -292,6 +293,13 @@ class DigitsView(QWidget):
                 and box.height() / C >= self._count_size[1])
         for text in self.count_texts:
             text.setVisible(fits)
+        # class numbers on the axes: every one, or every other / fifth when rows are tight
+        tick = QFontMetricsF(self.conf_plot.getAxis("left").style["tickFont"] or QFont())
+        for name, room, need in (("left", box.height() / C, tick.height()),
+                                 ("bottom", box.width() / C, tick.horizontalAdvance("10") + 4)):
+            step = next((k for k in (1, 2, 5) if k * room >= need), C)
+            self.conf_plot.getAxis(name).setTicks(
+                [[(k + 0.5, str(k)) for k in range(0, C, step)]])
 
     def _update_confusion(self, pred):
         C = self._n_classes

@@ -306,6 +306,11 @@ def test_digits_labels_and_counts_never_overprint(qtbot, digits, size):
     assert not _overlaps(_visible_rects(view.count_texts)), "confusion counts overprint"
     rows, cols = view._grid
     assert len(view.labels) == min(rows * cols, 48)
+    # the class numbers on the confusion matrix's axes have room for their text
+    box = view.conf_plot.getViewBox().size()
+    for name, room in (("left", box.height()), ("bottom", box.width())):
+        ticks = view.conf_plot.getAxis(name)._tickLevels[0]
+        assert 2 <= len(ticks) <= 10 and room / len(ticks) >= 11, (name, len(ticks), room)
 
 
 def test_digits_view_shows_all_48_when_there_is_room(qtbot, digits):
