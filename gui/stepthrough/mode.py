@@ -144,7 +144,18 @@ class StepThroughMode(QObject):
         if state is None:
             return
         self.overlay.show(state.book, state.index, state.example, self.selected)
+        self._show_example_input(state)
         self._show_equations()
+
+    def _show_example_input(self, state):
+        """Pixel inputs drawn as one image (digits): the chosen example's own picture."""
+        loss = next((r for p, r in zip(state.book.phases, state.book.phase_results,
+                                       strict=True) if p.kind == "loss"), None)
+        if state.example is None or loss is None:
+            self.window.diagram.set_input_example(None)
+            return
+        self.window.diagram.set_input_example(loss["raw_inputs"][state.example],
+                                              f"example {state.example + 1}")
 
     def _show_equations(self):
         view, state = self.panel.equations, self.state()
@@ -159,6 +170,7 @@ class StepThroughMode(QObject):
     def _reset_view(self):
         self._done_step = None
         self.overlay.clear()
+        self.window.diagram.set_input_example(None)
         self.panel.show_idle()
         self._block(False)
         self._show_equations()

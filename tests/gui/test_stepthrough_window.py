@@ -311,3 +311,24 @@ def test_phase_list_is_never_cut_on_a_short_window(qtbot, window):
     assert top_in_view >= 0 and top_in_view + strip.height() <= scroll.viewport().height() \
         or strip.height() > scroll.viewport().height()
     assert scroll.horizontalScrollBar().maximum() == 0, "the controls scroll sideways"
+
+
+def test_choosing_an_example_draws_its_own_digit_in_the_input_block(qtbot):
+    w = MainWindow(load_dataset("digits"), TrainConfig(hidden=(8,), batch_size=4))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        book = open_step(qtbot, w)
+        block = w.diagram.input_block
+        mean = w.session.dataset.X_train.mean(axis=0).reshape(8, 8)
+        np.testing.assert_allclose(block.values, mean)
+        loss = next(r for p, r in zip(book.phases, book.phase_results, strict=True)
+                    if p.kind == "loss")
+        mode(w).panel.example.setCurrentIndex(3)  # "Example 3 of 4"
+        np.testing.assert_allclose(block.values, loss["raw_inputs"][2].reshape(8, 8))
+        assert block.caption == "example 3"
+        mode(w).panel.example.setCurrentIndex(0)  # back to the batch: the mean input
+        np.testing.assert_allclose(block.values, mean)
+    finally:
+        w.close()
