@@ -170,9 +170,9 @@ def test_an_added_point_is_scored_and_the_history_kept(qtbot, window):
 def test_a_blank_canvas_scores_the_new_network_on_the_first_points(qtbot, window):
     run_epochs(qtbot, window, 1)
     session = window.session
-    qtbot.mouseClick(window.point_edit_bar.blank, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.drawing.bar.blank, Qt.MouseButton.LeftButton)
     for x, y, label in ((-3, 2, 0), (-2, -3, 0), (3, 3, 1), (2, -2, 1)):
-        window.point_edit_bar.picker.set_current(label)
+        window.drawing.bar.picker.set_current(label)
         click_at(window, x, y)
     qtbot.waitUntil(lambda: session.dataset.name == point_data.BLANK_NAME
                     and session.dataset.n_train == 4, timeout=TIMEOUT)
