@@ -39,7 +39,7 @@ def main(argv=None):
         print(USAGE.format(prog=prog_name(), command=shell_command()), end="")
         return 0
     try:
-        from gui.app import run
+        from gui.shell.app import run
     except ImportError as e:
         print(f"Backprop Studio: the window cannot start ({e}). Train without a window: "
               f"`{shell_command()} train --help`.", file=sys.stderr)

@@ -24,8 +24,8 @@ SHOWN_SECONDS = 3.0
 WINDOW = f"""
 import time
 from PySide6.QtWidgets import QApplication
-from gui.icon import app_icon
-from gui.main_window import MainWindow
+from gui.shell.icon import app_icon
+from gui.shell.window import MainWindow
 
 app = QApplication([])
 app.setWindowIcon(app_icon())

@@ -136,8 +136,8 @@ def spin(seconds, until=None):
 def new_window():
     from PySide6.QtWidgets import QDockWidget
 
-    from gui.main_window import MainWindow
-    from gui.transport import MAX_SPEED
+    from gui.shell.transport import MAX_SPEED
+    from gui.shell.window import MainWindow
 
     window = MainWindow(load_dataset(CASE[0]), CASE[1])
     window.show()
@@ -369,8 +369,8 @@ def run_mnist(seconds, rounds=4, rows=MNIST_ROWS):
     import resource
 
     from benchmarks.bench_data import write_case
-    from gui.main_window import MainWindow
-    from gui.transport import MAX_SPEED
+    from gui.shell.transport import MAX_SPEED
+    from gui.shell.window import MainWindow
 
     QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as folder:

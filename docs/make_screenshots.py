@@ -64,7 +64,7 @@ def settle(seconds=0.6):
 def open_window(dataset=None, config=None, size=SIZE):
     """The main window on ``dataset`` and ``config`` (both None: as a user launches it),
     shown at ``size``."""
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     window = MainWindow(dataset, config) if dataset is not None else MainWindow()
     window.resize(*size)
@@ -223,7 +223,7 @@ def fresh_settings(max_speed=False):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, folder.name)
     if max_speed:
-        from gui.main_window import app_settings
+        from gui.shell.window import app_settings
 
         settings = app_settings()
         settings.setValue("training/speed", 0)

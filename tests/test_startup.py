@@ -11,7 +11,7 @@ import pytest
 
 import main
 from cli.train import build_train_parser
-from gui.app import (
+from gui.shell.app import (
     XCB_LIBRARIES,
     gui_unavailable_message,
     missing_xcb_libraries,
@@ -99,7 +99,7 @@ def test_run_refuses_in_one_line_before_qt_can_abort(monkeypatch, capsys):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.setattr("gui.app.missing_xcb_libraries", lambda: ["libxcb-cursor.so.0"])
+    monkeypatch.setattr("gui.shell.app.missing_xcb_libraries", lambda: ["libxcb-cursor.so.0"])
     assert run([]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "libxcb-cursor0" in err[0]

@@ -41,7 +41,7 @@ from gui.diagram.layout import (
     unit_room,
 )
 from gui.diagram.texts import DiagramTexts
-from gui.style import NEUTRAL
+from gui.theme.style import NEUTRAL
 
 BACKGROUND = QColor("#ffffff")
 EDGE_HINT = "Click to type a new weight."

@@ -1,6 +1,6 @@
 """Colours of the diagram: neuron heatmaps as QImages and signed values as QColors.
 
-Every signed quantity uses the shared diverging table (`gui.style.diverging_lut`) with
+Every signed quantity uses the shared diverging table (`gui.theme.style.diverging_lut`) with
 symmetric levels, so zero is white, positive blue and negative orange everywhere.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QColor, QImage
 
-from gui.style import diverging_lut
+from gui.theme.style import diverging_lut
 
 #: Activations whose output range is fixed: (low, high) of the colour scale.
 FIXED_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0)}

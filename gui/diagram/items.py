@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.diagram.layout import nearest_segment, nearest_segment_distance, strongest, width_buckets
-from gui.style import NEGATIVE, NEUTRAL, POSITIVE
+from gui.theme.style import NEGATIVE, NEUTRAL, POSITIVE
 
 BORDER = QColor("#5f6b73")
 N_WIDTHS = 6                  # width buckets of edges

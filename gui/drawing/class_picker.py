@@ -3,7 +3,7 @@
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from gui.style import class_color
+from gui.theme.style import class_color
 
 _STYLE = (
     "QToolButton {{ background: {color}; color: white; border: 2px solid white;"

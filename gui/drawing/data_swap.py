@@ -12,7 +12,7 @@ Data that does not fit the network (other task or number of classes), or a blank
 from PySide6.QtCore import QObject, Signal
 
 from core.teach.editing import record_evaluation, with_dataset
-from gui.session import describe_error
+from gui.running.session import describe_error
 
 
 def _edited(trainer, dataset):

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-from gui.style import POSITIVE_HEX
+from gui.theme.style import POSITIVE_HEX
 from gui.views.plot_style import FOREGROUND, new_plot_widget
 
 GRID = 8

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.nn.activations import ACTIVATIONS
-from gui.session import describe_error
+from gui.running.session import describe_error
 
 
 def predict_from_snapshot(info, snapshot, row):

@@ -1,6 +1,6 @@
 """``install_explore(window)``: Tools → Optimizer playground and Tools → Loss landscape.
 
-Adds to a :class:`~gui.main_window.MainWindow`:
+Adds to a :class:`~gui.shell.window.MainWindow`:
 
 - Tools → Optimizer playground (``optimizerPlayground``): a separate window racing the app's
   optimizers on two-parameter surfaces;
@@ -17,7 +17,7 @@ an :class:`Explore` object parented to the window (``explore_of(window)`` finds 
 from PySide6.QtCore import QEvent, QObject
 
 from gui.explore.landscape_source import LandscapeSource
-from gui.menus import new_action
+from gui.shell.menus import new_action
 
 
 class Explore(QObject):

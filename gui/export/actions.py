@@ -57,7 +57,7 @@ SPECS = {
 
 
 def _app_settings():
-    from gui.main_window import app_settings  # imported late: the window imports this module
+    from gui.shell.window import app_settings  # imported late: the window imports this module
 
     return app_settings()
 

@@ -10,7 +10,7 @@ Nothing here draws; :mod:`gui.export.figure` lays the caption out around the pic
 from dataclasses import dataclass
 
 from core.data.catalog import DATASET_INFO
-from gui.style import NEGATIVE_HEX, POSITIVE_HEX, class_color
+from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX, class_color
 from gui.views.class_legend import MAX_ENTRIES, class_label
 from gui.views.plot_style import FOREGROUND
 
@@ -129,7 +129,7 @@ def _network(view, info):
 
 
 def _gradient_norms(view, info):
-    from gui.insight.norms_view import layer_colors, layer_name
+    from gui.norms.view import layer_colors, layer_name
 
     n = len(view.grad_curves)
     entries = tuple(LegendEntry(layer_name(i, n), c.name(), "line")

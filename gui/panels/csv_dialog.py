@@ -39,7 +39,7 @@ from core.data.image_shape import IMAGE_PIXELS_KEY, image_side, square_side
 from core.errors import UserInputError
 from gui.panels.csv_load_task import CsvLoadTask
 from gui.panels.widgets import train_percent_spin
-from gui.style import ERROR_FG
+from gui.theme.style import ERROR_FG
 
 PREVIEW_ROWS = 20
 _TASK_TEXT = {

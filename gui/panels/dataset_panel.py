@@ -40,7 +40,7 @@ from gui.panels.csv_rebuild import CsvRebuildMixin
 from gui.panels.dataset_tiles import DatasetTiles
 from gui.panels.feature_toggles import FeatureToggles
 from gui.panels.widgets import FloatSpinBox, scroll_body, train_percent_spin
-from gui.style import ERROR_FG
+from gui.theme.style import ERROR_FG
 
 DEFAULT_DATASET = "circles"
 

@@ -41,7 +41,7 @@ from gui.panels.hyper_tips import TIPS
 from gui.panels.layer_activations import LayerActivations
 from gui.panels.output_rules import compatibility_problem, resolved
 from gui.panels.widgets import REGULARIZATION_RATES, FloatSpinBox, LadderSpinBox, scroll_body
-from gui.style import ERROR_FG
+from gui.theme.style import ERROR_FG
 
 __all__ = ["LIVE_FIELDS", "TIPS", "HyperparameterPanel"]
 

@@ -1,6 +1,6 @@
 """Dataset thumbnails: a small picture of the actual data, drawn once with QPainter.
 
-- 2-D data: a scatter of a sample of the points, coloured by class (``gui.style``
+- 2-D data: a scatter of a sample of the points, coloured by class (``gui.theme.style``
   class colours) or, for regression, by target value (orange low → white → blue high).
 - 8×8 images (digits): four of the digit images themselves.
 - Other tabular data: a parallel-coordinates sketch (one line per sample, each input
@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QToolButton
 
-from gui.style import NEUTRAL, class_color, diverging_lut
+from gui.theme.style import NEUTRAL, class_color, diverging_lut
 
 THUMB_SIZE = 64
 """Edge of a thumbnail in pixels."""

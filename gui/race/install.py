@@ -12,8 +12,8 @@ import dataclasses
 from PySide6.QtCore import QEvent, QObject
 
 from core.watch.race import Race
-from gui.menus import new_action
-from gui.session import describe_error
+from gui.running.session import describe_error
+from gui.shell.menus import new_action
 
 
 class RaceTools(QObject):

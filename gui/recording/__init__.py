@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from gui.export.operations import report_done, report_error
-from gui.menus import new_action
 from gui.recording.dialog import RecordDialog
 from gui.recording.encode import check_target, write_animation
 from gui.recording.recorder import Recorder
+from gui.shell.menus import new_action
 
 #: Views offered besides the whole window: (label, MainWindow attribute).
 VIEWS = (("Loss curves", "loss_view"), ("Decision surface", "decision_view"),

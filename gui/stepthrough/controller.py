@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from core.teach.stepthrough import StepThrough
-from gui.session import describe_error
+from gui.running.session import describe_error
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ the loss curves all show the edited network at once. Training continues from it.
 from PySide6.QtCore import QObject, Signal
 
 from core.teach.editing import record_evaluation, set_bias, set_weight
-from gui.session import describe_error
+from gui.running.session import describe_error
 
 
 def apply_edit(trainer, hit, value):

@@ -3,7 +3,7 @@ of replaced runs (:class:`~gui.undo.run_history.RunHistory`)."""
 
 from dataclasses import dataclass
 
-from gui.menus import new_action
+from gui.shell.menus import new_action
 from gui.undo.run_history import REDO_KEYS, UNDO_KEYS, RunHistory
 
 UNDO_TIP = ("Bring back the run the last change replaced: its weights, optimizer state, "

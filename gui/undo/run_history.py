@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence
 
 from core.train.run_copy import copy_run, trainer_from_copy
-from gui.session import describe_error
+from gui.running.change_words import run_change, steps_text
+from gui.running.session import describe_error
 from gui.undo.kept_runs import KeptRun, KeptRuns
 from gui.undo.records import (
     put_back_shown_records,
@@ -26,7 +27,6 @@ from gui.undo.records import (
     records_taker,
     take_shown_records,
 )
-from gui.undo.wording import run_change, steps_text
 
 UNDO_KEYS = "Ctrl+Z"
 REDO_KEYS = "Ctrl+Shift+Z"

@@ -8,7 +8,7 @@ session… and opening a lesson ask first when the run has trained steps that no
 
 from PySide6.QtWidgets import QMessageBox
 
-from gui.undo.wording import steps_text
+from gui.running.change_words import steps_text
 
 Button = QMessageBox.StandardButton
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.nn.activation_curves import curves, flat_share, z_histogram, z_span
 from core.nn.activations import ACTIVATIONS
-from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.focus_combo import FocusCombo
 from gui.views.on_screen import OnScreenGate
 from gui.views.plot_style import FOREGROUND, HINT_COLOR, all_finite, new_plot_widget, round_up

@@ -1,6 +1,6 @@
 """``install_analysis_views(window)``: activation curves, distributions, confusion, warp docks.
 
-Adds four docks to a :class:`~gui.main_window.MainWindow`, tabbed with "Inside the network"
+Adds four docks to a :class:`~gui.shell.window.MainWindow`, tabbed with "Inside the network"
 (so the default layout keeps its size) and listed under View:
 
 - "Activations" (:class:`ActivationCurvesView`): f and f′ of every activation, with the

@@ -28,7 +28,7 @@ from core.train.confusion import (
     predicted_labels,
     rows_in_cell,
 )
-from gui.style import POSITIVE_HEX
+from gui.theme.style import POSITIVE_HEX
 from gui.views.digits import DigitsView
 from gui.views.image_tiles import gray_pixmap, pixel_levels
 from gui.views.on_screen import OnScreenGate

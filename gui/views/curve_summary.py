@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
-from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 
 SWATCH = "━"
 METRIC_LABELS = {"accuracy": "accuracy", "r2": "R²"}

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span, metric_span
 from gui.views.curve_summary import METRIC_LABELS, CurveSummary
 from gui.views.plot_style import (

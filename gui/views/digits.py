@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.data.image_shape import dataset_image_side
-from gui.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
+from gui.theme.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
 from gui.views.image_tiles import mosaic, pixel_levels
 from gui.views.plot_style import (
     FOREGROUND,

@@ -26,7 +26,7 @@ from core.watch.distributions import (
     DistributionHistory,
     snapshot_stats,
 )
-from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.activation_curves import layer_titles
 from gui.views.focus_combo import FocusCombo
 from gui.views.on_screen import OnScreenGate

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.style import diverging_lut
+from gui.theme.style import diverging_lut
 from gui.views.plot_style import (
     HINT_COLOR,
     IMAGE_LIMIT,

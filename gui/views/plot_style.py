@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsItem
 
-from gui.style import class_lut, diverging_lut
+from gui.theme.style import class_lut, diverging_lut
 
 BACKGROUND = "w"
 FOREGROUND = "#333333"

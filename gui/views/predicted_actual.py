@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from core.train.metrics import r2_score, rmse
 from core.watch.layer_outputs import layer_outputs
-from gui.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.plot_style import (
     AXES_HEIGHT,
     FOREGROUND,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.watch.snapshot import surface_bounds
-from gui.style import POSITIVE_HEX
+from gui.theme.style import POSITIVE_HEX
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (
     AXES_HEIGHT,

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 
 from core.watch.snapshot import SurfaceSlice
 from core.watch.surface_slice import slice_distance, slice_values
-from gui.style import CLASS_HEX, class_color
+from gui.theme.style import CLASS_HEX, class_color
 
 #: Faded points: opacity ``exp(-distance² / 2)`` (distance from the slice in standard
 #: deviations of the held inputs, ``core.watch.surface_slice.slice_distance``), at least

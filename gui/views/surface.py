@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from core.watch.snapshot import surface_bounds
 from gui.panels.widgets import FlowLayout
-from gui.style import CLASS_HEX, class_color
+from gui.theme.style import CLASS_HEX, class_color
 from gui.views.class_legend import class_legend, set_class_legend
 from gui.views.column_picker import ColumnPicker
 from gui.views.plot_style import (

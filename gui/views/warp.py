@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.watch.warp import plane_lines, warped
-from gui.style import CLASS_HEX, class_color
+from gui.theme.style import CLASS_HEX, class_color
 from gui.views.activation_curves import layer_titles
 from gui.views.focus_combo import FocusCombo
 from gui.views.on_screen import OnScreenGate

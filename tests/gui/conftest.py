@@ -38,7 +38,7 @@ def temporary_settings(tmp_path_factory):
     They start as a returning user's who chose Max speed, so tests that train do not wait
     on the first-time default speed (``first_time_settings`` gives a fresh user's instead).
     """
-    from gui.main_window import app_settings
+    from gui.shell.window import app_settings
 
     folder = str(tmp_path_factory.mktemp("settings"))
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
@@ -55,7 +55,7 @@ def temporary_settings(tmp_path_factory):
 @pytest.fixture
 def first_time_settings(temporary_settings):
     """Empty settings: the app as a first-time user opens it."""
-    from gui.main_window import app_settings
+    from gui.shell.window import app_settings
 
     settings = app_settings()
     settings.clear()
@@ -69,7 +69,7 @@ def window(qtbot):
     that need another setup define their own ``window``)."""
     from core.data import load_dataset
     from core.train.config import TrainConfig
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
     qtbot.addWidget(w)
@@ -105,10 +105,10 @@ def no_thread_left_running(qapp):
 
 @pytest.fixture(autouse=True)
 def automatic_collection_between_tests():
-    """A window turns automatic garbage collection off for the process (``gui.session``);
+    """A window turns automatic garbage collection off for the process (``gui.running.session``);
     turn it back on after each test, so tests without an event loop still collect."""
     yield
-    from gui import session
+    from gui.running import session
 
     if session._collector is not None:
         session._collector.timer.stop()

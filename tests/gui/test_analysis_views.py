@@ -18,8 +18,8 @@ from core.train.confusion import confusion_matrix, predicted_labels
 from core.train.trainer import Trainer
 from core.watch.distributions import QUANTILES
 from core.watch.snapshot import take_snapshot
-from gui.main_window import MainWindow
-from gui.style import class_color
+from gui.shell.window import MainWindow
+from gui.theme.style import class_color
 from gui.views.activation_curves import ActivationCurvesView
 from gui.views.confusion import ConfusionView
 from gui.views.distributions import DistributionsView

@@ -9,7 +9,7 @@ from core.train.config import TrainConfig
 
 @pytest.fixture
 def window(qtbot):
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     w = MainWindow(load_dataset("circles"),
                    TrainConfig(output_activation="sigmoid", loss="bce", epochs=10**6))
@@ -74,7 +74,7 @@ def test_a_choice_that_fits_is_kept(qtbot, window):
 def test_a_network_that_cannot_be_built_leaves_the_tile_on_the_shown_data(qtbot, window):
     """The hidden layers too large for the digits (64 inputs): the error is shown and the
     checked tile is the data the views still show."""
-    import gui.session  # noqa: F401 - the limit is read by TrainConfig.validate
+    import gui.running.session  # noqa: F401 - the limit is read by TrainConfig.validate
     from core.train import config as config_module
 
     errors = []

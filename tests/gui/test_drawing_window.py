@@ -15,8 +15,8 @@ from core.teach import editing
 from core.teach.digit_ink import downsample_to_digits
 from core.train.config import TrainConfig
 from gui.drawing.drawing_canvas import BRUSH_WIDTH, CANVAS_SIZE
-from gui.main_window import MainWindow
-from gui.style import class_color
+from gui.shell.window import MainWindow
+from gui.theme.style import class_color
 from gui.views.plot_style import binary_lut
 from gui.views.surface import SURFACE_STRENGTH, _class_rgb, multiclass_rgb
 from tests.gui.helpers import in_worker

@@ -25,7 +25,7 @@ from gui.export.dialogs import ExportDialog
 from gui.export.export_all import HISTORY_FILE
 from gui.export.headless import export_all_plots
 from gui.export.pg_svg import QtSvgExporter
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 
 TIMEOUT = 15_000
 
@@ -147,7 +147,7 @@ def test_export_dialog_sizes_and_extension(qtbot, tmp_path):
 
 
 def test_export_dialog_remembers_the_size(qtbot, tmp_path, temporary_settings):
-    from gui.main_window import app_settings
+    from gui.shell.window import app_settings
 
     first = ExportDialog(None, QSize(400, 300), tmp_path / "plot", settings=app_settings)
     qtbot.addWidget(first)

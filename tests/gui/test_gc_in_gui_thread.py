@@ -1,5 +1,5 @@
 """While a training thread exists, cyclic garbage is collected only in the GUI thread
-(pyqtgraph's ``GarbageCollector``, started by ``gui.session``): a Qt widget freed by a
+(pyqtgraph's ``GarbageCollector``, started by ``gui.running.session``): a Qt widget freed by a
 collection in the worker thread can deadlock both threads."""
 
 import gc
@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from gui import session as session_module
+from gui.running import session as session_module
 
 TIMEOUT = 10_000
 
@@ -57,7 +57,7 @@ def test_without_it_a_worker_thread_can_run_the_collection(qtbot):
 
 def test_a_window_collects_only_in_the_gui_thread(qtbot):
     from core.data import load_dataset
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     window = MainWindow(load_dataset("xor"))
     qtbot.addWidget(window)

@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from gui.help_dialog import TextDialog, key_text, shortcut_rows
+from gui.shell.help_dialog import TextDialog, key_text, shortcut_rows
 from tests.gui.helpers import action
 
 EXPECTED = {"Space": "Play", "→": "Step", "Shift+→": "Epoch", "R": "Reset",

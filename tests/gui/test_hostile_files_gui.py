@@ -17,7 +17,7 @@ from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from gui.export import operations
 from gui.export.ui_state import check_ui_state
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import in_worker, pause_training
 from tests.test_export_hostile import HOSTILE, MARKER, _run_driver, write_hostile_csv
 from tests.test_hostile_archives import WEIGHTS_CASES, session_bombs, weights_bombs

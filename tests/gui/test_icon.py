@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import QSize
 
-from gui.icon import ICON_SIZES, app_icon
+from gui.shell.icon import ICON_SIZES, app_icon
 
 
 def test_the_app_icon_has_every_size(qapp):

@@ -17,8 +17,8 @@ from core.teach.lessons import LESSONS
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from core.watch.pacing import RecordPacer
-from gui.insight.norms_view import GradientNormsView, summary_text
-from gui.insight.observers import (
+from gui.norms.view import GradientNormsView, summary_text
+from gui.running.observers import (
     TIMELINE_BYTES,
     NormsData,
     NormsObserver,

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QDockWidget
 
-from gui.app import parse_window_args
-from gui.main_window import MainWindow, app_settings
-from gui.window_layout import INSIDE_DOCKS, LEFT, RIGHT
+from gui.shell.app import parse_window_args
+from gui.shell.window import MainWindow, app_settings
+from gui.shell.window_layout import INSIDE_DOCKS, LEFT, RIGHT
 from tests.gui.helpers import action
 from tests.gui.layout_checks import layout_problems
 
@@ -120,7 +120,7 @@ def test_a_saved_layout_that_does_not_fit_falls_back_to_the_default(qtbot, qapp,
     first.save_settings()
     assert app_settings().value("window/layoutAuto") in (False, "false")
     first.close()
-    monkeypatch.setattr("gui.window_layout.available_size", lambda window: QSize(1024, 680))
+    monkeypatch.setattr("gui.shell.window_layout.available_size", lambda window: QSize(1024, 680))
     second = open_window(qtbot)
     second.resize(1024, 680)
     second.show()

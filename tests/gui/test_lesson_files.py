@@ -12,8 +12,8 @@ from core.errors import UserInputError
 from core.teach.lesson_file import load_lesson
 from core.teach.lessons import builtin_lesson_files
 from core.train.config import TrainConfig
-from gui.app import make_window, parse_start, split_lesson_arg
-from gui.insight.lesson_lock import control_widgets
+from gui.lessons.lock import control_widgets
+from gui.shell.app import make_window, parse_start, split_lesson_arg
 from tests.gui.helpers import action, pause_training
 
 TIMEOUT = 20_000

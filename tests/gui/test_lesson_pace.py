@@ -9,7 +9,7 @@ import pytest
 from core.data import load_dataset
 from core.teach.lessons import LESSONS
 from core.train.config import TrainConfig
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import action, pause_training
 
 TIMEOUT = 60_000

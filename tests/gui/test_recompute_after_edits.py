@@ -13,7 +13,7 @@ from core.teach import editing as point_data
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from gui.export import operations
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from gui.views.curve_summary import fmt
 from tests.gui.test_drawing_window import click_at, start_editing
 from tests.gui.test_weight_editing import click, edge_point, type_value

@@ -4,8 +4,8 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QDialog
 
-from gui.main_window import MainWindow
 from gui.recording.dialog import RecordDialog
+from gui.shell.window import MainWindow
 from tests.gui.helpers import WORKER_TIMEOUT, action, pause_training
 
 

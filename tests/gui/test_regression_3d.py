@@ -193,7 +193,7 @@ def test_export_draws_the_2d_pair_up_to_date_while_3d_is_shown(qtbot, squares, n
 
 
 def test_main_window_shows_2_input_regression_in_3d(qtbot, needs_opengl):
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     window = MainWindow(load_dataset("squares_sum"), TrainConfig(epochs=10**6))
     qtbot.addWidget(window)

@@ -11,7 +11,7 @@ import pytest
 
 from cli.train import build_train_parser, config_from_args, main
 from core.train.metrics import r2_score, rmse
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker
 
 PNG_DIR = os.environ.get("VIEWS_PNG_DIR")

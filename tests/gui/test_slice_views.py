@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from core.data import load_dataset
 from core.train.config import TrainConfig
 from core.watch.surface_slice import slice_distance, slice_grid, slice_values
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from gui.views.slice_points import point_alpha
 from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker
 

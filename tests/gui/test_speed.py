@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QLabel
 
 from core.data import load_dataset
 from core.train.config import TrainConfig
-from gui.main_window import MainWindow, app_settings
-from gui.transport import DEFAULT_SPEED, MAX_SPEED
+from gui.shell.transport import DEFAULT_SPEED, MAX_SPEED
+from gui.shell.window import MainWindow, app_settings
 from tests.gui.helpers import action, pause_training
 
 TIMEOUT = 15_000

@@ -12,7 +12,7 @@ from core.data import load_dataset
 from core.teach.equation_terms import Equation, Operand
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from gui.stepthrough.equation_text import render
 from gui.stepthrough.equations import SECTIONS, shown_equations
 from gui.stepthrough.overlay import MAX_LABELLED_NEURONS, PhaseState, labels_for, num

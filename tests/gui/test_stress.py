@@ -13,7 +13,7 @@ from PySide6.QtCore import QThread, QTimer
 from core.data import load_dataset
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
-from gui.worker import TrainingWorker
+from gui.running.worker import TrainingWorker
 
 N_SNAPSHOTS = 10_000
 
@@ -79,7 +79,7 @@ def test_ten_thousand_snapshots_with_play_pause_toggling(qtbot):
 
 @pytest.mark.timeout(120)
 def test_window_survives_unthrottled_snapshots_and_toggling(qtbot):
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**9))
     qtbot.addWidget(window)

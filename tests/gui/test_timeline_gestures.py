@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
 from core.data import load_dataset
 from core.train.config import TrainConfig
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import pause_training
 
 TIMEOUT = 20_000

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker
 
 

@@ -1,4 +1,4 @@
-"""Playing at full speed trains in a child process (gui.worker_remote): the window shows the
+"""Playing at full speed trains in a child process (gui.running.worker_remote): the window shows the
 same run, every request still lands between two steps on an exact trainer, and a failing
 child only sends training back to the window's own thread."""
 
@@ -9,7 +9,7 @@ import pytest
 from core.data import load_dataset
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import in_worker
 from tests.gui.helpers import pause_training as pause
 from tests.test_stepthrough import assert_same
@@ -161,7 +161,7 @@ def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
 def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     from core.data import InputPipeline
     from core.watch.remote_run import Adopt, Run, RunOptions
-    from gui.remote_runner import RemoteRunner
+    from gui.running.remote_runner import RemoteRunner
 
     runner, sent = RemoteRunner(), []
     runner._process = object()  # a child "already started"

@@ -17,9 +17,9 @@ from core.io import save_weights_file
 from core.io.weights_files import read_weights
 from core.train.config import TrainConfig
 from gui.export import operations
-from gui.main_window import MainWindow
+from gui.running.change_words import config_changes
+from gui.shell.window import MainWindow
 from gui.undo.kept_runs import KeptRuns
-from gui.undo.wording import config_changes
 from tests.gui.helpers import action, in_worker
 
 TIMEOUT = 20_000
@@ -266,7 +266,7 @@ def test_undo_with_nothing_to_undo_says_so(qtbot, window):
 
 
 def test_edit_menu_and_shortcuts_dialog_list_undo_and_redo(qtbot, window):
-    from gui.help_dialog import shortcuts_html
+    from gui.shell.help_dialog import shortcuts_html
 
     edit = window.menu("edit")
     assert edit is not None

@@ -14,7 +14,7 @@ from core.data import load_dataset  # noqa: E402
 from core.train.config import TrainConfig  # noqa: E402
 from core.train.trainer import Trainer  # noqa: E402
 from core.watch.snapshot import take_snapshot  # noqa: E402
-from gui.style import POSITIVE_HEX  # noqa: E402
+from gui.theme.style import POSITIVE_HEX  # noqa: E402
 from gui.views.curves import LossCurvesView  # noqa: E402
 from gui.views.digits import DigitsView  # noqa: E402
 from gui.views.heatmaps import WeightHeatmapsView  # noqa: E402

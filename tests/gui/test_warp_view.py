@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDockWidget
 from core.data import load_dataset
 from core.train.config import TrainConfig
 from core.watch.warp import plane_lines
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker
 
 PNG_DIR = os.environ.get("VIEWS_PNG_DIR")

@@ -8,7 +8,7 @@ from core.data import load_dataset
 from core.train.config import TrainConfig
 from gui.diagram.clicks import Hit
 from gui.diagram.editor import parse_value
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 
 TIMEOUT = 15_000
 

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QLabel
 
 from core.data import load_dataset
 from core.train.config import TrainConfig
-from gui.app import display_available, no_display_message
-from gui.main_window import MainWindow, app_settings
-from gui.menus import about_text, app_version
+from gui.shell.app import display_available, no_display_message
+from gui.shell.menus import about_text, app_version
+from gui.shell.window import MainWindow, app_settings
 from tests.gui.helpers import action
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -214,7 +214,7 @@ def test_main_without_a_display_says_so_and_exits_2():
 
 def test_window_refuses_headless_only_options(capsys):
     """--json, --save-weights … do nothing in the window: one line, exit status 2."""
-    from gui.app import parse_window_args, run
+    from gui.shell.app import parse_window_args, run
 
     assert run(["--hidden", "4", "--json", "--save-weights", "w.npz"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
-from gui.menus import MENUS, WindowMenus
+from gui.shell.menus import MENUS, WindowMenus
 
 GUI = Path(__file__).resolve().parents[2] / "gui"
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
     QSettings.setPath(fmt, QSettings.Scope.UserScope, sys.argv[1])
-from gui.main_window import MainWindow
+from gui.shell.window import MainWindow
 
 app = QApplication([])
 saved = json.loads(sys.argv[2])

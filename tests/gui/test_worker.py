@@ -9,9 +9,9 @@ from core.data import load_dataset
 from core.errors import TrainingDiverged
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
-from gui.pending_call import CallTimeout
-from gui.session import TrainingSession
-from gui.worker import StepRate, TrainingWorker
+from gui.running.pending_call import CallTimeout
+from gui.running.session import TrainingSession
+from gui.running.worker import StepRate, TrainingWorker
 
 TIMEOUT = 10_000
 
@@ -260,7 +260,7 @@ def test_session_shutdown_while_playing(qtbot, session):
 
 
 def test_a_thread_slower_to_stop_than_the_wait_is_kept_until_it_ends(qtbot, session):
-    from gui import session as session_module
+    from gui.running import session as session_module
 
     session.play()
     qtbot.waitUntil(lambda: session.counters[0] > 0, timeout=TIMEOUT)
@@ -412,7 +412,7 @@ def test_painter_draws_one_view_per_turn_and_skips_hidden_ones(qtbot, session):
 
 
 def test_painter_pass_spans_several_event_loop_turns(qtbot):
-    from gui.frame_painter import FramePainter
+    from gui.running.frame_painter import FramePainter
 
     calls = []
     painter = FramePainter(lambda view, method, arg: calls.append(view) or True, gap_ms=0)

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QApplication
 
 from core.data import load_dataset
 from core.train.config import TrainConfig
-from gui.main_window import MainWindow, app_settings
-from gui.zoom import ZOOM_STEPS, base_font, next_step
+from gui.shell.window import MainWindow, app_settings
+from gui.shell.zoom import ZOOM_STEPS, base_font, next_step
 from tests.gui.helpers import action
 
 

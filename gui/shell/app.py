@@ -274,8 +274,8 @@ def run(argv=None):
         print(gui_unavailable_message(exc), file=sys.stderr)
         return 1
 
-    from gui.icon import app_icon
-    from gui.main_window import ORGANISATION, SETTINGS_APP
+    from gui.shell.icon import app_icon
+    from gui.shell.window import ORGANISATION, SETTINGS_APP
     from gui.views.surface3d import share_gl_contexts
 
     share_gl_contexts()
@@ -309,7 +309,7 @@ def parse_start(argv):
 
 def make_window(dataset=None, config=None, lesson=None):
     """The main window on ``dataset``/``config``, with ``lesson`` set up when given."""
-    from gui.main_window import MainWindow
+    from gui.shell.window import MainWindow
 
     window = MainWindow(dataset, config)
     if lesson is not None:

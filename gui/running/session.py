@@ -2,10 +2,10 @@
 
 It holds what the user chose (dataset, config), builds a new ``Trainer`` whenever that
 needs a new network, resets every registered view with ``trainer.info()`` and shows the
-first snapshot, then hands the trainer to the :class:`~gui.worker.TrainingWorker` in its
+first snapshot, then hands the trainer to the :class:`~gui.running.worker.TrainingWorker` in its
 ``QThread``. Snapshots coming back are shown on every view (in the GUI thread) and
 acknowledged so the worker may send the next one. Snapshots of a replaced trainer are
-dropped (each trainer has a *generation* number). A :class:`~gui.frame_painter.FramePainter`
+dropped (each trainer has a *generation* number). A :class:`~gui.running.frame_painter.FramePainter`
 updates the views one per event-loop turn and skips the ones that cannot be seen.
 
 Features that need the trainer itself use :meth:`TrainingSession.call`, which returns the
@@ -24,12 +24,12 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal
 from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.snapshot import SurfaceSlice, take_snapshot
-from gui.bigdata.trainer_build import TrainerBuildTask, builds_in_background
-from gui.frame_painter import FramePainter
 from gui.panels.output_rules import adapt_to_dataset
-from gui.pending_call import CALL_TIMEOUT
-from gui.undo.wording import run_change, same_network
-from gui.worker import TrainingWorker
+from gui.running.change_words import run_change, same_network
+from gui.running.frame_painter import FramePainter
+from gui.running.pending_call import CALL_TIMEOUT
+from gui.running.trainer_build import TrainerBuildTask, builds_in_background
+from gui.running.worker import TrainingWorker
 
 #: Threads whose worker was told to stop but had not ended within ``shutdown``'s wait.
 _STOPPING = []
@@ -203,7 +203,7 @@ class TrainingSession(QObject):
         """``fn(trainer, *args)`` run by the worker between two steps; its value.
 
         The GUI thread waits (milliseconds). Raises what ``fn`` raised, ``RuntimeError`` when
-        training has been shut down, ``gui.worker.CallTimeout`` after ``timeout`` seconds.
+        training has been shut down, ``gui.running.worker.CallTimeout`` after ``timeout`` seconds.
         Pause first (:meth:`pause`) to act on the state the user sees.
         """
         if self.thread is None or not self.thread.isRunning():

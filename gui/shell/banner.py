@@ -9,7 +9,7 @@ is selectable so it can be copied into a bug report.
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
 
-from gui.style import ERROR_BG, ERROR_FG, INFO_BG, INFO_FG
+from gui.theme.style import ERROR_BG, ERROR_FG, INFO_BG, INFO_FG
 
 MAX_LINES = 3
 

@@ -1,6 +1,6 @@
 """The timeline bar: scrub back to any kept training step, look around, resume from there.
 
-The kept steps arrive from :class:`~gui.insight.observers.TimelineObserver` (copies, via its
+The kept steps arrive from :class:`~gui.running.observers.TimelineObserver` (copies, via its
 signal). Moving the slider pauses training and restores the kept state in the worker thread
 (``session.call(observer.restore, step)``, a few milliseconds), then asks every view to show
 it (``session.refresh()``). Play (or "Resume from here") trains on from the restored state;
@@ -18,7 +18,7 @@ import dataclasses
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSlider, QToolBar, QToolButton
 
-from gui.session import describe_error
+from gui.running.session import describe_error
 
 EMPTY_TEXT = "step 0 of 0 (kept 0)"
 #: Largest slider value: steps beyond it are mapped linearly onto it (a QSlider holds ints).
@@ -98,7 +98,7 @@ class TimelineBar(QToolBar):
     # ------------------------------------------------------------------ from the observer
     @Slot(object)
     def show_timeline(self, data):
-        """New :class:`~gui.insight.observers.TimelineData` (GUI thread)."""
+        """New :class:`~gui.running.observers.TimelineData` (GUI thread)."""
         self.data = data
         self.label.setText(position_text(data))
         self.label.setToolTip(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QMenu
 
-from gui.insight.lesson_files import LessonFiles
-from gui.insight.lessons_menu import LessonsMenu
+from gui.lessons.files import LessonFiles
+from gui.lessons.menu import LessonsMenu
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """``TrainingObserver``: what ``TrainingWorker.add_observer`` expects (structural typing).
 
-Observers record per-step histories (gradient norms, timeline states: ``gui.insight.observers``)
+Observers record per-step histories (gradient norms, timeline states: ``gui.running.observers``)
 in the worker thread, or, while the child process trains, through a picklable recorder that
 runs there and whose records the worker hands back to them.
 """
@@ -11,7 +11,7 @@ from typing import Protocol
 class TrainingObserver(Protocol):
     """What :meth:`TrainingWorker.add_observer` expects; every method runs in the worker thread.
 
-    Timeline recording and gradient-norm history are observers (``gui.insight.observers``).
+    Timeline recording and gradient-norm history are observers (``gui.running.observers``).
     """
 
     def after_steps(self, trainer) -> int | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from gui.help_dialog import help_html, shortcuts_html, show_text
+from gui.shell.help_dialog import help_html, shortcuts_html, show_text
 from gui.undo.unsaved import quit_asking
 
 APP_NAME = "Backprop Studio"
@@ -30,7 +30,7 @@ def app_version():
         return metadata.version("backprop-studio")
     except metadata.PackageNotFoundError:
         pass
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     if pyproject.is_file():
         found = re.search(r'^version\s*=\s*"([^"]+)"', pyproject.read_text(), re.MULTILINE)
         if found:

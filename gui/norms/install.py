@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QDockWidget
 
-from gui.insight.norms_view import GradientNormsView
-from gui.insight.observers import NormsObserver
+from gui.norms.view import GradientNormsView
+from gui.running.observers import NormsObserver
 
 TIP = "per-layer gradient and weight norms over training (log scale)"
 

@@ -23,8 +23,8 @@ What comes back, always as queued signals carrying copies:
 - ``notice(object)``: one line when training leaves the child process for this thread.
 
 With ``use_process=True`` (the window's session), playing at full speed runs the steps in a
-child process instead (:mod:`gui.worker_remote`): the same signals come back, and every command
-is still applied here, between two steps, to a trainer that is exactly up to date.
+child process instead (:mod:`gui.running.worker_remote`): the same signals come back, and every
+command is still applied here, between two steps, to a trainer that is exactly up to date.
 """
 
 import threading
@@ -35,9 +35,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from core.watch.snapshot import take_snapshot
-from gui.pending_call import CALL_TIMEOUT, PendingCall
-from gui.remote_runner import RemoteRunner
-from gui.worker_remote import RemoteTraining
+from gui.running.pending_call import CALL_TIMEOUT, PendingCall
+from gui.running.remote_runner import RemoteRunner
+from gui.running.worker_remote import RemoteTraining
 
 #: Playing at full speed in this thread (no child process): a chunk of steps lasts this long
 #: (seconds), then the worker rests ``REST_MS`` in its event loop, which leaves the
@@ -170,7 +170,7 @@ class TrainingWorker(RemoteTraining, QObject):
         self._submit(self._emit_state)
 
     def add_observer(self, observer):
-        """Register ``observer`` (a ``gui.training_observer.TrainingObserver``)."""
+        """Register ``observer`` (a ``gui.running.training_observer.TrainingObserver``)."""
         self._submit(self._do_observe, observer)
 
     def stop(self):

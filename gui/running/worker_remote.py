@@ -1,18 +1,19 @@
-"""``RemoteTraining``: the part of ``gui.worker.TrainingWorker`` that trains in a child process.
+"""``RemoteTraining``: the part of ``gui.running.worker.TrainingWorker`` that trains in a child
+process.
 
 With ``use_process``, playing at full speed hands the trainer to a child process
-(``gui.remote_runner``, ``core.watch.remote_run``) so the window's drawing and the training do not
-share one interpreter lock. Every command takes the trainer back first (``_recall``), is
+(``gui.running.remote_runner``, ``core.watch.remote_run``) so the window's drawing and the training
+do not share one interpreter lock. Every command takes the trainer back first (``_recall``), is
 applied here as usual, and training then goes back to the child (``_launch``). What the
 child sends becomes the worker's usual signals: counters, snapshots, the observers' records.
 If the child cannot be started or stops answering, training goes on in the worker's thread,
-paced (``gui.worker.CHUNK_SECONDS``), and ``notice`` says so once.
+paced (``gui.running.worker.CHUNK_SECONDS``), and ``notice`` says so once.
 """
 
 import time
 
 from core.watch.remote_run import Progress, RunOptions, SnapshotTaken, Stopped, apply_progress
-from gui.remote_runner import RemoteFailed
+from gui.running.remote_runner import RemoteFailed
 
 #: While the child trains, the worker reads what it sends this often (milliseconds).
 REMOTE_POLL_MS = 5

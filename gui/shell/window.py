@@ -6,7 +6,7 @@
 - right: the loss curves above the output surface (decision, regression or digits), with
   the weight heatmaps and gradient norms beside or under it (docks, so each can be hidden
   or floated). Where each dock sits and how the columns share the width:
-  :mod:`gui.window_layout`.
+  :mod:`gui.shell.window_layout`.
 
 Features add themselves through a small extension API, never by finding a menu by its
 visible text or setting attributes on the window from outside: ``add_dock(...)``,
@@ -15,7 +15,7 @@ the window, uses those hooks and returns its feature object, which the window ke
 of the attributes it declares (``zoom``, ``stepthrough``, ``drawing`` …) and whose
 ``actions`` it lists in ``actions_by_name``.
 
-The window owns a :class:`~gui.session.TrainingSession`, routes every panel's signal to
+The window owns a :class:`~gui.running.session.TrainingSession`, routes every panel's signal to
 it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
 from the worker thread) updates them. Window layout, speed, log scale and the last
 dataset and settings are remembered in ``QSettings`` (organisation "BackpropStudio").
@@ -38,26 +38,30 @@ from PySide6.QtWidgets import (
 )
 
 from core.train.config import TrainConfig
-from gui.banner import MessageBanner
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
 from gui.explore import install_explore
 from gui.export.actions import install_export_actions
-from gui.health_watch import install_health_watch
-from gui.insight.gradcheck_install import install_gradcheck
-from gui.insight.lessons_install import install_lessons
-from gui.insight.norms_install import install_norms
-from gui.insight.timeline_install import install_timeline
-from gui.menus import APP_NAME, WindowMenus, build_menus
+from gui.gradcheck.install import install_gradcheck
+from gui.lessons.install import install_lessons
+from gui.norms.install import install_norms
 from gui.panels.dataset_panel import DatasetPanel
 from gui.panels.hyper_panel import HyperparameterPanel
 from gui.race import install_race
 from gui.recording import install_recording
-from gui.reset_actions import install_reset
-from gui.session import TrainingSession
+from gui.running.health_watch import install_health_watch
+from gui.running.session import TrainingSession
+from gui.shell.banner import MessageBanner
+from gui.shell.menus import APP_NAME, WindowMenus, build_menus
+from gui.shell.reset_actions import install_reset
+from gui.shell.transport import DEFAULT_SPEED, TransportBar
+from gui.shell.wheel_guard import install_wheel_guard
+from gui.shell.window_fit import restore_fitted_geometry
+from gui.shell.window_layout import DOCK_GROUPS, WindowLayout
+from gui.shell.zoom import install_zoom
 from gui.stepthrough import install_stepthrough
 from gui.stepthrough.install import install_weight_edits
-from gui.transport import DEFAULT_SPEED, TransportBar
+from gui.timeline.install import install_timeline
 from gui.undo.install import install_undo
 from gui.undo.unsaved import ask_to_keep_run
 from gui.views.analysis import install_analysis_views
@@ -67,10 +71,6 @@ from gui.views.heatmaps import WeightHeatmapsView
 from gui.views.predicted_actual import PredictedActualView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
-from gui.wheel_guard import install_wheel_guard
-from gui.window_fit import restore_fitted_geometry
-from gui.window_layout import DOCK_GROUPS, WindowLayout
-from gui.zoom import install_zoom
 
 ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
 
     def add_action(self, menu_key, action, section=None):
         """Put ``action`` at the end of ``section`` of menu ``menu_key``; sections are
-        listed in :data:`gui.menus.MENUS` (e.g. File: "export", "lesson", "record")."""
+        listed in :data:`gui.shell.menus.MENUS` (e.g. File: "export", "lesson", "record")."""
         return self.menus.add_action(menu_key, action, section)
 
     def add_dock(self, name, title, widget, area=None, tip="", scroll=False, group=None):

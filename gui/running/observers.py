@@ -1,6 +1,6 @@
 """Worker observers that record per-step histories and send copies to the GUI.
 
-Both are ``gui.training_observer.TrainingObserver`` s registered with
+Both are ``gui.running.training_observer.TrainingObserver`` s registered with
 ``TrainingWorker.add_observer``; every method except the signals' slots runs in the **worker
 thread**, where the trainer lives (``on_snapshot`` emits a *copy* of what the GUI shows, and
 only when it changed).
@@ -111,7 +111,7 @@ class NormsObserver(QObject):
     def on_snapshot(self, trainer):
         self._emit(trainer.step_count)
 
-    # -- while the trainer runs in a child process (gui.remote_runner) ----------------------
+    # -- while the trainer runs in a child process (gui.running.remote_runner) ---------------------
     def remote_recorder(self):
         """What records the norms in the child process."""
         return PacedRecorder(capture_norms, self.history.spacing, self.pacer.continued())
@@ -184,7 +184,7 @@ class TimelineObserver(QObject):
     def on_snapshot(self, trainer):
         self.on_remote_snapshot(trainer.step_count)
 
-    # -- while the trainer runs in a child process (gui.remote_runner) ----------------------
+    # -- while the trainer runs in a child process (gui.running.remote_runner) ---------------------
     def remote_recorder(self):
         """What records trainer states in the child process."""
         return PacedRecorder(capture_state, self.timeline.spacing, self.pacer.continued())

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.teach.lessons import LESSONS, trainer_for
-from gui.session import describe_error
+from gui.running.session import describe_error
 from gui.undo.unsaved import ask_to_keep_run
 
 #: Lesson ``view`` field -> object name of the dock that shows it (None: the diagram, central).

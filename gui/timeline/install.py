@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from gui.insight.observers import TimelineObserver
-from gui.insight.timeline import TimelineBar
+from gui.running.observers import TimelineObserver
+from gui.timeline.bar import TimelineBar
 
 TIP = "Show or hide the timeline bar: go back to an earlier step and resume from there"
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from gui.insight.gradcheck_dialog import GradientChecker
+from gui.gradcheck.dialog import GradientChecker
 
 TIP = ("Compare backpropagation with finite differences on a small batch, per layer "
        "(pauses training)")

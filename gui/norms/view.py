@@ -2,7 +2,7 @@
 
 One curve per layer (``layer 1`` is the input side), coloured from dark blue (first) to
 orange (output), so vanishing gradients show as a fan of lines decades apart and exploding
-ones as lines shooting up. The data comes from :class:`~gui.insight.observers.NormsObserver`
+ones as lines shooting up. The data comes from :class:`~gui.running.observers.NormsObserver`
 (``show_norms``); a vertical line marks the step the views show (it jumps back when the
 timeline is scrubbed). Curves are created once per network and fed with ``setData``.
 """
@@ -98,7 +98,7 @@ class GradientNormsView(QWidget):
     """Gradient norms (top) and/or weight norms (bottom) per layer against step.
 
     Implements the view contract (``reset``, ``show_snapshot``) and ``show_norms(data)`` for
-    the observer's :class:`~gui.insight.observers.NormsData`.
+    the observer's :class:`~gui.running.observers.NormsData`.
     """
 
     def __init__(self, parent=None):

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.teach.lesson_file import CONTROLS, SUFFIX, lesson_from_setup, load_lesson, save_lesson
-from gui.insight.lesson_lock import ControlLock
-from gui.session import describe_error
+from gui.lessons.lock import ControlLock
+from gui.running.session import describe_error
 
 LESSON_FILTER = f"Backprop Studio lesson (*{SUFFIX})"
 

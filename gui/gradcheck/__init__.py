@@ -1,0 +1,1 @@
+"""Tools → Check gradients: backpropagation against finite differences."""

@@ -1,0 +1,2 @@
+"""Lessons: Help → Examples, the Lesson dock, lesson files and the hold on controls while a lesson
+runs."""

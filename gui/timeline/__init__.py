@@ -1,0 +1,1 @@
+"""The timeline bar: go back to an earlier step and resume from there."""
