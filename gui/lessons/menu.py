@@ -184,7 +184,7 @@ class LessonsMenu(QObject):
         window.hyper_panel.set_hidden_layers(len(trainer.config.hidden))
         window.hyper_panel.set_from_config(trainer.config)
         if lesson.speed is not None:  # a pace one can watch (the speed box shows it)
-            window.transport.set_speed_value(lesson.speed)
+            window.set_pace(lesson.speed)
         self.panel.show_lesson(lesson, variant, trainer)
         self.dock.show()
         self.dock.raise_()

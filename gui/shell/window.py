@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         t.epochRequested.connect(s.step_epoch)
         install_reset(self)
         t.speedChanged.connect(s.set_speed)
-        t.speedChanged.connect(lambda speed: app_settings().setValue("training/speed", speed))
+        t.speedChanged.connect(self._remember_speed)
         self.dataset_panel.datasetChanged.connect(self._on_dataset)
         self.dataset_panel.featuresChanged.connect(s.set_features)
         self.hyper_panel.configChanged.connect(s.update_config)
@@ -411,13 +411,25 @@ class MainWindow(QMainWindow):
         self.actions_by_name["logScale"].setChecked(log)
         self._toggle_log_scale(log)
 
+    def _remember_speed(self, speed):
+        if not getattr(self, "_pace_not_chosen", False):
+            app_settings().setValue("training/speed", speed)
+
+    def set_pace(self, steps_per_second):
+        """Play at ``steps_per_second`` (a lesson's watchable pace) without remembering it
+        as the user's speed: the next start keeps the speed the user chose."""
+        self._pace_not_chosen = True
+        try:
+            self.transport.set_speed_value(steps_per_second)
+        finally:
+            self._pace_not_chosen = False
+
     def save_settings(self):
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/layoutAuto", self.window_layout.auto)
         settings.setValue("window/columnShares", list(self.window_layout.shares))
-        settings.setValue("training/speed", self.transport.speed.currentData())
         settings.setValue("view/logScale", self.actions_by_name["logScale"].isChecked())
         settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))
         settings.setValue("run/config", json.dumps(self.session.config.to_dict()))

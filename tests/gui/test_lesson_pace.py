@@ -32,6 +32,19 @@ def test_each_lesson_sets_its_speed(qtbot, window, lesson_id):
     assert window.transport.speed.currentData() == LESSONS.get(lesson_id).speed
 
 
+def test_a_lessons_pace_is_not_remembered_as_the_users_speed(qtbot, window):
+    from gui.shell.window import app_settings
+
+    name = next(n for n in LESSONS.names() if LESSONS.get(n).speed)
+    lesson = LESSONS.get(name)
+    action(window, f"lesson_{name}").trigger()
+    assert window.transport.speed.currentData() == lesson.speed
+    window.save_settings()
+    assert int(app_settings().value("training/speed")) == 0  # the user's own Max speed
+    window.transport.set_speed_value(30)  # the user's own choice is remembered
+    assert int(app_settings().value("training/speed")) == 30
+
+
 def test_xor_lesson_shows_what_it_says(qtbot, window):
     """No hidden layer: the surface one even colour, loss 0.693, accuracy at most 50 %."""
     action(window, "lesson_xor_needs_hidden_layer").trigger()
