@@ -222,8 +222,9 @@ class Annotations:
     def _neuron_boxes(self, labels: ValueLabels, layout: DiagramLayout) -> list:
         """``(box, text)`` of every neuron label: on its column's preferred side, else the
         first of right, left, above or below that meets no neuron and no label placed so
-        far (neighbouring columns of a narrow diagram would otherwise overlap). Placed
-        right to left, returned in the order of ``texts()["neurons"]``."""
+        far (neighbouring columns of a narrow diagram would otherwise overlap); a label that
+        would still cover another is left out (hover shows it). Placed right to left,
+        returned in the order of ``texts()["neurons"]``."""
         last = len(layout.columns) - 1
         sides = self._sides(last)
         neurons = _neuron_rects(layout)
@@ -239,12 +240,16 @@ class Annotations:
             names = {0: "left", last: "right"}.get(c)  # the unit names' side stays clear
             others = [options[k] for k in ("right", "left", "above", "below") if k != names]
             box = min([preferred, *others], key=lambda b: _overlap(b, neurons + placed))
+            if _overlap(box, placed) > 0.0:
+                continue  # no room beside its neuron: the value stays on the hover text
             placed.append(box)
             chosen[(c, u)] = box
         return [(chosen[key], text) for key, text in self._neuron_texts.items() if key in chosen]
 
     def _edge_boxes(self, labels: ValueLabels, segment, taken: list) -> list:
-        """Edge labels placed greedily at the first free spot along each edge."""
+        """Edge labels placed greedily at the first free spot along each edge; an edge with
+        no free spot left (a narrow diagram) gets no label rather than one printed over
+        another: its value stays on the hover text."""
         out = []
         for (p, i, j), text in self._edge_texts.items():
             try:
@@ -256,6 +261,8 @@ class Annotations:
             h = boxes[0].height() * 0.6     # last resort: just above or below the edge
             boxes += [b.translated(0, d) for d in (-h, h) for b in boxes]
             box = min(boxes, key=lambda b: _overlap(b, taken))
+            if _overlap(box, taken) > 0.0:
+                continue
             taken.append(box)
             out.append((box, text))
         return out
