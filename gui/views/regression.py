@@ -38,6 +38,8 @@ from gui.views.plot_style import (
 )
 from gui.views.surface3d import SurfacePair3D, opengl_status
 
+#: Below this height (px) an idle 3-D bar gives its row to the plots.
+SHORT_VIEW_HEIGHT = 240
 EMPTY_HINT = "Press Play\nto train"
 NOT_REGRESSION_HINT = "This view draws regression data"
 COLORMAP = "viridis"
@@ -194,6 +196,22 @@ class RegressionSurfaceView(QWidget):
         for widget in (self.surfaces, self.line_widget):
             widget.setMinimumHeight(data_height + AXES_HEIGHT)
 
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_bar()
+
+    def _fit_bar(self):
+        """The 3-D switch and its reason over the surfaces. A short view (a 1024×680 laptop)
+        whose bar holds nothing to use (no column picker, 3-D unavailable) gives that row to
+        the plots; the reason then stays on the surfaces' tooltip."""
+        ds = None if self._info is None else self._info.dataset
+        surfaces = ds is not None and ds.task == "regression" and ds.n_inputs >= 2
+        idle = surfaces and self.pair3d is None and ds.n_inputs == 2
+        folded = idle and self.height() < SHORT_VIEW_HEIGHT
+        self.show_3d.setVisible(surfaces and not folded)
+        self.gl_reason.setVisible(surfaces and self.pair3d is None and not folded)
+        self.surfaces.setToolTip(self.gl_reason.toolTip() if folded else "")
+
     def _build_layout(self):
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
@@ -231,9 +249,7 @@ class RegressionSurfaceView(QWidget):
         d = ds.n_inputs
         self.picker.set_names(list(ds.input_names), (0, 1))
         self.picker.setVisible(d > 2 and ds.task == "regression")
-        surfaces = ds.task == "regression" and d >= 2
-        self.show_3d.setVisible(surfaces)
-        self.gl_reason.setVisible(surfaces and self.pair3d is None)
+        self._fit_bar()
         self._last_surface = None
         self._drawn_keys = {}
         if ds.task != "regression":
