@@ -110,6 +110,7 @@ class GradientNormsView(QWidget):
         self.mode.setToolTip("Which norms to plot: gradients ‖∂L/∂W‖, weights ‖W‖, or both")
         self.summary = QLabel("", objectName="normsSummary")
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary.setWordWrap(True)  # a narrow column: a second line, never a cut one
         self.summary.setToolTip("The last step's gradient norms of the first and last layer")
         self.grad_widget, self.grad_marker, grad_anchor = _norm_plot("‖∂L/∂W‖")
         self.weight_widget, self.weight_marker, weight_anchor = _norm_plot("‖W‖")

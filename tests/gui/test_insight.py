@@ -139,6 +139,10 @@ def test_norms_view_draws_huge_zero_and_nonfinite_norms(qtbot):
     close = NormsData(np.array([1]), np.array([[1.7e-4, 2.2e-4]]), np.ones((1, 2)), 2, 1)
     assert summary_text(close) == "step 1 · ‖∂L/∂W‖ first layer 0.00017, last 0.00022"
     view.grab()
+    view.resize(300, 400)  # a narrow column: the summary wraps, nothing is cut off
+    qtbot.waitUntil(lambda: view.width() == 300)
+    label = view.summary
+    assert label.wordWrap() and label.height() >= 2 * label.fontMetrics().height()
 
 
 def test_vanishing_lesson_first_layer_gradient_far_below_last(qtbot, window):
