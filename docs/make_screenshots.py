@@ -105,21 +105,9 @@ def main_window_shot():
 
 def stepthrough_shot():
     """XOR, 2-4-2-1 tanh: one update stepped through up to the backward pass of Hidden 2."""
-    config = TrainConfig(hidden=(4, 2), activation="tanh", lr=0.1, epochs=10**6, seed=0)
-    window = open_window(load_dataset("xor"), config)
-    train_to_epoch(window, 30)
-    actions = window.actions_by_name
-    actions["stepThrough"].trigger()
-    mode = window.stepthrough
-    wait_until(lambda: mode.state() is not None)
-    while mode.state().index < 5:  # forward ×3, loss, backward output, backward hidden 2
-        before = mode.state().index
-        actions["nextPhase"].trigger()
-        wait_until(lambda: mode.state().index > before)  # noqa: B023 - evaluated right here
-    mode.select((2, 1))
-    settle()
+    window = stepthrough_state(SIZE)
     save(window, "stepthrough.png")
-    actions["leaveStep"].trigger()
+    window.actions_by_name["leaveStep"].trigger()
     window.close()
 
 
@@ -163,6 +151,8 @@ def regression_state(size):
 
 
 def stepthrough_state(size):
+    """The window at ``size`` on XOR, 2-4-2-1 tanh, stepped through to the backward pass of
+    Hidden 2, its second neuron's equations open."""
     config = TrainConfig(hidden=(4, 2), activation="tanh", lr=0.1, epochs=10**6, seed=0)
     window = open_window(load_dataset("xor"), config, size)
     train_to_epoch(window, 30)

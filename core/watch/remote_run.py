@@ -145,15 +145,15 @@ class Run(NamedTuple):
 
 
 class Frame(NamedTuple):
-    pass
+    """Parent → child: send a snapshot at the next step."""
 
 
 class Stop(NamedTuple):
-    pass
+    """Parent → child: stop the run and send the trainer back."""
 
 
 class Quit(NamedTuple):
-    pass
+    """Parent → child: end the process."""
 
 
 class Progress(NamedTuple):

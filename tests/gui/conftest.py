@@ -67,14 +67,10 @@ def first_time_settings(temporary_settings):
 def window(qtbot):
     """The main window on two circles, shown, with an epoch limit far away (test files
     that need another setup define their own ``window``)."""
-    from core.data import load_dataset
     from core.train.config import TrainConfig
-    from gui.shell.window import MainWindow
+    from tests.gui.helpers import shown_window
 
-    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, "circles", TrainConfig(epochs=10**6))
     yield w
     w.close()
 

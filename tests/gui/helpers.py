@@ -4,6 +4,21 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 
 
+def shown_window(qtbot, dataset=None, config=None):
+    """The main window on ``dataset`` (a name, a ``Dataset`` or None) and ``config`` (None
+    with no dataset: as a user launches it), shown and closed by ``qtbot`` at the end."""
+    from core.data import load_dataset
+    from gui.shell.window import MainWindow
+
+    if isinstance(dataset, str):
+        dataset = load_dataset(dataset)
+    w = MainWindow() if dataset is None and config is None else MainWindow(dataset, config)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
 def action(window, name):
     """The window's ``QAction`` with object name ``name`` (fails the test when missing)."""
     found = window.findChild(QAction, name)

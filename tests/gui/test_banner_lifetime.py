@@ -2,20 +2,15 @@
 
 import pytest
 
-from core.data import load_dataset
 from core.train.config import TrainConfig
-from gui.shell.window import MainWindow
-from tests.gui.helpers import action, pause_training
+from tests.gui.helpers import action, pause_training, shown_window
 
 TIMEOUT = 15_000
 
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=1))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, "circles", TrainConfig(epochs=1))
     yield w
     w.close()
 

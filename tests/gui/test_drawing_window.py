@@ -15,22 +15,18 @@ from core.teach import editing
 from core.teach.digit_ink import downsample_to_digits
 from core.train.config import TrainConfig
 from gui.drawing.drawing_canvas import BRUSH_WIDTH, CANVAS_SIZE
-from gui.shell.window import MainWindow
 from gui.theme.style import class_color
 from gui.views.plot_style import binary_lut
 from gui.views.surface import SURFACE_STRENGTH, _class_rgb, multiclass_rgb
-from tests.gui.helpers import in_worker
+from tests.gui.helpers import in_worker, shown_window
 
 TIMEOUT = 15_000
 PNG_DIR = os.environ.get("BPS_PNG_DIR")
 
 
 def open_window(qtbot, dataset, **config):
-    w = MainWindow(load_dataset(dataset), TrainConfig(epochs=10**6, **config))
+    w = shown_window(qtbot, dataset, TrainConfig(epochs=10**6, **config))
     actions = {name: w.actions_by_name[name] for name in ("drawDigit",)}
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
     return w, actions
 
 

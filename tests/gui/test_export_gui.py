@@ -26,6 +26,7 @@ from gui.export.export_all import HISTORY_FILE
 from gui.export.headless import export_all_plots
 from gui.export.pg_svg import QtSvgExporter
 from gui.shell.window import MainWindow
+from tests.gui.helpers import shown_window
 
 TIMEOUT = 15_000
 
@@ -87,10 +88,7 @@ def trainer_weights(qtbot, window):
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot)
     yield w
     w.close()
 

@@ -2,21 +2,15 @@
 
 import pytest
 
-from core.data import load_dataset
 from core.train.config import TrainConfig
-from gui.shell.window import MainWindow
-from tests.gui.helpers import action, pause_training
+from tests.gui.helpers import action, pause_training, shown_window
 
 TIMEOUT = 30_000
 
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(load_dataset("circles"),
-                   TrainConfig(activation="relu", lr=10.0, epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, "circles", TrainConfig(activation="relu", lr=10.0, epochs=10**6))
     yield w
     w.close()
 

@@ -6,23 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from core.data import load_dataset
 from core.teach.lessons import LESSONS
-from core.train.config import TrainConfig
-from gui.shell.window import MainWindow
 from tests.gui.helpers import action, pause_training
 
 TIMEOUT = 60_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 @pytest.mark.parametrize("lesson_id", LESSONS.names())

@@ -13,8 +13,8 @@ from core.teach import editing as point_data
 from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from gui.export import operations
-from gui.shell.window import MainWindow
 from gui.views.curve_summary import fmt
+from tests.gui.helpers import shown_window
 from tests.gui.test_drawing_window import click_at, start_editing
 from tests.gui.test_weight_editing import click, edge_point, type_value
 
@@ -23,11 +23,7 @@ KEYS = ("train_loss", "test_loss", "train_metric", "test_metric")
 
 
 def open_window(qtbot, name, **config):
-    w = MainWindow(load_dataset(name), TrainConfig(epochs=10**6, **config))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, name, TrainConfig(epochs=10**6, **config))
 
 
 @pytest.fixture

@@ -5,16 +5,12 @@ from PIL import Image
 from PySide6.QtWidgets import QDialog
 
 from gui.recording.dialog import RecordDialog
-from gui.shell.window import MainWindow
-from tests.gui.helpers import WORKER_TIMEOUT, action, pause_training
+from tests.gui.helpers import WORKER_TIMEOUT, action, pause_training, shown_window
 
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot)
     yield w
     pause_training(qtbot, w)
     w.close()

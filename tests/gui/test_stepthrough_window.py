@@ -17,7 +17,7 @@ from gui.stepthrough.equation_text import render
 from gui.stepthrough.equations import SECTIONS, shown_equations
 from gui.stepthrough.overlay import MAX_LABELLED_NEURONS, PhaseState, labels_for, num
 from tests.gui.equation_truth import check_displayed
-from tests.gui.helpers import in_worker
+from tests.gui.helpers import in_worker, shown_window
 
 TIMEOUT = 15_000
 CONFIG = TrainConfig(hidden=(4, 2), batch_size=4, lr=0.3, epochs=10**6)
@@ -25,10 +25,7 @@ CONFIG = TrainConfig(hidden=(4, 2), batch_size=4, lr=0.3, epochs=10**6)
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(load_dataset("xor"), CONFIG)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, "xor", CONFIG)
     yield w
     w.close()
 

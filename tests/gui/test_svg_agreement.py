@@ -26,9 +26,8 @@ def near(colour_hex, image_rgb, tol=60):
     return float((np.abs(image_rgb - c).sum(axis=2) < tol).mean())
 
 
-@pytest.mark.parametrize("name", ["loss_curves", "decision_surface"])
-def test_svg_renders_in_cairosvg_like_the_png(qtbot, tmp_path, name):
-    trainer = trained(epochs=20)
+def shown_view(qtbot, name, trainer):
+    """The export view ``name``, 520×360 on screen, showing ``trainer``'s state."""
     view = build_views([name])[name]
     qtbot.addWidget(view)
     view.resize(520, 360)
@@ -36,6 +35,13 @@ def test_svg_renders_in_cairosvg_like_the_png(qtbot, tmp_path, name):
     qtbot.waitExposed(view)
     view.reset(trainer.info())
     view.show_snapshot(take_snapshot(trainer))
+    return view
+
+
+@pytest.mark.parametrize("name", ["loss_curves", "decision_surface"])
+def test_svg_renders_in_cairosvg_like_the_png(qtbot, tmp_path, name):
+    trainer = trained(epochs=20)
+    view = shown_view(qtbot, name, trainer)
     png = QImage(str(plot_export.export_view(view, tmp_path / f"{name}.png", 1)))
     svg = plot_export.export_view(view, tmp_path / f"{name}.svg", 1)
     drawn = QImage.fromData(cairosvg.svg2png(url=str(svg), output_width=png.width(),
@@ -62,13 +68,7 @@ def test_svg_renders_in_cairosvg_like_the_png(qtbot, tmp_path, name):
 @pytest.mark.parametrize("name", ["loss_curves", "decision_surface"])
 def test_svg_holds_title_axis_labels_and_legend(qtbot, tmp_path, name):
     trainer = trained(epochs=3)
-    view = build_views([name])[name]
-    qtbot.addWidget(view)
-    view.resize(520, 360)
-    view.show()
-    qtbot.waitExposed(view)
-    view.reset(trainer.info())
-    view.show_snapshot(take_snapshot(trainer))
+    view = shown_view(qtbot, name, trainer)
     text = plot_export.export_view(view, tmp_path / f"{name}.svg", (1920, 1080),
                                    info=trainer.info()).read_text()
     wanted = {"loss_curves": ("Loss and accuracy per epoch", "epoch", "loss", "accuracy",

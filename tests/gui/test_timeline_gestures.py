@@ -8,22 +8,9 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
-from core.data import load_dataset
-from core.train.config import TrainConfig
-from gui.shell.window import MainWindow
 from tests.gui.helpers import pause_training
 
 TIMEOUT = 20_000
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
 
 
 @pytest.fixture

@@ -7,16 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from gui.shell.window import MainWindow
-from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker
+from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker, shown_window
 
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot)
     yield w
     w.close()
 

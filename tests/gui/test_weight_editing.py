@@ -4,21 +4,17 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from core.data import load_dataset
 from core.train.config import TrainConfig
 from gui.diagram.clicks import Hit
 from gui.diagram.editor import parse_value
-from gui.shell.window import MainWindow
+from tests.gui.helpers import shown_window
 
 TIMEOUT = 15_000
 
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(load_dataset("xor"), TrainConfig(hidden=(4, 2), batch_size=4, epochs=10**6))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, "xor", TrainConfig(hidden=(4, 2), batch_size=4, epochs=10**6))
     yield w
     w.close()
 
