@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(self.menuBar())
         self.dock_groups = {group: list(names) for group, names in DOCK_GROUPS.items()}
         self.window_layout = None  # made once every feature's dock is in
+        self._pace_not_chosen = False  # True while a lesson sets its own pace
         self._build_widgets()
         dataset, config = self._initial_run(dataset, config)
         self.hyper_panel.set_from_config(config)
@@ -412,7 +413,7 @@ class MainWindow(QMainWindow):
         self._toggle_log_scale(log)
 
     def _remember_speed(self, speed):
-        if not getattr(self, "_pace_not_chosen", False):
+        if not self._pace_not_chosen:
             app_settings().setValue("training/speed", speed)
 
     def set_pace(self, steps_per_second):
