@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span
+from gui.views.lazy_menu import plot_widget
 from gui.views.plot_style import (
     AXES_HEIGHT,
     BACKGROUND,
@@ -80,7 +81,7 @@ class NormAxis(pg.AxisItem):
 
 
 def _norm_plot(label):
-    widget = pg.PlotWidget(background=BACKGROUND, axisItems={"left": NormAxis("left")})
+    widget = plot_widget(background=BACKGROUND, axisItems={"left": NormAxis("left")})
     plot = style_plot(widget.getPlotItem())
     plot.setLogMode(y=True)
     plot.showGrid(x=True, y=True, alpha=0.2)

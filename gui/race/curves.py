@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import new_layout_widget, style_plot
 
 #: (colour, Qt pen style) per racer A–D: Okabe & Ito's colour-blind-safe palette.
@@ -41,9 +42,9 @@ class RaceCurves(QWidget):
         which = "Test" if on_test_set else "Training"
         self.columns = ("test_loss", "test_metric") if on_test_set else \
             ("train_loss", "train_metric")
-        self.loss_plot = style_plot(self.graphics.addPlot(row=0, col=0),
+        self.loss_plot = style_plot(add_plot(self.graphics, row=0, col=0),
                                     f"{which} loss")
-        self.metric_plot = style_plot(self.graphics.addPlot(row=1, col=0),
+        self.metric_plot = style_plot(add_plot(self.graphics, row=1, col=0),
                                       f"{which} {METRIC_NAMES[metric_name]}")
         self.metric_plot.setXLink(self.loss_plot)
         self.metric_plot.setLabel("bottom", "step (mini-batches per racer)")

@@ -46,12 +46,15 @@ class WheelGuard(QObject):
     """The application-wide event filter described in the module docstring."""
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        # Every event of the application passes here (tens of thousands at start-up, every
+        # repaint while training): the cheap type test on the receiver comes first.
+        if not is_guarded_input(obj):
+            return False
         kind = event.type()
-        if kind == QEvent.Type.Wheel and is_guarded_input(obj) and not obj.hasFocus():
+        if kind == QEvent.Type.Wheel and not obj.hasFocus():
             self._scroll_enclosing_area(obj, event)
             return True
-        if (kind == QEvent.Type.Polish and is_guarded_input(obj)
-                and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus):
+        if kind == QEvent.Type.Polish and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
             obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         return False
 

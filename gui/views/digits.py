@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from core.data.image_shape import dataset_image_side
 from gui.theme.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
 from gui.views.image_tiles import mosaic, pixel_levels
+from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import (
     FOREGROUND,
     HINT_COLOR,
@@ -69,7 +70,7 @@ def confusion_counts(true, pred, n_classes):
 
 
 def _image_plot(layout, title, **kw):
-    plot = style_plot(layout.addPlot(**kw), title)
+    plot = style_plot(add_plot(layout, **kw), title)
     plot.invertY(True)
     plot.setAspectLocked(True)
     plot.hideButtons()

@@ -29,6 +29,7 @@ from core.watch.distributions import (
 from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.activation_curves import layer_titles
 from gui.views.focus_combo import FocusCombo
+from gui.views.lazy_menu import add_plot
 from gui.views.on_screen import OnScreenGate
 from gui.views.plot_style import FOREGROUND, HINT_COLOR, new_layout_widget, style_plot
 
@@ -117,7 +118,7 @@ class DistributionsView(OnScreenGate, QWidget):
         colors = {"weights": POSITIVE_HEX, "activations": "#2ca02c", "gradients": NEGATIVE_HEX}
         first = None
         for kind in KINDS:
-            plot = style_plot(grid.addPlot(axisItems={"left": CompactAxis("left")}),
+            plot = style_plot(add_plot(grid, axisItems={"left": CompactAxis("left")}),
                               TITLES[kind])
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.hideButtons()
@@ -128,7 +129,7 @@ class DistributionsView(OnScreenGate, QWidget):
                 plot.setXLink(first)
             self.band_plots[kind] = _BandPlot(plot, colors[kind])
             grid.nextRow()
-        self.counter_plot = style_plot(grid.addPlot())
+        self.counter_plot = style_plot(add_plot(grid))
         self._counter_ticks = None
         self.counter_plot.setXLink(first)
         self.counter_plot.hideButtons()

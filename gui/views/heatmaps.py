@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.theme.style import diverging_lut
+from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import (
     HINT_COLOR,
     IMAGE_LIMIT,
@@ -66,7 +67,7 @@ def layer_title(index, fan_in, fan_out, activation):
 
 def _matrix_plot(layout, title=None):
     """A ``PlotItem`` showing one image: no axes, rows downwards, menu (Export…) kept."""
-    plot = style_plot(layout.addPlot(), title)
+    plot = style_plot(add_plot(layout), title)
     plot.hideAxis("left")
     plot.hideAxis("bottom")
     plot.invertY(True)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsItem
 
 from gui.theme.style import class_lut, diverging_lut
+from gui.views.lazy_menu import plot_widget
 
 BACKGROUND = "w"
 FOREGROUND = "#333333"
@@ -33,7 +34,7 @@ def min_data_height(window_height):
 
 def new_plot_widget():
     """A ``pg.PlotWidget`` on a white background with dark axes (ViewBox menu kept)."""
-    widget = pg.PlotWidget(background=BACKGROUND)
+    widget = plot_widget(background=BACKGROUND)
     style_plot(widget.getPlotItem())
     return widget
 

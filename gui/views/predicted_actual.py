@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from core.train.metrics import r2_score, rmse
 from core.watch.layer_outputs import layer_outputs
 from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
+from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import (
     AXES_HEIGHT,
     FOREGROUND,
@@ -83,8 +84,8 @@ class PredictedActualView(QWidget):
     def _build_plots(self):
         grid = self.layout_widget.ci
         # no titles: the axis labels name each plot, and a short window needs the height
-        self.fit_plot = style_plot(grid.addPlot())
-        self.residual_plot = style_plot(grid.addPlot())
+        self.fit_plot = style_plot(add_plot(grid))
+        self.residual_plot = style_plot(add_plot(grid))
         self.fit_plot.setLabel("bottom", "actual")
         self.fit_plot.setLabel("left", "predicted")
         self.residual_plot.setLabel("bottom", "predicted")

@@ -160,26 +160,39 @@ class RegressionSurfaceView(QWidget):
         self.show_3d.toggled.connect(self._show_3d_toggled)
 
     def _build_3d(self):
-        """The 3-D pair when OpenGL starts (else the reason, shown over the 2-D pair) and
-        the 2-D/3-D switch; ``surfaces`` stacks the 2-D and the 3-D pair."""
-        available, reason = opengl_status()
-        self.pair3d = SurfacePair3D(self.pair.cmap) if available else None
+        """The 2-D/3-D switch and ``surfaces``, which stacks the 2-D pair and, once data with
+        surfaces arrives, the 3-D pair (:meth:`_add_3d`)."""
+        self.pair3d = None
+        self._gl_probed = False
         self.surfaces = QStackedWidget()
         self.surfaces.addWidget(self.pair)
         self.show_3d = QCheckBox("3-D", objectName="show3d")
-        self.gl_reason = QLabel(reason, objectName="glReason")
+        self.show_3d.setEnabled(False)
+        self.gl_reason = QLabel("", objectName="glReason")
         self.gl_reason.setStyleSheet(f"color: {HINT_COLOR};")
+        self.gl_reason.setVisible(False)  # shown by ``reset`` for data with surfaces
+
+    def _add_3d(self):
+        """Probe OpenGL and build the 3-D pair, once, when the first data with surfaces
+        arrives: importing PyOpenGL and creating a context costs about half a second, which
+        a window that starts on a classification dataset should not pay at start-up. When
+        OpenGL cannot start, the reason is shown over the 2-D pair."""
+        if self._gl_probed:
+            return
+        self._gl_probed = True
+        available, reason = opengl_status()
+        self.gl_reason.setText(reason)
         self.gl_reason.setToolTip(f"The 3-D surfaces need OpenGL. {reason}: the 2-D heatmaps "
                                   "show the same prediction and true function.")
-        self.gl_reason.setVisible(False)  # shown by ``reset`` for data with surfaces
-        if self.pair3d is not None:
-            self.surfaces.addWidget(self.pair3d)
-            self.surfaces.setCurrentWidget(self.pair3d)
-            self.show_3d.setChecked(True)
-            self.show_3d.setToolTip("3-D surfaces (drag to turn) or 2-D heatmaps")
-        else:
-            self.show_3d.setEnabled(False)
+        if not available:
             self.show_3d.setToolTip(reason)
+            return
+        self.pair3d = SurfacePair3D(self.pair.cmap)
+        self.surfaces.addWidget(self.pair3d)
+        self.surfaces.setCurrentWidget(self.pair3d)
+        self.show_3d.setEnabled(True)
+        self.show_3d.setChecked(True)
+        self.show_3d.setToolTip("3-D surfaces (drag to turn) or 2-D heatmaps")
 
     def _show_3d_toggled(self, on):
         if self.pair3d is not None:
@@ -309,6 +322,8 @@ class RegressionSurfaceView(QWidget):
 
     # ----------------------------------------------------------------- 2 inputs
     def _reset_pair(self, ds):
+        self._add_3d()
+        self._fit_bar()
         self.stack.setCurrentWidget(self.surfaces)
         y = np.concatenate([ds.y_train[:, 0], ds.y_test[:, 0]])
         lo, hi = float(y.min()), float(y.max())

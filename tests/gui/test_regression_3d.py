@@ -212,3 +212,17 @@ def test_main_window_shows_2_input_regression_in_3d(qtbot, needs_opengl):
     expected = window.session.call(predict)[:, 0].reshape(res, res)
     np.testing.assert_allclose(view.pair3d.pred_panel.surface._z, expected.T, rtol=1e-12)
     window.close()
+
+
+def test_opengl_is_probed_only_when_surfaces_are_first_drawn(qtbot, squares, monkeypatch):
+    calls = []
+    reason = "3-D off: test"
+    monkeypatch.setattr(regression, "opengl_status", lambda: calls.append(1) or (False, reason))
+    view = RegressionSurfaceView()
+    qtbot.addWidget(view)
+    view.show()
+    view.reset(Trainer(load_dataset("circles"), TrainConfig(hidden=(4,))).info())
+    assert calls == [] and view.pair3d is None  # a classifier: no OpenGL at start-up
+    view.reset(squares.info())
+    view.reset(squares.info())
+    assert calls == [1] and view.gl_reason.text() == reason  # probed once, reason shown
