@@ -213,6 +213,7 @@ class WeightHeatmapsView(QWidget):
         self.colorbar = None
         self._info = None
         self._n_cols = 0
+        self._cells_due = False  # a reset while hidden: build the cells when shown
         self._held = HeldLevels()
         self._snapshot = None
         self._show_hint()
@@ -242,12 +243,17 @@ class WeightHeatmapsView(QWidget):
         self._info = trainer_info
         self._snapshot = None
         self._held.clear()
-        self._build_cells(self._columns_for_width())
         self.levels_label.setText("")
+        if self.isVisible():
+            self._build_cells(self._columns_for_width())
+        else:  # built when shown, for the width it is shown at (at start-up: once, not twice)
+            self.cells = []
+            self._cells_due = True
 
     def _build_cells(self, n_cols):
         """(Re)create the layer cells in a grid of ``n_cols`` columns plus the colour bar."""
         self.layout_widget.clear()
+        self._cells_due = False
         self._n_cols = n_cols
         sizes = list(self._info.sizes)
         acts = list(self._info.activation_names)
@@ -274,11 +280,21 @@ class WeightHeatmapsView(QWidget):
     def resizeEvent(self, event):
         """Re-flow the layer grid when a different number of columns fits."""
         super().resizeEvent(event)
-        if self._info is not None and self._columns_for_width() != self._n_cols:
-            self._build_cells(self._columns_for_width())
-            if self._snapshot is not None:
-                self._held.clear()
-                self.show_snapshot(self._snapshot)
+        if self._info is not None and (self._cells_due
+                                       or self._columns_for_width() != self._n_cols):
+            self._rebuild_cells()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._info is not None and self._cells_due:
+            self._rebuild_cells()
+
+    def _rebuild_cells(self):
+        """Build the cells for the current width and redraw the last snapshot on them."""
+        self._build_cells(self._columns_for_width())
+        if self._snapshot is not None:
+            self._held.clear()
+            self.show_snapshot(self._snapshot)
 
     def show_snapshot(self, snapshot):
         """Draw the chosen matrices of ``snapshot`` (one ``setImage`` per matrix and bias).
@@ -286,6 +302,8 @@ class WeightHeatmapsView(QWidget):
         Non-finite values (a diverged step) keep the last good images on screen.
         """
         if not self.cells:
+            if self._cells_due:
+                self._snapshot = snapshot  # drawn when the cells are built
             return
         _, w_attr, b_attr = MODES[self.mode_combo.currentIndex()]
         Ws, bs = getattr(snapshot, w_attr, None), getattr(snapshot, b_attr, None)

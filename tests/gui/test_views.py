@@ -228,6 +228,23 @@ def test_heatmaps_symmetric_levels_titles_and_modes(qtbot, circles, tmp_path):
     assert_not_blank(view, "heatmaps_circles", tmp_path)
 
 
+def test_heatmaps_reset_while_hidden_are_built_once_when_shown(qtbot, circles, monkeypatch):
+    view = WeightHeatmapsView()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    builds = []
+    build = view._build_cells
+    monkeypatch.setattr(view, "_build_cells", lambda n: builds.append(n) or build(n))
+    view.reset(circles.info())
+    snap = take_snapshot(circles)
+    view.show_snapshot(snap)  # a hidden tab: nothing is built for a width not known yet
+    assert builds == [] and view.cells == []
+    view.show()
+    qtbot.waitExposed(view)
+    assert len(builds) == 1 and len(view.cells) == 3
+    np.testing.assert_allclose(view.cells[0].w_image.image, snap.weights[0], rtol=1e-6)
+
+
 def test_heatmaps_hover_text(qtbot, circles):
     view = make_view(qtbot, WeightHeatmapsView, circles)
     snap = take_snapshot(circles)
