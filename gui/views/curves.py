@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span, metric_span
 from gui.views.curve_summary import METRIC_LABELS, CurveSummary
+from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import (
     AXES_HEIGHT,
     add_hint,
@@ -122,9 +123,9 @@ class LossCurvesView(QWidget):
 
     def _build_plots(self):
         self.loss_plot = style_plot(
-            self.layout_widget.addPlot(row=0, col=0, axisItems={"left": LossAxis("left")})
+            add_plot(self.layout_widget, row=0, col=0, axisItems={"left": LossAxis("left")})
         )
-        self.metric_plot = style_plot(self.layout_widget.addPlot(row=1, col=0))
+        self.metric_plot = style_plot(add_plot(self.layout_widget, row=1, col=0))
         self.metric_plot.setXLink(self.loss_plot)
         # the x axes are linked: the epoch numbers under the metric plot serve both, and
         # the loss plot keeps that height for its curves

@@ -53,6 +53,9 @@ def style_plot(plot, title=None):
         axis.setPen(pg.mkPen(FOREGROUND))
         axis.setTextPen(pg.mkPen(FOREGROUND))
         axis.enableAutoSIPrefix(False)  # "loss (x0.001)" with ticks 600..680 confuses
+        # Drawn from a pixmap until the axis changes: otherwise every repaint of the data
+        # beside it (each training step) replays all its tick texts and grid lines.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     if title is not None:
         plot.setTitle(title, color=FOREGROUND, size="9pt")
     return plot

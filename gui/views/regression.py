@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.watch.snapshot import surface_bounds
 from gui.theme.style import POSITIVE_HEX
 from gui.views.column_picker import ColumnPicker
+from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import (
     AXES_HEIGHT,
     HINT_COLOR,
@@ -66,7 +67,7 @@ def nearest_target(X_points, y_points, grid_points):
 
 
 def _image_plot(layout, title):
-    plot = style_plot(layout.addPlot(), title)
+    plot = style_plot(add_plot(layout), title)
     image = pg.ImageItem(axisOrder="row-major")
     image.setZValue(-10)
     scatter = pg.ScatterPlotItem(size=6, pen=pg.mkPen("k", width=0.8))
