@@ -238,7 +238,10 @@ class DecisionSurfaceView(SlicePoints, QWidget):
             return
         self._class_rgb = _class_rgb(max(dataset.n_classes, 2))
         self._set_legend(dataset)
-        self._set_columns((0, 1))
+        if self.isVisible() or not self.window().isVisible():
+            self._set_columns((0, 1))
+        # else a hidden tab of a shown window: its points (all training rows: 48,000 for
+        # MNIST) are placed with the first snapshot it draws once shown
         if self._held is None:
             self.plot.setAspectLocked(False)
             show_hint(self.plot, self.hint, True, EMPTY_HINT, surface_bounds(dataset, (0, 1)))

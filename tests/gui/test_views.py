@@ -210,6 +210,26 @@ def test_curves_long_history_is_cheap(qtbot, circles):
     assert view.train_loss.getData()[0][-1] == n + 1
 
 
+def test_surface_on_a_hidden_tab_places_its_points_when_first_drawn(qtbot, circles):
+    from PySide6.QtWidgets import QTabWidget, QWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QWidget(), "other")
+    view = DecisionSurfaceView()
+    tabs.addTab(view, "surface")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    view.reset(circles.info())
+    assert len(view.train_scatter.data) == 0  # not drawn for a tab nobody sees
+    tabs.setCurrentWidget(view)
+    view.show_snapshot(take_snapshot(circles))  # what the session does when it is shown
+    x, y = view.train_scatter.getData()
+    np.testing.assert_array_equal(x, circles.dataset.X_train[:, 0])
+    np.testing.assert_array_equal(y, circles.dataset.X_train[:, 1])
+    assert view.plot.getAxis("bottom").labelText == circles.dataset.input_names[0]
+
+
 # ---------------------------------------------------------------- heatmaps
 def test_heatmaps_symmetric_levels_titles_and_modes(qtbot, circles, tmp_path):
     view = make_view(qtbot, WeightHeatmapsView, circles)
