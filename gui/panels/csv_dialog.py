@@ -413,6 +413,10 @@ class CsvImportDialog(QDialog):
         self._stop_load()
         self._pool.waitForDone()
         super().done(result)
+        # The file's whole table (377 MB for MNIST) must not live on beside the dataset
+        # built from it until Qt gets round to deleting the dialog (``dataset()`` stays).
+        self._table = self._preview = None
+        self._started.clear()
 
     def _show_error(self, message):
         self._dataset = None

@@ -2,7 +2,9 @@
 new train share without reading the file again, image-shaped data shown as images, wide
 weight heatmaps readable with exact values on hover."""
 
+import gc
 import threading
+import weakref
 
 import numpy as np
 from PySide6.QtCore import QRunnable, Qt
@@ -298,9 +300,12 @@ def test_a_large_csv_loads_with_progress_and_cancel_keeps_the_current_run(
         dialog.set_path(path)
     assert seen == sorted(seen) and seen[-1] == 100 and len(seen) > 5
     assert dialog.target_combo.currentText() == "label"
+    table = weakref.ref(dialog._table)
     with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert session.dataset.n_train + session.dataset.n_test == 20_000
+    gc.collect()
+    assert table() is None  # the file's table is not kept beside the dataset built from it
     assert window.tabs.currentIndex() == DIGITS_TAB and window.digits_view.side == 28
 
 
