@@ -442,9 +442,9 @@ def verdict(name, value):
 
 def table(results):
     rows = [
-        f"| {k} | {v:,.3f} | {verdict(k, v)} |"
-        if isinstance(v, float)
-        else f"| {k} | {v:,} | {verdict(k, v)} |"
+        f"| {k} | {v:,.3f} | {verdict(k, v)} |" if isinstance(v, float)
+        else f"| {k} | {v:,} | {verdict(k, v)} |" if isinstance(v, int)
+        else f"| {k} | {v} | |"
         for k, v in results.items()
     ]
     return "\n".join(["| measure | value | target |", "|---|---:|---|", *rows])

@@ -229,3 +229,72 @@ def test_a_run_without_an_adopted_trainer_reports_an_error(child, circles):
     run(child, Trainer(circles, TrainConfig()), adopt=False)
     stopped = receive_until(child, Stopped)[-1]
     assert stopped.progress is None and "No trainer" in str(stopped.error)
+
+
+class FakeClock:
+    """``time`` for the child's loop: each step and each snapshot advance it by a set time."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        return self.now
+
+
+class StepsOnTheClock:
+    """A trainer whose steps each take ``step_seconds`` of ``clock``; never finishes."""
+
+    def __init__(self, clock, step_seconds):
+        self.clock, self.step_seconds = clock, step_seconds
+        self.step_count = self.epoch = 0
+        self.stopped_early = False
+        self.config = TrainConfig(epochs=10**9)
+
+    def step(self):
+        self.clock.now += self.step_seconds
+        self.step_count += 1
+
+
+class EagerParent:
+    """A connection whose parent asks for the next frame as soon as one arrives, and says
+    Stop after ``frames`` frames; keeps ``(clock time, step)`` of each snapshot sent."""
+
+    def __init__(self, clock, frames):
+        self.clock, self.frames = clock, frames
+        self.inbox = [Frame()]
+        self.snapshots = []
+
+    def poll(self):
+        return bool(self.inbox)
+
+    def recv(self):
+        return self.inbox.pop(0)
+
+    def send(self, message):
+        if isinstance(message, SnapshotTaken):
+            self.snapshots.append((self.clock.now, message.step))
+            self.inbox.append(Stop() if len(self.snapshots) == self.frames else Frame())
+
+
+def test_snapshots_take_at_most_their_share_of_the_childs_time(monkeypatch):
+    from core.watch import remote_run
+
+    clock = FakeClock()
+    cost = 0.1  # a forward pass over a big test set
+    monkeypatch.setattr(remote_run, "time", clock)
+
+    def slow_snapshot(trainer, *args):
+        clock.now += cost
+        return trainer.step_count
+
+    monkeypatch.setattr(remote_run, "take_snapshot", slow_snapshot)
+    trainer = StepsOnTheClock(clock, step_seconds=0.004)
+    parent = EagerParent(clock, frames=6)
+    assert remote_run._steps(parent, trainer, (), RunOptions()) is False  # stopped
+    starts = [t - cost for t, _ in parent.snapshots]
+    assert starts[0] < 0.01  # the first frame is served at once
+    gaps = np.diff(starts)
+    assert gaps.min() >= cost / remote_run.SNAPSHOT_SHARE - 0.01  # then the steps go on
+    assert gaps.max() <= cost / remote_run.SNAPSHOT_SHARE + 0.01  # and no frame waits more
+    stepping = np.diff([step for _, step in parent.snapshots]) * trainer.step_seconds
+    assert (stepping / gaps).min() >= 1 - remote_run.SNAPSHOT_SHARE - 0.01
