@@ -400,16 +400,20 @@ def run_mnist(seconds, rounds=4, rows=MNIST_ROWS):
         train_late = []
         for _ in range(rounds):
             headless = headless_rate(part, bare)
-            session.play()
-            spin(0.4)
+            # Paused, the counters are exact; running, they follow the (paced) snapshots. So
+            # the steps are counted from pause to pause: Play's hand-over to the training
+            # process and Pause's return trip are part of what a user waits for.
             step0, t0 = session.counters[0], time.perf_counter()
+            session.play()
             beat.start()
             spin(part)
             beat.stop()
             train_late += beat.late
-            pairs.append(((session.counters[0] - step0) / (time.perf_counter() - t0), headless))
             session.pause()
             spin(5, until=lambda: not session.running)
+            elapsed = time.perf_counter() - t0
+            spin(0.3)  # the paused state's exact counters arrive
+            pairs.append(((session.counters[0] - step0) / elapsed, headless))
         window.close()
     rates = np.array(pairs)
     return {

@@ -231,6 +231,33 @@ def test_a_run_without_an_adopted_trainer_reports_an_error(child, circles):
     assert stopped.progress is None and "No trainer" in str(stopped.error)
 
 
+def test_a_new_network_on_the_same_data_travels_without_it(child, circles):
+    run(child, Trainer(circles, TrainConfig(epochs=10**6)))
+    receive_until(child, Progress)
+    child.send(Stop())
+    receive_until(child, Stopped)
+    config = TrainConfig(epochs=10**6, hidden=(5,), activation="relu")
+    trainer = Trainer(circles, config)
+    child.send(Adopt(pack_trainer(trainer, with_dataset=False)))
+    child.send(Run(progress_of(trainer), RunOptions()))
+    receive_until(child, Progress)
+    child.send(Stop())
+    stopped = receive_until(child, Stopped)[-1]
+    assert stopped.error is None
+    apply_progress(trainer, stopped.progress)
+    reference = Trainer(circles, config)
+    for _ in range(trainer.step_count):
+        reference.step()
+    assert_same_trainer(trainer, reference)
+
+
+def test_a_trainer_without_a_dataset_never_sent_is_an_error(child, circles):
+    child.send(Adopt(pack_trainer(Trainer(circles, TrainConfig()), with_dataset=False)))
+    run(child, Trainer(circles, TrainConfig()), adopt=False)
+    stopped = receive_until(child, Stopped)[-1]
+    assert stopped.progress is None and "never sent" in str(stopped.error)
+
+
 class FakeClock:
     """``time`` for the child's loop: each step and each snapshot advance it by a set time."""
 
@@ -298,3 +325,24 @@ def test_snapshots_take_at_most_their_share_of_the_childs_time(monkeypatch):
     assert gaps.max() <= cost / remote_run.SNAPSHOT_SHARE + 0.01  # and no frame waits more
     stepping = np.diff([step for _, step in parent.snapshots]) * trainer.step_seconds
     assert (stepping / gaps).min() >= 1 - remote_run.SNAPSHOT_SHARE - 0.01
+
+
+def test_the_trainer_sent_feeds_its_network_through_the_pipeline_sent(circles):
+    from core.data import InputPipeline
+
+    trainer = Trainer(circles, TrainConfig(features=("x1^2",)))
+    rescaled = InputPipeline.fit(circles.X_train * 3 + 1, ("x1^2",), True, circles.input_names)
+    trainer.set_pipeline(rescaled)  # weights loaded with another input scaling
+    copy = unpack_trainer(through_pickle(pack_trainer(trainer)))
+    np.testing.assert_array_equal(copy.X_train, trainer.X_train)
+    np.testing.assert_array_equal(copy.X_test, trainer.X_test)
+    assert copy.pipeline.mean.tolist() == rescaled.mean.tolist()
+
+
+def test_a_pipeline_of_other_features_is_refused(circles):
+    from core.data import InputPipeline
+    from core.errors import UserInputError
+
+    squares = InputPipeline.fit(circles.X_train, ("x1^2",), True, circles.input_names)
+    with pytest.raises(UserInputError, match="derived features"):
+        Trainer(circles, TrainConfig(), pipeline=squares)

@@ -53,6 +53,10 @@ class Trainer:
     network : Network, optional
         Train this network instead of a freshly initialised one; its layer sizes and dtype
         must match the config. Its ``rng`` is replaced by the trainer's.
+    pipeline : InputPipeline, optional
+        Feed the network through this already fitted pipeline (another trainer's, sent to
+        a training process) instead of fitting one on ``dataset.X_train``; its derived
+        features must be the config's.
 
     Attributes
     ----------
@@ -68,7 +72,7 @@ class Trainer:
         Early stopping triggered; ``stop_reason`` says why (else None).
     """
 
-    def __init__(self, dataset, config=None, network=None):
+    def __init__(self, dataset, config=None, network=None, pipeline=None):
         config = TrainConfig() if config is None else config
         config.validate(dataset)
         if dataset.n_train == 0:
@@ -78,8 +82,7 @@ class Trainer:
         self.dtype = np.dtype(cfg.dtype)
         init_seed, train_seed = np.random.SeedSequence(cfg.seed).spawn(2)
         self.rng = np.random.default_rng(train_seed)
-        self.pipeline = InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize,
-                                          dataset.input_names)
+        self.pipeline = self._fitted_pipeline(pipeline)
         self.X_train, self.y_train = self._as_network_data(dataset.X_train, dataset.y_train)
         self.X_test, self.y_test = self._as_network_data(dataset.X_test, dataset.y_test)
         self.network = self._build_network(network, np.random.default_rng(init_seed))
@@ -101,6 +104,17 @@ class Trainer:
         self._reset_progress()
 
     # ---- construction helpers ------------------------------------------------------------
+    def _fitted_pipeline(self, pipeline):
+        cfg, dataset = self.config, self.dataset
+        if pipeline is None:
+            return InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize,
+                                     dataset.input_names)
+        if tuple(pipeline.features) != tuple(cfg.features):
+            raise UserInputError(f"The input pipeline uses derived features "
+                                 f"{list(pipeline.features)}; the config asks for "
+                                 f"{list(cfg.features)}.")
+        return pipeline
+
     def _as_network_data(self, X_raw, y):
         X = self.pipeline.transform(X_raw, dtype=self.dtype)  # cast once, here
         return X, np.ascontiguousarray(y, dtype=self.dtype)

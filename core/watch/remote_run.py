@@ -14,7 +14,8 @@ The child's loop (:func:`serve`) speaks typed messages (named tuples) over a
 ``multiprocessing`` connection:
 
 parent → child
-    :class:`Adopt` ``(package)``: the trainer to run from now on, dataset included, sent once
+    :class:`Adopt` ``(package)``: the trainer to run from now on, its dataset included unless
+    it is the dataset of the trainer adopted before; sent once
     per trainer; :class:`Run` ``(progress, options)``: bring the adopted trainer to
     ``progress`` (:func:`apply_progress`) and step until told to stop;
     :class:`Frame`: send a snapshot at the next step; :class:`Stop`: stop and send the
@@ -50,10 +51,11 @@ SNAPSHOT_SHARE = 0.1
 
 
 # ---- the trainer's way there and back -------------------------------------------------------
-def pack_trainer(trainer):
-    """Everything needed to rebuild ``trainer`` elsewhere (a dict of copies, picklable)."""
+def pack_trainer(trainer, with_dataset=True):
+    """Everything needed to rebuild ``trainer`` elsewhere (a dict of copies, picklable).
+    Without the dataset (``None`` in its place) when the other side already has it."""
     return {
-        "dataset": trainer.dataset,
+        "dataset": trainer.dataset if with_dataset else None,
         "config": trainer.config,
         "network": trainer.network,  # pickled as a copy (Network.__reduce__)
         "pipeline": trainer.pipeline,
@@ -61,12 +63,16 @@ def pack_trainer(trainer):
     }
 
 
-def unpack_trainer(package):
-    """The ``Trainer`` that :func:`pack_trainer` described."""
+def unpack_trainer(package, dataset=None):
+    """The ``Trainer`` that :func:`pack_trainer` described (on ``dataset`` when the package
+    came without one)."""
     from core.train.trainer import Trainer  # the trainer does not import this module; keep it lazy
 
-    trainer = Trainer(package["dataset"], package["config"], network=package["network"])
-    trainer.set_pipeline(package["pipeline"])
+    dataset = package["dataset"] if package["dataset"] is not None else dataset
+    if dataset is None:
+        raise RuntimeError("The trainer was sent without its dataset, which was never sent.")
+    trainer = Trainer(dataset, package["config"], network=package["network"],
+                      pipeline=package["pipeline"])  # fitted once, in the parent
     apply_progress(trainer, package["progress"])
     return trainer
 
@@ -184,14 +190,18 @@ class Stopped(NamedTuple):
 def serve(conn):
     """The child process's main function: run what the parent sends until :class:`Quit`."""
     trainer = None  # the adopted trainer, or the exception that rebuilding it raised
+    dataset = None  # the last dataset sent: a new network on it comes without it
     try:
         while True:
             message = conn.recv()
             if isinstance(message, Quit):
                 return
             if isinstance(message, Adopt):
+                if message.package["dataset"] is not None:
+                    dataset = message.package["dataset"]
+                trainer = None  # let the old one's scaled copies go before building anew
                 try:
-                    trainer = unpack_trainer(message.package)
+                    trainer = unpack_trainer(message.package, dataset)
                 except Exception as exc:  # noqa: BLE001 - reported at the next Run
                     trainer = exc
             elif isinstance(message, Run):

@@ -42,8 +42,10 @@ class RemoteRunner:
         A run is under way in the child (until its ``Stopped`` message has been read).
     frame_pending : bool
         A snapshot was asked for and has not arrived yet.
-    datasets_sent : int
-        How many trainers (with their dataset) were sent: one per trainer, not per run.
+    trainers_sent, datasets_sent : int
+        How many trainers were sent (one per trainer or input scaling, not per run), and
+        how many of them carried their dataset (one per dataset: a new network on the same
+        data travels without it).
     """
 
     def __init__(self):
@@ -51,9 +53,10 @@ class RemoteRunner:
         self._conn = None
         self.running = False
         self.frame_pending = False
-        self.datasets_sent = 0
+        self.trainers_sent = self.datasets_sent = 0
         self._adopted = lambda: None  # weak reference to the trainer the child holds
         self._pipeline = None  # the pipeline the child's trainer uses
+        self._dataset = lambda: None  # weak reference to the last dataset the child got
 
     def start_process(self):
         """Start the child if it is not running (returns at once: it imports on its own)."""
@@ -65,6 +68,7 @@ class RemoteRunner:
             process = context.Process(target=serve, args=(theirs,), daemon=True,
                                       name="BackpropStudioTraining")
             process.start()
+            self._adopted = self._dataset = lambda: None  # a new child holds nothing yet
         except Exception as exc:  # noqa: BLE001 - e.g. no permission to start processes
             raise RemoteFailed(f"could not start the training process: {exc}") from exc
         theirs.close()
@@ -76,9 +80,12 @@ class RemoteRunner:
         only if its input pipeline was replaced); later runs send only its progress."""
         self.start_process()
         if self._adopted() is not trainer or self._pipeline is not trainer.pipeline:
-            self._send(Adopt(pack_trainer(trainer)))
+            known = self._dataset() is trainer.dataset
+            self._send(Adopt(pack_trainer(trainer, with_dataset=not known)))
             self._adopted, self._pipeline = weakref.ref(trainer), trainer.pipeline
-            self.datasets_sent += 1
+            self._dataset = weakref.ref(trainer.dataset)
+            self.trainers_sent += 1
+            self.datasets_sent += not known
         self._send(Run(progress_of(trainer), options))
         self.running, self.frame_pending = True, False
 

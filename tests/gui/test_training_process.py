@@ -174,4 +174,8 @@ def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     runner.launch(trainer, RunOptions())
     runner.launch(Trainer(circles, TrainConfig()), RunOptions())
     assert [type(m) for m in sent] == [Adopt, Run, Run, Adopt, Run, Adopt, Run]
-    assert runner.datasets_sent == 3
+    assert runner.trainers_sent == 3
+    adopted = [m.package["dataset"] for m in sent if isinstance(m, Adopt)]
+    assert adopted == [circles, None, None] and runner.datasets_sent == 1  # data sent once
+    runner.launch(Trainer(load_dataset("xor"), TrainConfig()), RunOptions())
+    assert sent[-2].package["dataset"].name == "xor" and runner.datasets_sent == 2
