@@ -78,6 +78,13 @@ class RemoteRunner:
         """Let the child step a copy of ``trainer`` until :meth:`recall` (``options``: a
         ``core.watch.remote_run.RunOptions``). The trainer with its dataset is sent once (again
         only if its input pipeline was replaced); later runs send only its progress."""
+        self.adopt(trainer)
+        self._send(Run(progress_of(trainer), options))
+        self.running, self.frame_pending = True, False
+
+    def adopt(self, trainer):
+        """Send ``trainer`` to the child unless it holds it already (with its dataset unless
+        the child has that too), so that a later :meth:`launch` starts at once."""
         self.start_process()
         if self._adopted() is not trainer or self._pipeline is not trainer.pipeline:
             known = self._dataset() is trainer.dataset
@@ -86,8 +93,6 @@ class RemoteRunner:
             self._dataset = weakref.ref(trainer.dataset)
             self.trainers_sent += 1
             self.datasets_sent += not known
-        self._send(Run(progress_of(trainer), options))
-        self.running, self.frame_pending = True, False
 
     def request_frame(self):
         """Ask for a snapshot at the child's next step (once until it arrives)."""

@@ -270,6 +270,8 @@ class TrainingWorker(RemoteTraining, QObject):
         self._rate.clear()
         self._guarded(self._notify, "on_replace")
         self._emit_counters()
+        if self._remote is not None:  # Max speed then starts at once, even on big data
+            self._guard_remote(self._remote.adopt, trainer)
 
     def _do_observe(self, observer):
         self._observers.append(observer)

@@ -179,3 +179,21 @@ def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     assert adopted == [circles, None, None] and runner.datasets_sent == 1  # data sent once
     runner.launch(Trainer(load_dataset("xor"), TrainConfig()), RunOptions())
     assert sent[-2].package["dataset"].name == "xor" and runner.datasets_sent == 2
+
+
+def test_a_new_network_is_in_the_training_process_before_play(qtbot):
+    window = make_window(qtbot, epochs=10**6)
+    session = window.session
+
+    def adopted(trainer):
+        runner = remote(window)
+        return runner._adopted() is trainer, runner.trainers_sent, runner.datasets_sent
+
+    _, trainers, datasets = in_worker(qtbot, window, adopted)
+    with qtbot.waitSignal(session.trainerChanged, timeout=TIMEOUT):
+        session.update_config({"activation": "relu"})
+    held, *sent = in_worker(qtbot, window, adopted)
+    assert held and sent == [trainers + 1, 1]  # sent when made; the data at most once
+    play_until(qtbot, window, 500)
+    pause(qtbot, window)
+    assert in_worker(qtbot, window, adopted)[1:] == tuple(sent)  # Play sent nothing more
