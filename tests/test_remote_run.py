@@ -258,6 +258,42 @@ def test_a_trainer_without_a_dataset_never_sent_is_an_error(child, circles):
     assert stopped.progress is None and "never sent" in str(stopped.error)
 
 
+def test_a_buffered_message_arrives_whole(circles):
+    from core.watch.remote_run import Buffered, receive, send_buffered
+
+    parent_end, child_end = multiprocessing.Pipe()
+    X = np.arange(6000.0).reshape(1000, 6)
+    message = Adopt({"X": X, "strided": X[:, ::2], "ints": np.arange(5), "name": "x"})
+    sent = []
+    spy = type("Spy", (), {"send": lambda _s, m: (sent.append(m), parent_end.send(m)),
+                           "send_bytes": lambda _s, b: parent_end.send_bytes(b)})()
+    send_buffered(spy, message)
+    assert isinstance(sent[0], Buffered) and len(sent[0].head) < X.nbytes  # arrays not inside
+    got = receive(child_end)
+    assert isinstance(got, Adopt) and got.package["name"] == "x"
+    for key in ("X", "strided", "ints"):
+        np.testing.assert_array_equal(got.package[key], message.package[key])
+        assert got.package[key].dtype == message.package[key].dtype
+    parent_end.send(Stop())
+    assert isinstance(receive(child_end), Stop)  # plain messages pass as they are
+
+
+def test_a_trainer_sent_buffered_runs_exactly(child, circles):
+    from core.watch.remote_run import send_buffered
+
+    config = TrainConfig(epochs=10**6, optimizer="adam", lr=0.01)
+    trainer = Trainer(circles, config)
+    send_buffered(child, Adopt(pack_trainer(trainer)))
+    run(child, trainer, adopt=False)
+    receive_until(child, Progress)
+    child.send(Stop())
+    apply_progress(trainer, receive_until(child, Stopped)[-1].progress)
+    reference = Trainer(circles, config)
+    for _ in range(trainer.step_count):
+        reference.step()
+    assert_same_trainer(trainer, reference)
+
+
 class FakeClock:
     """``time`` for the child's loop: each step and each snapshot advance it by a set time."""
 

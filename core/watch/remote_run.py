@@ -15,9 +15,9 @@ The child's loop (:func:`serve`) speaks typed messages (named tuples) over a
 
 parent → child
     :class:`Adopt` ``(package)``: the trainer to run from now on, its dataset included unless
-    it is the dataset of the trainer adopted before; sent once
-    per trainer; :class:`Run` ``(progress, options)``: bring the adopted trainer to
-    ``progress`` (:func:`apply_progress`) and step until told to stop;
+    it is the dataset of the trainer adopted before; sent once per trainer, with
+    :func:`send_buffered`; :class:`Run` ``(progress, options)``: bring the adopted trainer
+    to ``progress`` (:func:`apply_progress`) and step until told to stop;
     :class:`Frame`: send a snapshot at the next step; :class:`Stop`: stop and send the
     trainer back; :class:`Quit`: exit.
 child → parent
@@ -149,6 +149,14 @@ class Adopt(NamedTuple):
     package: dict  # pack_trainer(trainer)
 
 
+class Buffered(NamedTuple):
+    """Announces a message sent by :func:`send_buffered`: its pickle without the arrays'
+    memory, which follows as ``len(sizes)`` raw byte messages."""
+
+    head: bytes
+    sizes: tuple
+
+
 class Run(NamedTuple):
     progress: dict  # progress_of(trainer)
     options: RunOptions
@@ -186,6 +194,28 @@ class Stopped(NamedTuple):
     error: Exception | None = None
 
 
+# ---- big messages ----------------------------------------------------------------------------
+def send_buffered(conn, message):
+    """Send ``message`` with its arrays' memory written straight to ``conn`` (pickle protocol
+    5 out-of-band buffers): no pickled copy of a 400 MB dataset is made, and the interpreter
+    lock is released while the bytes are written, so the window's thread goes on drawing."""
+    buffers = []
+    head = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    conn.send(Buffered(head, tuple(v.nbytes for v in views)))
+    for view in views:
+        conn.send_bytes(view)
+
+
+def receive(conn):
+    """The next message on ``conn``, put together again if it was :func:`send_buffered`."""
+    message = conn.recv()
+    if isinstance(message, Buffered):
+        buffers = [conn.recv_bytes() for _ in message.sizes]
+        message = pickle.loads(message.head, buffers=buffers)
+    return message
+
+
 # ---- the child's loop -----------------------------------------------------------------------
 def serve(conn):
     """The child process's main function: run what the parent sends until :class:`Quit`."""
@@ -193,7 +223,7 @@ def serve(conn):
     dataset = None  # the last dataset sent: a new network on it comes without it
     try:
         while True:
-            message = conn.recv()
+            message = receive(conn)
             if isinstance(message, Quit):
                 return
             if isinstance(message, Adopt):

@@ -21,6 +21,7 @@ from core.watch.remote_run import (
     Stopped,
     pack_trainer,
     progress_of,
+    send_buffered,
     serve,
 )
 
@@ -88,7 +89,7 @@ class RemoteRunner:
         self.start_process()
         if self._adopted() is not trainer or self._pipeline is not trainer.pipeline:
             known = self._dataset() is trainer.dataset
-            self._send(Adopt(pack_trainer(trainer, with_dataset=not known)))
+            self._send(Adopt(pack_trainer(trainer, with_dataset=not known)), buffered=True)
             self._adopted, self._pipeline = weakref.ref(trainer), trainer.pipeline
             self._dataset = weakref.ref(trainer.dataset)
             self.trainers_sent += 1
@@ -151,9 +152,9 @@ class RemoteRunner:
             raise RemoteFailed(f"the training process sent {message!r}")
         return message
 
-    def _send(self, message):
+    def _send(self, message, buffered=False):
         try:
-            self._conn.send(message)
+            send_buffered(self._conn, message) if buffered else self._conn.send(message)
         except (OSError, ValueError) as exc:
             raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
         except Exception as exc:  # noqa: BLE001 - e.g. something in the trainer cannot pickle

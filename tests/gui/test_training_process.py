@@ -4,6 +4,7 @@ child only sends training back to the window's own thread."""
 
 import multiprocessing
 
+import numpy as np
 import pytest
 
 from core.data import load_dataset
@@ -158,6 +159,34 @@ def test_a_state_recorded_in_the_child_restores_exactly(qtbot):
     assert_same(state, reference_state("circles", window.session.config, step))
 
 
+class MessageList:
+    """A connection that appends the messages sent to ``sent``, put back together when
+    they were sent in parts (``core.watch.remote_run.send_buffered``)."""
+
+    def __init__(self, sent):
+        self.sent, self.parts = sent, []
+
+    def send(self, message):
+        self.parts.append(message)
+        self._assemble()
+
+    def send_bytes(self, data):
+        self.parts.append(bytes(data))
+        self._assemble()
+
+    def _assemble(self):
+        import pickle
+
+        from core.watch.remote_run import Buffered
+
+        head = self.parts[0]
+        if not isinstance(head, Buffered):
+            self.sent.append(self.parts.pop())
+        elif len(self.parts) == 1 + len(head.sizes):
+            self.sent.append(pickle.loads(head.head, buffers=self.parts[1:]))
+            self.parts = []
+
+
 def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     from core.data import InputPipeline
     from core.watch.remote_run import Adopt, Run, RunOptions
@@ -165,7 +194,7 @@ def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
 
     runner, sent = RemoteRunner(), []
     runner._process = object()  # a child "already started"
-    runner._conn = type("Conn", (), {"send": lambda _self, message: sent.append(message)})()
+    runner._conn = MessageList(sent)
     circles = load_dataset("circles")
     trainer = Trainer(circles, TrainConfig(standardize=True))
     for _ in range(2):
@@ -176,7 +205,9 @@ def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     assert [type(m) for m in sent] == [Adopt, Run, Run, Adopt, Run, Adopt, Run]
     assert runner.trainers_sent == 3
     adopted = [m.package["dataset"] for m in sent if isinstance(m, Adopt)]
-    assert adopted == [circles, None, None] and runner.datasets_sent == 1  # data sent once
+    assert [d is None for d in adopted] == [False, True, True]  # the data sent once
+    np.testing.assert_array_equal(adopted[0].X_train, circles.X_train)
+    assert runner.datasets_sent == 1
     runner.launch(Trainer(load_dataset("xor"), TrainConfig()), RunOptions())
     assert sent[-2].package["dataset"].name == "xor" and runner.datasets_sent == 2
 
