@@ -382,3 +382,15 @@ def test_a_pipeline_of_other_features_is_refused(circles):
     squares = InputPipeline.fit(circles.X_train, ("x1^2",), True, circles.input_names)
     with pytest.raises(UserInputError, match="derived features"):
         Trainer(circles, TrainConfig(), pipeline=squares)
+
+
+def test_a_trainer_taken_back_copies_its_shuffled_rows_only_when_it_steps(circles):
+    config = TrainConfig(batch_size=10, optimizer="adam", lr=0.01)
+    held, stepped = Trainer(circles, config), Trainer(circles, config)
+    stepped.run_steps(7)  # mid-epoch, as a training process hands it back
+    apply_progress(held, progress_of(stepped))
+    assert held._Xp is None  # MNIST: 300 MB the window's process need not hold
+    held.step()
+    stepped.step()
+    assert_same_trainer(held, stepped)
+    np.testing.assert_array_equal(held._Xp, held.X_train[held._order])

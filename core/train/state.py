@@ -74,9 +74,7 @@ def restore_state(trainer, state):
     t.rng.bit_generator.state = copy.deepcopy(state["rng"])
     t._pos = int(state["pos"])
     t._order = None if state["order"] is None else np.array(state["order"], dtype=np.int64)
-    if t._order is not None:
-        np.take(t.X_train, t._order, axis=0, out=t._Xp)
-        np.take(t.y_train, t._order, axis=0, out=t._yp)
+    t._rows_due = t._order is not None  # the rows follow the order at the next step
     # Optional: states saved before the running metrics existed restart them at "pos".
     t._running.load_state_dict(state.get("running"), t._pos)
     t.weights_changed()
@@ -145,7 +143,6 @@ def use_pipeline(trainer, pipeline):
     t.pipeline = pipeline
     np.copyto(t.X_train, X_train)  # in place: the shuffled copy may alias it
     t.X_test = X_test
-    if t._order is not None:
-        np.take(t.X_train, t._order, axis=0, out=t._Xp)
+    t._rows_due = t._order is not None  # the shuffled copy follows the new scaling
     t.config = dataclasses.replace(t.config, standardize=pipeline.standardize)
     t._surface_cache = {}

@@ -138,8 +138,11 @@ class Trainer:
         self._n = n
         self._batch = n if self.config.batch_size is None else min(self.config.batch_size, n)
         self._shuffle = self._batch < n  # one full batch: the row order changes nothing
-        self._Xp = np.empty_like(self.X_train) if self._shuffle else self.X_train
-        self._yp = np.empty_like(self.y_train) if self._shuffle else self.y_train
+        # The rows in this epoch's order: a copy of the data when shuffled, made at the first
+        # step that needs it (a trainer that a training process steps never needs it here).
+        self._Xp = None if self._shuffle else self.X_train
+        self._yp = None if self._shuffle else self.y_train
+        self._rows_due = False  # ``_order`` changed and the copy has not followed yet
         self._order = None
         self._pos = 0
         self._running = RunningMetrics(self._scoring, self.y_train, self._labels[0],
@@ -196,6 +199,8 @@ class Trainer:
     def _step(self):
         if self._pos == 0:
             self._begin_epoch()
+        elif self._rows_due:
+            self._order_rows()
         start = self._pos
         stop = min(start + self._batch, self._n)
         data, grads = loss_and_gradients(
@@ -247,8 +252,15 @@ class Trainer:
         self.optimizer.lr = self.schedule.lr_at(self.epoch)
         if self._shuffle:
             self._order = self.rng.permutation(self._n)
-            np.take(self.X_train, self._order, axis=0, out=self._Xp)
-            np.take(self.y_train, self._order, axis=0, out=self._yp)
+            self._order_rows()
+
+    def _order_rows(self):
+        """Copy the training rows in ``_order`` into ``_Xp``, ``_yp``."""
+        if self._Xp is None:
+            self._Xp, self._yp = np.empty_like(self.X_train), np.empty_like(self.y_train)
+        np.take(self.X_train, self._order, axis=0, out=self._Xp)
+        np.take(self.y_train, self._order, axis=0, out=self._yp)
+        self._rows_due = False
 
     def _end_epoch(self):
         self._pos = 0
