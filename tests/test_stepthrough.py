@@ -222,3 +222,19 @@ def test_full_batch_targets_are_the_training_rows_in_order(circles, small_config
     t = Trainer(circles, dataclasses.replace(small_config, batch_size=None))
     loss = _by_kind(StepThrough(t))[("loss", None)]
     np.testing.assert_array_equal(loss["target"], t.y_train)
+
+
+def test_a_trainer_on_another_input_scaling_steps_through_as_it_steps(circles, small_config):
+    from core.data import InputPipeline
+
+    # Weights loaded from a file bring the input scaling they were trained with.
+    rescaled = InputPipeline.fit(circles.X_train * 3 + 1, (), True, circles.input_names)
+    plain, stepped = Trainer(circles, small_config), Trainer(circles, small_config)
+    for trainer in (plain, stepped):
+        trainer.set_pipeline(rescaled)
+        trainer.run_steps(3)
+    loss = plain.step()
+    st = StepThrough(stepped)
+    st.finish()
+    assert st.loss == loss
+    assert_same(stepped.state_dict(), plain.state_dict())

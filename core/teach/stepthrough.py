@@ -117,7 +117,10 @@ def _shadow(trainer, state):
     """A trainer in exactly ``trainer``'s state (``state``), to step without touching it."""
     from core.train.trainer import Trainer  # the trainer imports nothing from here; keep it lazy
 
-    shadow = Trainer(trainer.dataset, trainer.config, network=trainer.network.copy())
+    # The trainer's own pipeline: refitting one on the data would differ from it after
+    # weights were loaded with the input scaling they were trained with.
+    shadow = Trainer(trainer.dataset, trainer.config, network=trainer.network.copy(),
+                     pipeline=trainer.pipeline)
     shadow.load_state_dict(state)
     return shadow
 
