@@ -165,7 +165,7 @@ class ExportActions(QObject):
         if not confirm_overwrite(w, existing_targets(folder, list(views), formats)):
             return None
         self.folder = folder.parent
-        return export_plots_to(w, folder, dialog.chosen_size(), formats)
+        return export_plots_to(w, folder, dialog.chosen_size(), formats, dialog.chosen_dpi())
 
     def export_view_dialog(self, view, name):
         """"Export view…": the dialog for one view, then the export (asks to replace)."""
@@ -182,7 +182,7 @@ class ExportActions(QObject):
         if path.exists() and not confirm_overwrite(self.window, [path]):
             return None
         self.folder = path.parent
-        return export_view_to(self.window, view, path, dialog.chosen_size())
+        return export_view_to(self.window, view, path, dialog.chosen_size(), dialog.chosen_dpi())
 
 
 #: File-menu section of each action.

@@ -33,6 +33,9 @@ FOLDER_FORMATS = (("PNG and SVG", ("png", "svg")), ("PNG only", ("png",)),
 #: (text, scale of the on-screen size or exact (width, height) pixels, or None = custom)
 PRESETS = (("As on screen", 1), ("2× screen", 2), ("Slide 1920×1080", (1920, 1080)),
            ("Print 300 dpi (6.4×4.8 in)", (1920, 1440)), ("Custom", None))
+#: Resolution written into the PNG files of a preset (others keep Qt's screen default), so
+#: that a word processor places the print preset at 6.4×4.8 in.
+PRESET_DPI = {"Print 300 dpi (6.4×4.8 in)": 300}
 DEFAULT_PRESET = 2
 SETTINGS_PRESET, SETTINGS_WIDTH, SETTINGS_HEIGHT = ("export/preset", "export/custom_width",
                                                     "export/custom_height")
@@ -126,6 +129,10 @@ class ExportDialog(QDialog):
     def chosen_preset(self):
         """The ``PRESETS`` value chosen: a scale (1, 2), ``(width, height)`` or None."""
         return PRESETS[self.preset_combo.currentIndex()][1]
+
+    def chosen_dpi(self):
+        """The resolution the PNG files should state (300 for the print preset), or None."""
+        return PRESET_DPI.get(PRESETS[self.preset_combo.currentIndex()][0])
 
     def chosen_size(self):
         """The pixel size as a ``QSize``; in folder mode a scale preset stays a number

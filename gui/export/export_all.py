@@ -97,7 +97,7 @@ def _cell(column, value):
     return str(int(value)) if column == "epoch" else repr(value)
 
 
-def export_all(views, folder, history, size=None, formats=FORMATS, info=None):
+def export_all(views, folder, history, size=None, formats=FORMATS, info=None, dpi=None):
     """Write each view of ``views`` (``{name: view}``) and ``history.csv`` into ``folder``.
 
     Parameters
@@ -115,6 +115,8 @@ def export_all(views, folder, history, size=None, formats=FORMATS, info=None):
         Any of ``"png"``, ``"svg"``.
     info : TrainerInfo, optional
         The run the figures' subtitles name.
+    dpi : number, optional
+        Resolution stated in the PNG files (Qt's screen default when None).
 
     Returns
     -------
@@ -127,6 +129,6 @@ def export_all(views, folder, history, size=None, formats=FORMATS, info=None):
     written = []
     for name, view in views.items():
         for fmt in formats:
-            written.append(export_view(view, folder / f"{name}.{fmt}", size, fmt, info))
+            written.append(export_view(view, folder / f"{name}.{fmt}", size, fmt, info, dpi))
     written.append(atomic_write_text(folder / HISTORY_FILE, history_csv(history)))
     return written

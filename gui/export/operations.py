@@ -222,11 +222,11 @@ def export_onnx_to(window, path):
 
 
 # ----------------------------------------------------------------------------- plots
-def export_view_to(window, view, path, size=None):
+def export_view_to(window, view, path, size=None, dpi=None):
     """Export one view to ``path`` (PNG/SVG); returns the path or None after an error."""
     window.session.painter.bring_up_to_date()  # a hidden view may hold an older frame
     try:
-        written = export_view(view, path, size, info=window.session.info)
+        written = export_view(view, path, size, info=window.session.info, dpi=dpi)
     except Exception as exc:  # noqa: BLE001 - unwritable path, full disk, bad size…
         report_error(window, "Export view", exc)
         return None
@@ -234,7 +234,7 @@ def export_view_to(window, view, path, size=None):
     return written
 
 
-def export_plots_to(window, folder, size=None, formats=("png", "svg")):
+def export_plots_to(window, folder, size=None, formats=("png", "svg"), dpi=None):
     """Export every applicable view and ``history.csv`` into ``folder``; list or None."""
     session = window.session
     session.painter.bring_up_to_date()  # views off screen are only redrawn when shown
@@ -244,7 +244,7 @@ def export_plots_to(window, folder, size=None, formats=("png", "svg")):
         norms.bring_up_to_date()  # a dock tab behind another one draws only when shown
     history = session.last_snapshot.history if session.last_snapshot is not None else {}
     try:
-        written = export_all(views, folder, history, size, formats, session.info)
+        written = export_all(views, folder, history, size, formats, session.info, dpi)
     except Exception as exc:  # noqa: BLE001 - unwritable folder, full disk…
         report_error(window, "Export all plots", exc)
         return None

@@ -267,8 +267,12 @@ def paint_pyqtgraph(painter, item, target):
             item.setCacheMode(mode)
 
 
-def png_bytes(image):
-    """``image`` encoded as PNG ``bytes``."""
+def png_bytes(image, dpi=None):
+    """``image`` encoded as PNG ``bytes``, stating ``dpi`` dots per inch when given."""
+    if dpi is not None:
+        dots_per_meter = round(dpi / 0.0254)
+        image.setDotsPerMeterX(dots_per_meter)
+        image.setDotsPerMeterY(dots_per_meter)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -288,7 +292,7 @@ def format_of(path, fmt=None):
     return fmt
 
 
-def export_view(view, path, size=None, fmt=None, info=None):
+def export_view(view, path, size=None, fmt=None, info=None, dpi=None):
     """Write ``view`` to ``path`` (PNG or SVG by extension or ``fmt``), all or nothing.
 
     Parameters
@@ -302,6 +306,8 @@ def export_view(view, path, size=None, fmt=None, info=None):
         on-screen size; SVG default: the on-screen size.
     info : TrainerInfo, optional
         The run the figure's subtitle names (default: the one the view was last reset with).
+    dpi : number, optional
+        Resolution stated in a PNG file (e.g. 300 for print; default Qt's screen value).
 
     Returns
     -------
@@ -309,6 +315,6 @@ def export_view(view, path, size=None, fmt=None, info=None):
     """
     fmt = format_of(path, fmt)
     caption = caption_of(view, info)
-    data = (png_bytes(render_image(view, size, caption)) if fmt == "png"
+    data = (png_bytes(render_image(view, size, caption), dpi) if fmt == "png"
             else render_svg(view, size, caption))
     return atomic_write_bytes(path, data)

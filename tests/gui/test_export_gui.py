@@ -117,6 +117,11 @@ def test_every_view_exports_png_of_requested_size_and_svg(qtbot, tmp_path):
         assert_svg(plot_export.export_view(view, tmp_path / f"{name}.svg"))
         assert_png(plot_export.export_view(view, tmp_path / f"{name}@1.png", 1),
                    on_screen.toTuple())
+    printed = plot_export.export_view(view, tmp_path / "print.png", (1920, 1440), dpi=300)
+    image = QImage(str(printed))
+    assert (image.width(), image.height()) == (1920, 1440)
+    assert image.dotsPerMeterX() == image.dotsPerMeterY() == round(300 / 0.0254)  # 6.4×4.8 in
+    assert QImage(str(default)).dotsPerMeterX() != round(300 / 0.0254)
 
 
 def test_export_dialog_sizes_and_extension(qtbot, tmp_path):
@@ -128,8 +133,9 @@ def test_export_dialog_sizes_and_extension(qtbot, tmp_path):
     assert dialog.chosen_size() == QSize(400, 300)
     dialog.preset_combo.setCurrentText("2× screen")
     assert dialog.chosen_size() == QSize(800, 600)
+    assert dialog.chosen_dpi() is None  # screen presets keep Qt's default resolution
     dialog.preset_combo.setCurrentText("Print 300 dpi (6.4×4.8 in)")
-    assert dialog.chosen_size() == QSize(1920, 1440)
+    assert dialog.chosen_size() == QSize(1920, 1440) and dialog.chosen_dpi() == 300
     dialog.preset_combo.setCurrentText("Custom")
     dialog.width_box.setValue(1000)
     assert dialog.chosen_size() == QSize(1000, 750)  # height follows the proportions
