@@ -16,16 +16,11 @@ import time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from gui.views.on_screen import can_be_seen
+
 #: Pause between two views' updates: long enough for Qt to paint the previous view first
 #: (widget repaints are delivered up to ~5 ms after the request).
 GAP_MS = 6
-
-
-def can_be_seen(view):
-    """False only for a widget that is hidden while its window is shown."""
-    if not isinstance(view, QWidget):
-        return True
-    return view.isVisible() or not view.window().isVisible()
 
 
 class FramePainter(QObject):

@@ -6,6 +6,7 @@ Features never look a menu up by its visible text: they ask the window for one b
 (``window.add_action("file", action, "export")``); see :class:`WindowMenus`.
 """
 
+import contextlib
 import re
 from importlib import metadata
 from pathlib import Path
@@ -26,10 +27,8 @@ DESCRIPTION = (
 
 def app_version():
     """The installed package's version, else the one in ``pyproject.toml``, else "dev"."""
-    try:
+    with contextlib.suppress(metadata.PackageNotFoundError):  # running from a checkout
         return metadata.version("backprop-studio")
-    except metadata.PackageNotFoundError:
-        pass
     pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     if pyproject.is_file():
         found = re.search(r'^version\s*=\s*"([^"]+)"', pyproject.read_text(), re.MULTILINE)

@@ -246,7 +246,8 @@ class WeightHeatmapsView(QWidget):
         self.levels_label.setText("")
         if self.isVisible():
             self._build_cells(self._columns_for_width())
-        else:  # built when shown, for the width it is shown at (at start-up: once, not twice)
+        else:  # built when shown, for the width it is shown at (at start-up: once, not
+            # twice), or for a snapshot that must be drawn while hidden (an export)
             self.cells = []
             self._cells_due = True
 
@@ -301,6 +302,8 @@ class WeightHeatmapsView(QWidget):
 
         Non-finite values (a diverged step) keep the last good images on screen.
         """
+        if self._cells_due and self.window().isVisible():
+            self._build_cells(self._columns_for_width())  # hidden in a shown window: exported
         if not self.cells:
             if self._cells_due:
                 self._snapshot = snapshot  # drawn when the cells are built

@@ -1,4 +1,5 @@
-"""``OnScreenGate``: a view behind another dock tab draws nothing until its tab is selected.
+"""Whether a view can be seen: ``can_be_seen`` (hidden widgets), and ``OnScreenGate``, for a
+view behind another dock tab, which draws nothing until its tab is selected.
 
 Qt keeps a tabbed ``QDockWidget`` that is not the current tab *visible* (it only moves it
 out of sight), so ``isVisible()`` cannot tell the frame painter to skip it. A view mixing
@@ -6,6 +7,16 @@ this in is told by its dock's ``visibilityChanged`` (:meth:`set_on_screen`); whi
 screen ``show_snapshot`` only keeps the latest snapshot, drawn when the tab comes back.
 When the window itself is not shown (tests, exports), every snapshot is drawn.
 """
+
+from PySide6.QtWidgets import QWidget
+
+
+def can_be_seen(view):
+    """False only for a widget that is hidden while its window is shown (views that are not
+    widgets, and every view of a window not shown, count as seen: tests, exports)."""
+    if not isinstance(view, QWidget):
+        return True
+    return view.isVisible() or not view.window().isVisible()
 
 
 class OnScreenGate:

@@ -35,6 +35,7 @@ from gui.panels.widgets import FlowLayout
 from gui.theme.style import CLASS_HEX, class_color
 from gui.views.class_legend import class_legend, set_class_legend
 from gui.views.column_picker import ColumnPicker
+from gui.views.on_screen import can_be_seen
 from gui.views.plot_style import (
     AXES_HEIGHT,
     HINT_COLOR,
@@ -238,7 +239,7 @@ class DecisionSurfaceView(SlicePoints, QWidget):
             return
         self._class_rgb = _class_rgb(max(dataset.n_classes, 2))
         self._set_legend(dataset)
-        if self.isVisible() or not self.window().isVisible():
+        if can_be_seen(self):
             self._set_columns((0, 1))
         # else a hidden tab of a shown window: its points (all training rows: 48,000 for
         # MNIST) are placed with the first snapshot it draws once shown

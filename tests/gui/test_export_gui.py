@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from core.data import load_dataset
 from core.io import save_weights_file
@@ -365,3 +365,21 @@ def test_pyqtgraph_own_export_dialog_writes_svg(window, tmp_path):
     exporter = QtSvgExporter(window.loss_view.loss_plot)
     exporter.export(str(tmp_path / "pg.svg"))
     assert_svg(tmp_path / "pg.svg")
+
+
+def test_a_hidden_tab_exports_the_network_it_was_reset_for(qtbot, tmp_path):
+    window = MainWindow(load_dataset("circles"), TrainConfig())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    heatmaps = window.weights_view
+    window.findChild(QDockWidget, "inspectDock").hide()  # closed by the user
+    qtbot.waitUntil(lambda: not heatmaps.isVisible())
+    with qtbot.waitSignal(window.session.trainerChanged, timeout=TIMEOUT):
+        window.session.set_hidden((5, 4, 3))  # reset while hidden
+    assert operations.export_plots_to(window, tmp_path) is not None
+    assert len(heatmaps.cells) == 4  # drawn for the export, not only when shown
+    titles = [cell.w_plot.titleLabel.text for cell in heatmaps.cells]
+    assert titles[0].startswith("Layer 1: 2×5")
+    assert_png(tmp_path / "weights.png")
