@@ -528,3 +528,29 @@ def test_surface_covers_a_drawing_frame_even_with_few_points():
     ds = make_dataset_from_arrays(X, np.array([0, 1]), "binary", train_ratio=1.0, spec=spec)
     assert surface_bounds(ds) == (-6.0, 6.0, -5.0, 5.0)
     assert surface_bounds(ds, columns=(1, 0))[0] > -6.0  # other column pairs ignore the frame
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_big_inputs_gathered_batch_by_batch_train_exactly_as_the_shuffled_copy(
+        circles, monkeypatch, optimizer):
+    """Above ``SHUFFLED_COPY_LIMIT_BYTES`` no shuffled copy of the inputs is made (an MNIST-size
+    set would need 300 MB more); the steps, the history and a restored state are unchanged."""
+    import core.train.trainer as trainer_module
+    from core.watch.remote_run import apply_progress, progress_of
+    from tests.test_stepthrough import assert_same
+
+    config = TrainConfig(batch_size=7, optimizer=optimizer, lr=0.01, dropout=0.2)
+    copied = Trainer(circles, config)
+    monkeypatch.setattr(trainer_module, "SHUFFLED_COPY_LIMIT_BYTES", 0)
+    gathered, resumed = Trainer(circles, config), Trainer(circles, config)
+    assert gathered._gather and not copied._gather
+    for trainer in (copied, gathered):
+        trainer.run_steps(3 * trainer.steps_per_epoch + 5)  # three epochs, then mid-epoch
+    assert gathered._Xp is None and gathered._yp is not None
+    assert_same(gathered.state_dict(), copied.state_dict())
+    assert gathered.history.as_arrays()["train_loss"].tolist() == \
+        copied.history.as_arrays()["train_loss"].tolist()
+    apply_progress(resumed, progress_of(gathered))  # as a training process hands it back
+    for trainer in (copied, resumed):
+        trainer.run_steps(30)
+    assert_same(resumed.state_dict(), copied.state_dict())

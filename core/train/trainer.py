@@ -39,6 +39,10 @@ from core.train.state import restore_state, snapshot_state, use_pipeline
 
 #: Settings ``apply_live`` changes without rebuilding the network.
 LIVE_FIELDS = ("lr", "l1", "l2", "epochs", "clip_norm")
+#: Training inputs above this size are not copied in each epoch's order: each step gathers
+#: its batch's rows instead. Contiguous slices of a copy are a little quicker for tiny
+#: batches; for an MNIST-size set the copy would be another 300 MB, re-made at every run.
+SHUFFLED_COPY_LIMIT_BYTES = 64 * 2**20
 
 
 class Trainer:
@@ -138,8 +142,10 @@ class Trainer:
         self._n = n
         self._batch = n if self.config.batch_size is None else min(self.config.batch_size, n)
         self._shuffle = self._batch < n  # one full batch: the row order changes nothing
+        self._gather = self._shuffle and self.X_train.nbytes > SHUFFLED_COPY_LIMIT_BYTES
         # The rows in this epoch's order: a copy of the data when shuffled, made at the first
-        # step that needs it (a trainer that a training process steps never needs it here).
+        # step that needs it (a trainer that a training process steps never needs it here);
+        # big inputs are gathered batch by batch (``_gather``): only the targets are copied.
         self._Xp = None if self._shuffle else self.X_train
         self._yp = None if self._shuffle else self.y_train
         self._rows_due = False  # ``_order`` changed and the copy has not followed yet
@@ -204,7 +210,7 @@ class Trainer:
         start = self._pos
         stop = min(start + self._batch, self._n)
         data, grads = loss_and_gradients(
-            self.network, self.loss, self._Xp[start:stop], self._yp[start:stop],
+            self.network, self.loss, self._batch_inputs(start, stop), self._yp[start:stop],
             training=True,
         )
         value = data + self._add_penalty(grads) if self._l1 or self._l2 else data
@@ -255,12 +261,21 @@ class Trainer:
             self._order_rows()
 
     def _order_rows(self):
-        """Copy the training rows in ``_order`` into ``_Xp``, ``_yp``."""
-        if self._Xp is None:
-            self._Xp, self._yp = np.empty_like(self.X_train), np.empty_like(self.y_train)
-        np.take(self.X_train, self._order, axis=0, out=self._Xp)
+        """Copy the training rows in ``_order`` into ``_Xp`` (unless gathered), ``_yp``."""
+        if self._yp is None:
+            self._yp = np.empty_like(self.y_train)
+            if not self._gather:
+                self._Xp = np.empty_like(self.X_train)
+        if not self._gather:
+            np.take(self.X_train, self._order, axis=0, out=self._Xp)
         np.take(self.y_train, self._order, axis=0, out=self._yp)
         self._rows_due = False
+
+    def _batch_inputs(self, start, stop):
+        """Inputs (stop - start, d_net) of the rows at ``start:stop`` of this epoch's order."""
+        if self._gather:
+            return np.take(self.X_train, self._order[start:stop], axis=0)
+        return self._Xp[start:stop]
 
     def _end_epoch(self):
         self._pos = 0
