@@ -10,6 +10,7 @@ from core.data import load_dataset
 from core.errors import TrainingDiverged, UserInputError
 from core.train.config import TrainConfig
 from core.train.history import COLUMNS, History
+from core.train.metrics import accuracy
 from core.train.trainer import Trainer
 from core.watch.snapshot import surface_for_columns, take_snapshot
 
@@ -554,3 +555,38 @@ def test_big_inputs_gathered_batch_by_batch_train_exactly_as_the_shuffled_copy(
     for trainer in (copied, resumed):
         trainer.run_steps(30)
     assert_same(resumed.state_dict(), copied.state_dict())
+
+
+@pytest.mark.parametrize("name, batch", [("circles", 7), ("spirals", 9)])
+def test_a_classifiers_state_counts_correct_rows_instead_of_keeping_outputs(name, batch):
+    """A mid-epoch state holds the count of correct rows, not the epoch's outputs so far
+    (up to n_train x k floats); states saved with the outputs still load to the same run."""
+    config = TrainConfig(batch_size=batch, dropout=0.1, epochs=10**6)
+    original = Trainer(load_dataset(name), config)
+    legacy_outputs = []
+    for _ in range(5):
+        original.step()
+        last = original.network.layers[-1]
+        legacy_outputs.append((last.z if original._scoring.logits else last.a).copy())
+    state = original.state_dict()
+    assert state["running"]["outputs"] is None and state["running"]["correct"] > 0
+    legacy = dict(state, running={"loss_sum": state["running"]["loss_sum"], "start": 0,
+                                  "outputs": np.concatenate(legacy_outputs)})
+    restored, from_legacy = Trainer(load_dataset(name), config), Trainer(load_dataset(name), config)
+    restored.load_state_dict(state)
+    from_legacy.load_state_dict(legacy)
+    for trainer in (original, restored, from_legacy):
+        trainer.run_epoch()
+    rows = [t.history.as_arrays()["train_metric"].tolist() for t in (original, restored,
+                                                                       from_legacy)]
+    assert rows[0] == rows[1] == rows[2]
+    full = Trainer(load_dataset(name), config)  # the accuracy of the epoch's batch outputs
+    outputs = []
+    for _ in range(full.steps_per_epoch):
+        order = full._order
+        full.step()
+        last = full.network.layers[-1]
+        outputs.append((last.z if full._scoring.logits else last.a).copy())
+    expected = accuracy(np.concatenate(outputs), full._labels[0][order], full.dataset.task,
+                        full._scoring.threshold)
+    assert full.history.as_arrays()["train_metric"][-1] == expected

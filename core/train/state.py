@@ -2,9 +2,10 @@
 
 The state is a plain dict of copies: parameters, optimizer buffers and step count, the
 shuffling/dropout generator's state, the position in the current epoch's permutation, the
-epoch's running training loss and outputs so far (``RunningMetrics``), counters, history,
-early-stopping bookkeeping and the live settings (learning rate, L1/L2, ...). It is restored
-into a trainer built from the same dataset and an architecture-compatible config.
+epoch's running training loss and correct count (or regression outputs) so far
+(``RunningMetrics``), counters, history, early-stopping bookkeeping and the live settings
+(learning rate, L1/L2, ...). It is restored into a trainer built from the same dataset and
+an architecture-compatible config.
 """
 
 import copy
@@ -76,7 +77,7 @@ def restore_state(trainer, state):
     t._order = None if state["order"] is None else np.array(state["order"], dtype=np.int64)
     t._rows_due = t._order is not None  # the rows follow the order at the next step
     # Optional: states saved before the running metrics existed restart them at "pos".
-    t._running.load_state_dict(state.get("running"), t._pos)
+    t._running.load_state_dict(state.get("running"), t._pos, t._order)
     t.weights_changed()
     t.step_count = int(state["step_count"])
     t.epoch = int(state["epoch"])

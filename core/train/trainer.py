@@ -224,7 +224,8 @@ class Trainer:
         self._guard.update(sq, self.last_updates, step)
         self.last_loss = value
         out = self.network.layers[-1]
-        self._running.add(start, stop, data, out.z if self._scoring.logits else out.a)
+        self._running.add(start, stop, data, out.z if self._scoring.logits else out.a,
+                          self._order)
         self._pos = stop
         if stop == self._n:
             self._end_epoch()
