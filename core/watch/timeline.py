@@ -9,12 +9,13 @@ the newest end at most ``spacing`` steps behind. ``core.watch.norms.NormHistory`
 (``thin_mask``).
 
 Memory: a ``Trainer.state_dict()`` holds the parameters, the optimizer buffers, the epoch's
-row order (``n_train`` int64), the epoch's running outputs so far (up to ``n_train × n_out``
-floats) and the whole per-epoch history. The history grows with the run and is append-only
-along one branch, so it is stored **once** (the newest) and each state keeps only its row
-count. Measured per state: ~11 kB for a 2-16-8-1 Adam network on 160 rows (512 states:
-~6 MB); 180-300 kB for 64-64-10 Adam on the digits, where ``max_bytes`` (150 MB) caps the
-count instead of ``max_states``.
+row order (``n_train`` int64), for a regression the epoch's running outputs so far (up to
+``n_train × n_out`` floats; a classifier keeps a count) and the whole per-epoch history. The
+history grows with the run and is append-only along one branch, so it is stored **once**
+(the newest) and each state keeps only its row count. Measured per state: 9-12 kB for a
+2-16-8-1 Adam network on 160 rows (512 states: ~6 MB); 114-125 kB for 64-32-32-10 Adam on
+the digits (~60 MB); 157-168 kB for 64-64-10 Adam, where ``max_bytes`` (150 MB) still
+leaves room for ``max_states``.
 
 Branches: ``restore(trainer, step)`` loads the kept state nearest ``step`` and discards
 nothing, so the user can scrub back and forward again. The first ``record`` at another step
