@@ -394,3 +394,45 @@ def test_a_trainer_taken_back_copies_its_shuffled_rows_only_when_it_steps(circle
     stepped.step()
     assert_same_trainer(held, stepped)
     np.testing.assert_array_equal(held._Xp, held.X_train[held._order])
+
+
+def test_the_child_trains_without_the_raw_inputs_and_draws_the_same_surfaces():
+    """The raw input values stay in the window's process: the child gets the network inputs,
+    and its dataset holds NaN stand-ins (no memory) and the statistics a surface needs."""
+    from core.data.dataset import InputStats
+    from core.watch.snapshot import take_snapshot
+    from core.watch.surface_slice import SurfaceSlice
+
+    wine = load_dataset("wine")  # 13 inputs, standardised
+    trainer = Trainer(wine, TrainConfig(batch_size=16, optimizer="adam", lr=0.01))
+    trainer.run_steps(25)
+    child = unpack_trainer(through_pickle(pack_trainer(trainer)))
+    assert child.dataset.X_train.shape == wine.X_train.shape
+    assert child.dataset.X_train.strides == (0, 0) and np.isnan(child.dataset.X_test).all()
+    np.testing.assert_array_equal(child.X_train, trainer.X_train)
+    expected = InputStats.of(wine.X_train, wine.X_test)
+    for got, want in ((child.dataset.input_stats, expected), (wine.input_stats, expected)):
+        for name in ("mean", "low", "high"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+    np.testing.assert_array_equal(expected.mean, wine.X_train.mean(axis=0))
+    both = np.concatenate([wine.X_train, wine.X_test])
+    np.testing.assert_array_equal(expected.low, both.min(axis=0))
+    np.testing.assert_array_equal(expected.high, both.max(axis=0))
+    fixed = tuple(float(v) for v in wine.X_train[3])
+    for plane in ((0, 5), SurfaceSlice((2, 7), fixed)):
+        mine, theirs = take_snapshot(trainer, 12, plane), take_snapshot(child, 12, plane)
+        for a, b in ((mine.surface.x, theirs.surface.x), (mine.surface.y, theirs.surface.y),
+                     (mine.surface.output, theirs.surface.output)):
+            assert np.isfinite(b).all()
+            np.testing.assert_array_equal(a, b)
+    child.run_steps(40), trainer.run_steps(40)
+    assert_same_trainer(child, trainer)
+
+
+def test_network_inputs_of_another_shape_are_refused(circles):
+    from core.errors import UserInputError
+
+    trainer = Trainer(circles, TrainConfig())
+    with pytest.raises(UserInputError, match="network inputs"):
+        Trainer(circles, TrainConfig(), pipeline=trainer.pipeline,
+                inputs=(trainer.X_train[:, :1], trainer.X_test))

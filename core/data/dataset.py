@@ -1,6 +1,7 @@
 """The ``Dataset`` container and a constructor from plain arrays."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -8,6 +9,24 @@ from core.data.split import check_seed, split_indices
 from core.errors import UserInputError
 
 TASKS = ("binary", "multiclass", "regression")
+
+
+@dataclass(frozen=True, eq=False)
+class InputStats:
+    """What views of the input space need of the raw inputs, per column (each shape (d,)):
+    ``mean`` over the training rows, ``low`` and ``high`` over the training and test rows."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, X_train, X_test):
+        """The statistics of raw inputs ``X_train`` (n_train, d) and ``X_test`` (n_test, d)."""
+        parts = [X for X in (X_train, X_test) if len(X)]
+        low = np.min([X.min(axis=0) for X in parts], axis=0)
+        high = np.max([X.max(axis=0) for X in parts], axis=0)
+        return cls(X_train.mean(axis=0), low, high)
 
 
 @dataclass(eq=False, repr=False)
@@ -67,6 +86,11 @@ class Dataset:
                              f"{self.y_test.shape} vs {self.X_train.shape}, {self.y_train.shape}")
         if len(self.input_names) != d:
             raise ValueError(f"{len(self.input_names)} input names for {d} input columns")
+
+    @cached_property
+    def input_stats(self):
+        """``InputStats`` of the raw inputs (computed once: datasets are never modified)."""
+        return InputStats.of(self.X_train, self.X_test)
 
     @property
     def n_inputs(self):

@@ -3,8 +3,6 @@ once per run by ``Trainer.info()`` and shared read-only with every view."""
 
 from dataclasses import dataclass
 
-import numpy as np
-
 #: Fraction of the data range added on each side of a surface, so points are not on the edge.
 SURFACE_MARGIN = 0.1
 
@@ -64,9 +62,9 @@ def surface_bounds(dataset, columns=(0, 1)):
     ``frame`` ``[xmin, xmax, ymin, ymax]`` (a canvas the user draws points on) is shown over
     at least that frame, so the plane does not shrink to the first few points.
     """
-    X = np.concatenate([dataset.X_train[:, list(columns)], dataset.X_test[:, list(columns)]])
+    stats, columns_ = dataset.input_stats, list(columns)
     bounds = []
-    for lo, hi in zip(X.min(axis=0).tolist(), X.max(axis=0).tolist(), strict=True):
+    for lo, hi in zip(stats.low[columns_].tolist(), stats.high[columns_].tolist(), strict=True):
         pad = max(SURFACE_MARGIN * (hi - lo), 0.1)
         bounds += [lo - pad, hi + pad]
     frame = dataset.spec.get("frame")

@@ -61,6 +61,10 @@ class Trainer:
         Feed the network through this already fitted pipeline (another trainer's, sent to
         a training process) instead of fitting one on ``dataset.X_train``; its derived
         features must be the config's.
+    inputs : (ndarray, ndarray), optional
+        What ``pipeline`` (then required) makes of the raw inputs, in the config's dtype:
+        (n_train, d_net), (n_test, d_net); another trainer's ``X_train``, ``X_test``. Used
+        as they are, so a training process needs no raw input values.
 
     Attributes
     ----------
@@ -76,7 +80,7 @@ class Trainer:
         Early stopping triggered; ``stop_reason`` says why (else None).
     """
 
-    def __init__(self, dataset, config=None, network=None, pipeline=None):
+    def __init__(self, dataset, config=None, network=None, pipeline=None, inputs=None):
         config = TrainConfig() if config is None else config
         config.validate(dataset)
         if dataset.n_train == 0:
@@ -87,8 +91,9 @@ class Trainer:
         init_seed, train_seed = np.random.SeedSequence(cfg.seed).spawn(2)
         self.rng = np.random.default_rng(train_seed)
         self.pipeline = self._fitted_pipeline(pipeline)
-        self.X_train, self.y_train = self._as_network_data(dataset.X_train, dataset.y_train)
-        self.X_test, self.y_test = self._as_network_data(dataset.X_test, dataset.y_test)
+        X_train, X_test = self._network_inputs(inputs)
+        self.X_train, self.y_train = X_train, self._network_targets(dataset.y_train)
+        self.X_test, self.y_test = X_test, self._network_targets(dataset.y_test)
         self.network = self._build_network(network, np.random.default_rng(init_seed))
         self.network.rng = self.rng  # dropout masks come from the shuffling stream
         self.loss = LOSSES.get(cfg.loss)
@@ -119,9 +124,20 @@ class Trainer:
                                  f"{list(cfg.features)}.")
         return pipeline
 
-    def _as_network_data(self, X_raw, y):
-        X = self.pipeline.transform(X_raw, dtype=self.dtype)  # cast once, here
-        return X, np.ascontiguousarray(y, dtype=self.dtype)
+    def _network_inputs(self, inputs):
+        if inputs is None:  # cast once, here
+            return tuple(self.pipeline.transform(X, dtype=self.dtype)
+                         for X in (self.dataset.X_train, self.dataset.X_test))
+        d_net = self.dataset.n_inputs + len(self.pipeline.features)
+        shapes = ((self.dataset.n_train, d_net), (self.dataset.n_test, d_net))
+        if tuple(X.shape for X in inputs) != shapes or any(X.dtype != self.dtype for X in inputs):
+            raise UserInputError(f"The network inputs given are {[X.shape for X in inputs]} "
+                                 f"{[X.dtype.name for X in inputs]}; this data and config "
+                                 f"need {list(shapes)} {self.dtype.name}.")
+        return inputs
+
+    def _network_targets(self, y):
+        return np.ascontiguousarray(y, dtype=self.dtype)
 
     def _build_network(self, network, init_rng):
         cfg = self.config

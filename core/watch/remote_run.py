@@ -14,10 +14,13 @@ The child's loop (:func:`serve`) speaks typed messages (named tuples) over a
 ``multiprocessing`` connection:
 
 parent → child
-    :class:`Adopt` ``(package)``: the trainer to run from now on, its dataset included unless
-    it is the dataset of the trainer adopted before; sent once per trainer, with
-    :func:`send_buffered`; :class:`Run` ``(progress, options)``: bring the adopted trainer
-    to ``progress`` (:func:`apply_progress`) and step until told to stop;
+    :class:`Adopt` ``(package)``: the trainer to run from now on (:func:`pack_trainer`),
+    its dataset's shell included unless it is the dataset of the trainer adopted before,
+    its network inputs unless they are that trainer's too (same data, input scaling and
+    dtype); sent once per trainer, with :func:`send_buffered`. The raw input values never
+    travel: the child trains on the inputs made here. :class:`Run` ``(progress, options)``:
+    bring the adopted trainer to ``progress`` (:func:`apply_progress`) and step until told
+    to stop;
     :class:`Frame`: send a snapshot at the next step; :class:`Stop`: stop and send the
     trainer back; :class:`Quit`: exit.
 child → parent
@@ -30,6 +33,7 @@ child → parent
 since the last message.
 """
 
+import dataclasses
 import math
 import pickle
 import time
@@ -51,11 +55,18 @@ SNAPSHOT_SHARE = 0.1
 
 
 # ---- the trainer's way there and back -------------------------------------------------------
-def pack_trainer(trainer, with_dataset=True):
+def pack_trainer(trainer, with_dataset=True, with_inputs=None):
     """Everything needed to rebuild ``trainer`` elsewhere (a dict of copies, picklable).
-    Without the dataset (``None`` in its place) when the other side already has it."""
+
+    The dataset travels as :func:`dataset_shell` (its raw input values stay here) and the
+    network-ready inputs ``trainer.X_train``, ``trainer.X_test`` beside it; either is left
+    out (``None``) when the other side already has it: the dataset when ``with_dataset`` is
+    False, the inputs when ``with_inputs`` is False (default: as ``with_dataset``).
+    """
+    with_inputs = with_dataset if with_inputs is None else with_inputs
     return {
-        "dataset": trainer.dataset if with_dataset else None,
+        "dataset": dataset_shell(trainer.dataset) if with_dataset else None,
+        "inputs": (trainer.X_train, trainer.X_test) if with_inputs else None,
         "config": trainer.config,
         "network": trainer.network,  # pickled as a copy (Network.__reduce__)
         "pipeline": trainer.pipeline,
@@ -63,18 +74,44 @@ def pack_trainer(trainer, with_dataset=True):
     }
 
 
-def unpack_trainer(package, dataset=None):
-    """The ``Trainer`` that :func:`pack_trainer` described (on ``dataset`` when the package
-    came without one)."""
+def unpack_trainer(package, dataset=None, inputs=None):
+    """The ``Trainer`` that :func:`pack_trainer` described; ``dataset`` (a ``Dataset``) and
+    ``inputs`` stand in for what the package came without."""
     from core.train.trainer import Trainer  # the trainer does not import this module; keep it lazy
 
-    dataset = package["dataset"] if package["dataset"] is not None else dataset
-    if dataset is None:
+    if package["dataset"] is not None:
+        dataset = dataset_from_shell(package["dataset"])
+    inputs = package["inputs"] if package["inputs"] is not None else inputs
+    if dataset is None or inputs is None:
         raise RuntimeError("The trainer was sent without its dataset, which was never sent.")
     trainer = Trainer(dataset, package["config"], network=package["network"],
-                      pipeline=package["pipeline"])  # fitted once, in the parent
+                      pipeline=package["pipeline"], inputs=inputs)  # made once, in the parent
     apply_progress(trainer, package["progress"])
     return trainer
+
+
+def dataset_shell(dataset):
+    """``dataset`` without its raw input values, picklable: every other field, the inputs'
+    shapes and their ``input_stats`` (all that a surface grid needs of them)."""
+    skipped = ("X_train", "X_test", "row_order")
+    fields = {f.name: getattr(dataset, f.name) for f in dataclasses.fields(dataset)
+              if f.name not in skipped}
+    return {"fields": fields, "shapes": (dataset.X_train.shape, dataset.X_test.shape),
+            "stats": dataset.input_stats}
+
+
+def dataset_from_shell(shell):
+    """A ``Dataset`` from :func:`dataset_shell`. Its raw inputs are read-only NaN stand-ins
+    of the right shapes, taking no memory: anything that reads their values gets NaN and
+    shows it, instead of silently using wrong numbers."""
+    from core.data.dataset import Dataset
+
+    train_shape, test_shape = shell["shapes"]
+    stand_in = np.float64(np.nan)
+    dataset = Dataset(X_train=np.broadcast_to(stand_in, train_shape),
+                      X_test=np.broadcast_to(stand_in, test_shape), **shell["fields"])
+    vars(dataset)["input_stats"] = shell["stats"]  # the cached_property's own slot
+    return dataset
 
 
 def progress_of(trainer):
@@ -220,18 +257,22 @@ def receive(conn):
 def serve(conn):
     """The child process's main function: run what the parent sends until :class:`Quit`."""
     trainer = None  # the adopted trainer, or the exception that rebuilding it raised
-    dataset = None  # the last dataset sent: a new network on it comes without it
+    # The last dataset and network inputs sent: a new network on them comes without them.
+    dataset = inputs = None
     try:
         while True:
             message = receive(conn)
             if isinstance(message, Quit):
                 return
             if isinstance(message, Adopt):
-                if message.package["dataset"] is not None:
-                    dataset = message.package["dataset"]
-                trainer = None  # let the old one's scaled copies go before building anew
+                package = message.package
+                trainer = None  # let the old one go before building anew
                 try:
-                    trainer = unpack_trainer(message.package, dataset)
+                    if package["dataset"] is not None:
+                        dataset = dataset_from_shell(package["dataset"])
+                    if package["inputs"] is not None:
+                        inputs = package["inputs"]
+                    trainer = unpack_trainer(dict(package, dataset=None), dataset, inputs)
                 except Exception as exc:  # noqa: BLE001 - reported at the next Run
                     trainer = exc
             elif isinstance(message, Run):

@@ -44,9 +44,9 @@ def slice_values(dataset, fixed=None):
 
     Raises ``UserInputError`` when ``fixed`` does not hold one finite number per input.
     """
-    means = dataset.X_train.mean(axis=0)
+    means = dataset.input_stats.mean
     if fixed is None:
-        return means
+        return means.copy()
     values = np.asarray(fixed, dtype=np.float64)
     if values.shape != means.shape or not np.all(np.isfinite(values)):
         raise UserInputError(f"A surface slice needs one finite value per input "

@@ -43,10 +43,11 @@ class RemoteRunner:
         A run is under way in the child (until its ``Stopped`` message has been read).
     frame_pending : bool
         A snapshot was asked for and has not arrived yet.
-    trainers_sent, datasets_sent : int
-        How many trainers were sent (one per trainer or input scaling, not per run), and
-        how many of them carried their dataset (one per dataset: a new network on the same
-        data travels without it).
+    trainers_sent, datasets_sent, inputs_sent : int
+        How many trainers were sent (one per trainer or input scaling, not per run), how
+        many of them carried their dataset (one per dataset: a new network on the same data
+        travels without it), and how many their network inputs (once per dataset, input
+        scaling and dtype: the big arrays).
     """
 
     def __init__(self):
@@ -54,10 +55,11 @@ class RemoteRunner:
         self._conn = None
         self.running = False
         self.frame_pending = False
-        self.trainers_sent = self.datasets_sent = 0
+        self.trainers_sent = self.datasets_sent = self.inputs_sent = 0
         self._adopted = lambda: None  # weak reference to the trainer the child holds
         self._pipeline = None  # the pipeline the child's trainer uses
         self._dataset = lambda: None  # weak reference to the last dataset the child got
+        self._inputs_key = None  # what the child's network inputs were made with
 
     def start_process(self):
         """Start the child if it is not running (returns at once: it imports on its own)."""
@@ -70,6 +72,7 @@ class RemoteRunner:
                                       name="BackpropStudioTraining")
             process.start()
             self._adopted = self._dataset = lambda: None  # a new child holds nothing yet
+            self._inputs_key = None
         except Exception as exc:  # noqa: BLE001 - e.g. no permission to start processes
             raise RemoteFailed(f"could not start the training process: {exc}") from exc
         theirs.close()
@@ -89,11 +92,15 @@ class RemoteRunner:
         self.start_process()
         if self._adopted() is not trainer or self._pipeline is not trainer.pipeline:
             known = self._dataset() is trainer.dataset
-            self._send(Adopt(pack_trainer(trainer, with_dataset=not known)), buffered=True)
+            inputs_key = (trainer.dtype.str, trainer.pipeline.to_dict())
+            same_inputs = known and inputs_key == self._inputs_key
+            package = pack_trainer(trainer, with_dataset=not known, with_inputs=not same_inputs)
+            self._send(Adopt(package), buffered=True)
             self._adopted, self._pipeline = weakref.ref(trainer), trainer.pipeline
-            self._dataset = weakref.ref(trainer.dataset)
+            self._dataset, self._inputs_key = weakref.ref(trainer.dataset), inputs_key
             self.trainers_sent += 1
             self.datasets_sent += not known
+            self.inputs_sent += not same_inputs
 
     def request_frame(self):
         """Ask for a snapshot at the child's next step (once until it arrives)."""

@@ -199,17 +199,24 @@ def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     trainer = Trainer(circles, TrainConfig(standardize=True))
     for _ in range(2):
         runner.launch(trainer, RunOptions())
+    # A new network on the same data and scaling: its inputs are the child's already.
+    runner.launch(Trainer(circles, TrainConfig(standardize=True, hidden=(5,))), RunOptions())
     trainer.set_pipeline(InputPipeline.fit(circles.X_train * 3.0, (), True, circles.input_names))
     runner.launch(trainer, RunOptions())
-    runner.launch(Trainer(circles, TrainConfig()), RunOptions())
     assert [type(m) for m in sent] == [Adopt, Run, Run, Adopt, Run, Adopt, Run]
     assert runner.trainers_sent == 3
-    adopted = [m.package["dataset"] for m in sent if isinstance(m, Adopt)]
-    assert [d is None for d in adopted] == [False, True, True]  # the data sent once
-    np.testing.assert_array_equal(adopted[0].X_train, circles.X_train)
-    assert runner.datasets_sent == 1
+    packages = [m.package for m in sent if isinstance(m, Adopt)]
+    assert [p["dataset"] is None for p in packages] == [False, True, True]  # the data once
+    assert "X_train" not in packages[0]["dataset"]["fields"]  # raw inputs stay here
+    assert [p["inputs"] is None for p in packages] == [False, True, False]  # per scaling
+    np.testing.assert_array_equal(packages[0]["inputs"][0],
+                                  Trainer(circles, TrainConfig(standardize=True)).X_train)
+    np.testing.assert_array_equal(packages[2]["inputs"][0], trainer.X_train)
+    assert runner.datasets_sent == 1 and runner.inputs_sent == 2
     runner.launch(Trainer(load_dataset("xor"), TrainConfig()), RunOptions())
-    assert sent[-2].package["dataset"].name == "xor" and runner.datasets_sent == 2
+    xor = sent[-2].package
+    assert xor["dataset"]["fields"]["name"] == "xor" and xor["inputs"] is not None
+    assert runner.datasets_sent == 2 and runner.inputs_sent == 3
 
 
 def test_a_new_network_is_in_the_training_process_before_play(qtbot):
