@@ -58,3 +58,28 @@ def test_slice_distance_counts_only_the_held_inputs():
     scale = np.array([1.0, 1.0, 2.0, 0.0])  # a constant column counts in its raw units
     np.testing.assert_allclose(slice_distance(X, (0, 1), values, scale), [0.0, np.sqrt(0.5)])
     assert slice_distance(X[:, :2], (0, 1), values[:2], scale[:2]).tolist() == [0.0, 0.0]
+
+
+def test_input_stats_and_slice_distances_are_computed_in_blocks_to_the_same_values(
+        wine, monkeypatch):
+    """No full-size temporaries (376 MB each on MNIST): statistics and distances in blocks of
+    rows equal the whole-array formulas."""
+    import core.data.dataset as dataset_module
+    import core.watch.surface_slice as slice_module
+    from core.data.dataset import InputStats
+
+    ds = wine.dataset
+    X = np.concatenate([ds.X_train, ds.X_test])
+    values = slice_values(ds)
+    whole = slice_distance(X, (0, 3), values, X.std(axis=0))
+    monkeypatch.setattr(dataset_module, "STATS_BLOCK_ROWS", 7)
+    monkeypatch.setattr(slice_module, "STATS_BLOCK_ROWS", 7)
+    stats = InputStats.of(ds.X_train, ds.X_test)
+    np.testing.assert_allclose(stats.scale, X.std(axis=0), rtol=1e-12)
+    np.testing.assert_array_equal(stats.mean, ds.X_train.mean(axis=0))
+    np.testing.assert_array_equal(stats.low, X.min(axis=0))
+    np.testing.assert_array_equal(stats.high, X.max(axis=0))
+    held = [k for k in range(X.shape[1]) if k not in (0, 3)]
+    z = (X[:, held] - values[held]) / X.std(axis=0)[held]
+    assert slice_distance(X, (0, 3), values, X.std(axis=0)).tolist() == whole.tolist()
+    np.testing.assert_array_equal(whole, np.sqrt(np.mean(z * z, axis=1)))

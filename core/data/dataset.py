@@ -11,22 +11,36 @@ from core.errors import UserInputError
 TASKS = ("binary", "multiclass", "regression")
 
 
+#: Rows per block when statistics need temporaries (a full-size one is 376 MB on MNIST).
+STATS_BLOCK_ROWS = 4096
+
+
 @dataclass(frozen=True, eq=False)
 class InputStats:
     """What views of the input space need of the raw inputs, per column (each shape (d,)):
-    ``mean`` over the training rows, ``low`` and ``high`` over the training and test rows."""
+    ``mean`` over the training rows; ``low``, ``high`` and ``scale`` (the standard
+    deviation) over the training and test rows."""
 
     mean: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    scale: np.ndarray
 
     @classmethod
     def of(cls, X_train, X_test):
-        """The statistics of raw inputs ``X_train`` (n_train, d) and ``X_test`` (n_test, d)."""
+        """The statistics of raw inputs ``X_train`` (n_train, d) and ``X_test`` (n_test, d),
+        with no full-size temporary."""
         parts = [X for X in (X_train, X_test) if len(X)]
         low = np.min([X.min(axis=0) for X in parts], axis=0)
         high = np.max([X.max(axis=0) for X in parts], axis=0)
-        return cls(X_train.mean(axis=0), low, high)
+        rows = sum(len(X) for X in parts)
+        center = sum(X.sum(axis=0) for X in parts) / max(rows, 1)
+        squares = np.zeros_like(center)
+        for X in parts:
+            for start in range(0, len(X), STATS_BLOCK_ROWS):
+                deviation = X[start:start + STATS_BLOCK_ROWS] - center
+                squares += np.einsum("ij,ij->j", deviation, deviation)
+        return cls(X_train.mean(axis=0), low, high, np.sqrt(squares / max(rows, 1)))
 
 
 @dataclass(eq=False, repr=False)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.data.dataset import STATS_BLOCK_ROWS
 from core.errors import UserInputError
 from core.train.info import surface_bounds
 
@@ -103,5 +104,9 @@ def slice_distance(X, columns, values, scale):
     if not held:
         return np.zeros(len(X))
     unit = np.where(scale[held] > 0, scale[held], 1.0)
-    z = (X[:, held] - values[held]) / unit
-    return np.sqrt(np.mean(z * z, axis=1))
+    distance = np.empty(len(X))
+    for start in range(0, len(X), STATS_BLOCK_ROWS):  # no full-size temporaries
+        rows = slice(start, start + STATS_BLOCK_ROWS)
+        z = (X[rows][:, held] - values[held]) / unit
+        distance[rows] = np.sqrt(np.mean(z * z, axis=1))
+    return distance

@@ -47,13 +47,13 @@ class SlicePoints:
         self._faded = {}
         if not many:
             return
-        X = np.concatenate([dataset.X_train, dataset.X_test])
-        self._scale = X.std(axis=0)
+        stats = dataset.input_stats  # computed once per dataset
+        self._scale = stats.scale
         labels = dataset.labels_train
         presets = {name: dataset.X_train[labels == c].mean(axis=0)
                    for c, name in enumerate(dataset.target_names) if np.any(labels == c)}
-        self.slice_sliders.set_data(dataset.input_names, (0, 1), dataset.X_train.mean(axis=0),
-                                    X.min(axis=0), X.max(axis=0), presets)
+        self.slice_sliders.set_data(dataset.input_names, (0, 1), stats.mean, stats.low,
+                                    stats.high, presets)
 
     def showEvent(self, event):
         """The slider panel is laid out only while the surface is on screen: a hidden
