@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._wire()
         for view in self.views():
             self.session.add_view(view)
+        self._show_tabs_for(self.session.info)
         self._on_trainer_changed(self.session.info)
         self._on_counters(self.session.counters)
         self.zoom = self._install(install_zoom, app_settings)
@@ -308,6 +309,7 @@ class MainWindow(QMainWindow):
         s.runningChanged.connect(self._drop_ready_message)
         s.runningChanged.connect(self.banner.close_when_run_starts)
         s.countersChanged.connect(self._on_counters)
+        s.trainerChanging.connect(self._show_tabs_for)
         s.trainerChanged.connect(self._on_trainer_changed)
         s.error.connect(self.show_error)
         s.message.connect(self._show_message)
@@ -331,11 +333,16 @@ class MainWindow(QMainWindow):
         self.rate_label.setText(f"{rate:,.0f} steps/s" if rate else "paused")
 
     def _on_trainer_changed(self, info):
-        """Fit the panels to the new run; show the views that fit its data."""
-        task = info.dataset.task
-        self.hyper_panel.set_task(task)
+        """Fit the panels to the new run."""
+        self.hyper_panel.set_task(info.dataset.task)
         self.hyper_panel.follow_adapted(self.session.config)
         self.hyper_panel.set_hidden_layers(len(info.config.hidden))
+        if self.banner.kind is not None:
+            self.banner.clear()
+
+    def _show_tabs_for(self, info):
+        """Show the views that fit the new run's data (before they reset for it)."""
+        task = info.dataset.task
         self.surface_stack.setCurrentWidget(
             self.regression_view if task == "regression" else self.decision_view)
         digits = DigitsView.supports(info.dataset)
@@ -349,8 +356,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(DIGITS_TAB if digits else FIT_TAB if fit_first else 0)
         if digits:
             self.tabs.setTabText(DIGITS_TAB, images_word(info.dataset).capitalize())
-        if self.banner.kind is not None:
-            self.banner.clear()
 
     def _show_message(self, text):
         self.statusBar().showMessage(text, 8000)
