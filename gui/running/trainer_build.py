@@ -39,6 +39,7 @@ class TrainerBuildTask(QRunnable):
         """Runs on a pool thread; ends in exactly one signal."""
         try:
             trainer = Trainer(self._dataset, self._config)
+            _ = trainer.dataset.input_stats  # cached: the views' reset need not scan the data
         except Exception as exc:  # noqa: BLE001 - shown by the session, old network kept
             self.signals.failed.emit(exc)
         else:

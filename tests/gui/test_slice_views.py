@@ -104,3 +104,26 @@ def test_wines_third_class_is_reached_from_the_menu(qtbot, wine_window):
     wait_for_slice(qtbot, view, None)
     assert sliders.summary.full_text().startswith("Other inputs at their means: ")
     np.testing.assert_array_equal(slice_values(ds, None), ds.X_train.mean(axis=0))
+
+
+def test_the_sliders_of_a_hidden_panel_are_built_when_it_is_first_shown(qtbot):
+    from gui.views.slice_sliders import SliceSliders
+
+    panel = SliceSliders()
+    qtbot.addWidget(panel)
+    d = 40
+    names = [f"pixel{k}" for k in range(d)]
+    means, lo, hi = np.full(d, 0.5), np.zeros(d), np.ones(d)
+    panel.set_data(names, (0, 1), means, lo, hi)
+    assert panel.sliders == {}  # hidden: nothing built yet
+    assert "pixel2 0.5" in panel.summary.full_text()  # the summary is true at once
+    assert panel.values() == tuple(means)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert sorted(panel.sliders) == list(range(2, d))
+    panel.hide()
+    panel.set_columns((0, 5))  # rebuilt on the next show; a value set meanwhile builds them
+    assert panel.sliders == {}
+    panel.set_value(7, 1.0)
+    assert 5 not in panel.sliders and panel.sliders[7].value() == panel.sliders[7].maximum()
+    assert panel.values()[7] == 1.0
