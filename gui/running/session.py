@@ -108,7 +108,7 @@ class TrainingSession(QObject):
         self._builds = []  # build tasks the pool may still run
         self.surface_resolution = surface_resolution
         trainer = Trainer(dataset, config)
-        self._show_new(trainer)
+        self._show_first(self._look_at(trainer))
         self._start_thread(trainer, max_rate)
 
     # -- thread -----------------------------------------------------------------------------
@@ -364,17 +364,24 @@ class TrainingSession(QObject):
         self.dataset = trainer.dataset
         self.config = trainer.config if config is None else config
         self._generation += 1
-        self._show_new(trainer)
+        snapshot = self._look_at(trainer)
+        # Handed over before the views reset: the worker sends it to the training process
+        # (376 MB of inputs on MNIST) while the window redraws, so Play starts at once.
         self.worker.replace(trainer, self._generation, self.surface_columns)
+        self._show_first(snapshot)
         self.message.emit(note)
 
-    def _show_new(self, trainer):
-        """Reset every view for ``trainer`` (not yet shared with the worker) and show it."""
+    def _look_at(self, trainer):
+        """What the views need of ``trainer`` (not yet shared with the worker): its info,
+        counters and first snapshot, which is returned."""
         self.info = trainer.info()
         self.surface_columns = default_columns(trainer.dataset)
-        snapshot = take_snapshot(trainer, surface_resolution=self.surface_resolution,
-                                 surface_columns=self.surface_columns)
         self.counters = (trainer.step_count, trainer.epoch, 0.0)
+        return take_snapshot(trainer, surface_resolution=self.surface_resolution,
+                             surface_columns=self.surface_columns)
+
+    def _show_first(self, snapshot):
+        """Reset every view for the new run (``self.info``) and show its first ``snapshot``."""
         # The window shows the tabs that fit the data first: views reset while hidden put
         # off their drawing (48,000 points of a pixel-against-pixel surface on MNIST).
         self.trainerChanging.emit(self.info)
