@@ -47,6 +47,9 @@ class RecordingActions(QObject):
         """Label -> widget: the whole window, then the views now shown."""
         found = {"Whole window": self.window}
         for label, attr in VIEWS:
+            placeholder = self.window.lazy_views.get(attr)
+            if placeholder is not None and not placeholder.isVisible():
+                continue  # not shown: not offered, and not built for nothing
             view = getattr(self.window, attr, None)
             if view is not None and view.isVisible():
                 found[label] = view

@@ -10,7 +10,9 @@
 
 Features add themselves through a small extension API, never by finding a menu by its
 visible text or setting attributes on the window from outside: ``add_dock(...)``,
-``menu(key)``, ``add_action(menu_key, action, section)``. Each ``install_*`` function takes
+``menu(key)``, ``add_action(menu_key, action, section)``, and ``lazy_view(factory)`` for a
+view built the first time it is shown (most views are not on screen when the window
+opens; building them all cost about half a second). Each ``install_*`` function takes
 the window, uses those hooks and returns its feature object, which the window keeps as one
 of the attributes it declares (``zoom``, ``stepthrough``, ``drawing`` …) and whose
 ``actions`` it lists in ``actions_by_name``.
@@ -24,14 +26,13 @@ dataset and settings are remembered in ``QSettings`` (organisation "BackpropStud
 import dataclasses
 import json
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QLabel,
     QMainWindow,
     QScrollArea,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -53,6 +54,7 @@ from gui.running.health_watch import install_health_watch
 from gui.running.session import TrainingSession
 from gui.shell.banner import MessageBanner
 from gui.shell.menus import APP_NAME, WindowMenus, build_menus
+from gui.shell.output_tabs import OutputTabs
 from gui.shell.reset_actions import install_reset
 from gui.shell.transport import DEFAULT_SPEED, TransportBar
 from gui.shell.wheel_guard import install_wheel_guard
@@ -66,8 +68,9 @@ from gui.undo.install import install_undo
 from gui.undo.unsaved import ask_to_keep_run
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
-from gui.views.digits import DigitsView, images_word
+from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
+from gui.views.lazy_view import LazyView, view_of
 from gui.views.predicted_actual import PredictedActualView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
@@ -76,8 +79,6 @@ ORGANISATION = "BackpropStudio"
 SETTINGS_APP = "Backprop Studio"
 DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (1024, 680)
-DIGITS_TAB = 1
-FIT_TAB = 2
 READY_MESSAGE = "Ready. Press Space (or Play) to train."
 #: Where a dock joining a group goes (``MainWindow.add_dock(..., group=)``).
 GROUP_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -90,13 +91,27 @@ def app_settings():
                      ORGANISATION, SETTINGS_APP)
 
 
+def _built_on_first_use(name, doc):
+    """A ``MainWindow`` property: the view of ``lazy_views[name]``, built now if not yet."""
+    return property(lambda window: window.lazy_views[name].view(), doc=doc)
+
+
 class MainWindow(QMainWindow):
     """The whole app window.
 
     ``MainWindow()`` opens on the last dataset and settings used (first time: two circles
     and a small network, so Play works at once); ``MainWindow(dataset, config)`` opens on
     those (the command line's options).
+
+    Views that are not on screen when the window opens (the regression surface, the weight
+    heatmaps, predicted vs actual, and features' docks) are built the first time they are
+    shown or asked for (:meth:`lazy_view`); ``viewBuilt(view)`` announces each one.
     """
+
+    viewBuilt = Signal(object)  # a view built late (see lazy_view), up to date
+    regression_view = _built_on_first_use("regression_view", "The RegressionSurfaceView.")
+    weights_view = _built_on_first_use("weights_view", "The WeightHeatmapsView.")
+    fit_view = _built_on_first_use("fit_view", "The PredictedActualView.")
 
     def __init__(self, dataset=None, config=None, parent=None):
         super().__init__(parent)
@@ -130,7 +145,7 @@ class MainWindow(QMainWindow):
         self.recording = self._install(install_recording)
         self._build_status_bar()
         self._wire()
-        for view in self.views():
+        for view in self._view_slots():
             self.session.add_view(view)
         self._on_trainer_changed(self.session.info)
         self._on_counters(self.session.counters)
@@ -146,11 +161,11 @@ class MainWindow(QMainWindow):
         self.hyper_panel = HyperparameterPanel()
         self.diagram = NetworkDiagram()
         self.decision_view = DecisionSurfaceView()
-        self.regression_view = RegressionSurfaceView()
         self.loss_view = LossCurvesView()
-        self.weights_view = WeightHeatmapsView()
-        self.digits_view = DigitsView()
-        self.fit_view = PredictedActualView()
+        self.digits_view = DigitsView()  # cheap until it gets image data
+        self.lazy_views = {"regression_view": self.lazy_view(self._new_regression_view),
+                           "weights_view": self.lazy_view(WeightHeatmapsView),
+                           "fit_view": self.lazy_view(PredictedActualView)}
         self.banner = MessageBanner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -191,6 +206,21 @@ class MainWindow(QMainWindow):
         if self.window_layout is not None:
             self.window_layout.watch(dock)
         return dock
+
+    def lazy_view(self, factory):
+        """A :class:`~gui.views.lazy_view.LazyView` for the view ``factory()`` makes: put it
+        where the view goes and register it with the session in the view's place. Once the
+        view is built (first shown, or asked for) the window announces it (``viewBuilt``),
+        so the zoom, the export menus and the plot heights reach it as well."""
+        def build():
+            view = factory()
+            if self.window_layout is not None:  # its plots keep the height the others do
+                self.window_layout.fit_new_view(view)
+            return view
+
+        placeholder = LazyView(build)
+        placeholder.built.connect(self.viewBuilt)
+        return placeholder
 
     def _join_group(self, dock, group):
         """Tab ``dock`` behind the group's first dock (which stays in front)."""
@@ -233,21 +263,10 @@ class MainWindow(QMainWindow):
         surface over two pixel columns says little). The tab bar shows only for digits.
         """
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.surface_stack = QStackedWidget()
-        self.surface_stack.addWidget(self.decision_view)
-        self.surface_stack.addWidget(self.regression_view)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("outputTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.surface_stack, "Surface")
-        self.tabs.addTab(self.digits_view, "Digits")
-        self.tabs.setTabToolTip(0, "The network's output over two input columns")
-        self.tabs.setTabToolTip(DIGITS_TAB, "Image data only (digits, MNIST-style pixels): "
-                                            "predictions, confusion matrix and the first "
-                                            "layer's weights as images")
-        self.tabs.addTab(self.fit_view, "Predicted vs actual")
-        self.tabs.setTabToolTip(FIT_TAB, "Regression data: each row's prediction against its "
-                                         "target, the residuals, R² and RMSE")
+        lazy = self.lazy_views
+        self.tabs = OutputTabs(self.decision_view, lazy["regression_view"], self.digits_view,
+                               lazy["fit_view"])
+        self.surface_stack = self.tabs.surface_stack
         data = self.add_dock("datasetDock", "Data", self.dataset_panel,
                              tip="which data to learn and which input features to use",
                              group="left")
@@ -262,9 +281,10 @@ class MainWindow(QMainWindow):
                                "what the network predicts: over the input plane, or the digits")
         loss = self.add_dock("lossDock", "Loss", self.loss_view, right,
                              "training and test loss per epoch")
-        inside = self.add_dock("inspectDock", "Inside the network", self.weights_view,
+        inside = self.add_dock("inspectDock", "Inside the network", lazy["weights_view"],
                                tip="every weight matrix as a heatmap (blue +, orange −)",
                                group="inside")
+        lazy["weights_view"].follow_dock(inside)
         self.docks = [data, hyper, output, loss, inside]
         self.setTabPosition(left, QTabWidget.TabPosition.North)
         self.setTabPosition(right, QTabWidget.TabPosition.North)
@@ -283,9 +303,20 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def views(self):
-        """Everything that gets ``reset``/``show_snapshot``: the diagram and the views."""
-        return [self.diagram, self.decision_view, self.regression_view, self.loss_view,
-                self.weights_view, self.digits_view, self.fit_view]
+        """Everything that gets ``reset``/``show_snapshot``: the diagram and the views (a
+        view not built yet is built now)."""
+        return [view_of(view) for view in self._view_slots()]
+
+    def _view_slots(self):
+        """:meth:`views`, with the placeholders of those not built yet in their place."""
+        lazy = self.lazy_views
+        return [self.diagram, self.decision_view, lazy["regression_view"], self.loss_view,
+                lazy["weights_view"], self.digits_view, lazy["fit_view"]]
+
+    def _new_regression_view(self):
+        view = RegressionSurfaceView()
+        view.columnsChanged.connect(self.session.set_surface_columns)
+        return view
 
     # -- wiring -----------------------------------------------------------------------------
     def _wire(self):
@@ -302,7 +333,6 @@ class MainWindow(QMainWindow):
         self.hyper_panel.liveChanged.connect(s.set_live)
         self.diagram.architectureChanged.connect(self._on_architecture)
         self.decision_view.columnsChanged.connect(s.set_surface_columns)
-        self.regression_view.columnsChanged.connect(s.set_surface_columns)
         self.loss_view.logScaleChanged.connect(self.actions_by_name["logScale"].setChecked)
         s.runningChanged.connect(t.set_running)
         s.runningChanged.connect(self._drop_ready_message)
@@ -336,19 +366,7 @@ class MainWindow(QMainWindow):
         self.hyper_panel.set_task(task)
         self.hyper_panel.follow_adapted(self.session.config)
         self.hyper_panel.set_hidden_layers(len(info.config.hidden))
-        self.surface_stack.setCurrentWidget(
-            self.regression_view if task == "regression" else self.decision_view)
-        digits = DigitsView.supports(info.dataset)
-        regression = task == "regression"
-        for tab, shown in ((DIGITS_TAB, digits), (FIT_TAB, regression)):
-            self.tabs.setTabEnabled(tab, shown)
-            self.tabs.setTabVisible(tab, shown)
-        self.tabs.tabBar().setVisible(digits or regression)
-        # beyond two inputs a surface is only a slice; how well each row fits says more
-        fit_first = regression and info.dataset.n_inputs > 2
-        self.tabs.setCurrentIndex(DIGITS_TAB if digits else FIT_TAB if fit_first else 0)
-        if digits:
-            self.tabs.setTabText(DIGITS_TAB, images_word(info.dataset).capitalize())
+        self.tabs.show_run(info)
         if self.banner.kind is not None:
             self.banner.clear()
 
@@ -450,3 +468,4 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.session.shutdown()
         super().closeEvent(event)
+
