@@ -275,7 +275,7 @@ def run(argv=None):
         return 1
 
     from gui.shell.icon import app_icon
-    from gui.shell.window import ORGANISATION, SETTINGS_APP
+    from gui.shell.window_settings import ORGANISATION, SETTINGS_APP
     from gui.views.surface3d import share_gl_contexts
 
     share_gl_contexts()

@@ -20,13 +20,10 @@ of the attributes it declares (``zoom``, ``stepthrough``, ``drawing`` …) and w
 The window owns a :class:`~gui.running.session.TrainingSession`, routes every panel's signal to
 it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
 from the worker thread) updates them. Window layout, speed, log scale and the last
-dataset and settings are remembered in ``QSettings`` (organisation "BackpropStudio").
+dataset and settings are remembered in ``QSettings`` (:mod:`gui.shell.window_settings`).
 """
 
-import dataclasses
-import json
-
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -38,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.train.config import TrainConfig
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
 from gui.explore import install_explore
@@ -56,10 +52,10 @@ from gui.shell.banner import MessageBanner
 from gui.shell.menus import APP_NAME, WindowMenus, build_menus
 from gui.shell.output_tabs import OutputTabs
 from gui.shell.reset_actions import install_reset
-from gui.shell.transport import DEFAULT_SPEED, TransportBar
+from gui.shell.transport import TransportBar
 from gui.shell.wheel_guard import install_wheel_guard
-from gui.shell.window_fit import restore_fitted_geometry
 from gui.shell.window_layout import DOCK_GROUPS, WindowLayout
+from gui.shell.window_settings import RememberedSettings, app_settings
 from gui.shell.zoom import install_zoom
 from gui.stepthrough import install_stepthrough
 from gui.stepthrough.install import install_weight_edits
@@ -75,9 +71,6 @@ from gui.views.predicted_actual import PredictedActualView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 
-ORGANISATION = "BackpropStudio"
-SETTINGS_APP = "Backprop Studio"
-DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (1024, 680)
 READY_MESSAGE = "Ready. Press Space (or Play) to train."
 #: Where a dock joining a group goes (``MainWindow.add_dock(..., group=)``).
@@ -85,18 +78,12 @@ GROUP_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
                "inside": Qt.DockWidgetArea.RightDockWidgetArea}
 
 
-def app_settings():
-    """The ``QSettings`` store of the app (INI format, user scope)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                     ORGANISATION, SETTINGS_APP)
-
-
 def _built_on_first_use(name, doc):
     """A ``MainWindow`` property: the view of ``lazy_views[name]``, built now if not yet."""
     return property(lambda window: window.lazy_views[name].view(), doc=doc)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RememberedSettings, QMainWindow):
     """The whole app window.
 
     ``MainWindow()`` opens on the last dataset and settings used (first time: two circles
@@ -121,7 +108,6 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(self.menuBar())
         self.dock_groups = {group: list(names) for group, names in DOCK_GROUPS.items()}
         self.window_layout = None  # made once every feature's dock is in
-        self._pace_not_chosen = False  # True while a lesson sets its own pace
         self._build_widgets()
         dataset, config = self._initial_run(dataset, config)
         self.hyper_panel.set_from_config(config)
@@ -385,74 +371,6 @@ class MainWindow(QMainWindow):
 
     def _toggle_log_scale(self, on):
         self.loss_view.set_log_scale(bool(on))
-
-    # -- settings ---------------------------------------------------------------------------
-    def _initial_run(self, dataset, config):
-        """``(dataset, config)`` to start with: the given ones, else the last run's."""
-        if dataset is not None:
-            self.dataset_panel.show_dataset(dataset)
-        else:
-            self._restore_dataset()
-        dataset = self.dataset_panel.current_dataset()
-        config = config if config is not None else self._restored_config(dataset)
-        if config.features and dataset.is_2d:
-            self.dataset_panel.set_features(config.features)
-        return dataset, config
-
-    def _restore_dataset(self):
-        text = app_settings().value("run/dataset")
-        try:
-            return bool(text) and self.dataset_panel.apply_settings(json.loads(text))
-        except Exception:  # noqa: BLE001 - stale settings: start from the defaults
-            return False
-
-    def _restored_config(self, dataset):
-        text = app_settings().value("run/config")
-        try:
-            config = TrainConfig.from_dict(json.loads(text)) if text else TrainConfig()
-            config.validate(dataset)
-        except Exception:  # noqa: BLE001 - stale settings: start from the defaults
-            config = TrainConfig()
-        if config.features and not dataset.is_2d:
-            config = dataclasses.replace(config, features=())
-        return config
-
-    def _restore_layout(self):
-        settings = app_settings()
-        restore_fitted_geometry(self, settings.value("window/geometry"), DEFAULT_SIZE)
-        self.window_layout.restore(settings.value("window/state"),
-                                   settings.value("window/layoutAuto", True) in (True, "true"))
-        shares = settings.value("window/columnShares")
-        if not self.window_layout.auto and isinstance(shares, list) and len(shares) == 2:
-            self.window_layout.shares = tuple(min(max(float(v), 0.1), 0.6) for v in shares)
-        self.transport.set_speed_value(int(settings.value("training/speed", DEFAULT_SPEED)))
-        log = settings.value("view/logScale", False) in (True, "true")
-        self.actions_by_name["logScale"].setChecked(log)
-        self._toggle_log_scale(log)
-
-    def _remember_speed(self, speed):
-        if not self._pace_not_chosen:
-            app_settings().setValue("training/speed", speed)
-
-    def set_pace(self, steps_per_second):
-        """Play at ``steps_per_second`` (a lesson's watchable pace) without remembering it
-        as the user's speed: the next start keeps the speed the user chose."""
-        self._pace_not_chosen = True
-        try:
-            self.transport.set_speed_value(steps_per_second)
-        finally:
-            self._pace_not_chosen = False
-
-    def save_settings(self):
-        settings = app_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        settings.setValue("window/layoutAuto", self.window_layout.auto)
-        settings.setValue("window/columnShares", list(self.window_layout.shares))
-        settings.setValue("view/logScale", self.actions_by_name["logScale"].isChecked())
-        settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))
-        settings.setValue("run/config", json.dumps(self.session.config.to_dict()))
-        settings.sync()
 
     def closeEvent(self, event):
         """Remember the layout and the run, stop the worker thread and wait for it.
