@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDockWidget, QStackedWidget
+from PySide6.QtWidgets import QDialog, QDockWidget, QStackedWidget
 
 from core.data import load_dataset
 from core.train.config import TrainConfig
@@ -56,6 +56,7 @@ def test_views_off_screen_at_start_are_not_built(window):
     plots = [item for view in window.findChildren(pg.GraphicsView)
              for item in view.scene().items() if isinstance(item, pg.PlotItem)]
     assert len(plots) <= 6  # the loss curves and the decision surface, not ~30
+    assert window.findChild(QDialog, "drawingDialog") is None  # made when first opened
 
 
 def test_re_arranging_the_docks_builds_only_the_one_that_comes_on_screen(qtbot, window):
