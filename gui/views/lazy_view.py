@@ -84,16 +84,14 @@ class LazyView(QWidget):
     # -- when to build -----------------------------------------------------------------------
     def follow_dock(self, dock):
         """Build when ``dock`` (which holds this placeholder) comes on screen; a view with
-        ``set_on_screen(bool)`` (``gui.views.on_screen.OnScreenGate``) is told whether it is."""
+        ``set_on_screen(bool)`` (``gui.views.on_screen.OnScreenGate``) is told whether it is,
+        from its build on (connected to the dock's ``visibilityChanged`` then)."""
         self._dock = dock
         dock.visibilityChanged.connect(self._dock_visibility_changed)
 
     def _dock_visibility_changed(self, visible):
         self._dock_on_screen = bool(visible)
-        if self._view is not None:
-            if hasattr(self._view, "set_on_screen"):
-                self._view.set_on_screen(self._dock_on_screen)
-        elif visible:
+        if self._view is None and visible:
             # Re-arranging the docks (a taller window, View → reset layout) shows every dock
             # for a moment: build once the arrangement is done, if this one is still shown.
             QTimer.singleShot(0, self, self._build_if_dock_on_screen)
@@ -116,8 +114,10 @@ class LazyView(QWidget):
         self.resize(self.size().expandedTo(self.minimumSizeHint()))
         self.layout().activate()
         view.show()  # at once, where Qt would show a child added to a shown widget later
-        if self._dock_on_screen is not None and hasattr(view, "set_on_screen"):
-            view.set_on_screen(self._dock_on_screen)
+        if self._dock is not None and hasattr(view, "set_on_screen"):
+            if self._dock_on_screen is not None:
+                view.set_on_screen(self._dock_on_screen)
+            self._dock.visibilityChanged.connect(view.set_on_screen)
         info, snapshot, self._info, self._snapshot = self._info, self._snapshot, None, None
         if info is not None:
             view.reset(info)
