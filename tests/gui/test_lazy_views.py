@@ -13,6 +13,7 @@ from core.train.config import TrainConfig
 from core.train.trainer import Trainer
 from core.watch.snapshot import take_snapshot
 from gui.export import operations
+from gui.export.context_menu import VIEW_ACTION
 from gui.export.ui_state import apply_ui_state, capture_ui_state
 from gui.views.activation_curves import ActivationCurvesView
 from gui.views.distributions import DistributionsView
@@ -75,6 +76,8 @@ def test_a_dock_tab_shown_first_builds_its_view_for_the_network_and_snapshot_now
     assert not placeholder.is_built()
     view = raise_dock(qtbot, window, "inspectDock", placeholder)
     assert isinstance(view, WeightHeatmapsView) and len(view.cells) == 4
+    menu = view.layout_widget.scene().contextMenu  # right-click "Export view…" as well
+    assert any(a.objectName() == VIEW_ACTION for a in menu)
     for cell, W in zip(view.cells, weights_now(qtbot, window), strict=True):
         np.testing.assert_array_equal(cell.w_values, W)
     steps(qtbot, window)  # from now on it draws like any view
