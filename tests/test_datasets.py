@@ -196,6 +196,19 @@ def test_real_data_details():
     np.testing.assert_array_equal(np.bincount(wine.labels_train), [59, 71, 48])
 
 
+def test_the_digits_read_as_whole_numbers_are_the_file_s_values():
+    from core.data.builtin import _read
+    from core.data.resources import open_text
+
+    with open_text("digits.csv.gz") as f:
+        f.readline()
+        table = np.loadtxt(f, delimiter=",", dtype=np.float64)
+    _, X, y = _read("digits.csv.gz", whole_numbers=True)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(X, table[:, :-1])
+    np.testing.assert_array_equal(y, table[:, -1])
+
+
 def test_real_data_cannot_be_resized_or_noised():
     with pytest.raises(UserInputError, match="fixed number of rows"):
         load_dataset("iris", n_samples=10)

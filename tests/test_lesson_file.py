@@ -52,6 +52,15 @@ def test_every_builtin_lesson_is_a_file_that_round_trips(tmp_path):
         assert back == lesson
 
 
+def test_every_builtin_lesson_builds_its_data_and_settings():
+    # registered at import without building them (start-up time): built here instead
+    for file in builtin_lesson_files():
+        lesson = parse_lesson(file.read_bytes(), file.name)
+        assert LESSONS.get(lesson.id) == lesson
+        for variant in (None, *(v.name for v in lesson.variants)):
+            lesson.make_config(variant).validate(lesson.make_dataset())
+
+
 def test_drawn_or_csv_data_cannot_be_saved_as_a_lesson():
     dataset = load_dataset("circles")
     dataset.spec = {"source": "csv", "path": "/x.csv"}

@@ -30,8 +30,12 @@ def builtin_lesson_files():
 
 
 def _load_builtin():
+    """Register the shipped lessons, every field checked. Their data and settings are not
+    built here (a twentieth of the window's start-up): the tests build each one
+    (``tests/test_lesson_file.py``), and a lesson is built anyway when it is opened."""
     for file in builtin_lesson_files():
-        lesson = parse_lesson(file.read_bytes(), f"resources/{LESSON_FOLDER}/{file.name}")
+        lesson = parse_lesson(file.read_bytes(), f"resources/{LESSON_FOLDER}/{file.name}",
+                              build=False)
         LESSONS.add(lesson.id, lesson)
 
 

@@ -4,10 +4,10 @@
   edited points are a draft (fewer than two classes), Play, Step and Epoch are disabled; the
   dataset panel shows the edited points as the user's own (no tile selected);
 - View → "Draw a digit…" (``QAction`` ``drawDigit``, Ctrl+D, enabled only while the network
-  is trained on the digits data) opens the drawing pad in a non-modal dialog.
+  is trained on the digits data) opens the drawing pad in a non-modal dialog, made the first
+  time it is opened (the pad and its probability plot cost start-up time, and the pad reads
+  the network it draws for when it is made).
 """
-
-from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QVBoxLayout
@@ -34,38 +34,48 @@ class DrawingDialog(QDialog):
         layout.addWidget(self.pad)
 
 
-@dataclass(frozen=True)
 class Drawing:
-    """What :func:`install_drawing` adds to a window."""
+    """What :func:`install_drawing` adds to a window: the point ``editor`` on the decision
+    surface, its ``bar`` of controls (in the surface's bar), the drawing pad's window
+    (:attr:`dialog`) and ``actions`` ``{"drawDigit": QAction}``."""
 
-    editor: PointEditor  # point editing on the decision surface
-    bar: PointEditBar  # its controls, in the surface's bar
-    dialog: DrawingDialog  # the drawing pad's window
-    actions: dict  # {"drawDigit": QAction}
+    def __init__(self, window, editor, bar):
+        self.window = window
+        self.editor = editor
+        self.bar = bar
+        self._dialog = None
+        self.actions = {"drawDigit": self._draw_action()}
 
+    @property
+    def dialog(self):
+        """The drawing pad's :class:`DrawingDialog`, made now if it was not yet."""
+        if self._dialog is None:
+            self._dialog = DrawingDialog(self.window.session, parent=self.window)
+        return self._dialog
 
-def _draw_action(window, dialog):
-    action = QAction("Draw a digit…", window)
-    action.setObjectName("drawDigit")
-    action.setShortcut(QKeySequence("Ctrl+D"))
-    action.setToolTip(DRAW_TIP)
-    action.setStatusTip(DRAW_TIP)
-
-    def open_pad():
+    def open_pad(self):
+        dialog = self.dialog
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
 
-    def follow(info):
-        ok = DigitsView.supports(info.dataset)
-        action.setEnabled(ok)
-        if not ok:
-            dialog.hide()
+    def _draw_action(self):
+        action = QAction("Draw a digit…", self.window)
+        action.setObjectName("drawDigit")
+        action.setShortcut(QKeySequence("Ctrl+D"))
+        action.setToolTip(DRAW_TIP)
+        action.setStatusTip(DRAW_TIP)
 
-    action.triggered.connect(open_pad)
-    window.session.trainerChanged.connect(follow)
-    follow(window.session.info)
-    return action
+        def follow(info):
+            ok = DigitsView.supports(info.dataset)
+            action.setEnabled(ok)
+            if not ok and self._dialog is not None:
+                self._dialog.hide()
+
+        action.triggered.connect(self.open_pad)
+        self.window.session.trainerChanged.connect(follow)
+        follow(self.window.session.info)
+        return action
 
 
 def install_drawing(window):
@@ -74,7 +84,8 @@ def install_drawing(window):
     Returns
     -------
     Drawing
-        The editor, its bar, the dialog and ``actions`` ``{"drawDigit": QAction}``.
+        The editor, its bar, the dialog (made when first opened) and ``actions``
+        ``{"drawDigit": QAction}``.
     """
     bar = PointEditBar()
     editor = PointEditor(window.session, window.decision_view, bar.picker, parent=window)
@@ -84,7 +95,6 @@ def install_drawing(window):
     training = [window.actions_by_name[name] for name in ("play", "step", "stepEpoch")]
     editor.draftChanged.connect(lambda draft: [a.setEnabled(not draft) for a in training])
     editor.dataChanged.connect(window.dataset_panel.show_dataset)  # no tile stays selected
-    dialog = DrawingDialog(window.session, parent=window)
-    action = _draw_action(window, dialog)
-    window.add_action("view", action, "options")
-    return Drawing(editor, bar, dialog, {"drawDigit": action})
+    drawing = Drawing(window, editor, bar)
+    window.add_action("view", drawing.actions["drawDigit"], "options")
+    return drawing

@@ -33,6 +33,7 @@ from gui.export.operations import (
 )
 from gui.export.plot_export import screen_size
 from gui.undo.unsaved import ask_to_keep_run
+from gui.views.lazy_view import LazyView
 
 WEIGHTS_FILTERS = "NumPy weights (*.npz);;JSON weights (*.json)"
 SESSION_FILTER = "Backprop Studio session (*.bpsession)"
@@ -199,11 +200,22 @@ def install_export_actions(window):
         for name in names:
             window.add_action("file", handlers.actions[name], section)
     first = window_views(window)
-    install_context_menus(first, handlers.export_view_dialog)
+    _menus_when_built(first, handlers.export_view_dialog)
 
     def later_views():  # views installed after this (gradient norms): once the window is built
         rest = {n: v for n, v in window_views(window).items() if n not in first}
-        install_context_menus(rest, handlers.export_view_dialog)
+        _menus_when_built(rest, handlers.export_view_dialog)
 
     QTimer.singleShot(0, window, later_views)
     return handlers
+
+
+def _menus_when_built(views, open_dialog):
+    """Right-click export on ``views`` (``{name: view or LazyView}``); a view not built
+    yet gets it when it is built (its plots do not exist before)."""
+    for name, view in views.items():
+        if isinstance(view, LazyView):
+            view.when_built(lambda built, name=name: install_context_menus({name: built},
+                                                                          open_dialog))
+        else:
+            install_context_menus({name: view}, open_dialog)

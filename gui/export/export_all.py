@@ -55,15 +55,17 @@ def applicable_views(views, info):
 
 
 def window_views(window):
-    """The window's views by export name (gradient norms once that feature is installed)."""
-
+    """The window's views by export name (gradient norms once that feature is installed);
+    a view not built yet is its :class:`~gui.views.lazy_view.LazyView` placeholder
+    (``gui.views.lazy_view.view_of`` builds it: only what is exported is built)."""
+    lazy = window.lazy_views
     views = {"decision_surface": window.decision_view,
-             "regression_surface": window.regression_view,
-             "loss_curves": window.loss_view, "weights": window.weights_view,
+             "regression_surface": lazy["regression_view"],
+             "loss_curves": window.loss_view, "weights": lazy["weights_view"],
              "digits": window.digits_view, "network": window.diagram}
     norms = getattr(window, "norms", None)
     if norms is not None:
-        views["gradient_norms"] = norms.view
+        views["gradient_norms"] = norms.placeholder
     return views
 
 

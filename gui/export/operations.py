@@ -27,6 +27,7 @@ from gui.export.export_all import applicable_views, export_all, window_views
 from gui.export.plot_export import export_view
 from gui.export.ui_state import apply_ui_state, capture_ui_state, check_ui_state
 from gui.undo.records import records_putter, records_taker
+from gui.views.lazy_view import view_of
 
 ONNX_HINT = "ONNX export needs the onnx package: pip install onnx (then restart)."
 
@@ -238,7 +239,9 @@ def export_plots_to(window, folder, size=None, formats=("png", "svg"), dpi=None)
     """Export every applicable view and ``history.csv`` into ``folder``; list or None."""
     session = window.session
     session.painter.bring_up_to_date()  # views off screen are only redrawn when shown
-    views = applicable_views(window_views(window), session.info)
+    # built now if never shown, up to date at once
+    views = {name: view_of(view)
+             for name, view in applicable_views(window_views(window), session.info).items()}
     norms = views.get("gradient_norms")
     if norms is not None:
         norms.bring_up_to_date()  # a dock tab behind another one draws only when shown

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QDialog
 from gui.export.operations import report_done, report_error
 from gui.recording.dialog import RecordDialog
 from gui.recording.encode import check_target, write_animation
-from gui.recording.recorder import Recorder
 from gui.shell.menus import new_action
 
 #: Views offered besides the whole window: (label, MainWindow attribute).
@@ -47,6 +46,9 @@ class RecordingActions(QObject):
         """Label -> widget: the whole window, then the views now shown."""
         found = {"Whole window": self.window}
         for label, attr in VIEWS:
+            placeholder = self.window.lazy_views.get(attr)
+            if placeholder is not None and not placeholder.isVisible():
+                continue  # not shown: not offered, and not built for nothing
             view = getattr(self.window, attr, None)
             if view is not None and view.isVisible():
                 found[label] = view
@@ -69,6 +71,8 @@ class RecordingActions(QObject):
             report_error(self.window, "Record", exc)
             return None
         self.folder = self.path.parent
+        from gui.recording.recorder import Recorder  # with Pillow: 25 ms of start-up otherwise
+
         self.recorder = Recorder(widget, fps, duration_s, self)
         self.recorder.stopped.connect(self._finish)
         self.start_action.setEnabled(False)

@@ -8,7 +8,6 @@ Features never look a menu up by its visible text: they ask the window for one b
 
 import contextlib
 import re
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,6 +26,8 @@ DESCRIPTION = (
 
 def app_version():
     """The installed package's version, else the one in ``pyproject.toml``, else "dev"."""
+    from importlib import metadata  # here, for the About box: 25 ms of start-up otherwise
+
     with contextlib.suppress(metadata.PackageNotFoundError):  # running from a checkout
         return metadata.version("backprop-studio")
     pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"

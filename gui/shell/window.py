@@ -10,7 +10,9 @@
 
 Features add themselves through a small extension API, never by finding a menu by its
 visible text or setting attributes on the window from outside: ``add_dock(...)``,
-``menu(key)``, ``add_action(menu_key, action, section)``. Each ``install_*`` function takes
+``menu(key)``, ``add_action(menu_key, action, section)``, and ``lazy_view(factory)`` for a
+view built the first time it is shown (most views are not on screen when the window
+opens; building them all cost about half a second). Each ``install_*`` function takes
 the window, uses those hooks and returns its feature object, which the window keeps as one
 of the attributes it declares (``zoom``, ``stepthrough``, ``drawing`` …) and whose
 ``actions`` it lists in ``actions_by_name``.
@@ -18,26 +20,21 @@ of the attributes it declares (``zoom``, ``stepthrough``, ``drawing`` …) and w
 The window owns a :class:`~gui.running.session.TrainingSession`, routes every panel's signal to
 it, and registers every view so each new network resets them and each snapshot (≤ 30/s,
 from the worker thread) updates them. Window layout, speed, log scale and the last
-dataset and settings are remembered in ``QSettings`` (organisation "BackpropStudio").
+dataset and settings are remembered in ``QSettings`` (:mod:`gui.shell.window_settings`).
 """
 
-import dataclasses
-import json
-
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QLabel,
     QMainWindow,
     QScrollArea,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from core.train.config import TrainConfig
 from gui.diagram import NetworkDiagram
 from gui.drawing.install import install_drawing
 from gui.explore import install_explore
@@ -53,11 +50,12 @@ from gui.running.health_watch import install_health_watch
 from gui.running.session import TrainingSession
 from gui.shell.banner import MessageBanner
 from gui.shell.menus import APP_NAME, WindowMenus, build_menus
+from gui.shell.output_tabs import OutputTabs
 from gui.shell.reset_actions import install_reset
-from gui.shell.transport import DEFAULT_SPEED, TransportBar
+from gui.shell.transport import TransportBar
 from gui.shell.wheel_guard import install_wheel_guard
-from gui.shell.window_fit import restore_fitted_geometry
 from gui.shell.window_layout import DOCK_GROUPS, WindowLayout
+from gui.shell.window_settings import RememberedSettings, app_settings
 from gui.shell.zoom import install_zoom
 from gui.stepthrough import install_stepthrough
 from gui.stepthrough.install import install_weight_edits
@@ -66,37 +64,41 @@ from gui.undo.install import install_undo
 from gui.undo.unsaved import ask_to_keep_run
 from gui.views.analysis import install_analysis_views
 from gui.views.curves import LossCurvesView
-from gui.views.digits import DigitsView, images_word
+from gui.views.digits import DigitsView
 from gui.views.heatmaps import WeightHeatmapsView
+from gui.views.lazy_view import LazyView, view_of
 from gui.views.predicted_actual import PredictedActualView
 from gui.views.regression import RegressionSurfaceView
 from gui.views.surface import DecisionSurfaceView
 
-ORGANISATION = "BackpropStudio"
-SETTINGS_APP = "Backprop Studio"
-DEFAULT_SIZE = (1280, 800)
 MIN_SIZE = (1024, 680)
-DIGITS_TAB = 1
-FIT_TAB = 2
 READY_MESSAGE = "Ready. Press Space (or Play) to train."
 #: Where a dock joining a group goes (``MainWindow.add_dock(..., group=)``).
 GROUP_AREAS = {"left": Qt.DockWidgetArea.LeftDockWidgetArea,
                "inside": Qt.DockWidgetArea.RightDockWidgetArea}
 
 
-def app_settings():
-    """The ``QSettings`` store of the app (INI format, user scope)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                     ORGANISATION, SETTINGS_APP)
+def _built_on_first_use(name, doc):
+    """A ``MainWindow`` property: the view of ``lazy_views[name]``, built now if not yet."""
+    return property(lambda window: window.lazy_views[name].view(), doc=doc)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RememberedSettings, QMainWindow):
     """The whole app window.
 
     ``MainWindow()`` opens on the last dataset and settings used (first time: two circles
     and a small network, so Play works at once); ``MainWindow(dataset, config)`` opens on
     those (the command line's options).
+
+    Views that are not on screen when the window opens (the regression surface, the weight
+    heatmaps, predicted vs actual, and features' docks) are built the first time they are
+    shown or asked for (:meth:`lazy_view`); ``viewBuilt(view)`` announces each one.
     """
+
+    viewBuilt = Signal(object)  # a view built late (see lazy_view), up to date
+    regression_view = _built_on_first_use("regression_view", "The RegressionSurfaceView.")
+    weights_view = _built_on_first_use("weights_view", "The WeightHeatmapsView.")
+    fit_view = _built_on_first_use("fit_view", "The PredictedActualView.")
 
     def __init__(self, dataset=None, config=None, parent=None):
         super().__init__(parent)
@@ -106,7 +108,6 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(self.menuBar())
         self.dock_groups = {group: list(names) for group, names in DOCK_GROUPS.items()}
         self.window_layout = None  # made once every feature's dock is in
-        self._pace_not_chosen = False  # True while a lesson sets its own pace
         self._build_widgets()
         dataset, config = self._initial_run(dataset, config)
         self.hyper_panel.set_from_config(config)
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
         self.recording = self._install(install_recording)
         self._build_status_bar()
         self._wire()
-        for view in self.views():
+        for view in self._view_slots():
             self.session.add_view(view)
         self._show_tabs_for(self.session.info)
         self._on_trainer_changed(self.session.info)
@@ -147,11 +148,11 @@ class MainWindow(QMainWindow):
         self.hyper_panel = HyperparameterPanel()
         self.diagram = NetworkDiagram()
         self.decision_view = DecisionSurfaceView()
-        self.regression_view = RegressionSurfaceView()
         self.loss_view = LossCurvesView()
-        self.weights_view = WeightHeatmapsView()
-        self.digits_view = DigitsView()
-        self.fit_view = PredictedActualView()
+        self.digits_view = DigitsView()  # cheap until it gets image data
+        self.lazy_views = {"regression_view": self.lazy_view(self._new_regression_view),
+                           "weights_view": self.lazy_view(WeightHeatmapsView),
+                           "fit_view": self.lazy_view(PredictedActualView)}
         self.banner = MessageBanner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -192,6 +193,21 @@ class MainWindow(QMainWindow):
         if self.window_layout is not None:
             self.window_layout.watch(dock)
         return dock
+
+    def lazy_view(self, factory):
+        """A :class:`~gui.views.lazy_view.LazyView` for the view ``factory()`` makes: put it
+        where the view goes and register it with the session in the view's place. Once the
+        view is built (first shown, or asked for) the window announces it (``viewBuilt``),
+        so the zoom, the export menus and the plot heights reach it as well."""
+        def build():
+            view = factory()
+            if self.window_layout is not None:  # its plots keep the height the others do
+                self.window_layout.fit_new_view(view)
+            return view
+
+        placeholder = LazyView(build)
+        placeholder.built.connect(self.viewBuilt)
+        return placeholder
 
     def _join_group(self, dock, group):
         """Tab ``dock`` behind the group's first dock (which stays in front)."""
@@ -234,21 +250,10 @@ class MainWindow(QMainWindow):
         surface over two pixel columns says little). The tab bar shows only for digits.
         """
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.surface_stack = QStackedWidget()
-        self.surface_stack.addWidget(self.decision_view)
-        self.surface_stack.addWidget(self.regression_view)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("outputTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.surface_stack, "Surface")
-        self.tabs.addTab(self.digits_view, "Digits")
-        self.tabs.setTabToolTip(0, "The network's output over two input columns")
-        self.tabs.setTabToolTip(DIGITS_TAB, "Image data only (digits, MNIST-style pixels): "
-                                            "predictions, confusion matrix and the first "
-                                            "layer's weights as images")
-        self.tabs.addTab(self.fit_view, "Predicted vs actual")
-        self.tabs.setTabToolTip(FIT_TAB, "Regression data: each row's prediction against its "
-                                         "target, the residuals, R² and RMSE")
+        lazy = self.lazy_views
+        self.tabs = OutputTabs(self.decision_view, lazy["regression_view"], self.digits_view,
+                               lazy["fit_view"])
+        self.surface_stack = self.tabs.surface_stack
         data = self.add_dock("datasetDock", "Data", self.dataset_panel,
                              tip="which data to learn and which input features to use",
                              group="left")
@@ -263,9 +268,10 @@ class MainWindow(QMainWindow):
                                "what the network predicts: over the input plane, or the digits")
         loss = self.add_dock("lossDock", "Loss", self.loss_view, right,
                              "training and test loss per epoch")
-        inside = self.add_dock("inspectDock", "Inside the network", self.weights_view,
+        inside = self.add_dock("inspectDock", "Inside the network", lazy["weights_view"],
                                tip="every weight matrix as a heatmap (blue +, orange −)",
                                group="inside")
+        lazy["weights_view"].follow_dock(inside)
         self.docks = [data, hyper, output, loss, inside]
         self.setTabPosition(left, QTabWidget.TabPosition.North)
         self.setTabPosition(right, QTabWidget.TabPosition.North)
@@ -284,9 +290,20 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def views(self):
-        """Everything that gets ``reset``/``show_snapshot``: the diagram and the views."""
-        return [self.diagram, self.decision_view, self.regression_view, self.loss_view,
-                self.weights_view, self.digits_view, self.fit_view]
+        """Everything that gets ``reset``/``show_snapshot``: the diagram and the views (a
+        view not built yet is built now)."""
+        return [view_of(view) for view in self._view_slots()]
+
+    def _view_slots(self):
+        """:meth:`views`, with the placeholders of those not built yet in their place."""
+        lazy = self.lazy_views
+        return [self.diagram, self.decision_view, lazy["regression_view"], self.loss_view,
+                lazy["weights_view"], self.digits_view, lazy["fit_view"]]
+
+    def _new_regression_view(self):
+        view = RegressionSurfaceView()
+        view.columnsChanged.connect(self.session.set_surface_columns)
+        return view
 
     # -- wiring -----------------------------------------------------------------------------
     def _wire(self):
@@ -303,7 +320,6 @@ class MainWindow(QMainWindow):
         self.hyper_panel.liveChanged.connect(s.set_live)
         self.diagram.architectureChanged.connect(self._on_architecture)
         self.decision_view.columnsChanged.connect(s.set_surface_columns)
-        self.regression_view.columnsChanged.connect(s.set_surface_columns)
         self.loss_view.logScaleChanged.connect(self.actions_by_name["logScale"].setChecked)
         s.runningChanged.connect(t.set_running)
         s.runningChanged.connect(self._drop_ready_message)
@@ -342,20 +358,7 @@ class MainWindow(QMainWindow):
 
     def _show_tabs_for(self, info):
         """Show the views that fit the new run's data (before they reset for it)."""
-        task = info.dataset.task
-        self.surface_stack.setCurrentWidget(
-            self.regression_view if task == "regression" else self.decision_view)
-        digits = DigitsView.supports(info.dataset)
-        regression = task == "regression"
-        for tab, shown in ((DIGITS_TAB, digits), (FIT_TAB, regression)):
-            self.tabs.setTabEnabled(tab, shown)
-            self.tabs.setTabVisible(tab, shown)
-        self.tabs.tabBar().setVisible(digits or regression)
-        # beyond two inputs a surface is only a slice; how well each row fits says more
-        fit_first = regression and info.dataset.n_inputs > 2
-        self.tabs.setCurrentIndex(DIGITS_TAB if digits else FIT_TAB if fit_first else 0)
-        if digits:
-            self.tabs.setTabText(DIGITS_TAB, images_word(info.dataset).capitalize())
+        self.tabs.show_run(info)
 
     def _show_message(self, text):
         self.statusBar().showMessage(text, 8000)
@@ -373,74 +376,6 @@ class MainWindow(QMainWindow):
     def _toggle_log_scale(self, on):
         self.loss_view.set_log_scale(bool(on))
 
-    # -- settings ---------------------------------------------------------------------------
-    def _initial_run(self, dataset, config):
-        """``(dataset, config)`` to start with: the given ones, else the last run's."""
-        if dataset is not None:
-            self.dataset_panel.show_dataset(dataset)
-        else:
-            self._restore_dataset()
-        dataset = self.dataset_panel.current_dataset()
-        config = config if config is not None else self._restored_config(dataset)
-        if config.features and dataset.is_2d:
-            self.dataset_panel.set_features(config.features)
-        return dataset, config
-
-    def _restore_dataset(self):
-        text = app_settings().value("run/dataset")
-        try:
-            return bool(text) and self.dataset_panel.apply_settings(json.loads(text))
-        except Exception:  # noqa: BLE001 - stale settings: start from the defaults
-            return False
-
-    def _restored_config(self, dataset):
-        text = app_settings().value("run/config")
-        try:
-            config = TrainConfig.from_dict(json.loads(text)) if text else TrainConfig()
-            config.validate(dataset)
-        except Exception:  # noqa: BLE001 - stale settings: start from the defaults
-            config = TrainConfig()
-        if config.features and not dataset.is_2d:
-            config = dataclasses.replace(config, features=())
-        return config
-
-    def _restore_layout(self):
-        settings = app_settings()
-        restore_fitted_geometry(self, settings.value("window/geometry"), DEFAULT_SIZE)
-        self.window_layout.restore(settings.value("window/state"),
-                                   settings.value("window/layoutAuto", True) in (True, "true"))
-        shares = settings.value("window/columnShares")
-        if not self.window_layout.auto and isinstance(shares, list) and len(shares) == 2:
-            self.window_layout.shares = tuple(min(max(float(v), 0.1), 0.6) for v in shares)
-        self.transport.set_speed_value(int(settings.value("training/speed", DEFAULT_SPEED)))
-        log = settings.value("view/logScale", False) in (True, "true")
-        self.actions_by_name["logScale"].setChecked(log)
-        self._toggle_log_scale(log)
-
-    def _remember_speed(self, speed):
-        if not self._pace_not_chosen:
-            app_settings().setValue("training/speed", speed)
-
-    def set_pace(self, steps_per_second):
-        """Play at ``steps_per_second`` (a lesson's watchable pace) without remembering it
-        as the user's speed: the next start keeps the speed the user chose."""
-        self._pace_not_chosen = True
-        try:
-            self.transport.set_speed_value(steps_per_second)
-        finally:
-            self._pace_not_chosen = False
-
-    def save_settings(self):
-        settings = app_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        settings.setValue("window/layoutAuto", self.window_layout.auto)
-        settings.setValue("window/columnShares", list(self.window_layout.shares))
-        settings.setValue("view/logScale", self.actions_by_name["logScale"].isChecked())
-        settings.setValue("run/dataset", json.dumps(self.dataset_panel.settings()))
-        settings.setValue("run/config", json.dumps(self.session.config.to_dict()))
-        settings.sync()
-
     def closeEvent(self, event):
         """Remember the layout and the run, stop the worker thread and wait for it.
 
@@ -455,3 +390,4 @@ class MainWindow(QMainWindow):
             self.save_settings()
             self.session.shutdown()
         super().closeEvent(event)
+

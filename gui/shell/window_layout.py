@@ -58,6 +58,7 @@ class WindowLayout(QObject):
         self.shares = DEFAULT_SHARES
         self.auto = True
         self.tall = None
+        self.data_height = None  # the plots' data-area height last kept (px)
         self._arranging = False
         self._check_fit = False
         self._dragging = False
@@ -269,11 +270,22 @@ class WindowLayout(QObject):
         """
         views = [v for v in self.window.findChildren(QWidget) if hasattr(v, "set_min_plot_height")]
         for data_height in (min_data_height(window_height), *FALLBACK_DATA_HEIGHTS):
+            self.data_height = data_height
             for view in views:
                 view.set_min_plot_height(data_height)
             self.window.layout().invalidate()
             if self.window.layout().minimumSize().height() <= window_height:
                 return
+
+    def fit_new_view(self, view):
+        """A view built late (``MainWindow.lazy_view``) gets the data-area height the other
+        plots keep, before it is laid out: an export right after its build draws it at the
+        size it will have; the columns are fitted again soon."""
+        if self.data_height is not None:
+            for widget in (view, *view.findChildren(QWidget)):
+                if hasattr(widget, "set_min_plot_height"):
+                    widget.set_min_plot_height(self.data_height)
+        self.refit()
 
     def _user_moved(self, *_):
         if not self._arranging:

@@ -5,7 +5,8 @@ One zoom factor scales every text of the window for a classroom: the application
 diagram's captions and unit names. The factor is remembered between runs (``QSettings``
 key ``view/zoom``).
 
-Plot items made after a zoom (a new network's heatmaps) get it when the run changes.
+Plot items made after a zoom (a new network's heatmaps, a view built when first shown) get
+it when the run changes or the view is built.
 """
 
 import re
@@ -147,7 +148,9 @@ def install_zoom(window, settings):
     zoom = Zoom(window, settings)
     for action in zoom.actions.values():
         window.add_action("view", action, "zoom")
-    # a new run builds new plot items (heatmaps, digits): give them the zoom as well
+    # a new run builds new plot items (heatmaps, digits), a view shown for the first time is
+    # built: give them the zoom as well
     window.session.trainerChanged.connect(lambda *_: QTimer.singleShot(0, zoom.apply))
+    window.viewBuilt.connect(lambda *_: QTimer.singleShot(0, zoom.apply))
     zoom.restore()
     return zoom

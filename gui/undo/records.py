@@ -1,11 +1,12 @@
 """The per-step records of a run besides the trainer: the gradient-norm history
 (``window.norms``) and the timeline (``window.timeline``), and the Distributions view's
-quantile bands (``window.analysis.distributions_view``).
+quantile bands (``window.analysis.recorder``).
 
 The first two live with their observers in the worker thread, so they are taken and put
 back from functions the worker runs (``TrainingSession.call``); a window without those
-features has no records: ``(None, None)``. The bands live in the view, in the GUI thread
-(:func:`take_shown_records`, :func:`put_back_shown_records`).
+features has no records: ``(None, None)``. The bands live in the GUI thread, recorded for
+the view whether it is built or not (:func:`take_shown_records`,
+:func:`put_back_shown_records`).
 """
 
 def observers(window):
@@ -46,20 +47,15 @@ def records_putter(window, records):
     return lambda trainer: put_back_records(norms, timeline, trainer, records)
 
 
-def _distributions_view(window):
-    analysis = getattr(window, "analysis", None)
-    return None if analysis is None else analysis.distributions_view
-
-
 def take_shown_records(window):
     """GUI thread: a copy of the Distributions view's recorded bands (None without it)."""
-    view = _distributions_view(window)
-    return None if view is None else view.kept_history()
+    analysis = getattr(window, "analysis", None)
+    return None if analysis is None else analysis.recorder.kept_history()
 
 
 def put_back_shown_records(window, shown):
     """GUI thread: the Distributions view shows ``shown`` (from :func:`take_shown_records`)
     again; call after the run's network is installed."""
-    view = _distributions_view(window)
-    if view is not None and shown is not None:
-        view.put_back_history(shown)
+    analysis = getattr(window, "analysis", None)
+    if analysis is not None and shown is not None:
+        analysis.put_back_distributions(shown)

@@ -9,25 +9,19 @@ units (tanh/sigmoid: in the flat tails on more than 90 % of the rows); the defin
 dying ReLUs as a rising dead count.
 
 Statistics are computed from what each snapshot already carries (weights, gradients and
-``sample_z``) by :meth:`record`, which the window connects to every snapshot shown, whether
-this view is visible or not (a few NumPy percentiles per layer); drawing happens only in
-``show_snapshot``, which the frame painter skips while the view is hidden.
+``sample_z``) by a :class:`~gui.views.distribution_recorder.DistributionRecorder`, which the
+window feeds every snapshot shown, whether this view is visible (or built) or not; drawing
+happens only in ``show_snapshot``, which the frame painter skips while the view is hidden.
 """
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.watch.distributions import (
-    KINDS,
-    QUANTILES,
-    SAMPLE_ROWS,
-    SATURATED_SHARE,
-    DistributionHistory,
-    snapshot_stats,
-)
+from core.watch.distributions import KINDS, QUANTILES, SAMPLE_ROWS, SATURATED_SHARE
 from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.activation_curves import layer_titles
+from gui.views.distribution_recorder import DistributionRecorder
 from gui.views.focus_combo import FocusCombo
 from gui.views.lazy_menu import add_plot
 from gui.views.on_screen import OnScreenGate
@@ -87,10 +81,14 @@ class _BandPlot:
 
 
 class DistributionsView(OnScreenGate, QWidget):
-    """Quantile bands over steps for the chosen layer, and its dead/saturated unit count."""
+    """Quantile bands over steps for the chosen layer, and its dead/saturated unit count,
+    drawn from ``recorder`` (the window's, which the session resets and feeds; without one,
+    the view records into its own, reset with the view)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, recorder=None, parent=None):
         super().__init__(parent)
+        self._owns_recorder = recorder is None
+        self.recorder = DistributionRecorder() if recorder is None else recorder
         self.layer_combo = FocusCombo(objectName="distributionLayer")
         self.layer_combo.setToolTip("Which layer's distributions to draw")
         self.counter_label = QLabel("", objectName="unitCounter")
@@ -108,8 +106,6 @@ class DistributionsView(OnScreenGate, QWidget):
         layout.addWidget(self.layout_widget, 1)
         self._build_plots()
         self._info = None
-        self.history = DistributionHistory(0)
-        self._recorded = None
         self.layer_combo.currentIndexChanged.connect(lambda _i: self._draw())
 
     def _build_plots(self):
@@ -144,33 +140,27 @@ class DistributionsView(OnScreenGate, QWidget):
 
     # ----------------------------------------------------------------- contract slots
     def reset(self, trainer_info):
-        """A new network: forget the history, list its layers."""
+        """A new network: list its layers, draw nothing until a snapshot is shown (a view
+        built late finds the window's recorder holding the steps so far)."""
         self._info = trainer_info
-        self.history = DistributionHistory(len(trainer_info.activation_names))
+        if self._owns_recorder:
+            self.recorder.reset(trainer_info)
         self._forget_pending()
-        self._recorded = None
         self.layer_combo.blockSignals(True)
         self.layer_combo.clear()
         self.layer_combo.addItems(layer_titles(trainer_info))
         self.layer_combo.blockSignals(False)
         self.hint.setVisible(True)
-        self._draw()
+        self._draw_nothing()
+
+    @property
+    def history(self):
+        """The recorder's ``DistributionHistory``."""
+        return self.recorder.history
 
     def record(self, snapshot):
-        """Add ``snapshot``'s statistics to the history (cheap; called for every snapshot
-        shown, visible or not)."""
-        if self._info is None or snapshot is self._recorded:
-            return
-        if len(snapshot.weights) != self.history.n_layers:
-            return
-        self._recorded = snapshot
-        stats = snapshot_stats(snapshot, self._info.activation_names)
-        with_z = getattr(snapshot, "sample_z", None) is not None  # else activations are NaN
-        finite = all(np.isfinite(np.concatenate(
-            [s.weights, s.gradients] + ([s.activations] if with_z else []))).all()
-            for s in stats)
-        if finite:  # a diverged step is not drawn (the session reports it)
-            self.history.record(snapshot.step, stats)
+        """Add ``snapshot``'s statistics to the history (once per snapshot)."""
+        self.recorder.record(snapshot)
 
     def show_snapshot(self, snapshot):
         """Record ``snapshot`` (if not yet); redraw the bands when the view can be seen."""
@@ -180,19 +170,9 @@ class DistributionsView(OnScreenGate, QWidget):
     def _draw_snapshot(self, snapshot):
         self._draw()
 
-    def kept_history(self):
-        """A copy of the recorded history (Edit → Undo keeps it with the run)."""
-        return self.history.copy()
-
-    def put_back_history(self, history):
-        """Show ``history`` (from :meth:`kept_history`) again, for the network shown now;
-        a history for another number of layers is refused (False)."""
-        if self._info is None or history.n_layers != self.history.n_layers:
-            return False
-        self.history = history.copy()
-        self._recorded = None
+    def redraw(self):
+        """Draw the recorder's history again (it was put back: Edit → Undo)."""
         self._draw()
-        return True
 
     # ----------------------------------------------------------------- public helpers
     def layer(self):
@@ -202,13 +182,16 @@ class DistributionsView(OnScreenGate, QWidget):
         self.layer_combo.setCurrentIndex(index)
 
     # ----------------------------------------------------------------- drawing
+    def _draw_nothing(self):
+        for band_plot in self.band_plots.values():
+            band_plot.set_data(np.empty(0), np.empty((0, len(QUANTILES))))
+        self.counter_curve.setData([], [])
+        self.counter_label.setText("")
+
     def _draw(self):
         layer = self.layer()
         if self._info is None or layer < 0 or not len(self.history):
-            for band_plot in self.band_plots.values():
-                band_plot.set_data(np.empty(0), np.empty((0, len(QUANTILES))))
-            self.counter_curve.setData([], [])
-            self.counter_label.setText("")
+            self._draw_nothing()
             return
         if self.hint.isVisible():
             self.hint.setVisible(False)

@@ -149,7 +149,7 @@ def _step_until_snapshot(qtbot, window):
 
 
 def test_an_mnist_shaped_csv_is_shown_as_28_by_28_images(qtbot, window, tmp_path):
-    from gui.shell.window import DIGITS_TAB
+    from gui.shell.output_tabs import DIGITS_TAB
 
     path = pixel_csv(tmp_path / "strokes.csv", rows=300)
     dataset = _open_in_window(qtbot, window, path)
@@ -194,7 +194,7 @@ def _points(x0, y0, x1, y1):
 
 def test_a_square_csv_without_pixel_names_is_images_when_the_user_says_so(
         qtbot, window, tmp_path):
-    from gui.shell.window import DIGITS_TAB
+    from gui.shell.output_tabs import DIGITS_TAB
 
     path = pixel_csv(tmp_path / "plain.csv", rows=200, side=8)
     text = path.read_text().splitlines()
@@ -262,7 +262,7 @@ def test_a_large_csv_loads_with_progress_and_cancel_keeps_the_current_run(
 
     from core.data import csv_fast
     from gui.panels.csv_load_task import CsvLoadTask
-    from gui.shell.window import DIGITS_TAB
+    from gui.shell.output_tabs import DIGITS_TAB
 
     monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 256 << 10)  # many progress steps
     gate, report = threading.Event(), CsvLoadTask._report

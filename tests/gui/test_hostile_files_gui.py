@@ -225,6 +225,7 @@ def test_a_session_of_a_classifier_reopens_with_no_ignored_settings(qtbot, windo
 
     from gui.export.ui_state import capture_ui_state
 
+    window.views()  # views not shown yet are built (capture_ui_state builds them as well)
     empty = [c.objectName() for c in window.findChildren(QComboBox)
              if c.objectName() and c.currentIndex() < 0]
     assert empty, "this test needs a named combo that is empty on circles"

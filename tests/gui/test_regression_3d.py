@@ -194,13 +194,14 @@ def test_export_draws_the_2d_pair_up_to_date_while_3d_is_shown(qtbot, squares, n
 
 def test_main_window_shows_2_input_regression_in_3d(qtbot, needs_opengl):
     from gui.shell.window import MainWindow
+    from gui.views.lazy_view import view_of
 
     window = MainWindow(load_dataset("squares_sum"), TrainConfig(epochs=10**6))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     view = window.regression_view
-    assert window.surface_stack.currentWidget() is view and view.showing_3d()
+    assert view_of(window.surface_stack.currentWidget()) is view and view.showing_3d()
     qtbot.waitUntil(lambda: view.pair3d.pred_panel.surface._z is not None)
     surface = view._last_surface
     raw = grid_inputs(None, surface)

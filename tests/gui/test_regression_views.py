@@ -12,6 +12,7 @@ import pytest
 from cli.train import build_train_parser, config_from_args, main
 from core.train.metrics import r2_score, rmse
 from gui.shell.window import MainWindow
+from gui.views.lazy_view import view_of
 from tests.gui.helpers import WORKER_TIMEOUT, action, in_worker
 
 PNG_DIR = os.environ.get("VIEWS_PNG_DIR")
@@ -47,7 +48,7 @@ def houses_window(qtbot, tmp_path):
 def test_predicted_vs_actual_is_the_default_and_its_r2_is_the_clis(qtbot, capsys, houses_window):
     w, csv = houses_window
     view = w.fit_view
-    assert w.tabs.currentWidget() is view  # four inputs: no aspect-locked slice first
+    assert view_of(w.tabs.currentWidget()) is view  # four inputs: no aspect-locked slice first
     assert w.tabs.tabBar().isVisible()
     for _ in range(EPOCHS):
         with qtbot.waitSignal(w.session.snapshotShown, timeout=WORKER_TIMEOUT):
