@@ -268,11 +268,6 @@ def run(argv=None):
         print(f"Backprop Studio: {exc}", file=sys.stderr)
         return 2
     try:
-        import PySide6.QtCore  # noqa: F401  (first: its import hook is made cheaper next)
-
-        from gui.shell.pyside_imports import speed_up_feature_scan
-
-        speed_up_feature_scan()
         import pyqtgraph  # noqa: F401  (the views need it; checked here for one clear message)
         from PySide6.QtWidgets import QApplication
     except Exception as exc:  # noqa: BLE001 - any failure here is a missing or broken Qt stack
