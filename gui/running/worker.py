@@ -411,5 +411,7 @@ class TrainingWorker(RemoteTraining, QObject):
             return
         self._drawn.clear()
         self._last_emit = now
-        self.snapshotReady.emit((self._generation, snap))
+        # The observers' histories of this step first: when the snapshot is shown (and, say,
+        # exported at once), the gradient norms and the timeline include its step.
         self._guarded(self._notify, "on_snapshot")
+        self.snapshotReady.emit((self._generation, snap))

@@ -62,9 +62,9 @@ class RemoteTraining:
         elif isinstance(message, SnapshotTaken) and show:
             self._drawn.clear()
             self._last_emit = now
-            self.snapshotReady.emit((self._generation, message.snapshot))
-            for observer in self._observers:
+            for observer in self._observers:  # their histories first, as in the thread
                 self._guarded(observer.on_remote_snapshot, message.step)
+            self.snapshotReady.emit((self._generation, message.snapshot))
         elif isinstance(message, Stopped):
             self._finish_remote(message)
 
