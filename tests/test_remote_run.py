@@ -436,3 +436,5 @@ def test_network_inputs_of_another_shape_are_refused(circles):
     with pytest.raises(UserInputError, match="network inputs"):
         Trainer(circles, TrainConfig(), pipeline=trainer.pipeline,
                 inputs=(trainer.X_train[:, :1], trainer.X_test))
+    with pytest.raises(UserInputError, match="without the input pipeline"):
+        Trainer(circles, TrainConfig(), inputs=(trainer.X_train, trainer.X_test))

@@ -186,13 +186,15 @@ class RunningMetrics:
     """The epoch's training loss and metric, from the training steps' own forward passes.
 
     As Keras reports it: each step adds its batch's data loss, computed *before* its update,
-    weighted by the batch's rows, and counts the rows its outputs classify correctly
-    (training mode: with dropout, these are the outputs of the thinned network); for
-    regression it keeps the batch's outputs. At the epoch end ``result`` gives the mean loss
-    over the epoch's rows and the accuracy (the count over the rows) or the R² of the kept
-    outputs. No extra forward pass. Counting rather than keeping the outputs keeps a
-    classifier's state small: a state saved mid-epoch (the timeline keeps hundreds) would
-    otherwise hold up to ``n_train × k`` floats (3.8 MB on MNIST).
+    weighted by the batch's rows, and keeps the batch's outputs (training mode: with dropout,
+    these are the outputs of the thinned network). At the epoch end ``result`` gives the mean
+    loss over the epoch's rows and the accuracy or R² of the kept outputs. No extra forward
+    pass: per step one float multiply-add and one row copy into a preallocated buffer.
+
+    A classifier's state (``state_dict``) holds the count of correct rows so far, not the
+    outputs: a state saved mid-epoch (the timeline keeps hundreds) would otherwise hold up
+    to ``n_train × k`` floats (3.8 MB on MNIST). The count is made when a state is taken,
+    never per step; after a restore, rows before its position are known only by that count.
 
     Parameters
     ----------
@@ -211,26 +213,23 @@ class RunningMetrics:
         self._labels = labels_train
         # An epoch covers every training row once, so SS_tot is a constant of the data.
         self._ss_tot = total_sum_of_squares(y_train) if task == "regression" else None
-        keeps_outputs = task == "regression" and not full_batch
-        self._buffer = np.empty_like(y_train) if keeps_outputs else None  # (n, k), batch order
+        self._buffer = None if full_batch else np.empty_like(y_train)  # (n, k), batch order
         self._full = None
         self.reset()
 
     def reset(self, start=0):
         """Start an epoch; rows before ``start`` are not counted (only a legacy restore)."""
         self.loss_sum = 0.0  # sum over batches of (mean batch data loss) x (batch rows)
-        self.correct = 0  # rows classified correctly so far (classification)
         self.start = start
+        # Classification after a restore: rows start:known were counted, ``known_correct``
+        # of them correct; their outputs are not in the buffer.
+        self._known, self._known_correct = start, 0
 
-    def add(self, start, stop, value, a, order=None):
+    def add(self, start, stop, value, a):
         """Count rows ``start:stop`` of the epoch: data loss ``value``, outputs ``a`` (m, k)
-        (the logits when ``scoring.logits``, else the activations); ``order`` (n,) is the
-        epoch's permutation of the training rows (None: stored order)."""
+        (the logits when ``scoring.logits``, else the activations)."""
         self.loss_sum += value * (stop - start)
-        if self.task != "regression":
-            rows = slice(start, stop) if order is None else order[start:stop]
-            self.correct += correct_count(a, self._labels[rows], self.task, self.threshold)
-        elif self._buffer is None:
+        if self._buffer is None:
             self._full = a  # the step's own array; result() runs before the next forward
         else:
             self._buffer[start:stop] = a
@@ -246,21 +245,35 @@ class RunningMetrics:
             The epoch's permutation of the training rows (None: stored order).
         """
         s = self.start
-        rows = len(y) - s
-        loss = self.loss_sum / rows
-        if self.task != "regression":  # as ``accuracy`` computes it, to the last bit
-            return loss, float(self.correct) / rows if rows else math.nan
-        a = self._full if self._buffer is None else self._buffer[s:]
-        y = y[s:].astype(np.float64, copy=False)
-        ss_tot = self._ss_tot if s == 0 else total_sum_of_squares(y)
-        return loss, r2_from_sums(((y - a) ** 2).sum(axis=0), ss_tot)
+        loss = self.loss_sum / (len(y) - s)
+        if self.task == "regression":
+            a = self._full if self._buffer is None else self._buffer[s:]
+            y = y[s:].astype(np.float64, copy=False)
+            ss_tot = self._ss_tot if s == 0 else total_sum_of_squares(y)
+            return loss, r2_from_sums(((y - a) ** 2).sum(axis=0), ss_tot)
+        rows = len(y) - s  # as ``accuracy`` computes it, to the last bit
+        correct = self._correct_until(len(y), order)
+        return loss, float(correct) / rows if rows else math.nan
 
-    def state_dict(self, pos):
-        """Copies of the running sums after ``pos`` rows of the epoch (the kept outputs of
-        a regression; the count of correct rows of a classifier)."""
-        kept = None if self._buffer is None else self._buffer[self.start:pos].copy()
-        return {"loss_sum": self.loss_sum, "start": self.start, "outputs": kept,
-                "correct": self.correct}
+    def _correct_until(self, pos, order):
+        """Rows ``start:pos`` of the epoch classified correctly (an int)."""
+        known = self._known
+        if pos <= known:
+            return self._known_correct
+        a = self._full if self._buffer is None else self._buffer[known:pos]
+        rows = slice(known, pos) if order is None else order[known:pos]
+        return self._known_correct + correct_count(a, self._labels[rows], self.task,
+                                                   self.threshold)
+
+    def state_dict(self, pos, order=None):
+        """Copies of the running sums after ``pos`` rows of the epoch (``order``: its
+        permutation, or None): a regression's kept outputs, a classifier's correct count."""
+        if self.task == "regression":
+            kept = None if self._buffer is None else self._buffer[self.start:pos].copy()
+            return {"loss_sum": self.loss_sum, "start": self.start, "outputs": kept}
+        correct = self._correct_until(pos, order) if self._buffer is not None else 0
+        return {"loss_sum": self.loss_sum, "start": self.start, "outputs": None,
+                "correct": correct}
 
     def load_state_dict(self, d, pos, order=None):
         """Restore ``state_dict(pos)`` (``order``: the epoch's permutation, or None); None (a
@@ -269,11 +282,10 @@ class RunningMetrics:
         if d is None:
             self.reset(start=pos)
             return
+        self.reset(start=int(d["start"]))
         self.loss_sum = float(d["loss_sum"])
-        self.start = int(d["start"])
-        self.correct = 0
         if self.task != "regression":
-            self.correct = self._saved_correct(d, pos, order)
+            self._known, self._known_correct = pos, self._saved_correct(d, pos, order)
         elif self._buffer is not None:
             self._buffer[self.start:pos] = d["outputs"]
 

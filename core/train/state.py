@@ -33,7 +33,7 @@ def snapshot_state(trainer, history=True):
         "rng": copy.deepcopy(t.rng.bit_generator.state),
         "order": None if t._order is None else t._order.copy(),
         "pos": t._pos,
-        "running": t._running.state_dict(t._pos),
+        "running": t._running.state_dict(t._pos, t._order),
         "step_count": t.step_count,
         "epoch": t.epoch,
         "last_loss": t.last_loss,

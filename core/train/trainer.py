@@ -90,6 +90,9 @@ class Trainer:
         self.dtype = np.dtype(cfg.dtype)
         init_seed, train_seed = np.random.SeedSequence(cfg.seed).spawn(2)
         self.rng = np.random.default_rng(train_seed)
+        if inputs is not None and pipeline is None:
+            raise UserInputError("Network inputs were given without the input pipeline "
+                                 "that made them; pass both.")
         self.pipeline = self._fitted_pipeline(pipeline)
         X_train, X_test = self._network_inputs(inputs)
         self.X_train, self.y_train = X_train, self._network_targets(dataset.y_train)
@@ -240,8 +243,7 @@ class Trainer:
         self._guard.update(sq, self.last_updates, step)
         self.last_loss = value
         out = self.network.layers[-1]
-        self._running.add(start, stop, data, out.z if self._scoring.logits else out.a,
-                          self._order)
+        self._running.add(start, stop, data, out.z if self._scoring.logits else out.a)
         self._pos = stop
         if stop == self._n:
             self._end_epoch()
