@@ -142,7 +142,12 @@ def use_pipeline(trainer, pipeline):
         raise UserInputError("The input scaling does not fit this data: the scaled inputs "
                              "are not finite numbers of the network's input count.")
     t.pipeline = pipeline
-    np.copyto(t.X_train, X_train)  # in place: the shuffled copy may alias it
+    if t.X_train.flags.writeable:
+        np.copyto(t.X_train, X_train)  # in place: the unshuffled rows may alias it
+    else:  # shared, read-only inputs (``core.watch.shared_inputs``): other trainers read them
+        if t._Xp is t.X_train:
+            t._Xp = X_train
+        t.X_train = X_train
     t.X_test = X_test
     t._rows_due = t._order is not None  # the shuffled copy follows the new scaling
     t.config = dataclasses.replace(t.config, standardize=pipeline.standardize)

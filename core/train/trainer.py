@@ -45,6 +45,18 @@ LIVE_FIELDS = ("lr", "l1", "l2", "epochs", "clip_norm")
 SHUFFLED_COPY_LIMIT_BYTES = 64 * 2**20
 
 
+def input_pipeline(dataset, config):
+    """The ``InputPipeline`` that ``Trainer(dataset, config)`` fits on the training inputs
+    (``UserInputError`` if the config does not suit the data)."""
+    config.validate(dataset)
+    return _fit_pipeline(dataset, config.resolved(dataset))
+
+
+def _fit_pipeline(dataset, resolved_config):
+    cfg = resolved_config
+    return InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize, dataset.input_names)
+
+
 class Trainer:
     """Step-based training of one network on one dataset.
 
@@ -117,10 +129,9 @@ class Trainer:
 
     # ---- construction helpers ------------------------------------------------------------
     def _fitted_pipeline(self, pipeline):
-        cfg, dataset = self.config, self.dataset
+        cfg = self.config
         if pipeline is None:
-            return InputPipeline.fit(dataset.X_train, cfg.features, cfg.standardize,
-                                     dataset.input_names)
+            return _fit_pipeline(self.dataset, cfg)
         if tuple(pipeline.features) != tuple(cfg.features):
             raise UserInputError(f"The input pipeline uses derived features "
                                  f"{list(pipeline.features)}; the config asks for "

@@ -34,6 +34,7 @@ since the last message.
 """
 
 import dataclasses
+import io
 import math
 import pickle
 import time
@@ -42,6 +43,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from core.watch.norms import gradient_norms, weight_norms
+from core.watch.shared_inputs import shared_reduction
 from core.watch.snapshot import take_snapshot
 
 #: Seconds between two looks at the connection while stepping (a look is a system call).
@@ -194,6 +196,12 @@ class Buffered(NamedTuple):
     sizes: tuple
 
 
+class Unreadable(NamedTuple):
+    """What :func:`receive` gives for a buffered message that could not be rebuilt."""
+
+    error: Exception
+
+
 class Run(NamedTuple):
     progress: dict  # progress_of(trainer)
     options: RunOptions
@@ -235,13 +243,25 @@ class Stopped(NamedTuple):
 def send_buffered(conn, message):
     """Send ``message`` with its arrays' memory written straight to ``conn`` (pickle protocol
     5 out-of-band buffers): no pickled copy of a 400 MB dataset is made, and the interpreter
-    lock is released while the bytes are written, so the window's thread goes on drawing."""
-    buffers = []
-    head = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
+    lock is released while the bytes are written, so the window's thread goes on drawing.
+    Arrays in shared memory travel as their block's name (:class:`_SharedPickler`)."""
+    buffers, head = [], io.BytesIO()
+    _SharedPickler(head, protocol=5, buffer_callback=buffers.append).dump(message)
+    head = head.getvalue()
     views = [b.raw() for b in buffers]
     conn.send(Buffered(head, tuple(v.nbytes for v in views)))
     for view in views:
         conn.send_bytes(view)
+
+
+class _SharedPickler(pickle.Pickler):
+    """Pickles an array that lives in shared memory as its block's name: the other process
+    maps the same pages instead of receiving a copy (``core.watch.shared_inputs``)."""
+
+    def reducer_override(self, obj):
+        if type(obj) is np.ndarray:
+            return shared_reduction(obj) or NotImplemented
+        return NotImplemented
 
 
 def receive(conn):
@@ -249,7 +269,10 @@ def receive(conn):
     message = conn.recv()
     if isinstance(message, Buffered):
         buffers = [conn.recv_bytes() for _ in message.sizes]
-        message = pickle.loads(message.head, buffers=buffers)
+        try:
+            message = pickle.loads(message.head, buffers=buffers)
+        except Exception as exc:  # noqa: BLE001 - e.g. a shared block already removed
+            message = Unreadable(exc)
     return message
 
 
@@ -264,7 +287,10 @@ def serve(conn):
             message = receive(conn)
             if isinstance(message, Quit):
                 return
-            if isinstance(message, Adopt):
+            if isinstance(message, Unreadable):  # only an Adopt is sent buffered
+                trainer = message.error  # reported at the next Run
+                dataset = inputs = None  # unknown now: a later Adopt must bring them
+            elif isinstance(message, Adopt):
                 package = message.package
                 trainer = None  # let the old one go before building anew
                 try:

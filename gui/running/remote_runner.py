@@ -60,6 +60,7 @@ class RemoteRunner:
         self._pipeline = None  # the pipeline the child's trainer uses
         self._dataset = lambda: None  # weak reference to the last dataset the child got
         self._inputs_key = None  # what the child's network inputs were made with
+        self._inputs_held = ()  # the network inputs sent last
 
     def start_process(self):
         """Start the child if it is not running (returns at once: it imports on its own)."""
@@ -101,6 +102,10 @@ class RemoteRunner:
             self.trainers_sent += 1
             self.datasets_sent += not known
             self.inputs_sent += not same_inputs
+            if not same_inputs:
+                # Inputs in shared memory travel by name: keep them (and so their name) until
+                # the child has been sent others, whatever becomes of this trainer.
+                self._inputs_held = (trainer.X_train, trainer.X_test)
 
     def request_frame(self):
         """Ask for a snapshot at the child's next step (once until it arrives)."""

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal
 
 from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
+from core.watch.shared_inputs import InputsReuse
 from core.watch.snapshot import SurfaceSlice, take_snapshot
 from gui.panels.output_rules import adapt_to_dataset
 from gui.running.change_words import run_change, same_network
@@ -106,6 +107,7 @@ class TrainingSession(QObject):
         self._saved = None  # (generation, step) of the last save or open
         self._pending = None  # (dataset, config) of a trainer being built on a pool thread
         self._builds = []  # build tasks the pool may still run
+        self._shared_inputs = InputsReuse()  # big data's network inputs, shared with the child
         self.surface_resolution = surface_resolution
         trainer = Trainer(dataset, config)
         self._show_first(self._look_at(trainer))
@@ -329,7 +331,7 @@ class TrainingSession(QObject):
         self.pause()
         self._pending = pending = (dataset, config)
         self.message.emit(f"Building the network on {dataset.n_train:,} training rows…")
-        task = TrainerBuildTask(dataset, config)
+        task = TrainerBuildTask(dataset, config, self._shared_inputs if self.use_process else None)
         def ended(result):
             self._on_built(task, pending, result, note, what)
 

@@ -3,11 +3,13 @@
 On MNIST-size data (48,000 × 784 training rows) a new trainer takes seconds: the input
 pipeline's statistics and the standardised copies of the training and test inputs. The
 session builds it here and installs it when ``built`` arrives, so the window keeps drawing.
+When the window trains in a child process, those copies are made in shared memory
+(``core.watch.shared_inputs``): the child maps them instead of receiving its own.
 """
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from core.train.trainer import Trainer
+from core.train.trainer import Trainer, input_pipeline
 
 #: From this many training input cells (rows × inputs) on, a trainer is built off the GUI
 #: thread (MNIST: 37 million; the shipped data sets: under 100,000).
@@ -27,22 +29,31 @@ class TrainerBuildSignals(QObject):
 
 
 class TrainerBuildTask(QRunnable):
-    """``Trainer(dataset, config)`` on a pool thread."""
+    """``Trainer(dataset, config)`` on a pool thread; with ``shared`` (a
+    ``core.watch.shared_inputs.InputsReuse``) its network inputs live in shared memory."""
 
-    def __init__(self, dataset, config):
+    def __init__(self, dataset, config, shared=None):
         super().__init__()
         self.setAutoDelete(False)  # the session keeps it until its signal is handled
         self.signals = TrainerBuildSignals()
-        self._dataset, self._config = dataset, config
+        self._dataset, self._config, self._shared = dataset, config, shared
 
     def run(self):
         """Runs on a pool thread; ends in exactly one signal."""
         try:
-            trainer = Trainer(self._dataset, self._config)
+            trainer = self._build()
             _ = trainer.dataset.input_stats  # cached: the views' reset need not scan the data
         except Exception as exc:  # noqa: BLE001 - shown by the session, old network kept
             self.signals.failed.emit(exc)
         else:
             self.signals.built.emit(trainer)
         finally:
-            self._dataset = self._config = None
+            self._dataset = self._config = self._shared = None
+
+    def _build(self):
+        dataset, config = self._dataset, self._config
+        if self._shared is None:
+            return Trainer(dataset, config)
+        pipeline = input_pipeline(dataset, config)
+        inputs = self._shared.inputs_for(pipeline, dataset, config.resolved(dataset).dtype)
+        return Trainer(dataset, config, pipeline=pipeline, inputs=inputs)

@@ -235,3 +235,31 @@ def test_a_new_network_is_in_the_training_process_before_play(qtbot):
     play_until(qtbot, window, 500)
     pause(qtbot, window)
     assert in_worker(qtbot, window, adopted)[1:] == tuple(sent)  # Play sent nothing more
+
+
+def test_big_data_inputs_are_shared_with_the_child_and_reused_by_a_new_network(qtbot,
+                                                                                monkeypatch):
+    from core.watch.shared_inputs import is_shared
+    from gui.running import trainer_build
+
+    monkeypatch.setattr(trainer_build, "BACKGROUND_CELLS", 1)  # digits counts as big data
+    window = make_window(qtbot, "digits", hidden=(16,), batch_size=32, epochs=10**6)
+    session = window.session
+    with qtbot.waitSignal(session.trainerChanged, timeout=TIMEOUT):
+        session.update_config({"activation": "relu"})
+
+    def inputs(trainer):
+        runner = remote(window)
+        return trainer.X_train, runner._inputs_held[0], runner.inputs_sent
+
+    X_train, held, sent = in_worker(qtbot, window, inputs)
+    assert is_shared(X_train) and held is X_train  # the child maps this very block
+    play_until(qtbot, window, 300)
+    pause(qtbot, window)
+    steps = session.counters[0]
+    expected = reference_state("digits", session.config, steps)
+    assert_same(in_worker(qtbot, window, lambda trainer: trainer.state_dict()), expected)
+    with qtbot.waitSignal(session.trainerChanged, timeout=TIMEOUT):
+        session.update_config({"hidden": (8,)})
+    X_again, held_again, sent_again = in_worker(qtbot, window, inputs)
+    assert X_again is X_train and held_again is X_train and sent_again == sent  # not resent
