@@ -9,6 +9,12 @@ recording when the training rate would reach it in less than ``gap`` seconds.
 import math
 import time
 
+#: Share of the training time that taking the timeline's states may use: a state that took
+#: ``cost`` seconds is followed by ``cost / STATE_SHARE`` seconds without any. It binds for big
+#: networks (a 784-128-10 state is a 1.6 MB copy, ~3 ms, and as much again to send it from a
+#: training process); a small network's states take microseconds.
+STATE_SHARE = 0.02
+
 
 class RecordPacer:
     """Spaces recordings at least ``gap`` seconds apart at the current training speed.
@@ -17,12 +23,15 @@ class RecordPacer:
     step the history wants next; it returns that step, or a later one when the training rate
     measured since the previous call would reach ``due`` in less than ``gap`` seconds. The
     first ``free`` recordings of a run (its start, where vanishing gradients show) and a slow
-    run (the speed control, single steps) are recorded exactly as the history asks.
+    run (the speed control, single steps) are recorded exactly as the history asks, unless
+    taking them would use more than ``share`` of the time (``cost`` given to ``next_step``;
+    no limit when ``share`` is None).
     """
 
-    def __init__(self, gap, free=256):
+    def __init__(self, gap, free=256, share=None):
         self.gap = gap
         self.free = free
+        self.share = share
         self._calls = 0
         self._last = None  # (step, time) of the previous call
 
@@ -34,18 +43,22 @@ class RecordPacer:
     def continued(self):
         """A new pacer that goes on from here (its unpaced start shortened by the calls
         made so far), for a copy of the history recorded elsewhere."""
-        return RecordPacer(self.gap, free=max(0, self.free - self._calls))
+        return RecordPacer(self.gap, free=max(0, self.free - self._calls), share=self.share)
 
     def skip(self, n):
         """Count ``n`` recordings made elsewhere (by a copy from :meth:`continued`)."""
         self._calls += n
 
-    def next_step(self, step, due, now=None):
-        """The step at which to record next (see the class docstring)."""
+    def next_step(self, step, due, now=None, cost=0.0):
+        """The step at which to record next (see the class docstring); ``cost``: the seconds
+        the recording just made took."""
         now = time.perf_counter() if now is None else now
         last, self._last = self._last, (step, now)
         self._calls += 1
-        if self._calls <= self.free or last is None or step <= last[0] or now <= last[1]:
+        gap = cost / self.share if self.share else 0.0
+        if self._calls > self.free:
+            gap = max(gap, self.gap)
+        if gap <= 0 or last is None or step <= last[0] or now <= last[1]:
             return due
         rate = (step - last[0]) / (now - last[1])
-        return max(due, step + math.ceil(rate * self.gap))
+        return max(due, step + math.ceil(rate * gap))

@@ -167,8 +167,10 @@ class PacedRecorder:
         """Record if due; the step count at which it is next due."""
         step = trainer.step_count
         if step >= self.due:
+            start = time.perf_counter()
             self.records.append(self.capture(trainer))
-            self.due = self.pacer.next_step(step, step + self.spacing)
+            cost = time.perf_counter() - start
+            self.due = self.pacer.next_step(step, step + self.spacing, cost=cost)
         return self.due
 
     def drain(self):

@@ -10,13 +10,14 @@ only when it changed).
 one of them when asked (through ``TrainingSession.call``, so still in the worker thread).
 """
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.watch.norms import NormHistory
-from core.watch.pacing import RecordPacer
+from core.watch.pacing import STATE_SHARE, RecordPacer
 from core.watch.remote_run import PacedRecorder, capture_norms, capture_state
 from core.watch.timeline import Timeline
 
@@ -104,9 +105,10 @@ class NormsObserver(QObject):
         self._emit(trainer.step_count)
 
     def after_steps(self, trainer):
-        step = trainer.step_count
+        step, start = trainer.step_count, time.perf_counter()
         self.history.record(step, trainer.network)
-        return self.pacer.next_step(step, self.history.next_due())
+        cost = time.perf_counter() - start
+        return self.pacer.next_step(step, self.history.next_due(), cost=cost)
 
     def on_snapshot(self, trainer):
         self._emit(trainer.step_count)
@@ -161,7 +163,7 @@ class TimelineObserver(QObject):
     def __init__(self, max_states=TIMELINE_STATES, max_bytes=TIMELINE_BYTES, parent=None):
         super().__init__(parent)
         self.timeline = Timeline(max_states, max_bytes)  # worker thread only
-        self.pacer = RecordPacer(TIMELINE_GAP)
+        self.pacer = RecordPacer(TIMELINE_GAP, share=STATE_SHARE)
         self.head = 0
         self._history_behind = False
         self._sent = None
@@ -176,10 +178,11 @@ class TimelineObserver(QObject):
         self._emit(trainer.step_count)
 
     def after_steps(self, trainer):
-        step = trainer.step_count
+        step, start = trainer.step_count, time.perf_counter()
         self.timeline.record_trainer(trainer)
+        cost = time.perf_counter() - start
         self.head = step
-        return self.pacer.next_step(step, self.timeline.next_due())
+        return self.pacer.next_step(step, self.timeline.next_due(), cost=cost)
 
     def on_snapshot(self, trainer):
         self.on_remote_snapshot(trainer.step_count)

@@ -353,6 +353,27 @@ def test_record_pacer_spaces_recordings_in_time_only_when_training_is_fast():
     assert pacer.next_step(1, 2, now=13.00001) == 2
 
 
+def test_record_pacer_keeps_costly_recordings_to_their_share_of_the_time():
+    pacer = RecordPacer(gap=0.02, free=256, share=0.02)
+    assert pacer.next_step(0, 1, now=0.0, cost=0.003) == 1  # nothing to pace by yet
+    # 1,000 steps/s, a 3 ms recording: the next may come 0.15 s (150 steps) later, free or not
+    assert pacer.next_step(100, 101, now=0.1, cost=0.003) == 250
+    # 10 steps/s (the speed control): 1.5 steps, so the history's own due step wins
+    assert pacer.next_step(110, 115, now=1.1, cost=0.003) == 115
+    # a cheap recording (a small network) in the free start: as asked
+    assert pacer.next_step(1110, 1111, now=2.1, cost=1e-6) == 1111
+
+
+
+def test_timeline_states_are_paced_by_their_cost_in_the_window_and_in_the_child():
+    from core.watch.pacing import STATE_SHARE
+    from gui.running.observers import NormsObserver, TimelineObserver
+
+    timeline = TimelineObserver()
+    assert timeline.pacer.share == timeline.remote_recorder().pacer.share == STATE_SHARE
+    assert NormsObserver().pacer.share is None  # norms keep their exact start
+
+
 # ------------------------------------------------------------------------ picture
 def test_gradient_norms_png_of_the_vanishing_lesson(qtbot, window, tmp_path):
     action(window, "lesson_vanishing_gradients").trigger()
