@@ -23,7 +23,7 @@ from the worker thread) updates them. Window layout, speed, log scale and the la
 dataset and settings are remembered in ``QSettings`` (:mod:`gui.shell.window_settings`).
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -102,6 +102,7 @@ class MainWindow(RememberedSettings, QMainWindow):
 
     def __init__(self, dataset=None, config=None, parent=None):
         super().__init__(parent)
+        self._painted = False  # see paintEvent
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
         install_wheel_guard()
@@ -367,6 +368,19 @@ class MainWindow(RememberedSettings, QMainWindow):
         """Show ``text`` in the banner and the status bar; training is already paused."""
         self.banner.show_error(text)
         self.statusBar().showMessage(text.splitlines()[0], 15000)
+
+    def paintEvent(self, event):
+        """After the first paint (the window is on screen), start what can wait for it."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self):
+        """Start the training process now: started while the window was being built, its
+        imports took the CPU the window needed (about 0.1 s of start-up on two cores)."""
+        if self.session.thread is not None:  # not closed meanwhile
+            self.session.worker.start_process()
 
     # -- menu actions -----------------------------------------------------------------------
     def open_csv(self):
