@@ -105,7 +105,6 @@ class MainWindow(RememberedSettings, QMainWindow):
         self._painted = False  # see paintEvent
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
-        install_wheel_guard()
         self.menus = WindowMenus(self.menuBar())
         self.dock_groups = {group: list(names) for group, names in DOCK_GROUPS.items()}
         self.window_layout = None  # made once every feature's dock is in
@@ -377,8 +376,15 @@ class MainWindow(RememberedSettings, QMainWindow):
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self):
-        """Start the training process now: started while the window was being built, its
-        imports took the CPU the window needed (about 0.1 s of start-up on two cores)."""
+        """What building and showing the window need not wait for:
+
+        - the wheel guard (:mod:`gui.shell.wheel_guard`): an application-wide event filter,
+          it cost 0.1-0.25 s of start-up in the events of building and showing the window;
+          installed now, it gives the inputs built so far their focus policy at once;
+        - the training process: started while the window was being built, its imports
+          took the CPU the window needed (about 0.1 s of start-up on two cores).
+        """
+        install_wheel_guard()
         if self.session.thread is not None:  # not closed meanwhile
             self.session.worker.start_process()
 
