@@ -35,6 +35,9 @@ def sources():
     """``(name, bytes)`` of everything a thumbnail depends on (see the module docstring)."""
     found = [(f"core.data/{item.name}", item.read_bytes())
              for item in resources.files("core.data").iterdir() if item.name.endswith(".py")]
+    if not any(name == "core.data/catalog.py" for name, _ in found):
+        # installed without sources (compiled only): a key could not follow the code
+        raise FileNotFoundError("core.data has no source files to make a key of")
     found += [(f"{package}/{name}", (resources.files(package) / name).read_bytes())
               for package, name in DRAWING_SOURCES]
     found += [(f"resources/{item.name}", item.read_bytes())

@@ -82,3 +82,24 @@ def test_the_cache_folder_is_the_users_cache_location(qapp):
 
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     assert str(thumbnail_store.folder()).startswith(base)
+
+
+def test_without_the_sources_nothing_is_kept(monkeypatch):
+    class Sourceless:
+        def __init__(self, real):
+            self.real = real
+
+        def iterdir(self):
+            return [item for item in self.real.iterdir() if not item.name.endswith(".py")]
+
+    real_files = thumbnail_store.resources.files
+    monkeypatch.setattr(thumbnail_store.resources, "files", lambda package: Sourceless(
+        real_files(package)) if package == "core.data" else real_files(package))
+    with pytest.raises(FileNotFoundError):
+        thumbnail_store.sources()
+    thumbnail_store.folder.cache_clear()
+    try:
+        assert thumbnail_store.folder() is None
+    finally:
+        monkeypatch.undo()
+        thumbnail_store.folder.cache_clear()
