@@ -311,3 +311,22 @@ def test_datasets_need_neither_scikit_learn_nor_qt():
     )
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+@pytest.mark.parametrize("labels", [[2, 0, 1, 0, 2], [3], [1, 1, 1], [5, -1, 7, 5, 0, 7]])
+def test_a_split_finds_the_classes_np_unique_would(labels):
+    from core.data.split import _classes
+
+    labels = np.array(labels)
+    assert np.array_equal(_classes(labels), np.unique(labels))
+
+
+def test_making_every_dataset_does_not_import_numpy_ma():
+    """The window makes every dataset at start-up (its tiles); ``np.unique`` would import
+    ``numpy.ma`` on its first call, about 30 ms."""
+    code = ("import sys; from core.data import DATASETS, load_dataset; "
+            "[load_dataset(name) for name in DATASETS.names()]; "
+            "print('numpy.ma' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert result.stdout.strip() == "False"

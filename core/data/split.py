@@ -51,9 +51,17 @@ def _n_train(n, ratio):
     return k
 
 
+def _classes(labels):
+    """The distinct values of ``labels`` (n,), sorted: what ``np.unique`` returns, without
+    its first call's import of ``numpy.ma`` (~30 ms of the window's start-up, which splits
+    every dataset to draw the dataset tiles)."""
+    ordered = np.sort(labels.ravel())
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def _stratified_train(labels, n_train, rng):
     """Pick ``n_train`` row indices keeping each class's share (largest remainder rounding)."""
-    classes = np.unique(labels)
+    classes = _classes(labels)
     members = [rng.permutation(np.flatnonzero(labels == c)) for c in classes]
     sizes = np.array([len(m) for m in members])
     exact = sizes * (n_train / len(labels))

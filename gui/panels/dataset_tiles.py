@@ -1,7 +1,8 @@
 """The dataset chooser: one checkable thumbnail tile per registered dataset, grouped.
 
-Tiles show the dataset's actual points (drawn once per process) and its short title on at
-most two lines; the full title and description are in the tooltip.
+Tiles show the dataset's actual points (drawn once, then kept on disk between launches:
+:mod:`gui.panels.thumbnail_store`) and its short title on at most two lines; the full title
+and description are in the tooltip.
 """
 
 from PySide6.QtCore import Qt, Signal
@@ -9,6 +10,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QLabel, QVBoxLayout, QWidget
 
 from core.data import DATASET_INFO, DATASETS, load_dataset
+from gui.panels import thumbnail_store
 from gui.panels.thumbnails import THUMB_SIZE, ThumbnailButton, render_thumbnail
 from gui.panels.widgets import FlowLayout
 
@@ -17,7 +19,7 @@ GROUPS = (
     ("Regression", "regression"),
     ("Real data", "builtin"),
 )
-_THUMBNAILS = {}  # dataset name -> QPixmap, drawn once per process
+_THUMBNAILS = {}  # dataset name -> QPixmap, read or drawn once per process
 
 
 def group_of(info):
@@ -28,9 +30,14 @@ def group_of(info):
 
 
 def thumbnail(name):
-    """The thumbnail pixmap of dataset ``name`` at its default settings (cached)."""
+    """The thumbnail pixmap of dataset ``name`` at its default settings: kept from an earlier
+    launch when the code and data behind it are the same, else drawn (and kept)."""
     if name not in _THUMBNAILS:
-        _THUMBNAILS[name] = render_thumbnail(load_dataset(name))
+        pixmap = thumbnail_store.load(name, THUMB_SIZE)
+        if pixmap is None:
+            pixmap = render_thumbnail(load_dataset(name))
+            thumbnail_store.save(name, pixmap)
+        _THUMBNAILS[name] = pixmap
     return _THUMBNAILS[name]
 
 

@@ -125,10 +125,10 @@ class TrainingWorker(RemoteTraining, QObject):
         self._timer.setInterval(REST_MS)
         self._timer.timeout.connect(self._run_chunk)
         self._wake.connect(self._drain)
-        self._remote = None
-        if use_process:
-            self._remote = RemoteRunner()
-            self._guard_remote(self._remote.start_process)  # it imports while the window opens
+        # The child process is started by :meth:`start_process` (the window asks once it is
+        # on screen, so the child's imports do not compete with building it), or else by
+        # the first run or trainer handed to it.
+        self._remote = RemoteRunner() if use_process else None
 
     @property
     def trainer(self):
@@ -172,6 +172,11 @@ class TrainingWorker(RemoteTraining, QObject):
     def add_observer(self, observer):
         """Register ``observer`` (a ``gui.running.training_observer.TrainingObserver``)."""
         self._submit(self._do_observe, observer)
+
+    def start_process(self):
+        """Start the training process now (with ``use_process``; else nothing), so that a
+        first Max-speed Play does not wait for it to start and import."""
+        self._submit(self._do_start_process)
 
     def stop(self):
         """End training, the child process and the thread's event loop."""
@@ -272,6 +277,10 @@ class TrainingWorker(RemoteTraining, QObject):
         self._emit_counters()
         if self._remote is not None:  # Max speed then starts at once, even on big data
             self._guard_remote(self._remote.adopt, trainer)
+
+    def _do_start_process(self):
+        if self._remote is not None:
+            self._guard_remote(self._remote.start_process)
 
     def _do_observe(self, observer):
         self._observers.append(observer)

@@ -23,7 +23,7 @@ from the worker thread) updates them. Window layout, speed, log scale and the la
 dataset and settings are remembered in ``QSettings`` (:mod:`gui.shell.window_settings`).
 """
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -102,9 +102,9 @@ class MainWindow(RememberedSettings, QMainWindow):
 
     def __init__(self, dataset=None, config=None, parent=None):
         super().__init__(parent)
+        self._painted = False  # see paintEvent
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
-        install_wheel_guard()
         self.menus = WindowMenus(self.menuBar())
         self.dock_groups = {group: list(names) for group, names in DOCK_GROUPS.items()}
         self.window_layout = None  # made once every feature's dock is in
@@ -367,6 +367,26 @@ class MainWindow(RememberedSettings, QMainWindow):
         """Show ``text`` in the banner and the status bar; training is already paused."""
         self.banner.show_error(text)
         self.statusBar().showMessage(text.splitlines()[0], 15000)
+
+    def paintEvent(self, event):
+        """After the first paint (the window is on screen), start what can wait for it."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self):
+        """What building and showing the window need not wait for:
+
+        - the wheel guard (:mod:`gui.shell.wheel_guard`): an application-wide event filter,
+          it cost 0.1-0.25 s of start-up in the events of building and showing the window;
+          installed now, it gives the inputs built so far their focus policy at once;
+        - the training process: started while the window was being built, its imports
+          took the CPU the window needed (about 0.1 s of start-up on two cores).
+        """
+        install_wheel_guard()
+        if self.session.thread is not None:  # not closed meanwhile
+            self.session.worker.start_process()
 
     # -- menu actions -----------------------------------------------------------------------
     def open_csv(self):

@@ -45,8 +45,7 @@ def reference_state(dataset, config, steps):
 def test_full_speed_trains_in_a_child_and_pause_takes_back_the_exact_trainer(qtbot):
     window = make_window(qtbot, optimizer="adam", lr=0.01, epochs=10**6)
     play_until(qtbot, window, 2000)
-    assert remote(window).running and remote(window).pid in {
-        p.pid for p in multiprocessing.active_children()}
+    assert remote(window).running and remote(window).pid in child_pids()
     pause(qtbot, window)
     assert not remote(window).running
     state = in_worker(qtbot, window, lambda t: t.state_dict())
@@ -57,6 +56,34 @@ def test_full_speed_trains_in_a_child_and_pause_takes_back_the_exact_trainer(qtb
     state = in_worker(qtbot, window, lambda t: t.state_dict())
     assert_same(state, reference_state("circles", window.session.config, state["step_count"]))
     assert remote(window).datasets_sent == 1
+
+
+def child_pids():
+    return {p.pid for p in multiprocessing.active_children()}
+
+
+def test_the_child_is_started_once_the_window_is_on_screen(qtbot):
+    window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(window)
+    in_worker(qtbot, window, lambda t: None)  # the worker has run what it was asked so far
+    assert remote(window).pid is None  # its imports would compete with building the window
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: remote(window).pid is not None, timeout=TIMEOUT)
+    assert remote(window).pid in child_pids()
+    assert not remote(window).running
+
+
+def test_max_speed_play_before_the_child_was_started_trains_in_the_child(qtbot):
+    window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))  # not shown yet
+    qtbot.addWidget(window)
+    in_worker(qtbot, window, lambda t: None)
+    assert remote(window).pid is None
+    play_until(qtbot, window, 2000)  # the settings say Max speed: the child starts now
+    assert remote(window).running and remote(window).pid in child_pids()
+    pause(qtbot, window)
+    state = in_worker(qtbot, window, lambda t: t.state_dict())
+    assert_same(state, reference_state("circles", window.session.config, state["step_count"]))
 
 
 def test_views_and_histories_follow_the_child(qtbot):

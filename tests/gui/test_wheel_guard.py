@@ -6,6 +6,10 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QSpinBox
 
+from core.data import load_dataset
+from core.train.config import TrainConfig
+from gui.shell.wheel_guard import GUARD_NAME, WheelGuard
+from gui.shell.window import MainWindow
 from tests.gui.helpers import action
 
 TIMEOUT = 15_000
@@ -83,3 +87,22 @@ def test_inputs_created_later_are_guarded_too(qtbot, window):
     window.activateWindow()
     wheel(late)
     assert late.currentIndex() == 0
+
+
+def test_the_window_installs_the_guard_once_on_screen_and_it_takes_the_inputs_built_before(
+        qtbot):
+    app = QApplication.instance()
+    installed = app.findChild(WheelGuard, GUARD_NAME)
+    if installed is not None:  # an earlier test's window installed it (once per application)
+        app.removeEventFilter(installed)
+        installed.setParent(None)
+        del installed
+    window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(window)
+    # not while the window is built and first shown: it would filter every event of that
+    assert app.findChild(WheelGuard, GUARD_NAME) is None
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: app.findChild(WheelGuard, GUARD_NAME) is not None, timeout=TIMEOUT)
+    for cls, name in ((QComboBox, "activation"), (QSpinBox, "epochs")):
+        assert hyper_widget(window, cls, name).focusPolicy() == Qt.FocusPolicy.StrongFocus
