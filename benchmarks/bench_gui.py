@@ -455,8 +455,8 @@ def run_mnist(seconds, rounds=4, rows=MNIST_ROWS):
             spin(5, until=lambda: not session.running)
             elapsed = time.perf_counter() - t0
             spin(0.3)  # the paused state's exact counters arrive
-            (first_t, first_step), (last_t, last_step) = running[0], running[-1]
-            pairs.append(((last_step - first_step) / (last_t - first_t),
+            (t_first, step_first), (t_last, step_last) = running[0], running[-1]
+            pairs.append(((step_last - step_first) / (t_last - t_first),
                           (session.counters[0] - step0) / elapsed, headless))
         window.close()
     rates = np.array(pairs)
