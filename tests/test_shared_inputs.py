@@ -195,3 +195,14 @@ def test_a_new_input_scaling_on_shared_inputs_leaves_them_unchanged(digits):
     trainer.step()
     reference.step()
     assert np.array_equal(trainer.network.flat_params, reference.network.flat_params)
+
+
+def test_an_array_still_alive_when_its_name_is_removed_stays_readable():
+    # At interpreter exit the finalizer runs while a thread's trainer may still hold the
+    # inputs: the name goes, the mapping must not.
+    array = shared_empty((1000,), np.float64)
+    array[:] = 3.0
+    name = array.base.name
+    shared_inputs._forget(array.base.memory)
+    assert not block_exists(name)
+    assert array.sum() == 3000.0

@@ -160,8 +160,9 @@ def _room_for(nbytes):
 
 
 def _forget(memory):
-    """The maker's last array is gone: remove the block's name, release the mapping (a process
-    that attached keeps its own mapping until it lets go)."""
+    """The maker's last array is gone (or the interpreter is exiting): remove the block's name.
+    The mapping is released with ``memory`` itself, once nothing uses it: closing it here would
+    leave arrays still alive at exit (a thread's trainer) pointing at unmapped memory. A process
+    that attached keeps its own mapping until it lets go."""
     with contextlib.suppress(OSError):  # already removed (e.g. by the system at shutdown)
         memory.unlink()
-    memory.close()
