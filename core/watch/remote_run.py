@@ -274,7 +274,9 @@ def receive(conn):
         try:
             message = pickle.loads(message.head, buffers=buffers)
         except Exception as exc:  # noqa: BLE001 - e.g. a shared block already removed
-            message = Unreadable(exc)
+            message = Unreadable(RuntimeError(
+                f"The training process could not read the network sent to it ({exc}); it is "
+                "sent again at the next Play."))
     return message
 
 

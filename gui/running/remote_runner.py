@@ -160,6 +160,9 @@ class RemoteRunner:
             self.frame_pending = False
         elif isinstance(message, Stopped):
             self.running = self.frame_pending = False
+            if message.progress is None:  # the child had no trainer to run: send it all again
+                self._adopted = self._dataset = lambda: None
+                self._inputs_key = None
         elif not isinstance(message, Progress):
             raise RemoteFailed(f"the training process sent {message!r}")
         return message

@@ -246,6 +246,25 @@ def test_the_runner_sends_a_trainer_again_only_when_it_or_its_scaling_changed():
     assert runner.datasets_sent == 2 and runner.inputs_sent == 3
 
 
+def test_a_run_the_child_could_not_start_makes_the_runner_send_everything_again():
+    from core.watch.remote_run import Adopt, RunOptions, Stopped
+    from gui.running.remote_runner import RemoteRunner
+
+    runner, sent = RemoteRunner(), []
+    runner._process = object()  # a child "already started"
+    runner._conn = MessageList(sent)
+    trainer = Trainer(load_dataset("circles"), TrainConfig())
+    runner.launch(trainer, RunOptions())
+    runner.launch(trainer, RunOptions())
+    assert [type(m) for m in sent].count(Adopt) == 1
+    # e.g. the trainer's shared inputs were gone when the child read its Adopt
+    runner._note(Stopped(None, [], error=RuntimeError("could not read")))
+    runner.launch(trainer, RunOptions())
+    adopts = [m.package for m in sent if isinstance(m, Adopt)]
+    assert len(adopts) == 2 and adopts[1]["dataset"] is not None
+    assert adopts[1]["inputs"] is not None
+
+
 def test_a_new_network_is_in_the_training_process_before_play(qtbot):
     window = make_window(qtbot, epochs=10**6)
     session = window.session
