@@ -3,10 +3,16 @@
 Kept light on purpose (no Qt here; GUI fixtures live in ``tests/gui/conftest.py``).
 """
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The dataset tiles keep their pictures in the user's cache folder (gui.panels.thumbnail_store):
+# every test's go to a folder of their own, set before anything asks Qt where it is.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bps-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:

@@ -206,3 +206,23 @@ def test_an_array_still_alive_when_its_name_is_removed_stays_readable():
     shared_inputs._forget(array.base.memory)
     assert not block_exists(name)
     assert array.sum() == 3000.0
+
+
+def test_a_block_whose_pages_cannot_be_set_aside_is_not_made(monkeypatch):
+    import errno
+    import os
+
+    made = []
+    real = shared_memory.SharedMemory
+
+    def recording(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    def no_space(fd, offset, length):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shared_memory, "SharedMemory", recording)
+    monkeypatch.setattr(os, "posix_fallocate", no_space, raising=False)
+    assert shared_empty((1000, 10), np.float64) is None
+    assert len(made) == 1 and not block_exists(made[0].name)  # nothing left behind

@@ -14,6 +14,9 @@ import time
 #: networks (a 784-128-10 state is a 1.6 MB copy, ~3 ms, and as much again to send it from a
 #: training process); a small network's states take microseconds.
 STATE_SHARE = 0.02
+#: During a run's unpaced start, the share limits only recordings that cost more than this
+#: (a small network's state takes ~50 µs: its first recordings stay one per step as asked).
+COSTLY_SECONDS = 0.5e-3
 
 
 class RecordPacer:
@@ -25,7 +28,8 @@ class RecordPacer:
     first ``free`` recordings of a run (its start, where vanishing gradients show) and a slow
     run (the speed control, single steps) are recorded exactly as the history asks, unless
     taking them would use more than ``share`` of the time (``cost`` given to ``next_step``;
-    no limit when ``share`` is None).
+    no limit when ``share`` is None; in the free start only for recordings costing more than
+    ``COSTLY_SECONDS``).
     """
 
     def __init__(self, gap, free=256, share=None):
@@ -46,8 +50,10 @@ class RecordPacer:
         return RecordPacer(self.gap, free=max(0, self.free - self._calls), share=self.share)
 
     def skip(self, n):
-        """Count ``n`` recordings made elsewhere (by a copy from :meth:`continued`)."""
+        """Count ``n`` recordings made elsewhere (by a copy from :meth:`continued`); the rate
+        is measured afresh from the next recording here."""
         self._calls += n
+        self._last = None
 
     def next_step(self, step, due, now=None, cost=0.0):
         """The step at which to record next (see the class docstring); ``cost``: the seconds
@@ -58,6 +64,8 @@ class RecordPacer:
         gap = cost / self.share if self.share else 0.0
         if self._calls > self.free:
             gap = max(gap, self.gap)
+        elif cost <= COSTLY_SECONDS:
+            gap = 0.0
         if gap <= 0 or last is None or step <= last[0] or now <= last[1]:
             return due
         rate = (step - last[0]) / (now - last[1])

@@ -67,6 +67,8 @@ def shared_empty(shape, dtype):
         memory = shared_memory.SharedMemory(create=True, size=nbytes)
     except OSError:
         return None
+    if not _reserve(memory, nbytes):
+        return None
     block = SharedBlock(memory, shape, dtype, owner=True)
     weakref.finalize(block, _forget, memory)
     return np.asarray(block)
@@ -124,20 +126,20 @@ class InputsReuse:
 
     def inputs_for(self, pipeline, dataset, dtype):
         """Shared ``(X_train, X_test)`` for ``pipeline`` on ``dataset`` in ``dtype``: the last
-        ones if made for the same, else new ones (None if shared memory cannot be had)."""
+        ones if made for the same, else new ones (None if shared memory cannot be had).
+        One build at a time: a second request for the same inputs waits and reuses them."""
         with self._lock:
             arrays = tuple(ref() for ref in self._arrays)
             alive = self._key is not None and all(X is not None for X in arrays)
             if alive and self._same(pipeline, dataset, dtype):
                 return arrays
-        arrays = shared_network_inputs(pipeline, dataset, dtype)
-        with self._lock:
+            arrays = shared_network_inputs(pipeline, dataset, dtype)
             if arrays is None:
                 self._key, self._arrays = None, ()
             else:
                 self._key = (weakref.ref(dataset), pipeline, np.dtype(dtype))
                 self._arrays = tuple(weakref.ref(X) for X in arrays)
-        return arrays
+            return arrays
 
     def _same(self, pipeline, dataset, dtype):
         dataset_ref, known, known_dtype = self._key
@@ -157,6 +159,22 @@ def _room_for(nbytes):
     except (OSError, AttributeError):  # not Linux: the system sizes shared memory itself
         return True
     return stats.f_bavail * stats.f_frsize >= nbytes + SPARE_BYTES
+
+
+def _reserve(memory, nbytes):
+    """Have the system set aside the block's pages now (Linux): a block whose pages are taken
+    only when written would kill the process if the shared-memory folder filled up meanwhile
+    (another build, another program). False, and the block removed, if they cannot be had."""
+    fd = getattr(memory, "_fd", -1)  # CPython's SharedMemory keeps its descriptor here
+    if fd < 0 or not hasattr(os, "posix_fallocate"):
+        return True
+    try:
+        os.posix_fallocate(fd, 0, nbytes)
+    except OSError:
+        _forget(memory)
+        memory.close()
+        return False
+    return True
 
 
 def _forget(memory):

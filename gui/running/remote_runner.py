@@ -60,7 +60,8 @@ class RemoteRunner:
         self._pipeline = None  # the pipeline the child's trainer uses
         self._dataset = lambda: None  # weak reference to the last dataset the child got
         self._inputs_key = None  # what the child's network inputs were made with
-        self._inputs_held = ()  # the network inputs sent last
+        self._inputs_held = []  # network inputs sent and perhaps not read yet; the last
+        self._held_before_run = 0  # how many of them a Run sent since follows
 
     def start_process(self):
         """Start the child if it is not running (returns at once: it imports on its own)."""
@@ -85,6 +86,7 @@ class RemoteRunner:
         only if its input pipeline was replaced); later runs send only its progress."""
         self.adopt(trainer)
         self._send(Run(progress_of(trainer), options))
+        self._held_before_run = len(self._inputs_held)
         self.running, self.frame_pending = True, False
 
     def adopt(self, trainer):
@@ -104,8 +106,10 @@ class RemoteRunner:
             self.inputs_sent += not same_inputs
             if not same_inputs:
                 # Inputs in shared memory travel by name: keep them (and so their name) until
-                # the child has been sent others, whatever becomes of this trainer.
-                self._inputs_held = (trainer.X_train, trainer.X_test)
+                # the child has surely read them, whatever becomes of this trainer: the last
+                # ones always (a restarted child is sent them again), earlier ones until the
+                # child answers a run started after them (it reads messages in order).
+                self._inputs_held.append((trainer.X_train, trainer.X_test))
 
     def request_frame(self):
         """Ask for a snapshot at the child's next step (once until it arrives)."""
@@ -156,6 +160,11 @@ class RemoteRunner:
         return None if self._process is None else self._process.pid
 
     def _note(self, message):
+        # An answer to the Run: the child has read every Adopt sent before it.
+        read = min(self._held_before_run, len(self._inputs_held) - 1)
+        if read > 0:
+            del self._inputs_held[:read]
+            self._held_before_run -= read
         if isinstance(message, SnapshotTaken):
             self.frame_pending = False
         elif isinstance(message, Stopped):

@@ -83,6 +83,11 @@ def _built_on_first_use(name, doc):
     return property(lambda window: window.lazy_views[name].view(), doc=doc)
 
 
+#: Milliseconds after the window is shown by which what waits for its first paint starts
+#: even without one (a window the system shows minimised may not paint).
+AFTER_SHOW_MS = 2000
+
+
 class MainWindow(RememberedSettings, QMainWindow):
     """The whole app window.
 
@@ -102,7 +107,7 @@ class MainWindow(RememberedSettings, QMainWindow):
 
     def __init__(self, dataset=None, config=None, parent=None):
         super().__init__(parent)
-        self._painted = False  # see paintEvent
+        self._painted = self._started_after_paint = False  # see paintEvent
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(*MIN_SIZE)
         self.menus = WindowMenus(self.menuBar())
@@ -375,6 +380,11 @@ class MainWindow(RememberedSettings, QMainWindow):
             self._painted = True
             QTimer.singleShot(0, self._after_first_paint)
 
+    def showEvent(self, event):
+        """A window shown but not painted (started minimised, say) starts it all the same."""
+        super().showEvent(event)
+        QTimer.singleShot(AFTER_SHOW_MS, self, self._after_first_paint)
+
     def _after_first_paint(self):
         """What building and showing the window need not wait for:
 
@@ -384,6 +394,9 @@ class MainWindow(RememberedSettings, QMainWindow):
         - the training process: started while the window was being built, its imports
           took the CPU the window needed (about 0.1 s of start-up on two cores).
         """
+        if self._started_after_paint:
+            return
+        self._started_after_paint = True
         install_wheel_guard()
         if self.session.thread is not None:  # not closed meanwhile
             self.session.worker.start_process()

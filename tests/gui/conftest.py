@@ -22,9 +22,6 @@ def _offscreen_platform():
 
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = _offscreen_platform()
-# The dataset tiles keep their pictures in the user's cache folder (gui.panels.thumbnail_store):
-# the tests' go to a folder of their own.
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bps-cache-")
 
 import gc  # noqa: E402
 import multiprocessing  # noqa: E402

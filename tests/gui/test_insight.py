@@ -362,6 +362,11 @@ def test_record_pacer_keeps_costly_recordings_to_their_share_of_the_time():
     assert pacer.next_step(110, 115, now=1.1, cost=0.003) == 115
     # a cheap recording (a small network) in the free start: as asked
     assert pacer.next_step(1110, 1111, now=2.1, cost=1e-6) == 1111
+    # 50 us at 10,000 steps/s would be 25 steps at 2 %; in the free start: still as asked
+    assert pacer.next_step(1111, 1112, now=2.1001, cost=50e-6) == 1112
+    pacer.skip(100)  # recorded in the training process meanwhile: no rate to pace by here
+    assert pacer.next_step(90_000, 90_001, now=12.0, cost=0.003) == 90_001
+    assert pacer.next_step(90_010, 90_011, now=13.0, cost=0.003) == 90_012  # 10 steps/s
 
 
 

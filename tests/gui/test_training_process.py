@@ -74,6 +74,21 @@ def test_the_child_is_started_once_the_window_is_on_screen(qtbot):
     assert not remote(window).running
 
 
+def test_a_window_shown_but_never_painted_starts_the_child_all_the_same(qtbot, monkeypatch):
+    from gui.shell import window as window_module
+
+    monkeypatch.setattr(window_module, "AFTER_SHOW_MS", 200)
+    window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))
+    qtbot.addWidget(window)
+    window._painted = True  # as if no paint ever came (a window the system shows minimised)
+    window.show()
+    qtbot.waitUntil(lambda: remote(window).pid is not None, timeout=TIMEOUT)
+    pid = remote(window).pid
+    window._after_first_paint()  # a later paint or timer starts nothing twice
+    in_worker(qtbot, window, lambda t: None)
+    assert remote(window).pid == pid
+
+
 def test_max_speed_play_before_the_child_was_started_trains_in_the_child(qtbot):
     window = MainWindow(load_dataset("circles"), TrainConfig(epochs=10**6))  # not shown yet
     qtbot.addWidget(window)
@@ -265,6 +280,36 @@ def test_a_run_the_child_could_not_start_makes_the_runner_send_everything_again(
     assert adopts[1]["inputs"] is not None
 
 
+def test_inputs_sent_stay_alive_until_the_child_has_surely_read_them():
+    import dataclasses
+
+    from core.train.trainer import input_pipeline
+    from core.watch.remote_run import Progress, RunOptions
+    from core.watch.shared_inputs import shared_network_inputs
+    from gui.running.remote_runner import RemoteRunner
+
+    def shared_trainer(config):
+        pipeline = input_pipeline(digits, config)
+        inputs = shared_network_inputs(pipeline, digits, np.float64)
+        return Trainer(digits, config, pipeline=pipeline, inputs=inputs)
+
+    runner, sent = RemoteRunner(), []
+    runner._process = object()  # a child "already started"
+    runner._conn = MessageList(sent)
+    digits = load_dataset("digits")
+    config = TrainConfig(hidden=(8,))
+    first = shared_trainer(config)
+    second = shared_trainer(dataclasses.replace(config, standardize=False))
+    runner.adopt(first)
+    runner.adopt(second)  # the child may not have read the first yet
+    runner._note(Progress(1, 0, []))  # an answer to no run: proves nothing
+    held = [inputs[0] for inputs in runner._inputs_held]
+    assert len(held) == 2 and held[0] is first.X_train and held[1] is second.X_train
+    runner.launch(second, RunOptions())
+    runner._note(Progress(2, 0, []))  # answers a run sent after both: both were read
+    assert len(runner._inputs_held) == 1 and runner._inputs_held[0][0] is second.X_train
+
+
 def test_a_new_network_is_in_the_training_process_before_play(qtbot):
     window = make_window(qtbot, epochs=10**6)
     session = window.session
@@ -296,7 +341,7 @@ def test_big_data_inputs_are_shared_with_the_child_and_reused_by_a_new_network(q
 
     def inputs(trainer):
         runner = remote(window)
-        return trainer.X_train, runner._inputs_held[0], runner.inputs_sent
+        return trainer.X_train, runner._inputs_held[-1][0], runner.inputs_sent
 
     X_train, held, sent = in_worker(qtbot, window, inputs)
     assert is_shared(X_train) and held is X_train  # the child maps this very block
