@@ -29,7 +29,7 @@ from gui.panels.output_rules import adapt_to_dataset
 from gui.running.change_words import run_change, same_network
 from gui.running.frame_painter import FramePainter
 from gui.running.pending_call import CALL_TIMEOUT
-from gui.running.trainer_build import TrainerBuildTask, builds_in_background
+from gui.running.trainer_build import TrainerBuildTask, build_trainer, builds_in_background
 from gui.running.worker import TrainingWorker
 
 #: Threads whose worker was told to stop but had not ended within ``shutdown``'s wait.
@@ -107,9 +107,10 @@ class TrainingSession(QObject):
         self._saved = None  # (generation, step) of the last save or open
         self._pending = None  # (dataset, config) of a trainer being built on a pool thread
         self._builds = []  # build tasks the pool may still run
-        self._shared_inputs = InputsReuse()  # big data's network inputs, shared with the child
+        # big data's network inputs, shared with the training process (when there is one)
+        self._shared = InputsReuse() if use_process else None
         self.surface_resolution = surface_resolution
-        trainer = Trainer(dataset, config)
+        trainer = build_trainer(dataset, config, self._shared)
         self._show_first(self._look_at(trainer))
         self._start_thread(trainer, max_rate)
 
@@ -331,7 +332,7 @@ class TrainingSession(QObject):
         self.pause()
         self._pending = pending = (dataset, config)
         self.message.emit(f"Building the network on {dataset.n_train:,} training rows…")
-        task = TrainerBuildTask(dataset, config, self._shared_inputs if self.use_process else None)
+        task = TrainerBuildTask(dataset, config, self._shared)
         def ended(result):
             self._on_built(task, pending, result, note, what)
 

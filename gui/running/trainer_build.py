@@ -51,9 +51,15 @@ class TrainerBuildTask(QRunnable):
             self._dataset = self._config = self._shared = None
 
     def _build(self):
-        dataset, config = self._dataset, self._config
-        if self._shared is None:
-            return Trainer(dataset, config)
-        pipeline = input_pipeline(dataset, config)
-        inputs = self._shared.inputs_for(pipeline, dataset, config.resolved(dataset).dtype)
-        return Trainer(dataset, config, pipeline=pipeline, inputs=inputs)
+        return build_trainer(self._dataset, self._config, self._shared)
+
+
+def build_trainer(dataset, config, shared=None):
+    """``Trainer(dataset, config)``; with ``shared`` (a ``core.watch.shared_inputs.
+    InputsReuse``) and big data (:func:`builds_in_background`), its network inputs in shared
+    memory."""
+    if shared is None or not builds_in_background(dataset):
+        return Trainer(dataset, config)
+    pipeline = input_pipeline(dataset, config)
+    inputs = shared.inputs_for(pipeline, dataset, config.resolved(dataset).dtype)
+    return Trainer(dataset, config, pipeline=pipeline, inputs=inputs)
