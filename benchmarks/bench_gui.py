@@ -122,7 +122,7 @@ def pss_mb(pid="self"):
                 if line.startswith("Pss:"):
                     return int(line.split()[1]) / 1024
     except OSError:
-        pass
+        return 0.0
     return 0.0
 
 

@@ -139,6 +139,19 @@ def run(conn, trainer, options=None, adopt=True):
     conn.send(Run(progress_of(trainer), options or RunOptions()))
 
 
+def stop_and_check_exact(conn, trainer, dataset, config):
+    """Stop the child's run, take ``trainer`` back, and check it equals a trainer on
+    ``dataset`` and ``config`` stepped as many times in place."""
+    conn.send(Stop())
+    stopped = receive_until(conn, Stopped)[-1]
+    assert stopped.error is None
+    apply_progress(trainer, stopped.progress)
+    reference = Trainer(dataset, config)
+    for _ in range(trainer.step_count):
+        reference.step()
+    assert_same_trainer(trainer, reference)
+
+
 def test_child_runs_sends_frames_and_progress_and_stops_exactly(child, circles):
     config = TrainConfig(epochs=10**6, optimizer="adam", lr=0.01)
     trainer = Trainer(circles, config)
@@ -241,14 +254,7 @@ def test_a_new_network_on_the_same_data_travels_without_it(child, circles):
     child.send(Adopt(pack_trainer(trainer, with_dataset=False)))
     child.send(Run(progress_of(trainer), RunOptions()))
     receive_until(child, Progress)
-    child.send(Stop())
-    stopped = receive_until(child, Stopped)[-1]
-    assert stopped.error is None
-    apply_progress(trainer, stopped.progress)
-    reference = Trainer(circles, config)
-    for _ in range(trainer.step_count):
-        reference.step()
-    assert_same_trainer(trainer, reference)
+    stop_and_check_exact(child, trainer, circles, config)
 
 
 def test_a_trainer_without_a_dataset_never_sent_is_an_error(child, circles):

@@ -19,16 +19,19 @@ from core.watch.remote_run import (
     Adopt,
     Buffered,
     Progress,
-    Stop,
-    Stopped,
     Unreadable,
-    apply_progress,
     pack_trainer,
     receive,
     send_buffered,
 )
 from core.watch.shared_inputs import InputsReuse, is_shared, shared_empty, shared_network_inputs
-from tests.test_remote_run import assert_same_trainer, child, receive_until, run  # noqa: F401
+from tests.test_remote_run import (  # noqa: F401 - child: a fixture
+    assert_same_trainer,
+    child,
+    receive_until,
+    run,
+    stop_and_check_exact,
+)
 
 CONFIGS = {
     "standardised": {"hidden": (8,)},
@@ -104,15 +107,8 @@ def test_a_trainer_on_shared_inputs_trains_exactly_in_a_child_process(child, dig
     send_buffered(child, Adopt(pack_trainer(trainer)))
     run(child, trainer, adopt=False)
     receive_until(child, Progress)
-    child.send(Stop())
-    stopped = receive_until(child, Stopped)[-1]
-    assert stopped.error is None
-    apply_progress(trainer, stopped.progress)
-    reference = Trainer(digits, config)
-    for _ in range(trainer.step_count):
-        reference.step()
+    stop_and_check_exact(child, trainer, digits, config)
     assert trainer.step_count > 0
-    assert_same_trainer(trainer, reference)
 
 
 def test_the_block_is_removed_when_the_last_array_goes():

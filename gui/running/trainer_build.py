@@ -41,7 +41,7 @@ class TrainerBuildTask(QRunnable):
     def run(self):
         """Runs on a pool thread; ends in exactly one signal."""
         try:
-            trainer = self._build()
+            trainer = build_trainer(self._dataset, self._config, self._shared)
             _ = trainer.dataset.input_stats  # cached: the views' reset need not scan the data
         except Exception as exc:  # noqa: BLE001 - shown by the session, old network kept
             self.signals.failed.emit(exc)
@@ -49,9 +49,6 @@ class TrainerBuildTask(QRunnable):
             self.signals.built.emit(trainer)
         finally:
             self._dataset = self._config = self._shared = None
-
-    def _build(self):
-        return build_trainer(self._dataset, self._config, self._shared)
 
 
 def build_trainer(dataset, config, shared=None):
