@@ -173,6 +173,17 @@ def new_window():
     return window
 
 
+
+def close_window(window):
+    """Close ``window`` and delete it: its floating docks are windows of their own that
+    outlive a closed main window (the app quits with it; a benchmark opens the next one),
+    and every repaint measured after would repaint them too."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
 def window_rate_and_latency(seconds, rounds=8):
     """Throughput with the window vs headless, and the lateness of a 5 ms heartbeat (ms).
 
@@ -209,7 +220,7 @@ def window_rate_and_latency(seconds, rounds=8):
         pairs.append(((session.counters[0] - step0) / (time.perf_counter() - t0), headless))
         session.pause()
         spin(5, until=lambda: not session.running)
-    window.close()
+    close_window(window)
     rates = np.array(pairs)
     return (float(np.median(rates[:, 1])), float(np.median(rates[:, 0])),
             float(np.median(rates[:, 0] / rates[:, 1])),
@@ -269,7 +280,7 @@ def step_and_phase_shown_ms(repeats=25):
         repaint_all()
         phase_times.append((time.perf_counter() - start) * 1000)
         spin(0.05)
-    window.close()
+    close_window(window)
     return float(np.median(step_times[3:])), float(np.median(phase_times[3:]))
 
 
@@ -282,7 +293,7 @@ def memory_growth_mb(steps):
     spin(3600, until=lambda: session.counters[0] >= steps)
     done = session.counters[0]
     grown = app_rss_mb() - base
-    window.close()
+    close_window(window)
     return grown, done
 
 
@@ -458,7 +469,7 @@ def run_mnist(seconds, rounds=4, rows=MNIST_ROWS):
             (t_first, step_first), (t_last, step_last) = running[0], running[-1]
             pairs.append(((step_last - step_first) / (t_last - t_first),
                           (session.counters[0] - step0) / elapsed, headless))
-        window.close()
+        close_window(window)
     rates = np.array(pairs)
     return {
         "rows": rows,

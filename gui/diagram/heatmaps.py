@@ -41,9 +41,15 @@ def levels_for(activation: str | None, values: np.ndarray) -> tuple[float, float
 
 def lut_indices(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     """uint8 indices 0..255 of `values` on the scale [lo, hi]; NaN maps to the middle."""
-    t = (np.asarray(values, dtype=np.float64) - lo) * (255.0 / max(hi - lo, 1e-12))
-    t = np.nan_to_num(t, nan=127.5, posinf=255.0, neginf=0.0)
-    return np.clip(t + 0.5, 0.0, 255.0).astype(np.uint8)
+    # in place, one temporary: this runs on every unit's heatmap of every snapshot
+    t = np.subtract(values, lo, dtype=np.float64)
+    t *= 255.0 / max(hi - lo, 1e-12)
+    t += 0.5
+    np.clip(t, 0.0, 255.0, out=t)  # +-inf land on the ends; NaN stays NaN
+    nan = np.isnan(t)
+    if nan.any():
+        t[nan] = 128.0
+    return t.astype(np.uint8)
 
 
 def layer_pixels(values: np.ndarray, lo: float, hi: float) -> np.ndarray:

@@ -307,13 +307,10 @@ class DigitsView(QWidget):
         counts = confusion_counts(self._true, pred, C)
         top = max(int(counts.max()), 1)
         self.conf_image.setImage(as_image(counts), levels=(0.0, float(top)))
-        old = self._counts
-        for k, text in enumerate(self.count_texts):
-            r, c = divmod(k, C)
-            n = int(counts[r, c])
-            if old is None or n != old[r, c] or top != old.max():
-                color = "w" if n > 0.55 * top else FOREGROUND
-                text.setText(str(n) if n else "", color=color)
+        # set_text re-lays a cell out only when its count or colour changed: a new top count
+        # moves every cell's colour threshold, but few cells cross it
+        for text, n in zip(self.count_texts, counts.ravel().tolist(), strict=True):
+            set_text(text, str(n) if n else "", "w" if n > 0.55 * top else FOREGROUND)
         self._counts = counts
         self._accuracy = float(np.trace(counts)) / max(int(counts.sum()), 1)
         self._title_confusion()

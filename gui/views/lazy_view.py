@@ -39,6 +39,7 @@ class LazyView(QWidget):
     """
 
     built = Signal(object)
+    onScreenChanged = Signal(bool)  # the followed dock came on screen or left it
 
     def __init__(self, factory, parent=None):
         super().__init__(parent)
@@ -85,12 +86,21 @@ class LazyView(QWidget):
     def follow_dock(self, dock):
         """Build when ``dock`` (which holds this placeholder) comes on screen; a view with
         ``set_on_screen(bool)`` (``gui.views.on_screen.OnScreenGate``) is told whether it is,
-        from its build on (connected to the dock's ``visibilityChanged`` then)."""
+        from its build on (by :attr:`onScreenChanged`: the dock's ``visibilityChanged``, and
+        a floated dock that is visible)."""
         self._dock = dock
         dock.visibilityChanged.connect(self._dock_visibility_changed)
+        dock.topLevelChanged.connect(self._dock_floated)
+
+    def _dock_floated(self, floating):
+        # A tab behind another that is floated (by code, a restored layout) comes on screen
+        # without a visibilityChanged: Qt never hid it, it only moved it out of sight.
+        if floating and self._dock.isVisible() and not self._dock_on_screen:
+            self._dock_visibility_changed(True)
 
     def _dock_visibility_changed(self, visible):
         self._dock_on_screen = bool(visible)
+        self.onScreenChanged.emit(self._dock_on_screen)
         if self._view is None and visible:
             # Re-arranging the docks (a taller window, View → reset layout) shows every dock
             # for a moment: build once the arrangement is done, if this one is still shown.
@@ -117,7 +127,7 @@ class LazyView(QWidget):
         if self._dock is not None and hasattr(view, "set_on_screen"):
             if self._dock_on_screen is not None:
                 view.set_on_screen(self._dock_on_screen)
-            self._dock.visibilityChanged.connect(view.set_on_screen)
+            self.onScreenChanged.connect(view.set_on_screen)
         info, snapshot, self._info, self._snapshot = self._info, self._snapshot, None, None
         if info is not None:
             view.reset(info)

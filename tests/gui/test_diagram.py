@@ -507,3 +507,16 @@ def test_hovering_a_layer_caption_shows_its_weight_and_bias_shapes(diagram):
     assert under_mouse.toolTip() == "Hidden 1 · 3 · tanh\nW (2, 3), b (3,) · 9 parameters"
     assert "W (3, 1), b (1,) · 4 parameters" in diagram._texts.details[2].toolTip()
     assert "layer: W (2, 3), b (3,) · 9 parameters" in diagram.neuron_tooltip(1, 0)
+
+
+def test_heatmap_colour_indices_cover_the_scale_and_odd_values():
+    """Values map linearly onto 0..255 (rounded), outside values onto the ends, +-inf onto
+    the ends and NaN onto the middle (white), whatever the input's dtype."""
+    from gui.diagram.heatmaps import lut_indices
+
+    values = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, -3.0, 7.0, np.inf, -np.inf, np.nan])
+    expected = [0, 64, 128, 191, 255, 0, 255, 255, 0, 128]
+    assert lut_indices(values, -1.0, 1.0).tolist() == expected
+    assert lut_indices(values.astype(np.float32), -1.0, 1.0).tolist() == expected
+    assert lut_indices(np.zeros((2, 3, 4)), 0.0, 0.0).shape == (2, 3, 4)  # a flat scale
+    assert lut_indices(values, -1.0, 1.0).dtype == np.uint8

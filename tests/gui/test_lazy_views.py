@@ -85,6 +85,22 @@ def test_a_dock_tab_shown_first_builds_its_view_for_the_network_and_snapshot_now
         np.testing.assert_array_equal(cell.w_values, W)
 
 
+def test_a_tab_behind_another_floated_by_code_comes_on_screen_and_draws(qtbot, window):
+    """Qt never hides a dock tab behind another, so floating it sends no visibilityChanged:
+    the floated window must still count as on screen, get its view built and drawn."""
+    placeholder = placeholders(window)["DistributionsView"]
+    dock = window.findChild(QDockWidget, "distributionsDock")
+    assert not placeholder.is_built()
+    dock.setFloating(True)
+    dock.show()
+    qtbot.waitUntil(placeholder.is_built, timeout=5000)
+    view = placeholder.view()
+    assert view.on_screen()
+    steps(qtbot, window, 3)
+    drawn_steps, _ = view.counter_curve.getData()
+    assert drawn_steps is not None and drawn_steps[-1] == window.session.counters[0] == 3
+
+
 def test_export_before_ever_shown_draws_the_current_state(qtbot, window, tmp_path):
     steps(qtbot, window, 2)
     assert operations.export_plots_to(window, tmp_path) is not None

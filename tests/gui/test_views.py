@@ -314,6 +314,27 @@ def test_digits_grid_confusion_and_tiles(qtbot, digits, tmp_path):
     assert_not_blank(view, "digits", tmp_path)
 
 
+def test_digits_confusion_cells_follow_every_snapshot(qtbot, digits):
+    """Each cell shows its count (blank for 0), white on the cells above 55 % of the top
+    count: also after steps that move the top count but leave most cells' texts alone."""
+    import pyqtgraph as pg
+
+    from gui.views.plot_style import FOREGROUND
+
+    trainer = Trainer(digits.dataset, digits.config)
+    view = make_view(qtbot, DigitsView, trainer)
+    for _ in range(4):
+        for _ in range(15):
+            trainer.step()
+        view.show_snapshot(take_snapshot(trainer))
+        counts = view.confusion()
+        top = max(int(counts.max()), 1)
+        for text, n in zip(view.count_texts, counts.ravel(), strict=True):
+            assert text.textItem.toPlainText() == (str(n) if n else "")
+            want = pg.mkColor("w" if n > 0.55 * top else FOREGROUND)
+            assert text.textItem.defaultTextColor() == want
+
+
 def _visible_rects(items):
     """Scene rects of the shown texts' glyphs (without the text document's blank margin)."""
     rects = []
