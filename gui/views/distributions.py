@@ -75,8 +75,16 @@ class _BandPlot:
 
     def set_data(self, steps, bands):
         """``steps (m,)``, ``bands (m, len(QUANTILES))``."""
+        # A band rebuilds its path whenever one of its two edges says it changed: set the
+        # edges quietly and rebuild each band once (half the work on a long history).
         for k, item in enumerate(self.edges):
-            item.setData(steps, bands[:, k])
+            item.blockSignals(True)
+            try:
+                item.setData(steps, bands[:, k])
+            finally:
+                item.blockSignals(False)
+        for band in self.bands:
+            band.updatePath()
         self.median.setData(steps, bands[:, len(QUANTILES) // 2])
 
 
