@@ -162,6 +162,7 @@ def test_child_runs_sends_frames_and_progress_and_stops_exactly(child, circles):
     child.send(Frame())
     snapshot = receive_until(child, SnapshotTaken)[-1]
     assert isinstance(snapshot.snapshot, Snapshot) and snapshot.snapshot.step == snapshot.step > 0
+    assert snapshot.snapshot.test_probs is None  # the window's process makes them
     early = [progress, snapshot]
     while max(m.step for m in early) <= 101:
         early += receive_until(child, Progress)  # until step 101 is recorded, at any speed
@@ -349,10 +350,10 @@ def test_snapshots_take_at_most_their_share_of_the_childs_time(monkeypatch):
     from core.watch import remote_run
 
     clock = FakeClock()
-    cost = 0.1  # a forward pass over a big test set
+    cost = 0.1  # copies of a big network's weights, gradients and updates
     monkeypatch.setattr(remote_run, "time", clock)
 
-    def slow_snapshot(trainer, *args):
+    def slow_snapshot(trainer, *args, **options):
         clock.now += cost
         return trainer.step_count
 

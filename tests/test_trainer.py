@@ -428,6 +428,24 @@ def test_snapshot_does_not_disturb_training(circles, small_config):
     assert_identical(params_of(a), params_of(b))
 
 
+
+def test_test_outputs_made_later_come_from_the_snapshots_own_weights(circles, small_config):
+    """A snapshot taken without test outputs gets them from its weights on another trainer
+    of the same network and data (older weights there): what ``take_snapshot`` gives."""
+    from core.watch.snapshot import with_test_outputs
+
+    trainer, older = Trainer(circles, small_config), Trainer(circles, small_config)
+    trainer.run_steps(30)
+    whole = take_snapshot(trainer, surface_resolution=0)
+    bare = take_snapshot(trainer, surface_resolution=0, test_outputs=False)
+    assert bare.test_probs is None
+    filled = with_test_outputs(bare, older)
+    np.testing.assert_array_equal(filled.test_probs, whole.test_probs)
+    assert not filled.test_probs.flags.writeable and filled.step == whole.step
+    assert with_test_outputs(whole, older) is whole  # it had them: kept as they are
+    assert not np.array_equal(older.predict(older.X_test), whole.test_probs)
+
+
 def test_surface_orientation_and_bounds(circles, small_config):
     t = Trainer(circles, small_config)
     info = t.info()

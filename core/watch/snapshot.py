@@ -9,7 +9,7 @@ Surface grids are row-major images: ``output[iy, ix]`` is the network at raw inp
 ``(x[ix], y[iy])``, i.e. rows follow the second input column.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from core.train.info import (  # noqa: F401 (re-exported: the views' one import)
     trainer_info,
 )
 from core.watch.distributions import preactivations, sample_indices
+from core.watch.layer_outputs import layer_outputs
 from core.watch.surface_slice import (  # noqa: F401 (SurfaceSlice re-exported for the views)
     SurfaceSlice,
     as_slice,
@@ -164,7 +165,8 @@ def surface_for_columns(trainer, columns=(0, 1), resolution=50, with_neurons=Tru
                        fixed=None if fixed is None else tuple(float(v) for v in fixed))
 
 
-def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neurons=True):
+def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neurons=True,
+                  test_outputs=True):
     """A copied, read-only ``Snapshot`` of ``trainer`` (call between steps).
 
     Parameters
@@ -178,6 +180,9 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
         over its columns, the others at its ``fixed`` values.
     with_neurons : bool
         Include every layer's activations over the surface grid.
+    test_outputs : bool
+        Include ``test_probs``; False leaves them to :func:`with_test_outputs` (another
+        process: the training process leaves this forward pass to the window's).
 
     Returns
     -------
@@ -197,9 +202,8 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
             surface = surface_for_columns(trainer, plane.columns, surface_resolution,
                                           with_neurons, plane.fixed)
     test_probs = None
-    if trainer.dataset.n_test:
-        test_probs = trainer.network.predict(trainer.X_test)
-        test_probs.flags.writeable = False
+    if test_outputs and trainer.dataset.n_test:
+        test_probs = _test_outputs(trainer)
     history = trainer.history.as_arrays()
     for a in history.values():
         a.flags.writeable = False
@@ -218,6 +222,26 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
         test_probs=test_probs,
         sample_z=_sample_preactivations(trainer),
     )
+
+
+def with_test_outputs(snapshot, trainer):
+    """``snapshot`` with its ``test_probs`` (n_test, n_out) made from its own weights on
+    ``trainer``'s test inputs, when it was taken without them (``test_outputs=False``) and
+    there are test rows; else ``snapshot`` itself. ``trainer`` has the network's shape and
+    data (its weights may be older: the snapshot's are used), the same values bit for bit as
+    ``take_snapshot`` would have given."""
+    if snapshot.test_probs is not None or not trainer.dataset.n_test:
+        return snapshot
+    probs = layer_outputs(snapshot.weights, snapshot.biases,
+                          trainer.network.activation_names, trainer.X_test)[-1]
+    probs.flags.writeable = False
+    return replace(snapshot, test_probs=probs)
+
+
+def _test_outputs(trainer):
+    probs = trainer.network.predict(trainer.X_test)
+    probs.flags.writeable = False
+    return probs
 
 
 def _sample_preactivations(trainer):

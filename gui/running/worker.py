@@ -55,6 +55,10 @@ COUNTER_INTERVAL = 1 / 12
 DRAW_SHARE = 0.1
 #: ... but the views are redrawn at least this often (seconds), however slow they are.
 SLOWEST_INTERVAL = 0.3
+#: Largest share of this thread's time spent making the test outputs of the training
+#: process's snapshots (``gui.running.worker_remote``): a forward pass over every test row,
+#: ~0.14 s on MNIST, not left to slow the views' refresh below ``SLOWEST_INTERVAL`` alone.
+FILL_SHARE = 0.1
 
 
 class StepRate:
@@ -105,6 +109,7 @@ class TrainingWorker(RemoteTraining, QObject):
         self.min_interval = 1.0 / max_rate if max_rate else 0.0
         self.chunk_seconds = chunk_seconds
         self.frame_seconds = 0.0
+        self.fill_seconds = 0.0  # the last child snapshot's test outputs took this long here
         self.surface_resolution = surface_resolution
         self._commands = deque()
         self._lock = threading.Lock()
@@ -396,8 +401,10 @@ class TrainingWorker(RemoteTraining, QObject):
 
     def _snapshot_due(self, now):
         """The GUI has drawn the last snapshot and the pacing interval (``frame_seconds /
-        DRAW_SHARE``, at most ``SLOWEST_INTERVAL``) is over."""
-        paced = min(self.frame_seconds / DRAW_SHARE, SLOWEST_INTERVAL)
+        DRAW_SHARE``, at most ``SLOWEST_INTERVAL``; at least ``fill_seconds / FILL_SHARE``)
+        is over."""
+        paced = max(min(self.frame_seconds / DRAW_SHARE, SLOWEST_INTERVAL),
+                    self.fill_seconds / FILL_SHARE)
         return now - self._last_emit >= max(self.min_interval, paced) and self._drawn.is_set()
 
     def _emit_state(self):

@@ -13,6 +13,7 @@ paced (``gui.running.worker.CHUNK_SECONDS``), and ``notice`` says so once.
 import time
 
 from core.watch.remote_run import Progress, RunOptions, SnapshotTaken, Stopped, apply_progress
+from core.watch.snapshot import with_test_outputs
 from gui.running.remote_runner import RemoteFailed
 
 #: While the child trains, the worker reads what it sends this often (milliseconds).
@@ -62,11 +63,20 @@ class RemoteTraining:
         elif isinstance(message, SnapshotTaken) and show:
             self._drawn.clear()
             self._last_emit = now
+            snapshot = self._with_test_outputs(message.snapshot)
             for observer in self._observers:  # their histories first, as in the thread
                 self._guarded(observer.on_remote_snapshot, message.step)
-            self.snapshotReady.emit((self._generation, message.snapshot))
+            self.snapshotReady.emit((self._generation, snapshot))
         elif isinstance(message, Stopped):
             self._finish_remote(message)
+
+    def _with_test_outputs(self, snapshot):
+        """The child's ``snapshot`` with its test outputs, made here from its weights (the
+        child leaves that forward pass to this process's other core); times it for pacing."""
+        start = time.perf_counter()
+        snapshot = with_test_outputs(snapshot, self._trainer)
+        self.fill_seconds = time.perf_counter() - start
+        return snapshot
 
     def _take_records(self, records):
         for observer, own in zip(self._observers, records, strict=False):
@@ -76,6 +86,7 @@ class RemoteTraining:
     def _finish_remote(self, stopped):
         """The child stopped: bring the trainer up to date; report an end or an error."""
         self._timer.setInterval(self._step_interval())
+        self.fill_seconds = 0.0  # snapshots are whole again: paced by drawing alone
         if stopped.progress is not None:
             self._guarded(apply_progress, self._trainer, stopped.progress)
         if not stopped.finished and stopped.error is None:

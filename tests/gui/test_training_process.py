@@ -122,6 +122,30 @@ def test_views_and_histories_follow_the_child(qtbot):
     assert kept[0] == 0 and kept[-1] > 1000 and len(kept) > 10
 
 
+
+def test_snapshots_from_the_child_show_test_outputs_of_their_own_weights(qtbot):
+    """The child leaves the test forward pass to the window's process: every snapshot shown
+    while it trains carries the outputs its own weights give on the test rows."""
+    window = make_window(qtbot, epochs=10**6)
+    shown = []
+    window.session.snapshotShown.connect(shown.append)
+    play_until(qtbot, window, 2000)
+    qtbot.waitUntil(lambda: remote(window).running and len(shown) > 1
+                    and shown[-1].step > 1000, timeout=TIMEOUT)
+    snapshot = shown[-1]
+    pause(qtbot, window)
+    def predicted(trainer):  # the trainer's own forward pass, at the snapshot's weights
+        for layer, W, b in zip(trainer.network.layers, snapshot.weights, snapshot.biases,
+                               strict=True):
+            layer.W[...], layer.b[...] = W, b
+        return trainer.network.predict(trainer.X_test)
+
+    expected = in_worker(qtbot, window, predicted)
+    assert snapshot.test_probs is not None and not snapshot.test_probs.flags.writeable
+    np.testing.assert_array_equal(snapshot.test_probs, expected)
+    assert window.session.worker.fill_seconds == 0.0  # paced by drawing alone after the run
+
+
 def test_a_live_setting_while_playing_reaches_the_child(qtbot):
     window = make_window(qtbot, epochs=10**6)
     play_until(qtbot, window, 500)
