@@ -162,8 +162,11 @@ def test_child_runs_sends_frames_and_progress_and_stops_exactly(child, circles):
     child.send(Frame())
     snapshot = receive_until(child, SnapshotTaken)[-1]
     assert isinstance(snapshot.snapshot, Snapshot) and snapshot.snapshot.step == snapshot.step > 0
-    assert snapshot.snapshot.test_probs is None  # the window's process makes them
-    early = [progress, snapshot]
+    assert snapshot.snapshot.test_probs is not None  # a run's first frame: whole, at once
+    child.send(Frame())
+    later = receive_until(child, SnapshotTaken)
+    assert later[-1].snapshot.test_probs is None  # then the window's process makes them
+    early = [progress, snapshot, *later]
     while max(m.step for m in early) <= 101:
         early += receive_until(child, Progress)  # until step 101 is recorded, at any speed
     child.send(Stop())

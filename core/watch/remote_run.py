@@ -334,6 +334,7 @@ def _steps(conn, trainer, recorders, options):
     now = time.perf_counter()
     next_poll, next_progress = now + POLL_SECONDS, now + PROGRESS_SECONDS
     frame_wanted, next_frame = False, now
+    first_frame = True  # a run's first state is shown at once: taken whole, here
     with np.errstate(all="ignore"):  # the trainer reports non-finite values itself
         while True:
             if trainer.stopped_early or trainer.epoch >= trainer.config.epochs:
@@ -351,22 +352,24 @@ def _steps(conn, trainer, recorders, options):
                     frame_wanted = frame_wanted or isinstance(message, Frame)
                 if frame_wanted and now >= next_frame:
                     frame_wanted = False
-                    next_frame = now + _send_snapshot(conn, trainer, recorders, options) \
-                        / SNAPSHOT_SHARE
+                    next_frame = now + _send_snapshot(conn, trainer, recorders, options,
+                                                      test_outputs=first_frame) / SNAPSHOT_SHARE
+                    first_frame = False
             if now >= next_progress:
                 next_progress = now + PROGRESS_SECONDS
                 conn.send(Progress(trainer.step_count, trainer.epoch, _drain(recorders)))
 
 
-def _send_snapshot(conn, trainer, recorders, options):
+def _send_snapshot(conn, trainer, recorders, options, test_outputs=False):
     """Send a :class:`SnapshotTaken` of ``trainer`` now; the seconds it took.
 
-    Without the test outputs: on big data that forward pass (12,000 MNIST rows: ~0.14 s)
-    was most of a snapshot's cost; the window's process makes them from the snapshot's
-    weights (``core.watch.snapshot.with_test_outputs``) while this one steps on."""
+    Without the test outputs unless asked (a run's first frame, which the user waits for):
+    on big data that forward pass (12,000 MNIST rows: ~0.14 s) was most of a snapshot's
+    cost; the window's process makes them from the snapshot's weights
+    (``core.watch.snapshot.with_test_outputs``) while this one steps on."""
     start = time.perf_counter()
     snap = take_snapshot(trainer, options.surface_resolution, options.surface_columns,
-                         test_outputs=False)
+                         test_outputs=test_outputs)
     conn.send(SnapshotTaken(snap, trainer.step_count, trainer.epoch, _drain(recorders)))
     return time.perf_counter() - start
 
