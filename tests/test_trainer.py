@@ -443,7 +443,7 @@ def test_test_outputs_made_later_come_from_the_snapshots_own_weights(circles, sm
     np.testing.assert_array_equal(filled.test_probs, whole.test_probs)
     assert not filled.test_probs.flags.writeable and filled.step == whole.step
     assert with_test_outputs(whole, older) is whole  # it had them: kept as they are
-    assert not np.array_equal(older.predict(older.X_test), whole.test_probs)
+    assert not np.array_equal(older.network.predict(older.X_test), whole.test_probs)
 
 
 def test_surface_orientation_and_bounds(circles, small_config):

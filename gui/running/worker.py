@@ -53,11 +53,12 @@ COUNTER_INTERVAL = 1 / 12
 #: Largest share of the GUI thread's time spent drawing snapshots while training runs (the
 #: GUI's Python paint code holds the GIL, so this is roughly the training time it costs).
 DRAW_SHARE = 0.1
-#: ... but the views are redrawn at least this often (seconds), however slow they are.
+#: ... but the views are redrawn at least this often (seconds), however slow they are to
+#: draw (a training process's frame may wait longer: ``FILL_SHARE``).
 SLOWEST_INTERVAL = 0.3
 #: Largest share of this thread's time spent making the test outputs of the training
 #: process's snapshots (``gui.running.worker_remote``): a forward pass over every test row,
-#: ~0.14 s on MNIST, not left to slow the views' refresh below ``SLOWEST_INTERVAL`` alone.
+#: ~0.14 s on MNIST, so frames then come every ~1.4 s, as when the child made them itself.
 FILL_SHARE = 0.1
 
 
@@ -110,6 +111,7 @@ class TrainingWorker(RemoteTraining, QObject):
         self.chunk_seconds = chunk_seconds
         self.frame_seconds = 0.0
         self.fill_seconds = 0.0  # the last child snapshot's test outputs took this long here
+        self._fill_failed = False  # said once that they could not be made
         self.surface_resolution = surface_resolution
         self._commands = deque()
         self._lock = threading.Lock()

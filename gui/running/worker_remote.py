@@ -12,6 +12,8 @@ paced (``gui.running.worker.CHUNK_SECONDS``), and ``notice`` says so once.
 
 import time
 
+import numpy as np
+
 from core.watch.remote_run import Progress, RunOptions, SnapshotTaken, Stopped, apply_progress
 from core.watch.snapshot import with_test_outputs
 from gui.running.remote_runner import RemoteFailed
@@ -72,11 +74,21 @@ class RemoteTraining:
 
     def _with_test_outputs(self, snapshot):
         """The child's ``snapshot`` with its test outputs, made here from its weights (the
-        child leaves that forward pass to this process's other core); times it for pacing."""
+        child leaves that forward pass to this process's other core); times it for pacing.
+        If they cannot be made (no memory, say) the snapshot is shown without them, said once
+        in the status line, and training goes on."""
         start = time.perf_counter()
-        snapshot = with_test_outputs(snapshot, self._trainer)
+        try:
+            with np.errstate(all="ignore"):  # a diverged network's outputs are shown as such
+                filled = with_test_outputs(snapshot, self._trainer)
+        except Exception as exc:  # noqa: BLE001 - the views must still get the frame
+            filled = snapshot
+            if not self._fill_failed:
+                self._fill_failed = True
+                self.notice.emit(f"Test-set predictions could not be made while training "
+                                 f"({type(exc).__name__}: {exc}); they are shown at Pause.")
         self.fill_seconds = time.perf_counter() - start
-        return snapshot
+        return filled
 
     def _take_records(self, records):
         for observer, own in zip(self._observers, records, strict=False):
@@ -104,6 +116,7 @@ class RemoteTraining:
             return fn(*args)
         except RemoteFailed as exc:
             self.notice.emit(f"Training runs in the window's process, slower ({exc}).")
+            self.fill_seconds = 0.0  # snapshots are whole in this thread
             remote, self._remote = self._remote, None
             remote.close()
             self._timer.setInterval(self._step_interval())

@@ -123,17 +123,35 @@ def test_views_and_histories_follow_the_child(qtbot):
 
 
 
-def test_snapshots_from_the_child_show_test_outputs_of_their_own_weights(qtbot):
-    """The child leaves the test forward pass to the window's process: every snapshot shown
-    while it trains carries the outputs its own weights give on the test rows."""
+def test_snapshots_from_the_child_show_test_outputs_of_their_own_weights(qtbot,
+                                                                       monkeypatch):
+    """The child leaves the test forward pass to the window's process (but for a run's
+    first frame): every snapshot shown while it trains carries the outputs its own weights
+    give on the test rows."""
+    from gui.running import worker_remote
+
+    filled = []  # (step, arrived without test outputs), in the worker's thread
+
+    def recording(snapshot, trainer):
+        filled.append((snapshot.step, snapshot.test_probs is None))
+        return worker_remote_fill(snapshot, trainer)
+
+    worker_remote_fill = worker_remote.with_test_outputs
+    monkeypatch.setattr(worker_remote, "with_test_outputs", recording)
     window = make_window(qtbot, epochs=10**6)
     shown = []
     window.session.snapshotShown.connect(shown.append)
     play_until(qtbot, window, 2000)
-    qtbot.waitUntil(lambda: remote(window).running and len(shown) > 1
-                    and shown[-1].step > 1000, timeout=TIMEOUT)
-    snapshot = shown[-1]
+
+    def filled_here():  # shown snapshots whose test outputs the window's process made
+        bare = {step for step, without in list(filled) if without}
+        return [s for s in shown if s.step in bare]
+
+    qtbot.waitUntil(lambda: remote(window).running and bool(filled_here()), timeout=TIMEOUT)
+    assert filled[0][1] is False  # the run's first frame came whole
+    snapshot = filled_here()[-1]
     pause(qtbot, window)
+
     def predicted(trainer):  # the trainer's own forward pass, at the snapshot's weights
         for layer, W, b in zip(trainer.network.layers, snapshot.weights, snapshot.biases,
                                strict=True):
@@ -144,6 +162,29 @@ def test_snapshots_from_the_child_show_test_outputs_of_their_own_weights(qtbot):
     assert snapshot.test_probs is not None and not snapshot.test_probs.flags.writeable
     np.testing.assert_array_equal(snapshot.test_probs, expected)
     assert window.session.worker.fill_seconds == 0.0  # paced by drawing alone after the run
+
+
+
+def test_test_outputs_that_cannot_be_made_leave_training_and_the_frames_going(qtbot,
+                                                                            monkeypatch):
+    from gui.running import worker_remote
+
+    def no_memory(snapshot, trainer):
+        raise MemoryError("no room for the test outputs")
+
+    monkeypatch.setattr(worker_remote, "with_test_outputs", no_memory)
+    window = make_window(qtbot, epochs=10**6)
+    notices, shown = [], []
+    window.session.message.connect(notices.append)
+    window.session.snapshotShown.connect(shown.append)
+    play_until(qtbot, window, 2000)
+    qtbot.waitUntil(lambda: sum(s.test_probs is None for s in shown) >= 2, timeout=TIMEOUT)
+    assert remote(window).running  # training goes on in the child
+    pause(qtbot, window)
+    said = [n for n in notices if "Test-set predictions could not be made" in n]
+    assert len(said) == 1 and "MemoryError" in said[0]  # said once, with the reason
+    qtbot.waitUntil(lambda: window.session.last_snapshot.test_probs is not None,
+                    timeout=TIMEOUT)  # the paused state is shown whole
 
 
 def test_a_live_setting_while_playing_reaches_the_child(qtbot):
