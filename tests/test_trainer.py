@@ -608,3 +608,19 @@ def test_a_classifiers_state_counts_correct_rows_instead_of_keeping_outputs(name
     expected = accuracy(np.concatenate(outputs), full._labels[0][order], full.dataset.task,
                         full._scoring.threshold)
     assert full.history.as_arrays()["train_metric"][-1] == expected
+
+
+def test_a_trainer_fed_equal_inputs_from_elsewhere_steps_as_before(circles, small_config):
+    from core.train.state import use_inputs
+
+    a, b = Trainer(circles, small_config), Trainer(circles, small_config)
+    a.run_steps(7), b.run_steps(7)
+    X_train, X_test = b.X_train.copy(), b.X_test.copy()
+    X_train.flags.writeable = X_test.flags.writeable = False  # as shared inputs are
+    use_inputs(b, X_train, X_test)
+    assert b.X_train is X_train and b.X_test is X_test
+    a.run_steps(40), b.run_steps(40)
+    assert_identical(params_of(a), params_of(b))
+    with pytest.raises(UserInputError, match="cannot replace"):
+        use_inputs(b, X_train[:-1], X_test)
+    assert b.X_train is X_train  # refused: nothing changed

@@ -145,10 +145,33 @@ def use_pipeline(trainer, pipeline):
     if t.X_train.flags.writeable:
         np.copyto(t.X_train, X_train)  # in place: the unshuffled rows may alias it
     else:  # shared, read-only inputs (``core.watch.shared_inputs``): other trainers read them
-        if t._Xp is t.X_train:
-            t._Xp = X_train
-        t.X_train = X_train
+        _rebind_train_inputs(t, X_train)
     t.X_test = X_test
     t._rows_due = t._order is not None  # the shuffled copy follows the new scaling
     t.config = dataclasses.replace(t.config, standardize=pipeline.standardize)
     t._surface_cache = {}
+
+
+def use_inputs(trainer, X_train, X_test):
+    """Feed ``trainer`` from ``X_train``, ``X_test``: arrays equal to its own network inputs
+    (the same data, input pipeline and dtype, made elsewhere: shared memory that the
+    training process maps instead of receiving a copy). Nothing else changes.
+
+    Raises
+    ------
+    UserInputError
+        Arrays of another shape or dtype than the trainer's inputs.
+    """
+    t = trainer
+    for mine, given in ((t.X_train, X_train), (t.X_test, X_test)):
+        if given.shape != mine.shape or given.dtype != mine.dtype:
+            raise UserInputError(f"Network inputs of shape {given.shape} {given.dtype.name} "
+                                 f"cannot replace {mine.shape} {mine.dtype.name}.")
+    _rebind_train_inputs(t, X_train)
+    t.X_test = X_test
+
+
+def _rebind_train_inputs(trainer, X_train):
+    if trainer._Xp is trainer.X_train:  # the unshuffled rows are read from the inputs
+        trainer._Xp = X_train
+    trainer.X_train = X_train

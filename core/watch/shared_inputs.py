@@ -141,6 +141,14 @@ class InputsReuse:
                 self._arrays = tuple(weakref.ref(X) for X in arrays)
             return arrays
 
+    def existing(self, pipeline, dataset, dtype):
+        """The shared ``(X_train, X_test)`` made for ``pipeline`` on ``dataset`` in ``dtype``
+        if they are still alive, else None (nothing is made)."""
+        with self._lock:
+            arrays = tuple(ref() for ref in self._arrays)
+            alive = self._key is not None and all(X is not None for X in arrays)
+            return arrays if alive and self._same(pipeline, dataset, dtype) else None
+
     def _same(self, pipeline, dataset, dtype):
         dataset_ref, known, known_dtype = self._key
         return (dataset_ref() is dataset and known_dtype == np.dtype(dtype)

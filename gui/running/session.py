@@ -29,7 +29,12 @@ from gui.panels.output_rules import adapt_to_dataset
 from gui.running.change_words import run_change, same_network
 from gui.running.frame_painter import FramePainter
 from gui.running.pending_call import CALL_TIMEOUT
-from gui.running.trainer_build import TrainerBuildTask, build_trainer, builds_in_background
+from gui.running.trainer_build import (
+    TrainerBuildTask,
+    build_trainer,
+    builds_in_background,
+    share_inputs,
+)
 from gui.running.worker import TrainingWorker
 
 #: Threads whose worker was told to stop but had not ended within ``shutdown``'s wait.
@@ -362,6 +367,8 @@ class TrainingSession(QObject):
         the settings that differ).
         """
         self._pending = None  # this trainer wins over one still being built
+        if self._shared is not None:  # big data brought back: the inputs the child maps
+            share_inputs(trainer, self._shared)
         if self.keeper is not None:
             note = self.keeper.before_replace(trainer, config or trainer.config, note, what)
         self.dataset = trainer.dataset

@@ -9,7 +9,9 @@ When the window trains in a child process, those copies are made in shared memor
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from core.train.state import use_inputs
 from core.train.trainer import Trainer, input_pipeline
+from core.watch.shared_inputs import is_shared
 
 #: From this many training input cells (rows × inputs) on, a trainer is built off the GUI
 #: thread (MNIST: 37 million; the shipped data sets: under 100,000).
@@ -60,3 +62,15 @@ def build_trainer(dataset, config, shared=None):
     pipeline = input_pipeline(dataset, config)
     inputs = shared.inputs_for(pipeline, dataset, config.resolved(dataset).dtype)
     return Trainer(dataset, config, pipeline=pipeline, inputs=inputs)
+
+
+def share_inputs(trainer, shared):
+    """Feed ``trainer`` (built with its own arrays: brought back by Edit → Undo, opened from
+    a file) from the shared inputs made for the same data, scaling and dtype, when they are
+    still alive (``shared``, a ``core.watch.shared_inputs.InputsReuse``): the training
+    process then maps them instead of receiving a copy. Nothing is made here."""
+    if is_shared(trainer.X_train) or not builds_in_background(trainer.dataset):
+        return
+    arrays = shared.existing(trainer.pipeline, trainer.dataset, trainer.dtype)
+    if arrays is not None:
+        use_inputs(trainer, *arrays)

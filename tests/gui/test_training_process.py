@@ -421,3 +421,33 @@ def test_big_data_inputs_are_shared_with_the_child_and_reused_by_a_new_network(q
         session.update_config({"hidden": (8,)})
     X_again, held_again, sent_again = in_worker(qtbot, window, inputs)
     assert X_again is X_train and held_again is X_train and sent_again == sent  # not resent
+
+
+def test_a_run_brought_back_on_big_data_feeds_from_the_shared_inputs(qtbot, monkeypatch):
+    """Edit → Undo rebuilds the run with its own arrays; the session hands it the shared
+    inputs of the same data and scaling, so the training process is sent nothing new."""
+    from core.watch.shared_inputs import is_shared
+    from gui.running import trainer_build
+    from tests.gui.helpers import action
+
+    monkeypatch.setattr(trainer_build, "BACKGROUND_CELLS", 1)  # digits counts as big data
+    window = make_window(qtbot, "digits", hidden=(16,), batch_size=32, epochs=10**6)
+    session = window.session
+    first = in_worker(qtbot, window, lambda trainer: trainer.X_train)
+    play_until(qtbot, window, 200)
+    pause(qtbot, window)
+    with qtbot.waitSignal(session.trainerChanged, timeout=TIMEOUT):
+        session.update_config({"activation": "relu"})
+    sent = in_worker(qtbot, window, lambda trainer: remote(window).inputs_sent)
+    with qtbot.waitSignal(window.undo.history.restored, timeout=TIMEOUT):
+        action(window, "undo").trigger()
+    X_train, X_test, step = in_worker(
+        qtbot, window, lambda trainer: (trainer.X_train, trainer.X_test, trainer.step_count))
+    assert X_train is first and is_shared(X_test) and step >= 200
+    play_until(qtbot, window, step + 300)
+    pause(qtbot, window)
+    assert in_worker(qtbot, window, lambda trainer: remote(window).inputs_sent) == sent
+    state = in_worker(qtbot, window, lambda trainer: trainer.state_dict())
+    assert state["step_count"] >= step + 300
+    assert_same(state, reference_state("digits", session.config, state["step_count"]))
+
