@@ -203,7 +203,8 @@ def take_snapshot(trainer, surface_resolution=50, surface_columns=None, with_neu
                                           with_neurons, plane.fixed)
     test_probs = None
     if test_outputs and trainer.dataset.n_test:
-        test_probs = _test_outputs(trainer)
+        test_probs = trainer.network.predict(trainer.X_test)
+        test_probs.flags.writeable = False
     history = trainer.history.as_arrays()
     for a in history.values():
         a.flags.writeable = False
@@ -236,12 +237,6 @@ def with_test_outputs(snapshot, trainer):
                           trainer.network.activation_names, trainer.X_test)[-1]
     probs.flags.writeable = False
     return replace(snapshot, test_probs=probs)
-
-
-def _test_outputs(trainer):
-    probs = trainer.network.predict(trainer.X_test)
-    probs.flags.writeable = False
-    return probs
 
 
 def _sample_preactivations(trainer):

@@ -111,7 +111,7 @@ class TrainingWorker(RemoteTraining, QObject):
         self.chunk_seconds = chunk_seconds
         self.frame_seconds = 0.0
         self.fill_seconds = 0.0  # the last child snapshot's test outputs took this long here
-        self._fill_failed = False  # said once that they could not be made
+        self._fill_failed = False  # said once per run that they could not be made
         self.surface_resolution = surface_resolution
         self._commands = deque()
         self._lock = threading.Lock()

@@ -75,8 +75,8 @@ class RemoteTraining:
     def _with_test_outputs(self, snapshot):
         """The child's ``snapshot`` with its test outputs, made here from its weights (the
         child leaves that forward pass to this process's other core); times it for pacing.
-        If they cannot be made (no memory, say) the snapshot is shown without them, said once
-        in the status line, and training goes on."""
+        If they cannot be made (no memory, say) the snapshot is shown without them, the status
+        line says so once per run, and training goes on."""
         start = time.perf_counter()
         try:
             with np.errstate(all="ignore"):  # a diverged network's outputs are shown as such
@@ -99,6 +99,7 @@ class RemoteTraining:
         """The child stopped: bring the trainer up to date; report an end or an error."""
         self._timer.setInterval(self._step_interval())
         self.fill_seconds = 0.0  # snapshots are whole again: paced by drawing alone
+        self._fill_failed = False  # a failure in a later run is said again
         if stopped.progress is not None:
             self._guarded(apply_progress, self._trainer, stopped.progress)
         if not stopped.finished and stopped.error is None:
