@@ -184,6 +184,26 @@ def test_fast_reader_matches_float_of_every_cell(tmp_path_factory, cells, blank_
     assert table.lines.tolist() == data_lines
 
 
+@pytest.mark.parametrize("late_cell", [None, "256", "-1", "2.5", "1e3", "70000000000"])
+def test_whole_numbers_0_to_255_are_kept_as_bytes_until_a_cell_needs_more(
+        write, monkeypatch, late_cell):
+    monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 64)  # the odd cell comes chunks later
+    rows = [[str(i % 256), ["+7", "007", "255"][i % 3], str(i % 2)] for i in range(300)]
+    if late_cell is not None:
+        rows[250][1] = late_cell
+    path = write("a,b,y\n" + "".join(",".join(r) + "\n" for r in rows))
+    table = read_table(path)
+    expected = np.array([[float(c) for c in r] for r in rows])
+    assert table.numeric.dtype == (np.uint8 if late_cell is None else np.float64)
+    np.testing.assert_array_equal(table.numeric, expected)
+    np.testing.assert_array_equal(table.numbers(1), expected[:, 1])
+    assert table.numbers(1).dtype == np.float64 and table.column(1)[:3] == ["7", "7", "255"]
+    ds = load_csv(path, train_ratio=0.75)
+    assert ds.X_train.dtype == ds.X_test.dtype == np.float64
+    np.testing.assert_array_equal(np.vstack([ds.X_train, ds.X_test]),
+                                  expected[ds.row_order, :2])
+
+
 def test_fast_reader_with_a_text_target_and_careful_fallback_agree(write):
     rows = "".join(f"{i * 0.25},{-i},{'yes' if i % 3 else 'no'}\n" for i in range(300))
     fast = read_table(write("a,b,label\n" + rows))

@@ -22,6 +22,7 @@ from core.data import (
     split_indices,
     true_function,
 )
+from core.data.dataset import all_finite
 from core.data.regression import bump_surface
 from core.errors import UserInputError
 
@@ -275,6 +276,29 @@ def test_make_dataset_from_arrays():
         make_dataset_from_arrays(X, [0, 1, 2, 0, 1, 2], "binary")
     with pytest.raises(UserInputError, match="6 input rows but 2"):
         make_dataset_from_arrays(X, [0, 1], "binary")
+
+
+def test_whole_number_inputs_give_the_same_float64_dataset_as_floats():
+    rng = np.random.default_rng(3)
+    pixels = rng.integers(0, 256, size=(40, 5)).astype(np.uint8)
+    strided = np.column_stack([rng.integers(0, 3, size=40), pixels]).astype(np.uint8)[:, 1:]
+    labels = rng.integers(0, 3, size=40)
+    as_floats = make_dataset_from_arrays(pixels.astype(float), labels, "classification")
+    for X in (pixels, strided, pixels.astype(np.int64)):
+        ds = make_dataset_from_arrays(X, labels, "classification")
+        for got, want in ((ds.X_train, as_floats.X_train), (ds.X_test, as_floats.X_test)):
+            assert got.dtype == np.float64 and got.flags.c_contiguous
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_inputs_with_one_value_that_is_not_finite_are_refused(bad):
+    X = np.arange(12.0).reshape(6, 2)
+    X[4, 1] = bad
+    assert not all_finite(X) and all_finite(np.delete(X, 4, axis=0))
+    with pytest.raises(UserInputError, match="finite 2-D array"):
+        make_dataset_from_arrays(X, [0, 1, 0, 1, 0, 1], "binary")
+    assert all_finite(np.zeros((0, 3))) and all_finite(np.array([[2**62]]))
 
 
 @pytest.mark.parametrize("name", ["squares_sum", "plane", "multi_gaussian"])

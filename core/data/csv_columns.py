@@ -116,9 +116,11 @@ def numeric_column(table, j):
 
 
 def input_block(table, columns):
-    """Input columns ``columns`` (list of int) as float64 (n, len(columns)).
+    """Input columns ``columns`` (list of int) as (n, len(columns)), float64 or uint8.
 
-    A view of the fast reader's array where possible; the first bad cell raises.
+    A view of the fast reader's array where possible (uint8 when it is, for a file of whole
+    numbers 0..255: ``make_dataset_from_arrays`` converts the rows it splits); the first
+    bad cell raises.
     """
     X = table.block(columns)
     if X is None:

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import sys
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from core.data.csv_fast import NotFast, parse_body
+from core.data.dataset import all_finite
 from core.errors import UserInputError
 
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -74,9 +76,10 @@ class CsvTable:
         The first data rows, cells as written (what the import dialog shows).
     notes : list of str
         Decisions the user should know about (how the header was read).
-    numeric : ndarray, shape (n, m), float64, or None
+    numeric : ndarray, shape (n, m), float64 or uint8, or None
         The fast reader's numeric columns side by side (``numeric_columns`` says which),
-        all finite (a file with inf or NaN goes to the careful reader).
+        all finite (a file with inf or NaN goes to the careful reader); uint8 when every
+        number in them is a whole 0..255.
     numeric_columns : list of int
     cells : dict of int -> list of str
         Text cells (as written, spaces kept) of every other column.
@@ -106,7 +109,8 @@ class CsvTable:
     def numbers(self, j):
         """Column ``j`` as float64 (n,) when every cell is a finite number, else None."""
         if j in self.numeric_columns:  # the fast reader keeps only all-finite tables
-            return self.numeric[:, self.numeric_columns.index(j)]
+            column = self.numeric[:, self.numeric_columns.index(j)]
+            return column.astype(np.float64, copy=False)
         if j not in self._floats:
             self._floats[j] = self._text_floats(j)
         return self._floats[j]
@@ -119,10 +123,11 @@ class CsvTable:
         return values if np.isfinite(values).all() else None
 
     def block(self, columns):
-        """Columns ``columns`` (list of int) as one float64 (n, len(columns)) array, or None.
+        """Columns ``columns`` (list of int) as one (n, len(columns)) array, or None.
 
         A view of the fast reader's array when the columns sit side by side in it (no copy
-        of a 400 MB table); None when a column is not all finite numbers.
+        of a 400 MB table; uint8 when that array is), else float64; None when a column is
+        not all finite numbers.
         """
         if self.numeric is not None and all(j in self.numeric_columns for j in columns):
             pos = [self.numeric_columns.index(j) for j in columns]
@@ -160,8 +165,27 @@ def _decode(path, data):
                    "UTF-8 (in Excel: 'CSV UTF-8') and try again.", row=row)
 
 
+class _Digest:
+    """sha256 of a file's bytes, computed in a thread while the file is parsed: hashlib
+    lets go of the interpreter lock on large buffers, so it runs on another core."""
+
+    def __init__(self, data):
+        self._hex = None
+        self._thread = threading.Thread(target=self._run, args=(data,), name="csv-sha256",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, data):
+        self._hex = hashlib.sha256(data).hexdigest()
+
+    def hexdigest(self):
+        self._thread.join()
+        return self._hex
+
+
 def _read_bytes(path):
-    """The file's bytes with line ends made ``\\n`` (Windows ``\\r\\n``, old Mac ``\\r``)."""
+    """The file's bytes with line ends made ``\\n`` (Windows ``\\r\\n``, old Mac ``\\r``),
+    and a ``_Digest`` of them as they are on disk."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -171,7 +195,7 @@ def _read_bytes(path):
         fail(path, "this is a folder, not a CSV file.")
     except OSError as e:
         fail(path, f"cannot read the file ({e.strerror}).")
-    sha = hashlib.sha256(data).hexdigest()
+    sha = _Digest(data)
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if not data.isascii():
@@ -316,12 +340,13 @@ def _fast_table(path, sha, data, delimiter, progress):
                                            first_line, progress)
     except NotFast:
         return None
-    if not len(lines) or not np.isfinite(numeric).all():  # inf, nan: say which cell, carefully
+    if not len(lines) or not all_finite(numeric):  # inf, nan: say which cell, carefully
         return None
     header = (_names(path, head[0], header_line) if has_header
               else [f"col{j + 1}" for j in range(n_columns)])
     numeric_columns = [j for j in range(n_columns) if j not in cells]
-    return CsvTable(path, sha, delimiter, has_header, header, lines, rows[:_SNIFF_LINES],
+    return CsvTable(path, sha.hexdigest(), delimiter, has_header, header, lines,
+                    rows[:_SNIFF_LINES],
                     notes, numeric, numeric_columns, cells)
 
 
@@ -345,7 +370,8 @@ def _careful_table(path, sha, data, delimiter):
         header = [f"col{j + 1}" for j in range(len(rows[0]))]
     _check_shape(path, rows, lines, len(header), header_line)
     cells = {j: [r[j] for r in rows] for j in range(len(header))}
-    return CsvTable(path, sha, delimiter, has_header, header, np.array(lines, dtype=np.int64),
+    return CsvTable(path, sha.hexdigest(), delimiter, has_header, header,
+                    np.array(lines, dtype=np.int64),
                     rows[:_SNIFF_LINES], notes, None, [], cells)
 
 

@@ -233,6 +233,32 @@ def _labels_from_y(y, task, n_classes):
     return flat, C
 
 
+def all_finite(a):
+    """True when no element of ``a`` (any shape, numbers) is inf or NaN.
+
+    Integers always are; for floats, the minimum and maximum tell (NaN propagates through
+    both), which needs no boolean array the size of ``a``.
+    """
+    a = np.asarray(a)
+    if a.size == 0 or not np.issubdtype(a.dtype, np.inexact):
+        return True
+    return bool(np.isfinite(a.min()) and np.isfinite(a.max()))
+
+
+def _inputs_array(X):
+    """``X`` as an array: integer arrays kept as they are (a CSV of pixels arrives as uint8,
+    eight times less to gather in the split), anything else as float64."""
+    X = np.asarray(X)
+    if np.issubdtype(X.dtype, np.integer):
+        return X
+    return X.astype(np.float64, copy=False)
+
+
+def _float_rows(X, rows):
+    """Rows ``rows`` (int array) of ``X`` as a new C-contiguous float64 array."""
+    return X[rows].astype(np.float64, copy=False)  # np.take would copy a strided X first
+
+
 def make_dataset_from_arrays(X, y, task, name="custom", input_names=None, target_names=None,
                              train_ratio=0.8, seed=0, stratify=True, spec=None):
     """Build a split ``Dataset`` from arrays (e.g. points the user drew).
@@ -240,7 +266,7 @@ def make_dataset_from_arrays(X, y, task, name="custom", input_names=None, target
     Parameters
     ----------
     X : array_like, shape (n, d)
-        Raw inputs (converted to float64; must be finite).
+        Raw inputs (must be finite); the dataset holds them as float64.
     y : array_like
         Classification: class indices ``(n,)`` or ``(n, 1)``, or a one-hot ``(n, C)``.
         Regression: ``(n,)`` or ``(n, k)`` numbers.
@@ -265,10 +291,10 @@ def make_dataset_from_arrays(X, y, task, name="custom", input_names=None, target
     -------
     Dataset
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _inputs_array(X)
     if X.ndim == 1:
         X = X[:, None]
-    if X.ndim != 2 or not np.all(np.isfinite(X)):
+    if X.ndim != 2 or not all_finite(X):
         raise UserInputError(f"Inputs must be a finite 2-D array (rows × columns); got {X.shape}.")
     y = np.asarray(y, dtype=np.float64)
     if len(y) != len(X):
@@ -291,6 +317,7 @@ def make_dataset_from_arrays(X, y, task, name="custom", input_names=None, target
     rng = np.random.default_rng(check_seed(seed))
     tr, te = split_indices(len(X), train_ratio, rng, labels if stratify else None)
     inputs = list(input_names or [f"x{i + 1}" for i in range(X.shape[1])])
-    return Dataset(name, task, X[tr], y_net[tr], X[te], y_net[te], inputs, names,
+    return Dataset(name, task, _float_rows(X, tr), y_net[tr], _float_rows(X, te), y_net[te],
+                   inputs, names,
                    dict(spec) if spec else {"source": "arrays"},
                    row_order=np.concatenate([tr, te]))

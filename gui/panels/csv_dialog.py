@@ -110,7 +110,8 @@ class CsvImportDialog(QDialog):
         self.path_edit = QLineEdit(objectName="path_edit")
         self.path_edit.setPlaceholderText("path/to/data.csv")
         self.path_edit.setToolTip("The file to import; type a path or use Browse….")
-        self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
+        self.path_edit.returnPressed.connect(lambda: self.set_path(self.path_edit.text()))
+        self.path_edit.editingFinished.connect(self._path_edited)
         browse = QPushButton("Browse…", objectName="browse")
         browse.clicked.connect(self._browse)
         row.addWidget(QLabel("File"))
@@ -206,6 +207,13 @@ class CsvImportDialog(QDialog):
         return self.error_label.text() if self._dataset is None else ""
 
     # ---- reactions -----------------------------------------------------------------------
+    def _path_edited(self):
+        """Read the typed path, unless it is the file already shown or being read: the
+        field also finishes editing when it merely loses focus (to the progress dialog,
+        say), and that must not start a 100 MB file over (Enter reads it again)."""
+        if self.path_edit.text() != self._path:
+            self.set_path(self.path_edit.text())
+
     def _browse(self):
         path, _ = QFileDialog.getOpenFileName(
             self, "Open CSV", self.path_edit.text(), "CSV files (*.csv *.tsv *.txt);;All files (*)"

@@ -171,6 +171,31 @@ def test_large_file_loads_in_the_background_with_progress(qtbot, dialog, tmp_pat
     assert dialog.dataset().task == "regression" and seen == []
 
 
+def test_the_path_field_losing_focus_does_not_start_a_load_over(
+        qtbot, dialog, tmp_path, background):
+    path = _large_csv(tmp_path)
+    seen = []
+    dialog.loadProgress.connect(seen.append)
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.set_path(path)
+        task = dialog._task
+        dialog.path_edit.editingFinished.emit()  # what focus moving to the progress bar sends
+        assert dialog._task is task
+    assert seen == sorted(seen) and seen[-1] == 100 and dialog.dataset() is not None
+    # Enter in the field reads the file again (it may have changed on disk).
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.path_edit.returnPressed.emit()
+        assert dialog.loading()
+    # A different path typed in the field is read when the field is left.
+    other = tmp_path / "other.csv"
+    other.write_bytes(path.read_bytes())
+    dialog.path_edit.setText(str(other))
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.path_edit.editingFinished.emit()
+        assert dialog.loading()
+    assert dialog.dataset().spec["path"] == str(other.resolve())
+
+
 def test_cancel_keeps_the_current_data(qtbot, tmp_path, background):
     import threading
 
