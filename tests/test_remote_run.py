@@ -152,6 +152,28 @@ def stop_and_check_exact(conn, trainer, dataset, config):
     assert_same_trainer(trainer, reference)
 
 
+def test_a_paced_recorder_paces_states_by_their_size():
+    class Clocked(RecordPacer):
+        def next_step(self, step, due, now=None, cost=0.0, nbytes=0):
+            self.sizes.append(nbytes)
+            return super().next_step(step, due, now=float(step) / 1000, cost=0.01, nbytes=nbytes)
+
+    pacer = Clocked(0.0, free=0, byte_rate=1e6)
+    pacer.sizes = []
+    state = {"weights": np.zeros(125_000)}  # 1 MB: one a second at 1 MB/s
+    recorder = PacedRecorder(lambda trainer: (trainer.step_count, state), 1, pacer)
+
+    class Stepping:
+        step_count = 0
+
+    trainer, dues = Stepping(), []
+    for step in (0, 1, 1002):
+        trainer.step_count = step
+        dues.append(recorder.after_steps(trainer))
+    assert pacer.sizes == [1_000_000 + 64] * 3  # the arrays' bytes, 64 for the step
+    assert dues == [1, 1002, 2003]  # 1,000 steps/s: a state every 1.000064 s, 1,001 steps
+
+
 def test_child_runs_sends_frames_and_progress_and_stops_exactly(child, circles):
     config = TrainConfig(epochs=10**6, optimizer="adam", lr=0.01)
     trainer = Trainer(circles, config)

@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import sys
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,27 +164,8 @@ def _decode(path, data):
                    "UTF-8 (in Excel: 'CSV UTF-8') and try again.", row=row)
 
 
-class _Digest:
-    """sha256 of a file's bytes, computed in a thread while the file is parsed: hashlib
-    lets go of the interpreter lock on large buffers, so it runs on another core."""
-
-    def __init__(self, data):
-        self._hex = None
-        self._thread = threading.Thread(target=self._run, args=(data,), name="csv-sha256",
-                                        daemon=True)
-        self._thread.start()
-
-    def _run(self, data):
-        self._hex = hashlib.sha256(data).hexdigest()
-
-    def hexdigest(self):
-        self._thread.join()
-        return self._hex
-
-
 def _read_bytes(path):
-    """The file's bytes with line ends made ``\\n`` (Windows ``\\r\\n``, old Mac ``\\r``),
-    and a ``_Digest`` of them as they are on disk."""
+    """The file's bytes with line ends made ``\\n`` (Windows ``\\r\\n``, old Mac ``\\r``)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -195,7 +175,7 @@ def _read_bytes(path):
         fail(path, "this is a folder, not a CSV file.")
     except OSError as e:
         fail(path, f"cannot read the file ({e.strerror}).")
-    sha = _Digest(data)
+    sha = hashlib.sha256(data).hexdigest()
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if not data.isascii():
@@ -345,8 +325,7 @@ def _fast_table(path, sha, data, delimiter, progress):
     header = (_names(path, head[0], header_line) if has_header
               else [f"col{j + 1}" for j in range(n_columns)])
     numeric_columns = [j for j in range(n_columns) if j not in cells]
-    return CsvTable(path, sha.hexdigest(), delimiter, has_header, header, lines,
-                    rows[:_SNIFF_LINES],
+    return CsvTable(path, sha, delimiter, has_header, header, lines, rows[:_SNIFF_LINES],
                     notes, numeric, numeric_columns, cells)
 
 
@@ -370,8 +349,7 @@ def _careful_table(path, sha, data, delimiter):
         header = [f"col{j + 1}" for j in range(len(rows[0]))]
     _check_shape(path, rows, lines, len(header), header_line)
     cells = {j: [r[j] for r in rows] for j in range(len(header))}
-    return CsvTable(path, sha.hexdigest(), delimiter, has_header, header,
-                    np.array(lines, dtype=np.int64),
+    return CsvTable(path, sha, delimiter, has_header, header, np.array(lines, dtype=np.int64),
                     rows[:_SNIFF_LINES], notes, None, [], cells)
 
 

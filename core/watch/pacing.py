@@ -14,6 +14,12 @@ import time
 #: networks (a 784-128-10 state is a 1.6 MB copy, ~3 ms, and as much again to send it from a
 #: training process); a small network's states take microseconds.
 STATE_SHARE = 0.02
+#: Bytes of timeline states a second, at most: a state of ``n`` bytes is followed by
+#: ``n / STATE_BYTES_PER_SECOND`` seconds without any. Copying a state is only part of its
+#: cost: from a training process it is pickled, sent and read again by the window (a
+#: 784-128-10 run sent 45 MB/s of states, ~10 % of the window's time, while the timeline's
+#: 150 MB keep fewer than a hundred of them).
+STATE_BYTES_PER_SECOND = 8e6
 #: During a run's unpaced start, the share limits only recordings that cost more than this
 #: (a small network's state takes ~50 µs: its first recordings stay one per step as asked).
 COSTLY_SECONDS = 0.5e-3
@@ -29,13 +35,15 @@ class RecordPacer:
     run (the speed control, single steps) are recorded exactly as the history asks, unless
     taking them would use more than ``share`` of the time (``cost`` given to ``next_step``;
     no limit when ``share`` is None; in the free start only for recordings costing more than
-    ``COSTLY_SECONDS``).
+    ``COSTLY_SECONDS``) or more than ``byte_rate`` bytes a second (``nbytes``; no limit when
+    None; in the free start likewise only for costly recordings).
     """
 
-    def __init__(self, gap, free=256, share=None):
+    def __init__(self, gap, free=256, share=None, byte_rate=None):
         self.gap = gap
         self.free = free
         self.share = share
+        self.byte_rate = byte_rate
         self._calls = 0
         self._last = None  # (step, time) of the previous call
 
@@ -47,7 +55,8 @@ class RecordPacer:
     def continued(self):
         """A new pacer that goes on from here (its unpaced start shortened by the calls
         made so far), for a copy of the history recorded elsewhere."""
-        return RecordPacer(self.gap, free=max(0, self.free - self._calls), share=self.share)
+        return RecordPacer(self.gap, free=max(0, self.free - self._calls), share=self.share,
+                           byte_rate=self.byte_rate)
 
     def skip(self, n):
         """Count ``n`` recordings made elsewhere (by a copy from :meth:`continued`); the rate
@@ -55,13 +64,15 @@ class RecordPacer:
         self._calls += n
         self._last = None
 
-    def next_step(self, step, due, now=None, cost=0.0):
+    def next_step(self, step, due, now=None, cost=0.0, nbytes=0):
         """The step at which to record next (see the class docstring); ``cost``: the seconds
-        the recording just made took."""
+        the recording just made took, ``nbytes``: its size."""
         now = time.perf_counter() if now is None else now
         last, self._last = self._last, (step, now)
         self._calls += 1
         gap = cost / self.share if self.share else 0.0
+        if self.byte_rate:
+            gap = max(gap, nbytes / self.byte_rate)
         if self._calls > self.free:
             gap = max(gap, self.gap)
         elif cost <= COSTLY_SECONDS:

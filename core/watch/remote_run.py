@@ -45,6 +45,7 @@ import numpy as np
 from core.watch.norms import gradient_norms, weight_norms
 from core.watch.shared_inputs import shared_reduction
 from core.watch.snapshot import take_snapshot
+from core.watch.timeline import state_nbytes
 
 #: Seconds between two looks at the connection while stepping (a look is a system call).
 POLL_SECONDS = 0.002
@@ -168,9 +169,11 @@ class PacedRecorder:
         step = trainer.step_count
         if step >= self.due:
             start = time.perf_counter()
-            self.records.append(self.capture(trainer))
+            record = self.capture(trainer)
             cost = time.perf_counter() - start
-            self.due = self.pacer.next_step(step, step + self.spacing, cost=cost)
+            self.records.append(record)
+            nbytes = state_nbytes(record) if self.pacer.byte_rate else 0
+            self.due = self.pacer.next_step(step, step + self.spacing, cost=cost, nbytes=nbytes)
         return self.due
 
     def drain(self):

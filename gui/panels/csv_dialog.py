@@ -228,6 +228,9 @@ class CsvImportDialog(QDialog):
             self.table.setColumnCount(0)
             self.info_label.setText("")
             return
+        # A stretched last section is laid out again for every header label: 785 columns of
+        # pixels took 0.2 s, the window frozen. Stretch once they are all in.
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setColumnCount(len(preview.header))
         self.table.setRowCount(len(preview.rows))
         labels = [
@@ -239,6 +242,7 @@ class CsvImportDialog(QDialog):
             for j, cell in enumerate(row):
                 self.table.setItem(i, j, QTableWidgetItem(cell))
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         header = "yes" if preview.has_header else "no (columns named col1 … colN)"
         self.info_label.setText(
             f"Delimiter: {preview.delimiter_name} · header row: {header} · "

@@ -8,6 +8,7 @@ that the progress callback checks between chunks of the file.
 """
 
 import threading
+import time
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
@@ -42,6 +43,12 @@ class CsvLoadResult:
 
 
 class CsvLoadTask(QRunnable):
+    #: Fewest seconds between two progress reports. Each one repaints the progress bar, and
+    #: every Python handler of that repaint's events (the wheel guard sees them all) waits
+    #: for the reader to let go of the interpreter lock, ~15 ms a chunk: a report per chunk
+    #: stalled the window 30–50 ms at a time, as often as chunks came.
+    REPORT_INTERVAL = 0.1
+
     """Read ``path`` (or reuse ``table``) and build the dataset with ``options``.
 
     Parameters
@@ -61,6 +68,7 @@ class CsvLoadTask(QRunnable):
         self._path, self._options, self._table = path, dict(options), table
         self._preview_rows = preview_rows
         self._cancel = threading.Event()
+        self._reported = None  # time.monotonic() of the last progress report
 
     def cancel(self):
         """Ask the worker to stop at its next progress report (thread-safe)."""
@@ -69,7 +77,11 @@ class CsvLoadTask(QRunnable):
     def _report(self, fraction):
         if self._cancel.is_set():
             raise LoadCancelled
-        self.signals.progress.emit(round(100 * fraction))
+        now = time.monotonic()
+        if (fraction >= 1.0 or self._reported is None
+                or now - self._reported >= self.REPORT_INTERVAL):
+            self._reported = now
+            self.signals.progress.emit(round(100 * fraction))
 
     def run(self):
         """Runs on a pool thread; every outcome ends in one signal."""
@@ -113,6 +125,7 @@ class ResplitTask(QRunnable):
         self.signals = CsvLoadSignals()
         self._dataset, self._ratio, self._seed = dataset, train_ratio, seed
         self._cancel = threading.Event()
+        self._reported = None  # time.monotonic() of the last progress report
 
     def cancel(self):
         """Drop the result when it is ready (thread-safe)."""

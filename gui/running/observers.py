@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from core.watch.norms import NormHistory
-from core.watch.pacing import STATE_SHARE, RecordPacer
+from core.watch.pacing import STATE_BYTES_PER_SECOND, STATE_SHARE, RecordPacer
 from core.watch.remote_run import PacedRecorder, capture_norms, capture_state
 from core.watch.timeline import Timeline
 
@@ -163,7 +163,10 @@ class TimelineObserver(QObject):
     def __init__(self, max_states=TIMELINE_STATES, max_bytes=TIMELINE_BYTES, parent=None):
         super().__init__(parent)
         self.timeline = Timeline(max_states, max_bytes)  # worker thread only
-        self.pacer = RecordPacer(TIMELINE_GAP, share=STATE_SHARE)
+        # states recorded here are only copied; the byte rate paces those of a training
+        # process, which are also sent (remote_recorder)
+        self.pacer = RecordPacer(TIMELINE_GAP, share=STATE_SHARE,
+                                 byte_rate=STATE_BYTES_PER_SECOND)
         self.head = 0
         self._history_behind = False
         self._sent = None

@@ -265,6 +265,7 @@ def test_a_large_csv_loads_with_progress_and_cancel_keeps_the_current_run(
     from gui.shell.output_tabs import DIGITS_TAB
 
     monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 256 << 10)  # many progress steps
+    monkeypatch.setattr(CsvLoadTask, "REPORT_INTERVAL", 0.0)  # each one reported
     gate, report = threading.Event(), CsvLoadTask._report
 
     def held_report(task, fraction):  # the worker waits after its first chunk until released

@@ -142,11 +142,14 @@ def _large_csv(tmp_path, rows=30_000):
 
 @pytest.fixture
 def background(monkeypatch):
-    """Files over 100 kB load in the background, read in 16 kB chunks (many progress steps)."""
+    """Files over 100 kB load in the background, read in 16 kB chunks, each reported (many
+    progress steps)."""
     from core.data import csv_fast
+    from gui.panels.csv_load_task import CsvLoadTask
 
     monkeypatch.setattr(CsvImportDialog, "BACKGROUND_BYTES", 100_000)
     monkeypatch.setattr(csv_fast, "CHUNK_BYTES", 16 << 10)
+    monkeypatch.setattr(CsvLoadTask, "REPORT_INTERVAL", 0.0)
 
 
 def test_large_file_loads_in_the_background_with_progress(qtbot, dialog, tmp_path, background):
@@ -163,12 +166,28 @@ def test_large_file_loads_in_the_background_with_progress(qtbot, dialog, tmp_pat
     assert ds is not None and ds.n_train + ds.n_test == 30_000 and ds.task == "multiclass"
     assert len(seen) > 5 and seen == sorted(seen) and seen[-1] == 100
     assert dialog.table.rowCount() == 20 and ok_button(dialog).isEnabled()
+    header = dialog.table.horizontalHeader()  # stretched again once every column is in
+    assert header.stretchLastSection() and dialog.table.columnCount() == 5
     # A new target is built in the background from the table already read.
     seen.clear()
     with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
         dialog.set_target("a")
         assert dialog.loading()
     assert dialog.dataset().task == "regression" and seen == []
+
+
+def test_progress_is_reported_at_most_every_report_interval_and_always_at_the_end(
+        qtbot, dialog, tmp_path, background, monkeypatch):
+    from gui.panels.csv_load_task import CsvLoadTask
+
+    # each report repaints the progress bar while the reader holds the interpreter lock
+    monkeypatch.setattr(CsvLoadTask, "REPORT_INTERVAL", 3600.0)
+    seen = []
+    dialog.loadProgress.connect(seen.append)
+    with qtbot.waitSignal(dialog.loadFinished, timeout=120_000):
+        dialog.set_path(_large_csv(tmp_path))
+    assert len(seen) == 2 and 0 < seen[0] < 100 and seen[1] == 100
+    assert dialog.dataset() is not None
 
 
 def test_the_path_field_losing_focus_does_not_start_a_load_over(

@@ -369,6 +369,26 @@ def test_record_pacer_keeps_costly_recordings_to_their_share_of_the_time():
     assert pacer.next_step(90_010, 90_011, now=13.0, cost=0.003) == 90_012  # 10 steps/s
 
 
+def test_record_pacer_keeps_big_recordings_to_its_bytes_a_second():
+    pacer = RecordPacer(gap=0.02, free=256, share=0.02, byte_rate=8e6)
+    assert pacer.next_step(0, 1, now=0.0, cost=0.003, nbytes=2e6) == 1
+    # 1,000 steps/s, 2 MB (a 784-128-10 state): 0.25 s (250 steps) at 8 MB/s, more than
+    # the 0.15 s its 3 ms copy asks at 2 %
+    assert pacer.next_step(100, 101, now=0.1, cost=0.003, nbytes=2e6) == 350
+    # a cheap recording in the free start is as asked, however big
+    assert pacer.next_step(350, 351, now=0.35, cost=1e-6, nbytes=2e6) == 351
+    # past the free start a small state is paced by the gap alone: 0.02 s, 20 steps
+    later = pacer.continued()
+    assert later.byte_rate == 8e6
+    later.free = 0
+    assert later.next_step(351, 352, now=0.351) == 352
+    assert later.next_step(451, 452, now=0.451, cost=1e-6, nbytes=10_000) == 471
+    # without a byte rate the size does not count
+    plain = RecordPacer(gap=0.02, free=0)
+    assert plain.next_step(0, 1, now=0.0) == 1
+    assert plain.next_step(100, 101, now=0.1, nbytes=2e9) == 120
+
+
 
 def test_timeline_states_are_paced_by_their_cost_in_the_window_and_in_the_child():
     from core.watch.pacing import STATE_SHARE
