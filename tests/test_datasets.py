@@ -291,6 +291,17 @@ def test_whole_number_inputs_give_the_same_float64_dataset_as_floats():
             np.testing.assert_array_equal(got, want)
 
 
+def test_class_means_are_the_mean_training_input_of_each_class_present():
+    X = np.arange(24.0).reshape(8, 3)
+    ds = make_dataset_from_arrays(X, [0, 2, 0, 2, 0, 2, 0, 2], "multiclass",
+                                  target_names=["a", "b", "c"], train_ratio=1.0)
+    means = ds.class_means
+    assert sorted(means) == [0, 2]  # class 1 has no rows
+    for c in (0, 2):
+        np.testing.assert_array_equal(means[c], ds.X_train[ds.labels_train == c].mean(axis=0))
+    assert ds.class_means is means  # computed once
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_inputs_with_one_value_that_is_not_finite_are_refused(bad):
     X = np.arange(12.0).reshape(6, 2)

@@ -106,6 +106,14 @@ class Dataset:
         """``InputStats`` of the raw inputs (computed once: datasets are never modified)."""
         return InputStats.of(self.X_train, self.X_test)
 
+    @cached_property
+    def class_means(self):
+        """Mean raw training input of each class present, ``{class index: (d,) float64}``
+        (computed once; classification only)."""
+        labels = self.labels_train
+        return {c: self.X_train[labels == c].mean(axis=0)
+                for c in range(self.n_classes) if np.any(labels == c)}
+
     @property
     def n_inputs(self):
         """Number of raw input columns ``d``."""

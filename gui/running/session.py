@@ -337,7 +337,7 @@ class TrainingSession(QObject):
         self.pause()
         self._pending = pending = (dataset, config)
         self.message.emit(f"Building the network on {dataset.n_train:,} training rows…")
-        task = TrainerBuildTask(dataset, config, self._shared)
+        task = TrainerBuildTask(dataset, config, self._shared, self._snapshot_options(dataset))
         def ended(result):
             self._on_built(task, pending, result, note, what)
 
@@ -355,16 +355,18 @@ class TrainingSession(QObject):
         if isinstance(result, Exception):
             self.error.emit(f"Could not build the network: {describe_error(result)}")
             return
-        self.install(result, note, pending[1], what)
+        trainer, snapshot = result
+        self.install(trainer, note, pending[1], what, snapshot)
 
-    def install(self, trainer, note, config=None, what=None):
+    def install(self, trainer, note, config=None, what=None, snapshot=None):
         """Make ``trainer`` (built in the GUI thread, not yet shared) the current one.
 
         Resets every view, shows its first snapshot and hands it to the worker, paused.
         ``config`` is what the user chose (default: the trainer's resolved config). The
         :attr:`keeper`, if any, first keeps the run being replaced (Edit → Undo) and words
         the status message; ``what`` names the change for it ("opened session x"; default:
-        the settings that differ).
+        the settings that differ). ``snapshot``: the trainer's first, when already taken
+        (with :meth:`_snapshot_options`, on the pool thread that built it).
         """
         self._pending = None  # this trainer wins over one still being built
         if self._shared is not None:  # big data brought back: the inputs the child maps
@@ -374,21 +376,27 @@ class TrainingSession(QObject):
         self.dataset = trainer.dataset
         self.config = trainer.config if config is None else config
         self._generation += 1
-        snapshot = self._look_at(trainer)
+        snapshot = self._look_at(trainer, snapshot)
         # Handed over before the views reset: the worker sends it to the training process
         # (376 MB of inputs on MNIST) while the window redraws, so Play starts at once.
         self.worker.replace(trainer, self._generation, self.surface_columns)
         self._show_first(snapshot)
         self.message.emit(note)
 
-    def _look_at(self, trainer):
+    def _look_at(self, trainer, snapshot=None):
         """What the views need of ``trainer`` (not yet shared with the worker): its info,
-        counters and first snapshot, which is returned."""
+        counters and first snapshot (taken unless given), which is returned."""
         self.info = trainer.info()
         self.surface_columns = default_columns(trainer.dataset)
         self.counters = (trainer.step_count, trainer.epoch, 0.0)
-        return take_snapshot(trainer, surface_resolution=self.surface_resolution,
-                             surface_columns=self.surface_columns)
+        if snapshot is not None:
+            return snapshot
+        return take_snapshot(trainer, **self._snapshot_options(trainer.dataset))
+
+    def _snapshot_options(self, dataset):
+        """``take_snapshot`` keywords for a new run's first snapshot on ``dataset``."""
+        return {"surface_resolution": self.surface_resolution,
+                "surface_columns": default_columns(dataset)}
 
     def _show_first(self, snapshot):
         """Reset every view for the new run (``self.info``) and show its first ``snapshot``."""

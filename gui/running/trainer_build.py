@@ -2,7 +2,8 @@
 
 On MNIST-size data (48,000 × 784 training rows) a new trainer takes seconds: the input
 pipeline's statistics and the standardised copies of the training and test inputs. The
-session builds it here and installs it when ``built`` arrives, so the window keeps drawing.
+session builds it here, with its first snapshot (a forward pass over 12,000 test rows), and
+installs both when ``built`` arrives, so the window keeps drawing.
 When the window trains in a child process, those copies are made in shared memory
 (``core.watch.shared_inputs``): the child maps them instead of receiving its own.
 """
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 from core.train.state import use_inputs
 from core.train.trainer import Trainer, input_pipeline
 from core.watch.shared_inputs import is_shared
+from core.watch.snapshot import take_snapshot
 
 #: From this many training input cells (rows × inputs) on, a trainer is built off the GUI
 #: thread (MNIST: 37 million; the shipped data sets: under 100,000).
@@ -24,31 +26,36 @@ def builds_in_background(dataset):
 
 
 class TrainerBuildSignals(QObject):
-    """``built(trainer)`` or ``failed(exception)``, queued into the GUI thread."""
+    """``built((trainer, snapshot))`` or ``failed(exception)``, queued into the GUI thread."""
 
     built = Signal(object)
     failed = Signal(object)
 
 
 class TrainerBuildTask(QRunnable):
-    """``Trainer(dataset, config)`` on a pool thread; with ``shared`` (a
-    ``core.watch.shared_inputs.InputsReuse``) its network inputs live in shared memory."""
+    """``Trainer(dataset, config)`` and its first ``take_snapshot(trainer, **snapshot_options)``
+    on a pool thread; with ``shared`` (a ``core.watch.shared_inputs.InputsReuse``) its network
+    inputs live in shared memory. Nothing else sees the trainer before ``built``."""
 
-    def __init__(self, dataset, config, shared=None):
+    def __init__(self, dataset, config, shared=None, snapshot_options=None):
         super().__init__()
         self.setAutoDelete(False)  # the session keeps it until its signal is handled
         self.signals = TrainerBuildSignals()
         self._dataset, self._config, self._shared = dataset, config, shared
+        self._snapshot_options = dict(snapshot_options or {})
 
     def run(self):
         """Runs on a pool thread; ends in exactly one signal."""
         try:
             trainer = build_trainer(self._dataset, self._config, self._shared)
-            _ = trainer.dataset.input_stats  # cached: the views' reset need not scan the data
+            if trainer.dataset.is_classification:  # cached: the views' reset need not scan
+                _ = trainer.dataset.class_means  # the data (the surface's slice presets)
+            _ = trainer.dataset.input_stats
+            snapshot = take_snapshot(trainer, **self._snapshot_options)
         except Exception as exc:  # noqa: BLE001 - shown by the session, old network kept
             self.signals.failed.emit(exc)
         else:
-            self.signals.built.emit(trainer)
+            self.signals.built.emit((trainer, snapshot))
         finally:
             self._dataset = self._config = self._shared = None
 

@@ -49,9 +49,7 @@ class SlicePoints:
             return
         stats = dataset.input_stats  # computed once per dataset
         self._scale = stats.scale
-        labels = dataset.labels_train
-        presets = {name: dataset.X_train[labels == c].mean(axis=0)
-                   for c, name in enumerate(dataset.target_names) if np.any(labels == c)}
+        presets = {dataset.target_names[c]: mean for c, mean in dataset.class_means.items()}
         self.slice_sliders.set_data(dataset.input_names, (0, 1), stats.mean, stats.low,
                                     stats.high, presets)
 

@@ -324,6 +324,14 @@ def test_a_network_on_big_data_is_built_off_the_gui_thread(qtbot, window, monkey
 
     monkeypatch.setattr(trainer_module.Trainer, "__init__", traced)
     monkeypatch.setattr(trainer_build, "BACKGROUND_CELLS", 100_000)
+    snapshot_on, taken, take = [], [], trainer_build.take_snapshot
+
+    def traced_snapshot(*args, **kwargs):  # the first one: a forward pass over the test rows
+        snapshot_on.append(threading.current_thread())
+        taken.append(take(*args, **kwargs))
+        return taken[-1]
+
+    monkeypatch.setattr(trainer_build, "take_snapshot", traced_snapshot)
     rng = np.random.default_rng(0)
     big = make_dataset_from_arrays(rng.normal(size=(500, 300)), np.arange(500) % 4,
                                    "multiclass")
@@ -333,6 +341,9 @@ def test_a_network_on_big_data_is_built_off_the_gui_thread(qtbot, window, monkey
         assert session.info is before  # the old run stays on screen meanwhile
     assert not session.building and changed.args[0].dataset is big
     assert built_on and threading.main_thread() not in built_on
+    assert snapshot_on and threading.main_thread() not in snapshot_on
+    first = session.last_snapshot  # what the views show is the pool thread's snapshot
+    assert first is taken[-1] and first.step == 0 and first.test_probs.shape == (100, 4)
     # a second request while one is being built: the last one wins
     small = make_dataset_from_arrays(rng.normal(size=(500, 300)), np.arange(500) % 3,
                                      "multiclass")
