@@ -48,9 +48,10 @@ class TrainerBuildTask(QRunnable):
         """Runs on a pool thread; ends in exactly one signal."""
         try:
             trainer = build_trainer(self._dataset, self._config, self._shared)
-            if trainer.dataset.is_classification:  # cached: the views' reset need not scan
-                _ = trainer.dataset.class_means  # the data (the surface's slice presets)
+            # cached on the dataset, so that the views' resets need not scan the data
             _ = trainer.dataset.input_stats
+            if trainer.dataset.is_classification:
+                _ = trainer.dataset.class_means  # the decision surface's slice presets
             snapshot = take_snapshot(trainer, **self._snapshot_options)
         except Exception as exc:  # noqa: BLE001 - shown by the session, old network kept
             self.signals.failed.emit(exc)
