@@ -43,15 +43,6 @@ class CsvLoadResult:
 
 
 class CsvLoadTask(QRunnable):
-    #: Fewest seconds between two progress reports. Each one repaints the progress bar, and
-    #: every Python handler of that repaint's events (the wheel guard sees them all) waits
-    #: for the reader to let go of the interpreter lock, ~15 ms a chunk: a report per chunk
-    #: stalled the window 30–50 ms at a time, as often as chunks came. Between chunks the
-    #: reader also lets go of the lock (``sleep(0)``), so a waiting GUI thread takes it at
-    #: once rather than after its 5 ms switch request (heartbeat p99 while reading MNIST:
-    #: 17–31 ms instead of 23–41).
-    REPORT_INTERVAL = 0.1
-
     """Read ``path`` (or reuse ``table``) and build the dataset with ``options``.
 
     Parameters
@@ -63,6 +54,15 @@ class CsvLoadTask(QRunnable):
         An already read table (a new target or task needs no second read).
     preview_rows : int
     """
+
+    #: Fewest seconds between two progress reports. Each one repaints the progress bar, and
+    #: every Python handler of that repaint's events (the wheel guard sees them all) waits
+    #: for the reader to let go of the interpreter lock, ~15 ms a chunk: a report per chunk
+    #: stalled the window 30–50 ms at a time, as often as chunks came. Between chunks the
+    #: reader also lets go of the lock (``sleep(0)``), so a waiting GUI thread takes it at
+    #: once rather than after its 5 ms switch request (heartbeat p99 while reading MNIST:
+    #: 17–31 ms instead of 23–41).
+    REPORT_INTERVAL = 0.1
 
     def __init__(self, path, options, table=None, preview_rows=20):
         super().__init__()
@@ -129,7 +129,6 @@ class ResplitTask(QRunnable):
         self.signals = CsvLoadSignals()
         self._dataset, self._ratio, self._seed = dataset, train_ratio, seed
         self._cancel = threading.Event()
-        self._reported = None  # time.monotonic() of the last progress report
 
     def cancel(self):
         """Drop the result when it is ready (thread-safe)."""
