@@ -18,6 +18,7 @@ is quicker at them, and the table they fill is an eighth of the float64 one (the
 split converts the rows it gathers).
 """
 
+import contextlib
 import io
 import warnings
 
@@ -138,10 +139,8 @@ def _whole_numbers(chunk, delimiter, columns, small):
     ValueError when a cell is no whole number (or too large for int64).
     """
     if small:
-        try:
+        with contextlib.suppress(ValueError):  # a cell over 255, negative: int64 below
             return _load(chunk, delimiter, np.uint8, columns)
-        except ValueError:
-            pass
     return _load(chunk, delimiter, np.int64, columns)
 
 

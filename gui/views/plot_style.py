@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsItem
 
+from core.data.dataset import all_finite as finite
 from gui.theme.style import class_lut, diverging_lut
 from gui.views.lazy_menu import plot_widget
 
@@ -137,7 +138,7 @@ def binary_lut(strength=0.85):
 
 def all_finite(*arrays):
     """True when every array (``None`` counts as finite) holds only finite values."""
-    return all(a is None or bool(np.isfinite(a).all()) for a in arrays)
+    return all(a is None or finite(a) for a in arrays)
 
 
 def pixel_rect(x, y):
