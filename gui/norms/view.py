@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from gui.views.curve_ranges import RangeAnchor, epoch_span, loss_span
+from gui.views.curve_ranges import RangeAnchor, loss_span, step_span
 from gui.views.lazy_menu import plot_widget
 from gui.views.plot_style import (
     AXES_HEIGHT,
@@ -219,7 +219,7 @@ class GradientNormsView(QWidget):
             curves.clear()
             for i, color in enumerate(colors):
                 pen = pg.mkPen(color, width=2)
-                curves.append(long_history_curve(plot, pen, layer_name(i, n)))
+                curves.append(long_history_curve(plot, pen, layer_name(i, n), anchored=True))
         self.legend.setText(legend_html(colors))
 
     def _clear(self):
@@ -239,7 +239,7 @@ class GradientNormsView(QWidget):
         for curves, values in ((self.grad_curves, data.grad), (self.weight_curves, data.weight)):
             for i, curve in enumerate(curves):
                 curve.setData(*positive_points(steps, values[:, i]), skipFiniteCheck=True)
-        x0, x1 = epoch_span(steps[-1])
+        x0, x1 = step_span(steps[-1])
         for anchor, values in zip(self.anchors, (data.grad, data.weight), strict=True):
             span = loss_span(values, log=True)
             anchor.set_bounds(None if span is None else (x0, x1, *span))

@@ -17,7 +17,7 @@ updated only when the predictions changed.
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -29,6 +29,7 @@ from core.train.confusion import (
     rows_in_cell,
 )
 from gui.theme.style import POSITIVE_HEX
+from gui.views.cell_labels import CellLabels
 from gui.views.digits import DigitsView
 from gui.views.image_tiles import gray_pixmap, pixel_levels
 from gui.views.on_screen import OnScreenGate
@@ -38,7 +39,6 @@ from gui.views.plot_style import (
     all_finite,
     as_image,
     new_plot_widget,
-    set_text,
     show_hint,
 )
 
@@ -106,7 +106,7 @@ class ConfusionView(OnScreenGate, QWidget):
         self._font = QFont()
         self._font.setPointSize(8)
         self.highlighter = None  # fn(rows or None) ringing test rows on the surface (2-D data)
-        self.count_texts, self.accuracy_texts = [], []
+        self.labels = None  # CellLabels: C*C counts (row-major), then C accuracies
         self._info = None
         self._counts = self._pred = self._probs = None
         self._selected = None
@@ -119,9 +119,9 @@ class ConfusionView(OnScreenGate, QWidget):
         self._counts = self._pred = self._probs = None
         self._forget_pending()
         self._clear_selection()
-        for item in self.count_texts + self.accuracy_texts:
-            self.plot.removeItem(item)
-        self.count_texts, self.accuracy_texts = [], []
+        if self.labels is not None:
+            self.plot.removeItem(self.labels)
+            self.labels = None
         ds = trainer_info.dataset
         self.image.setVisible(False)
         self.caption.setText("")
@@ -142,18 +142,13 @@ class ConfusionView(OnScreenGate, QWidget):
         left.setWidth(max(metrics.horizontalAdvance(n) for n in names) + 34)
         self.plot.setLabel("bottom", "predicted class")
         self.plot.setLabel("left", "true class")
+        self.labels = CellLabels(self._font, QRectF(0, 0, C + 0.75, C))
         for r in range(C):
             for c in range(C):
-                text = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
-                text.setFont(self._font)
-                text.setPos(c + 0.5, r + 0.5)
-                self.plot.addItem(text, ignoreBounds=True)
-                self.count_texts.append(text)
-            acc = pg.TextItem("", color=FOREGROUND, anchor=(0.0, 0.5))
-            acc.setFont(self._font)
-            acc.setPos(C + 0.08, r + 0.5)
-            self.plot.addItem(acc, ignoreBounds=True)
-            self.accuracy_texts.append(acc)
+                self.labels.add(c + 0.5, r + 0.5, color=FOREGROUND)
+        for r in range(C):
+            self.labels.add(C + 0.08, r + 0.5, anchor=(0.0, 0.5), color=FOREGROUND)
+        self.plot.addItem(self.labels, ignoreBounds=True)
         self.image.setImage(np.zeros((C, C), np.float32), levels=(0.0, 1.0))
         self.image.setRect(0, 0, C, C)
         self.plot.getViewBox().setRange(xRange=(0, C + 0.75), yRange=(0, C), padding=0.02)
@@ -180,6 +175,15 @@ class ConfusionView(OnScreenGate, QWidget):
     def matrix(self):
         """The ``(C, C)`` counts now shown (None before any prediction)."""
         return self._counts
+
+    def count_text(self, true_class, predicted_class):
+        """The text shown in a cell (``"·"`` for none)."""
+        return self.labels.text(true_class * self._info.dataset.n_classes + predicted_class)
+
+    def accuracy_text(self, true_class):
+        """The per-class accuracy shown right of row ``true_class``."""
+        C = self._info.dataset.n_classes
+        return self.labels.text(C * C + true_class)
 
     def selected_rows(self):
         """Test-row indices of the selected cell, or None."""
@@ -228,14 +232,11 @@ class ConfusionView(OnScreenGate, QWidget):
         if not self.image.isVisible():
             self.image.setVisible(True)
             self.hint.setVisible(False)
-        C = len(counts)
-        for k, text in enumerate(self.count_texts):
-            r, c = divmod(k, C)
-            n = int(counts[r, c])
-            set_text(text, str(n) if n else "·", "w" if share[r, c] > 0.55 else FOREGROUND)
-        accuracy = per_class_accuracy(counts)
-        for r, text in enumerate(self.accuracy_texts):
-            set_text(text, "—" if np.isnan(accuracy[r]) else f"{100 * accuracy[r]:.0f}%")
+        cells = zip(counts.ravel().tolist(), share.ravel().tolist(), strict=True)
+        for k, (n, part) in enumerate(cells):
+            self.labels.set(k, str(n) if n else "·", "w" if part > 0.55 else FOREGROUND)
+        for r, accuracy in enumerate(per_class_accuracy(counts).tolist(), start=counts.size):
+            self.labels.set(r, "—" if np.isnan(accuracy) else f"{100 * accuracy:.0f}%")
         overall = float(np.trace(counts)) / max(int(counts.sum()), 1)
         self.plot.setTitle(f"test accuracy {100 * overall:.1f}% · right: per-class accuracy",
                            color=FOREGROUND, size="9pt")

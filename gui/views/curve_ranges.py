@@ -34,6 +34,43 @@ def epoch_span(last_epoch):
     return 0.0, max(1.0, nice_ceil(float(last_epoch)))
 
 
+#: Mantissas a step axis may end at: ~8 moves a decade (every 10 steps at 20..40, every 100
+#: at 200..400), not one per Step as rounding to a tenth of the decade does below 100.
+STEP_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+#: A step axis spans at least this many steps (the first ten Steps keep one axis).
+MIN_STEP_SPAN = 10.0
+
+
+def step_span(last_step):
+    """``(0, x)`` for a step axis ending at ``last_step``: ``x`` is the smallest
+    ``m * 10**k`` (``m`` in :data:`STEP_MANTISSAS`) ≥ ``last_step``, at least 10."""
+    value = float(last_step)
+    if not value > MIN_STEP_SPAN:
+        return 0.0, MIN_STEP_SPAN
+    decade = 10.0 ** math.floor(math.log10(value))
+    end = next(m * decade for m in STEP_MANTISSAS if m * decade >= value * (1 - 1e-12))
+    return 0.0, float(f"{end:.12g}")
+
+
+def band_span(low, high, current=None, fill=0.4):
+    """``(y0, y1)`` framing values from ``low`` to ``high`` (finite, low ≤ high).
+
+    Keeps ``current`` while it holds them and they fill at least ``fill`` of it (a band that
+    jitters from step to step does not move the axis); otherwise the values plus 10 %
+    either side, rounded outwards to a fifth of the decade of their extent.
+    """
+    if current is not None and current[0] <= low and high <= current[1] and \
+            high - low >= fill * (current[1] - current[0]):
+        return current
+    extent = high - low
+    if not extent > 0:
+        extent = abs(high) or 1.0
+    low, high = low - 0.1 * extent, high + 0.1 * extent
+    unit = 10.0 ** math.floor(math.log10(high - low)) / 5
+    return (float(f"{math.floor(low / unit) * unit:.12g}"),
+            float(f"{math.ceil(high / unit) * unit:.12g}"))
+
+
 def loss_span(values, log=False):
     """``(low, high)`` for losses ``values (n,)`` in view coordinates (log10 when ``log``).
 

@@ -12,11 +12,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from core.data.image_shape import dataset_image_side
 from gui.theme.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
+from gui.views.cell_labels import CellLabels
 from gui.views.image_tiles import mosaic, pixel_levels
 from gui.views.lazy_menu import add_plot
 from gui.views.plot_style import (
@@ -107,7 +109,7 @@ class DigitsView(QWidget):
         self._held = HeldLevels()
         self._info = None
         self._side = None
-        self.labels, self.count_texts = [], []
+        self.labels, self.counts_labels = [], None
         self._show_hint()
 
     def _show_hint(self):
@@ -121,7 +123,7 @@ class DigitsView(QWidget):
         self._held.clear()
         ds = trainer_info.dataset
         if not self.supports(ds) or ds.n_test == 0:
-            self.labels, self.count_texts = [], []
+            self.labels, self.counts_labels = [], None
             self._show_hint()
             return
         self.layout_widget.clear()
@@ -276,14 +278,11 @@ class DigitsView(QWidget):
         for name in ("bottom", "left"):
             self.conf_plot.getAxis(name).setTicks(ticks)
         self.conf_image.setImage(np.zeros((C, C), np.float32), levels=(0.0, 1.0))
-        self.count_texts = []
+        self.counts_labels = CellLabels(self._font, QRectF(0, 0, C, C))
         for r in range(C):
             for c in range(C):
-                text = pg.TextItem("", color=FOREGROUND, anchor=(0.5, 0.5))
-                text.setFont(self._font)
-                text.setPos(c + 0.5, r + 0.5)
-                self.conf_plot.addItem(text, ignoreBounds=True)
-                self.count_texts.append(text)
+                self.counts_labels.add(c + 0.5, r + 0.5, color=FOREGROUND)
+        self.conf_plot.addItem(self.counts_labels, ignoreBounds=True)
         self._counts = None
 
     def _fit_counts(self, *_):
@@ -292,8 +291,7 @@ class DigitsView(QWidget):
         C = self._n_classes
         fits = (box.width() / C >= self._count_size[0]
                 and box.height() / C >= self._count_size[1])
-        for text in self.count_texts:
-            text.setVisible(fits)
+        self.counts_labels.setVisible(fits)
         # class numbers on the axes: every one, or every other / fifth when rows are tight
         tick = QFontMetricsF(self.conf_plot.getAxis("left").style["tickFont"] or QFont())
         for name, room, need in (("left", box.height() / C, tick.height()),
@@ -307,10 +305,8 @@ class DigitsView(QWidget):
         counts = confusion_counts(self._true, pred, C)
         top = max(int(counts.max()), 1)
         self.conf_image.setImage(as_image(counts), levels=(0.0, float(top)))
-        # set_text re-lays a cell out only when its count or colour changed: a new top count
-        # moves every cell's colour threshold, but few cells cross it
-        for text, n in zip(self.count_texts, counts.ravel().tolist(), strict=True):
-            set_text(text, str(n) if n else "", "w" if n > 0.55 * top else FOREGROUND)
+        for k, n in enumerate(counts.ravel().tolist()):
+            self.counts_labels.set(k, str(n) if n else "", "w" if n > 0.55 * top else FOREGROUND)
         self._counts = counts
         self._accuracy = float(np.trace(counts)) / max(int(counts.sum()), 1)
         self._title_confusion()

@@ -21,11 +21,18 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from core.watch.distributions import KINDS, QUANTILES, SAMPLE_ROWS, SATURATED_SHARE
 from gui.theme.style import NEGATIVE_HEX, POSITIVE_HEX
 from gui.views.activation_curves import layer_titles
+from gui.views.curve_ranges import RangeAnchor, band_span, step_span
 from gui.views.distribution_recorder import DistributionRecorder
 from gui.views.focus_combo import FocusCombo
 from gui.views.lazy_menu import add_plot
 from gui.views.on_screen import OnScreenGate
-from gui.views.plot_style import FOREGROUND, HINT_COLOR, new_layout_widget, style_plot
+from gui.views.plot_style import (
+    FOREGROUND,
+    HINT_COLOR,
+    cache_axes,
+    new_layout_widget,
+    style_plot,
+)
 
 TITLES = {"weights": "weights W · bands 0–100, 10–90, 25–75 %, line: median",
           "activations": "activations f(z) on the sample", "gradients": "gradients dW"}
@@ -51,7 +58,12 @@ class CompactAxis(pg.AxisItem):
 
 
 class _BandPlot:
-    """One plot: three nested quantile bands and the median line over steps."""
+    """One plot: three nested quantile bands and the median line over steps.
+
+    Auto-range frames only a :class:`RangeAnchor` (rounded bounds that move seldom, see
+    :mod:`curve_ranges`): a range that followed the data would move, and regenerate both
+    axes, on every Step.
+    """
 
     def __init__(self, plot, color):
         self.plot = plot
@@ -62,16 +74,19 @@ class _BandPlot:
         self.edges = []
         for _ in range(n):
             curve = pg.PlotCurveItem(pen=pg.mkPen(edge, width=1))
-            plot.addItem(curve)
+            plot.addItem(curve, ignoreBounds=True)
             self.edges.append(curve)
         self.bands = []
         for k, alpha in enumerate(BAND_ALPHAS):
             c = pg.mkColor(base)
             c.setAlpha(alpha)
             band = pg.FillBetweenItem(self.edges[k], self.edges[n - 1 - k], brush=pg.mkBrush(c))
-            plot.addItem(band)
+            plot.addItem(band, ignoreBounds=True)
             self.bands.append(band)
-        self.median = plot.plot(pen=pg.mkPen(base, width=2))
+        self.median = pg.PlotCurveItem(pen=pg.mkPen(base, width=2))
+        plot.addItem(self.median, ignoreBounds=True)
+        self.anchor = RangeAnchor()
+        plot.addItem(self.anchor)
 
     def set_data(self, steps, bands):
         """``steps (m,)``, ``bands (m, len(QUANTILES))``."""
@@ -86,6 +101,17 @@ class _BandPlot:
         for band in self.bands:
             band.updatePath()
         self.median.setData(steps, bands[:, len(QUANTILES) // 2])
+        self._frame(steps, bands)
+
+    def _frame(self, steps, bands):
+        finite = bands[np.isfinite(bands)]
+        if not len(steps) or not finite.size:
+            self.anchor.set_bounds(None)
+            return
+        current = self.anchor.bounds
+        y0, y1 = band_span(float(finite.min()), float(finite.max()),
+                           None if current is None else current[2:])
+        self.anchor.set_bounds((*step_span(steps[-1]), y0, y1))
 
 
 class DistributionsView(OnScreenGate, QWidget):
@@ -125,6 +151,7 @@ class DistributionsView(OnScreenGate, QWidget):
             plot = style_plot(add_plot(grid, axisItems={"left": CompactAxis("left")}),
                               TITLES[kind])
             plot.showGrid(x=True, y=True, alpha=0.15)
+            cache_axes(plot)
             plot.hideButtons()
             plot.setLabel("left", AXIS_NAMES[kind])
             if first is None:

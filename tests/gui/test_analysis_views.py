@@ -140,6 +140,26 @@ def test_distribution_bands_equal_numpy_quantiles(qtbot, relu_spirals):
     save_png(view, "distributions.png")
 
 
+def test_distribution_axes_hold_every_band_and_move_seldom(qtbot, relu_spirals):
+    """Each plot frames all its bands, and 30 single Steps move its axes a few times, not
+    30 (every move regenerates the axis and its grid)."""
+    view = open_view(qtbot, DistributionsView, relu_spirals, size=(520, 600))
+    ranges = {kind: set() for kind in view.band_plots}
+    for _ in range(30):
+        relu_spirals.step()
+        view.show_snapshot(take_snapshot(relu_spirals, surface_resolution=0))
+        for kind, band_plot in view.band_plots.items():
+            band_plot.plot.getViewBox().updateAutoRange()
+            (x0, x1), (y0, y1) = band_plot.plot.getViewBox().viewRange()
+            ranges[kind].add((x0, x1, y0, y1))
+            for edge in band_plot.edges:
+                steps, values = edge.getData()
+                assert x0 <= steps.min() and steps.max() <= x1
+                assert y0 <= values.min() and values.max() <= y1, kind
+    for kind, seen in ranges.items():
+        assert 1 <= len(seen) <= 8, (kind, len(seen))
+
+
 def test_distributions_count_saturated_tanh_units(qtbot):
     trainer = trained("circles", epochs=1, hidden=(6,), activation="tanh")
     view = open_view(qtbot, DistributionsView, trainer)
@@ -167,8 +187,14 @@ def test_confusion_view_on_iris_lists_a_clicked_cell(qtbot):
     ticks = [t[1] for t in view.plot.getAxis("left")._tickLevels[0]]
     assert ticks == ["setosa", "versicolor", "virginica"]
     accuracy = np.diag(view.matrix()) / view.matrix().sum(axis=1)
-    assert [t.toPlainText() for t in view.accuracy_texts] == [f"{100 * a:.0f}%"
-                                                             for a in accuracy]
+    assert [view.accuracy_text(r) for r in range(3)] == [f"{100 * a:.0f}%" for a in accuracy]
+    counts = view.matrix()
+    assert [[view.count_text(r, c) for c in range(3)] for r in range(3)] == \
+        [[str(n) if n else "·" for n in row] for row in counts.tolist()]
+    # what is painted: one glyph box per cell and per class, none overprinting another
+    boxes = view.labels.scene_rects()
+    assert len(boxes) == 3 * 3 + 3
+    assert not any(a.intersects(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
     # a click in cell (true versicolor, predicted versicolor) lists those rows
     vb = view.plot.getViewBox()
     scene_pos = vb.mapViewToScene(QPointF(1.5, 1.5))

@@ -329,10 +329,11 @@ def test_digits_confusion_cells_follow_every_snapshot(qtbot, digits):
         view.show_snapshot(take_snapshot(trainer))
         counts = view.confusion()
         top = max(int(counts.max()), 1)
-        for text, n in zip(view.count_texts, counts.ravel(), strict=True):
-            assert text.textItem.toPlainText() == (str(n) if n else "")
-            want = pg.mkColor("w" if n > 0.55 * top else FOREGROUND)
-            assert text.textItem.defaultTextColor() == want
+        labels = view.counts_labels
+        assert len(labels) == counts.size
+        for k, n in enumerate(counts.ravel()):
+            assert labels.text(k) == (str(n) if n else "")
+            assert labels.color(k) == pg.mkColor("w" if n > 0.55 * top else FOREGROUND)
 
 
 def _visible_rects(items):
@@ -361,7 +362,9 @@ def test_digits_labels_and_counts_never_overprint(qtbot, digits, size):
     view._fit_counts()
     labels = _visible_rects(view.labels)
     assert labels and not _overlaps(labels), "test-digit labels overprint"
-    assert not _overlaps(_visible_rects(view.count_texts)), "confusion counts overprint"
+    counts = view.counts_labels
+    assert not (counts.isVisible() and _overlaps(counts.scene_rects())), \
+        "confusion counts overprint"
     rows, cols = view._grid
     assert len(view.labels) == min(rows * cols, 48)
     # the class numbers on the confusion matrix's axes have room for their text
@@ -431,13 +434,27 @@ def test_curve_reaches_the_snapshot_epoch_and_nothing_hides_it(qtbot):
 
 def test_curve_axes_move_in_steps(qtbot):
     """The epoch axis range changes only when the run outgrows a rounded bound."""
-    from gui.views.curve_ranges import epoch_span, loss_span, metric_span, nice_ceil
+    from gui.views.curve_ranges import (
+        band_span,
+        epoch_span,
+        loss_span,
+        metric_span,
+        nice_ceil,
+        step_span,
+    )
 
     assert [nice_ceil(v) for v in (190, 191, 1234, 0.73)] == [190, 200, 1300, 0.73]
     assert epoch_span(5) == (0.0, 5.0) and epoch_span(0) == (0.0, 1.0)
     assert loss_span([0.7, 0.002], log=True) == (-3.0, 0.0)
     assert loss_span([np.nan]) is None
     assert metric_span([0.53, 0.99]) == (0.5, 1.0)
+    assert [step_span(s)[1] for s in (0, 7, 10, 11, 21, 31, 99, 101, 1234)] == \
+        [10, 10, 10, 15, 30, 40, 100, 150, 1500]
+    assert band_span(-0.83, 0.91) == (-1.2, 1.2)
+    assert band_span(-0.8, 0.9, current=(-1.2, 1.2)) == (-1.2, 1.2)  # held while it fits
+    assert band_span(-0.2, 0.3, current=(-1.2, 1.2)) == (-0.26, 0.36)  # fills < 40 %: shrinks
+    assert band_span(-0.8, 1.5, current=(-1.2, 1.2)) == (-1.2, 1.8)  # outgrown: grows
+    assert band_span(0.0, 0.0) == (-0.1, 0.1)
     trainer = trained("circles", epochs=101)
     view = make_view(qtbot, LossCurvesView, trainer)
     ranges = set()
