@@ -76,11 +76,12 @@ class _BandPlot:
             curve = pg.PlotCurveItem(pen=pg.mkPen(edge, width=1))
             plot.addItem(curve, ignoreBounds=True)
             self.edges.append(curve)
-        self.bands = []
-        for k, alpha in enumerate(BAND_ALPHAS):
+        self.bands = []  # outer to inner: closed polygons (upper edge out, lower edge back)
+        for alpha in BAND_ALPHAS:
             c = pg.mkColor(base)
             c.setAlpha(alpha)
-            band = pg.FillBetweenItem(self.edges[k], self.edges[n - 1 - k], brush=pg.mkBrush(c))
+            band = pg.PlotCurveItem(pen=None, brush=pg.mkBrush(c), fillLevel="enclosed")
+            band.setZValue(-1)
             plot.addItem(band, ignoreBounds=True)
             self.bands.append(band)
         self.median = pg.PlotCurveItem(pen=pg.mkPen(base, width=2))
@@ -90,16 +91,12 @@ class _BandPlot:
 
     def set_data(self, steps, bands):
         """``steps (m,)``, ``bands (m, len(QUANTILES))``."""
-        # A band rebuilds its path whenever one of its two edges says it changed: set the
-        # edges quietly and rebuild each band once (half the work on a long history).
         for k, item in enumerate(self.edges):
-            item.blockSignals(True)
-            try:
-                item.setData(steps, bands[:, k])
-            finally:
-                item.blockSignals(False)
-        for band in self.bands:
-            band.updatePath()
+            item.setData(steps, bands[:, k])
+        n = len(QUANTILES)
+        around = np.concatenate([steps, steps[::-1]])
+        for k, band in enumerate(self.bands):
+            band.setData(around, np.concatenate([bands[:, k], bands[::-1, n - 1 - k]]))
         self.median.setData(steps, bands[:, len(QUANTILES) // 2])
         self._frame(steps, bands)
 

@@ -127,10 +127,13 @@ def test_distribution_bands_equal_numpy_quantiles(qtbot, relu_spirals):
                 expected = [np.percentile(a, q) for a in arrays]
                 scale = max(float(np.abs(arrays).max()), 1e-300)
                 np.testing.assert_allclose(drawn, expected, rtol=0, atol=1e-12 * scale)
-            for k, band in enumerate(band_plot.bands):  # each fill spans its two edges now
-                outer, inner = band_plot.edges[k], band_plot.edges[len(QUANTILES) - 1 - k]
-                span = outer.getPath().boundingRect().united(inner.getPath().boundingRect())
-                assert band.path().boundingRect() == span
+            for k, band in enumerate(band_plot.bands):  # each fill runs out along one edge
+                upper = band_plot.edges[k].getData()  # and back along its partner
+                lower = band_plot.edges[len(QUANTILES) - 1 - k].getData()
+                x, y = band.getData()
+                np.testing.assert_array_equal(x, np.concatenate([upper[0], lower[0][::-1]]))
+                np.testing.assert_array_equal(y, np.concatenate([upper[1], lower[1][::-1]]))
+                assert band.opts["fillLevel"] == "enclosed" and band.opts["brush"] is not None
     view.set_layer(0)  # relu: the dead-unit count of the last snapshot
     a = np.maximum(snaps[-1].sample_z[0], 0.0)
     dead = int((a == 0).all(axis=0).sum())
