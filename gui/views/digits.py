@@ -28,7 +28,6 @@ from gui.views.plot_style import (
     all_finite,
     as_image,
     new_layout_widget,
-    set_text,
     style_plot,
 )
 
@@ -109,7 +108,7 @@ class DigitsView(QWidget):
         self._held = HeldLevels()
         self._info = None
         self._side = None
-        self.labels, self.counts_labels = [], None
+        self.labels = self.counts_labels = None  # CellLabels while images are shown
         self._show_hint()
 
     def _show_hint(self):
@@ -123,7 +122,7 @@ class DigitsView(QWidget):
         self._held.clear()
         ds = trainer_info.dataset
         if not self.supports(ds) or ds.n_test == 0:
-            self.labels, self.counts_labels = [], None
+            self.labels = self.counts_labels = None
             self._show_hint()
             return
         self.layout_widget.clear()
@@ -172,14 +171,14 @@ class DigitsView(QWidget):
             grid.setRowStretchFactor(1, 2)
 
     def resizeEvent(self, event):
-        if self.labels:
+        if self.labels is not None:
             self._arrange(event.size().width() >= WIDE_RATIO * event.size().height())
         super().resizeEvent(event)
 
     def show_snapshot(self, snapshot):
         """Update labels, confusion counts and tiles from ``snapshot.test_probs (n_test, C)``
         and ``snapshot.weights[0] (s*s, h1)``; non-finite values keep the last picture."""
-        if not self.labels:
+        if self.labels is None:
             return
         probs = snapshot.test_probs
         if probs is not None and len(probs) == len(self._true) and all_finite(probs):
@@ -195,17 +194,17 @@ class DigitsView(QWidget):
     @property
     def n_weight_tiles(self):
         """Number of image-sized first-layer tiles drawn (hidden units of layer 1, at most 64)."""
-        return self._n_tiles if self.labels else 0
+        return self._n_tiles if self.labels is not None else 0
 
     def confusion(self):
         """The ``(C, C)`` counts now shown (None before any prediction)."""
-        return getattr(self, "_counts", None) if self.labels else None
+        return getattr(self, "_counts", None) if self.labels is not None else None
 
     # ----------------------------------------------------------------- test image grid
     @property
     def side(self):
         """Side length in pixels of the images shown (None when none are)."""
-        return self._side if self.labels else None
+        return self._side if self.labels is not None else None
 
     def _build_grid(self, grid, ds):
         side = self._side
@@ -224,7 +223,7 @@ class DigitsView(QWidget):
         self.grid_plot.hideAxis("left")
         self.grid_plot.hideAxis("bottom")
         self.grid_image.setLookupTable(_ramp_lut("#ffffff", "#202020"))
-        self.labels, self._grid = [], None
+        self.labels, self._grid = None, None
         self._fill_grid(GRID_ROWS, GRID_COLS)
         self.grid_plot.getViewBox().sigResized.connect(self._fit_grid)
         self.conf_plot.getViewBox().sigResized.connect(self._fit_counts)
@@ -242,29 +241,26 @@ class DigitsView(QWidget):
         n = min(rows * cols, self._n_grid_max)
         side, pitch = self._side, self._side + self._label_room
         self._grid = (rows, cols)
-        for text in self.labels:
-            self.grid_plot.removeItem(text)
+        if self.labels is not None:
+            self.grid_plot.removeItem(self.labels)
         self.grid_image.setImage(mosaic(self._test_tiles[:n], cols, pitch), levels=self._levels)
-        self.labels = []
-        for k in range(n):
+        self.labels = CellLabels(self._font, QRectF(0, 0, cols * (side + 1), rows * pitch))
+        for k in range(n):  # each label right under its image
             r, c = divmod(k, cols)
-            text = pg.TextItem("", color=RIGHT_COLOR, anchor=(0.5, 0.0))
-            text.setFont(self._font)
-            text.textItem.document().setDocumentMargin(0)  # right under its image
-            text.setPos(c * (side + 1) + side / 2, r * pitch + side)
-            self.grid_plot.addItem(text, ignoreBounds=True)
-            self.labels.append(text)
+            self.labels.add(c * (side + 1) + side / 2, r * pitch + side, anchor=(0.5, 0.0),
+                            color=RIGHT_COLOR)
+        self.grid_plot.addItem(self.labels, ignoreBounds=True)
         self.grid_plot.getViewBox().autoRange(padding=0.02)
         if getattr(self, "_last_pred", None) is not None:
             self._update_labels(self._last_pred)
 
     def _update_labels(self, pred):
-        for k, text in enumerate(self.labels):
+        for k in range(len(self.labels)):
             p, t = int(pred[k]), int(self._true[k])
             if p == t:
-                set_text(text, str(p), RIGHT_COLOR)
+                self.labels.set(k, str(p), RIGHT_COLOR)
             else:
-                set_text(text, f"{p}/{t}", WRONG_COLOR)
+                self.labels.set(k, f"{p}/{t}", WRONG_COLOR)
 
     # ----------------------------------------------------------------- confusion matrix
     def _build_confusion(self, grid):

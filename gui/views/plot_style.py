@@ -91,15 +91,6 @@ def cache_axes(plot):
         plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
-def set_text(item, text, color=None):
-    """``item.setText(text, color)`` only when either changed: a ``pg.TextItem`` re-lays its
-    document out on every call, and a 10×10 matrix of counts mostly stays the same."""
-    shown = (text, color)
-    if getattr(item, "shown_text", None) != shown:
-        item.setText(text) if color is None else item.setText(text, color=color)
-        item.shown_text = shown
-
-
 def add_hint(plot, text):
     """A centred grey ``pg.TextItem`` shown in ``plot`` while there is nothing to draw.
 

@@ -16,7 +16,7 @@ from core.train.trainer import Trainer  # noqa: E402
 from core.watch.snapshot import take_snapshot  # noqa: E402
 from gui.theme.style import POSITIVE_HEX  # noqa: E402
 from gui.views.curves import LossCurvesView  # noqa: E402
-from gui.views.digits import DigitsView  # noqa: E402
+from gui.views.digits import RIGHT_COLOR, WRONG_COLOR, DigitsView  # noqa: E402
 from gui.views.heatmaps import WeightHeatmapsView  # noqa: E402
 from gui.views.regression import RegressionSurfaceView  # noqa: E402
 from gui.views.surface import DecisionSurfaceView  # noqa: E402
@@ -294,6 +294,8 @@ def test_heatmaps_big_network_shows_every_layer_as_float32_images(qtbot):
 
 # ---------------------------------------------------------------- digits
 def test_digits_grid_confusion_and_tiles(qtbot, digits, tmp_path):
+    import pyqtgraph as pg
+
     assert DigitsView.supports(digits.dataset)
     view = make_view(qtbot, DigitsView, digits)
     view.resize(500, 350)
@@ -307,9 +309,11 @@ def test_digits_grid_confusion_and_tiles(qtbot, digits, tmp_path):
     right = [k for k in range(len(view.labels)) if pred[k] == true[k]]
     assert 1 <= len(view.labels) <= 48  # as many as carry a readable label at this size
     for k in right:
-        assert view.labels[k].textItem.toPlainText() == str(pred[k])
+        assert view.labels.text(k) == str(pred[k])
+        assert view.labels.color(k) == pg.mkColor(RIGHT_COLOR)
     for k in wrong:
-        assert view.labels[k].textItem.toPlainText() == f"{pred[k]}/{true[k]}"
+        assert view.labels.text(k) == f"{pred[k]}/{true[k]}"
+        assert view.labels.color(k) == pg.mkColor(WRONG_COLOR)
     assert "accuracy" in view.conf_plot.titleLabel.text
     assert_not_blank(view, "digits", tmp_path)
 
@@ -336,16 +340,6 @@ def test_digits_confusion_cells_follow_every_snapshot(qtbot, digits):
             assert labels.color(k) == pg.mkColor("w" if n > 0.55 * top else FOREGROUND)
 
 
-def _visible_rects(items):
-    """Scene rects of the shown texts' glyphs (without the text document's blank margin)."""
-    rects = []
-    for item in items:
-        if item.isVisible() and item.textItem.toPlainText():
-            m = item.textItem.document().documentMargin()
-            rects.append(item.sceneBoundingRect().adjusted(m, m, -m, -m))
-    return rects
-
-
 def _overlaps(rects):
     return [(a, b) for k, a in enumerate(rects) for b in rects[k + 1:]
             if a.intersected(b).width() > 0.5 and a.intersected(b).height() > 0.5]
@@ -360,7 +354,7 @@ def test_digits_labels_and_counts_never_overprint(qtbot, digits, size):
     qtbot.wait(1)  # let the layout deliver its resize signals
     view._fit_grid()
     view._fit_counts()
-    labels = _visible_rects(view.labels)
+    labels = view.labels.scene_rects()
     assert labels and not _overlaps(labels), "test-digit labels overprint"
     counts = view.counts_labels
     assert not (counts.isVisible() and _overlaps(counts.scene_rects())), \
