@@ -195,9 +195,22 @@ def test_confusion_view_on_iris_lists_a_clicked_cell(qtbot):
     assert [[view.count_text(r, c) for c in range(3)] for r in range(3)] == \
         [[str(n) if n else "·" for n in row] for row in counts.tolist()]
     # what is painted: one glyph box per cell and per class, none overprinting another
+    qtbot.wait(1)  # the plot laid out at the view's size
     boxes = view.labels.scene_rects()
     assert len(boxes) == 3 * 3 + 3
     assert not any(a.intersects(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    # and painted there: every box changes pixels when the labels are drawn
+    shown = view.plot_widget.grab().toImage()
+    view.labels.setVisible(False)
+    bare = view.plot_widget.grab().toImage()
+    view.labels.setVisible(True)
+    view_rect = view.plot_widget.mapFromScene(view.plot.sceneBoundingRect()).boundingRect()
+    for box in boxes:
+        at = view.plot_widget.mapFromScene(box).boundingRect()
+        assert view_rect.contains(at), "a label outside the plot"
+        assert any(shown.pixel(x, y) != bare.pixel(x, y)
+                   for x in range(at.left(), at.right() + 1)
+                   for y in range(at.top(), at.bottom() + 1)), box
     # a click in cell (true versicolor, predicted versicolor) lists those rows
     vb = view.plot.getViewBox()
     scene_pos = vb.mapViewToScene(QPointF(1.5, 1.5))
