@@ -19,7 +19,8 @@ class CellLabels(pg.GraphicsObject):
     ----------
     font : QFont
     area : QRectF
-        Data rectangle that holds every label (what a repaint must cover).
+        Data rectangle that holds every label's anchor point; the item's bounds are that
+        plus the widest label's size in pixels (a repaint covers every glyph).
     """
 
     def __init__(self, font, area):
@@ -31,6 +32,7 @@ class CellLabels(pg.GraphicsObject):
         self._anchors = []  # (ax, ay) per label: 0 left/top … 1 right/bottom of the text
         self._texts = []
         self._colors = []  # QColor per label
+        self._widest = 0.0  # pixels: the longest text's advance
 
     def add(self, x, y, anchor=(0.5, 0.5), color="k"):
         """A new, empty label at data point ``(x, y)``; its index."""
@@ -44,6 +46,10 @@ class CellLabels(pg.GraphicsObject):
         """Label ``index`` reads ``text`` (in ``color`` if given); repaints only on change."""
         color = self._colors[index] if color is None else pg.mkColor(color)
         if self._texts[index] != text or self._colors[index] != color:
+            width = self._metrics.horizontalAdvance(text)
+            if width > self._widest:  # the bounds grow with it
+                self.prepareGeometryChange()
+                self._widest = width
             self._texts[index], self._colors[index] = text, color
             self.update()
 
@@ -77,7 +83,17 @@ class CellLabels(pg.GraphicsObject):
         return [rect for _, rect in self.device_rects(self.sceneTransform())]
 
     def boundingRect(self):
-        return QRectF(self._area)
+        """The anchors' area, widened by one label (and a pixel) in view pixels."""
+        px, py = self.pixelVectors()
+        if px is None or py is None:  # not in a view yet
+            return QRectF(self._area)
+        dx = px.length() * (self._widest + 1)
+        dy = py.length() * (self._metrics.height() + 1)
+        return self._area.adjusted(-dx, -dy, dx, dy)
+
+    def viewTransformChanged(self):
+        """A zoom or a resize changes how far a label reaches in data units."""
+        self.prepareGeometryChange()
 
     def paint(self, painter, *args):
         transform = painter.transform()

@@ -199,6 +199,9 @@ def test_confusion_view_on_iris_lists_a_clicked_cell(qtbot):
     boxes = view.labels.scene_rects()
     assert len(boxes) == 3 * 3 + 3
     assert not any(a.intersects(b) for k, a in enumerate(boxes) for b in boxes[k + 1:])
+    # inside the item's bounds, so that a repaint after a change covers every old glyph
+    bounds = view.labels.sceneBoundingRect()
+    assert all(bounds.contains(box) for box in boxes)
     # and painted there: every box changes pixels when the labels are drawn
     shown = view.plot_widget.grab().toImage()
     view.labels.setVisible(False)
