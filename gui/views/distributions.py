@@ -16,6 +16,7 @@ happens only in ``show_snapshot``, which the frame painter skips while the view 
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.watch.distributions import KINDS, QUANTILES, SAMPLE_ROWS, SATURATED_SHARE
@@ -33,9 +34,19 @@ from gui.views.plot_style import (
     new_layout_widget,
     style_plot,
 )
+from gui.views.slice_sliders import ElidedLabel
 
-TITLES = {"weights": "weights W · bands 0–100, 10–90, 25–75 %, line: median",
-          "activations": "activations f(z) on the sample", "gradients": "gradients dW"}
+TITLES = {"weights": "weights W", "activations": "activations f(z) on the sample",
+          "gradients": "gradients dW"}
+#: What the bands are, in the title of the topmost plot shown.
+BANDS_TEXT = " · bands 0–100, 10–90, 25–75 %, line: median"
+#: The plots the "Show" choice offers: all four stacked, or one at a time.
+SHOW_CHOICES = (("all", "all four plots"), ("weights", "weights W"),
+                ("activations", "activations f(z)"), ("gradients", "gradients dW"),
+                ("counter", "dead / saturated units"))
+#: Height (px) of the plots' area from which all four plots are stacked, each still
+#: readable; a shorter panel (a docked tab at 1366×768 is ~240 px) shows one at a time.
+ALL_PLOTS_HEIGHT = 440
 AXIS_NAMES = {"weights": "W", "activations": "f(z)", "gradients": "dW"}
 #: Band alphas, outer (0–100 %) to inner (25–75 %).
 BAND_ALPHAS = (45, 80, 130)
@@ -122,13 +133,28 @@ class DistributionsView(OnScreenGate, QWidget):
         self.recorder = DistributionRecorder() if recorder is None else recorder
         self.layer_combo = FocusCombo(objectName="distributionLayer")
         self.layer_combo.setToolTip("Which layer's distributions to draw")
-        self.counter_label = QLabel("", objectName="unitCounter")
+        self.layer_combo.setSizeAdjustPolicy(
+            FocusCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.layer_combo.setMinimumContentsLength(12)
+        self.show_combo = FocusCombo(objectName="distributionShow")
+        for key, text in SHOW_CHOICES:
+            self.show_combo.addItem(text, key)
+        self.show_combo.setSizeAdjustPolicy(
+            FocusCombo.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.show_combo.setMinimumContentsLength(10)
+        self.show_combo.setToolTip("Which plot to draw: all four need a taller panel (drag "
+                                   "its edge, or float it); a short one shows one at a time")
+        # one line beside the choices (what a short docked tab has room for); the rule in
+        # full in its tooltip and over the count's own plot
+        self.counter_label = ElidedLabel(objectName="unitCounter")
         self.counter_label.setStyleSheet(f"color: {FOREGROUND};")
         self.layout_widget = new_layout_widget()
+        self.layout_widget.ci.setContentsMargins(2, 2, 6, 2)  # a docked tab is ~200 px high
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
-        bar.addWidget(QLabel("Layer:"))
-        bar.addWidget(self.layer_combo)
+        for text, combo in (("Layer:", self.layer_combo), ("Show:", self.show_combo)):
+            bar.addWidget(QLabel(text))
+            bar.addWidget(combo)
         bar.addWidget(self.counter_label, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -137,7 +163,14 @@ class DistributionsView(OnScreenGate, QWidget):
         layout.addWidget(self.layout_widget, 1)
         self._build_plots()
         self._info = None
+        self._picked = None  # the "Show" choice the user made (None: all, if they fit)
+        self._shown = None
+        self._in_layout = {*KINDS, "counter"}  # built stacked
+        self._has_counter = True
+        self._counter_rule = ""
         self.layer_combo.currentIndexChanged.connect(lambda _i: self._draw())
+        self.show_combo.activated.connect(self._show_picked)
+        self._arrange()
 
     def _build_plots(self):
         grid = self.layout_widget.ci
@@ -151,6 +184,7 @@ class DistributionsView(OnScreenGate, QWidget):
             cache_axes(plot)
             plot.hideButtons()
             plot.setLabel("left", AXIS_NAMES[kind])
+            plot.setLabel("bottom", "step")
             if first is None:
                 first = plot
             else:
@@ -164,11 +198,67 @@ class DistributionsView(OnScreenGate, QWidget):
         self.counter_plot.setLabel("bottom", "step")
         self.counter_curve = self.counter_plot.plot(pen=pg.mkPen("#d62728", width=2),
                                                     stepMode=None)
-        grid.layout.setRowStretchFactor(3, 0)
-        self.counter_plot.setMaximumHeight(140)
         self.counter_plot.setMinimumHeight(115)
         self.hint = pg.TextItem(EMPTY_HINT, color=HINT_COLOR, anchor=(0.5, 0.5))
-        self.band_plots["weights"].plot.addItem(self.hint, ignoreBounds=True)
+        self._hint_plot = self.band_plots["weights"].plot
+        self._hint_plot.addItem(self.hint, ignoreBounds=True)
+
+    # ----------------------------------------------------------------- arrangement
+    def shown_plots(self):
+        """Keys of the plots drawn now, top to bottom ("weights", …, "counter")."""
+        return list(self._shown)
+
+    def _show_picked(self, index):
+        self._picked = self.show_combo.itemData(index)
+        self._arrange()
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _all_fit(self):
+        bar = self.height() - self.layout_widget.height()  # what the bar and label take
+        return self.height() - max(bar, 0) >= ALL_PLOTS_HEIGHT
+
+    def _arrange(self):
+        """Lay out the plots the "Show" choice asks for (all of them only when they fit)."""
+        fits = self._all_fit()
+        self.show_combo.model().item(0).setEnabled(fits)
+        self.show_combo.model().item(len(SHOW_CHOICES) - 1).setEnabled(self._has_counter)
+        want = self._picked or "all"
+        if (want == "all" and not fits) or (want == "counter" and not self._has_counter):
+            want = "weights"
+        keys = [*KINDS, "counter"] if want == "all" else [want]
+        if not self._has_counter and len(keys) > 1:
+            keys.remove("counter")
+        if keys == self._shown:
+            return
+        self._shown = keys
+        self.show_combo.setCurrentIndex(self.show_combo.findData(want))
+        plots = {**{k: bp.plot for k, bp in self.band_plots.items()}, "counter": self.counter_plot}
+        grid = self.layout_widget.ci.layout
+        for key in self._in_layout:
+            grid.removeItem(plots[key])
+            plots[key].setVisible(False)
+        self._in_layout = set(keys)
+        for row, key in enumerate(keys):
+            grid.addItem(plots[key], row, 0)
+            plots[key].setVisible(True)
+            grid.setRowStretchFactor(row, 0 if key == "counter" and len(keys) > 1 else 1)
+        # stacked, the count is a low strip (its rule is in the label above); alone, a plot
+        self.counter_plot.setMaximumHeight(160 if len(keys) > 1 else 16777215)
+        self._title_counter()
+        if plots[keys[0]] is not self._hint_plot:  # the hint goes where it can be seen
+            self._hint_plot.removeItem(self.hint)
+            self._hint_plot = plots[keys[0]]
+            self._hint_plot.addItem(self.hint, ignoreBounds=True)
+        first_band = next((k for k in keys if k in self.band_plots), None)
+        for kind, band_plot in self.band_plots.items():
+            band_plot.plot.setTitle(TITLES[kind] + (BANDS_TEXT if kind == first_band else ""),
+                                    color=FOREGROUND, size="9pt")
+            band_plot.plot.getAxis("bottom").showLabel(kind == keys[-1])
+        # sized before the plots changed (clamped to the old minimum height): size it again
+        self.layout_widget.ci.setGeometry(QRectF(self.layout_widget.rect()))
 
     # ----------------------------------------------------------------- contract slots
     def reset(self, trainer_info):
@@ -218,7 +308,7 @@ class DistributionsView(OnScreenGate, QWidget):
         for band_plot in self.band_plots.values():
             band_plot.set_data(np.empty(0), np.empty((0, len(QUANTILES))))
         self.counter_curve.setData([], [])
-        self.counter_label.setText("")
+        self.counter_label.set_full_text("")
 
     def _draw(self):
         layer = self.layer()
@@ -235,11 +325,13 @@ class DistributionsView(OnScreenGate, QWidget):
     def _draw_counter(self, layer, steps):
         activation = self._info.activation_names[layer]
         which = counter_kind(activation)
-        self.counter_plot.setVisible(which is not None)
+        if self._has_counter != (which is not None):
+            self._has_counter = which is not None
+            self._arrange()
         latest = self.history.latest(layer)
         if which is None:
-            self.counter_label.setText(f"{activation}: no dead-unit or saturation count "
-                                       f"(defined for relu, tanh and sigmoid)")
+            self.counter_label.set_full_text(f"{activation}: no dead-unit or saturation "
+                                             f"count (defined for relu, tanh and sigmoid)")
             return
         counts = self.history.counters(layer, which)
         self.counter_curve.setData(steps, counts)
@@ -256,4 +348,13 @@ class DistributionsView(OnScreenGate, QWidget):
         else:
             rule = f"in the flat tails on >{100 * SATURATED_SHARE:.0f}% of sampled rows"
             self.counter_plot.setLabel("left", "saturated")
-        self.counter_label.setText(f"{which} units: {n} of {latest.units} ({rule})")
+        self.counter_label.set_full_text(f"{which} units: {n} of {latest.units} ({rule})")
+        self._counter_rule = f"{which} units: {rule}"
+        self._title_counter()
+
+    def _title_counter(self):
+        """The count's rule over its plot when it is shown alone (stacked, the label above
+        the plots says it)."""
+        alone = self._shown == ["counter"] and self._counter_rule
+        self.counter_plot.setTitle(self._counter_rule if alone else None, color=FOREGROUND,
+                                   size="9pt")

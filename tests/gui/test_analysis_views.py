@@ -16,7 +16,7 @@ from core.nn.activations import ACTIVATIONS
 from core.train.config import TrainConfig
 from core.train.confusion import confusion_matrix, predicted_labels
 from core.train.trainer import Trainer
-from core.watch.distributions import QUANTILES
+from core.watch.distributions import KINDS, QUANTILES
 from core.watch.snapshot import take_snapshot
 from gui.shell.window import MainWindow
 from gui.theme.style import class_color
@@ -137,7 +137,7 @@ def test_distribution_bands_equal_numpy_quantiles(qtbot, relu_spirals):
     view.set_layer(0)  # relu: the dead-unit count of the last snapshot
     a = np.maximum(snaps[-1].sample_z[0], 0.0)
     dead = int((a == 0).all(axis=0).sum())
-    assert view.counter_label.text().startswith(f"dead units: {dead} of 10")
+    assert view.counter_label.full_text().startswith(f"dead units: {dead} of 10")
     assert view.counter_plot.isVisible()
     np.testing.assert_array_equal(view.counter_curve.getData()[1][-1], dead)
     save_png(view, "distributions.png")
@@ -163,6 +163,57 @@ def test_distribution_axes_hold_every_band_and_move_seldom(qtbot, relu_spirals):
         assert 1 <= len(seen) <= 8, (kind, len(seen))
 
 
+def test_distributions_show_one_readable_plot_in_a_short_panel(qtbot, relu_spirals):
+    """A docked tab is ~200 px high: four stacked plots would be slivers, so a short view
+    shows the one the "Show" choice names, at a readable size, and all four when tall."""
+    from gui.views.distributions import BANDS_TEXT
+
+    view = open_view(qtbot, DistributionsView, relu_spirals, size=(520, 230))
+    for _ in range(3):
+        relu_spirals.train(1)
+        view.show_snapshot(take_snapshot(relu_spirals, surface_resolution=0))
+    qtbot.wait(1)
+    combo = view.show_combo
+
+    def pick(key):
+        index = combo.findData(key)
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+        qtbot.wait(1)
+
+    def readable(key, height=90):
+        plot = view.counter_plot if key == "counter" else view.band_plots[key].plot
+        box = plot.getViewBox().sceneBoundingRect()
+        return plot.isVisible() and box.height() >= height and box.width() >= 160
+
+    assert view.shown_plots() == ["weights"] and readable("weights")
+    assert not combo.model().item(combo.findData("all")).isEnabled()
+    assert BANDS_TEXT in view.band_plots["weights"].plot.titleLabel.text
+    pick("gradients")
+    assert view.shown_plots() == ["gradients"] and readable("gradients")
+    assert not view.band_plots["weights"].plot.isVisible()
+    assert BANDS_TEXT in view.band_plots["gradients"].plot.titleLabel.text
+    pick("counter")
+    assert view.shown_plots() == ["counter"] and readable("counter")
+    assert "output 0 on all" in view.counter_plot.titleLabel.text  # the rule, in full
+    view.resize(520, 760)  # tall: the user's choice stays until they pick all four
+    qtbot.wait(1)
+    assert view.shown_plots() == ["counter"]
+    pick("all")
+    assert view.shown_plots() == ["weights", "activations", "gradients", "counter"]
+    assert all(readable(k) for k in KINDS)
+    assert readable("counter", height=60)  # stacked, the count is a strip: 0, half, all
+    view.set_layer(len(relu_spirals.network.layers) - 1)  # sigmoid output: no count
+    qtbot.wait(1)
+    assert "counter" not in view.shown_plots()
+    assert not combo.model().item(combo.findData("counter")).isEnabled()
+    fresh = open_view(qtbot, DistributionsView, relu_spirals, size=(520, 230))
+    index = fresh.show_combo.findData("activations")
+    fresh.show_combo.activated.emit(index)  # nothing recorded yet: the hint says why
+    assert fresh.hint.isVisible()
+    assert fresh.hint.getViewBox() is fresh.band_plots["activations"].plot.getViewBox()
+
+
 def test_distributions_count_saturated_tanh_units(qtbot):
     trainer = trained("circles", epochs=1, hidden=(6,), activation="tanh")
     view = open_view(qtbot, DistributionsView, trainer)
@@ -170,9 +221,9 @@ def test_distributions_count_saturated_tanh_units(qtbot):
     view.show_snapshot(snap)
     a = np.tanh(snap.sample_z[0])
     saturated = int(((np.abs(a) > 0.97).mean(axis=0) > 0.9).sum())
-    assert view.counter_label.text().startswith(f"saturated units: {saturated} of 6")
+    assert view.counter_label.full_text().startswith(f"saturated units: {saturated} of 6")
     view.set_layer(1)  # sigmoid output: saturation counted too
-    assert "saturated units" in view.counter_label.text()
+    assert "saturated units" in view.counter_label.full_text()
 
 
 # ------------------------------------------------------------------ confusion
