@@ -93,15 +93,23 @@ class CellLabels(pg.GraphicsObject):
 
     def viewTransformChanged(self):
         """A zoom or a resize changes how far a label reaches in data units."""
+        super().viewTransformChanged()
         self.prepareGeometryChange()
 
     def paint(self, painter, *args):
-        transform = painter.transform()
-        rects = self.device_rects(transform)
+        # Laid out in the view's pixels (as on screen), then drawn through whatever maps
+        # those to the painter's device: the identity on screen, a scale in an export.
+        view = self.getViewWidget()
+        if view is None:  # not in a view: the painter's device is the view
+            on_screen = painter.transform()
+        else:
+            on_screen = self.deviceTransform(view.viewportTransform())
+        rects = self.device_rects(on_screen)
         if not rects:
             return
+        to_device = on_screen.inverted()[0] * painter.transform()
         painter.save()
-        painter.resetTransform()
+        painter.setTransform(to_device)
         painter.setFont(self._font)
         for k, rect in rects:
             painter.setPen(self._colors[k])

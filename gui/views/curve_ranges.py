@@ -65,10 +65,14 @@ def band_span(low, high, current=None, fill=0.4):
     extent = high - low
     if not extent > 0:
         extent = abs(high) or 1.0
-    low, high = low - 0.1 * extent, high + 0.1 * extent
-    unit = 10.0 ** math.floor(math.log10(high - low)) / 5
-    return (float(f"{math.floor(low / unit) * unit:.12g}"),
-            float(f"{math.ceil(high / unit) * unit:.12g}"))
+    padded = (low - 0.1 * extent, high + 0.1 * extent)
+    if not math.isfinite(padded[1] - padded[0]):  # near the float range's ends: as they are
+        return float(low), float(high)
+    unit = 10.0 ** math.floor(math.log10(padded[1] - padded[0])) / 5
+    if not unit > 0:  # subnormal extents: no grid to round to
+        return padded
+    return (float(f"{math.floor(padded[0] / unit) * unit:.12g}"),
+            float(f"{math.ceil(padded[1] / unit) * unit:.12g}"))
 
 
 def loss_span(values, log=False):

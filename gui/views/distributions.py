@@ -32,6 +32,7 @@ from gui.views.plot_style import (
     HINT_COLOR,
     cache_axes,
     new_layout_widget,
+    show_hint,
     style_plot,
 )
 from gui.views.slice_sliders import ElidedLabel
@@ -84,18 +85,19 @@ class _BandPlot:
         edge.setAlpha(70)
         self.edges = []
         for _ in range(n):
-            curve = pg.PlotCurveItem(pen=pg.mkPen(edge, width=1))
+            curve = pg.PlotCurveItem(pen=pg.mkPen(edge, width=1), connect="finite")
             plot.addItem(curve, ignoreBounds=True)
             self.edges.append(curve)
         self.bands = []  # outer to inner: closed polygons (upper edge out, lower edge back)
         for alpha in BAND_ALPHAS:
             c = pg.mkColor(base)
             c.setAlpha(alpha)
-            band = pg.PlotCurveItem(pen=None, brush=pg.mkBrush(c), fillLevel="enclosed")
+            band = pg.PlotCurveItem(pen=None, brush=pg.mkBrush(c), fillLevel="enclosed",
+                                    connect="finite")
             band.setZValue(-1)
             plot.addItem(band, ignoreBounds=True)
             self.bands.append(band)
-        self.median = pg.PlotCurveItem(pen=pg.mkPen(base, width=2))
+        self.median = pg.PlotCurveItem(pen=pg.mkPen(base, width=2), connect="finite")
         plot.addItem(self.median, ignoreBounds=True)
         self.anchor = RangeAnchor()
         plot.addItem(self.anchor)
@@ -176,7 +178,6 @@ class DistributionsView(OnScreenGate, QWidget):
         grid = self.layout_widget.ci
         self.band_plots = {}
         colors = {"weights": POSITIVE_HEX, "activations": "#2ca02c", "gradients": NEGATIVE_HEX}
-        first = None
         for kind in KINDS:
             plot = style_plot(add_plot(grid, axisItems={"left": CompactAxis("left")}),
                               TITLES[kind])
@@ -185,15 +186,10 @@ class DistributionsView(OnScreenGate, QWidget):
             plot.hideButtons()
             plot.setLabel("left", AXIS_NAMES[kind])
             plot.setLabel("bottom", "step")
-            if first is None:
-                first = plot
-            else:
-                plot.setXLink(first)
             self.band_plots[kind] = _BandPlot(plot, colors[kind])
             grid.nextRow()
         self.counter_plot = style_plot(add_plot(grid))
         self._counter_ticks = None
-        self.counter_plot.setXLink(first)
         self.counter_plot.hideButtons()
         self.counter_plot.setLabel("bottom", "step")
         self.counter_curve = self.counter_plot.plot(pen=pg.mkPen("#d62728", width=2),
@@ -252,6 +248,9 @@ class DistributionsView(OnScreenGate, QWidget):
             self._hint_plot.removeItem(self.hint)
             self._hint_plot = plots[keys[0]]
             self._hint_plot.addItem(self.hint, ignoreBounds=True)
+            if self.hint.isVisible():
+                show_hint(self._hint_plot, self.hint, True)
+        self._link_steps(plots, keys)
         first_band = next((k for k in keys if k in self.band_plots), None)
         for kind, band_plot in self.band_plots.items():
             band_plot.plot.setTitle(TITLES[kind] + (BANDS_TEXT if kind == first_band else ""),
@@ -272,7 +271,12 @@ class DistributionsView(OnScreenGate, QWidget):
         self.layer_combo.clear()
         self.layer_combo.addItems(layer_titles(trainer_info))
         self.layer_combo.blockSignals(False)
-        self.hint.setVisible(True)
+        self._has_counter = counter_kind(trainer_info.activation_names[0]) is not None
+        self._counter_rule = ""
+        self._shown = None  # arranged again for this network's first layer
+        self._arrange()
+        self._title_counter()
+        show_hint(self._hint_plot, self.hint, True)
         self._draw_nothing()
 
     @property
@@ -317,6 +321,8 @@ class DistributionsView(OnScreenGate, QWidget):
             return
         if self.hint.isVisible():
             self.hint.setVisible(False)
+            for plot in (*(bp.plot for bp in self.band_plots.values()), self.counter_plot):
+                plot.enableAutoRange(x=True, y=plot is not self.counter_plot)
         steps = self.history.steps()
         for kind, band_plot in self.band_plots.items():
             band_plot.set_data(steps, self.history.bands(layer, kind))
@@ -351,6 +357,16 @@ class DistributionsView(OnScreenGate, QWidget):
         self.counter_label.set_full_text(f"{which} units: {n} of {latest.units} ({rule})")
         self._counter_rule = f"{which} units: {rule}"
         self._title_counter()
+
+    def _link_steps(self, plots, keys):
+        """The shown plots share the step axis of the topmost; it follows the steps itself
+        (a plot linked to a hidden one would not: hidden items take no part in auto-range)."""
+        first = plots[keys[0]]
+        first.setXLink(None)
+        first.enableAutoRange(x=True)
+        for key, plot in plots.items():
+            if plot is not first:
+                plot.setXLink(first if key in keys else None)
 
     def _title_counter(self):
         """The count's rule over its plot when it is shown alone (stacked, the label above

@@ -191,6 +191,12 @@ def test_distributions_show_one_readable_plot_in_a_short_panel(qtbot, relu_spira
     assert BANDS_TEXT in view.band_plots["weights"].plot.titleLabel.text
     pick("gradients")
     assert view.shown_plots() == ["gradients"] and readable("gradients")
+    for _ in range(3):  # shown alone, its step axis still follows the steps
+        relu_spirals.train(1)
+        view.show_snapshot(take_snapshot(relu_spirals, surface_resolution=0))
+    box = view.band_plots["gradients"].plot.getViewBox()
+    box.updateAutoRange()
+    assert box.viewRange()[0][1] >= relu_spirals.step_count
     assert not view.band_plots["weights"].plot.isVisible()
     assert BANDS_TEXT in view.band_plots["gradients"].plot.titleLabel.text
     pick("counter")
@@ -211,7 +217,18 @@ def test_distributions_show_one_readable_plot_in_a_short_panel(qtbot, relu_spira
     index = fresh.show_combo.findData("activations")
     fresh.show_combo.activated.emit(index)  # nothing recorded yet: the hint says why
     assert fresh.hint.isVisible()
-    assert fresh.hint.getViewBox() is fresh.band_plots["activations"].plot.getViewBox()
+    hint_box = fresh.band_plots["activations"].plot.getViewBox()
+    assert fresh.hint.getViewBox() is hint_box
+    assert hint_box.sceneBoundingRect().contains(fresh.hint.sceneBoundingRect().center())
+    reset = open_view(qtbot, DistributionsView, relu_spirals, size=(520, 230))
+    pick_in = reset.show_combo.findData("counter")
+    reset.show_combo.activated.emit(pick_in)
+    reset.show_snapshot(take_snapshot(relu_spirals, surface_resolution=0))
+    assert "dead units" in reset.counter_plot.titleLabel.text
+    tanh = trained("circles", epochs=1, hidden=(4,), activation="tanh")
+    reset.reset(tanh.info())  # a new network: nothing of the old count is left
+    assert not reset.counter_plot.titleLabel.isVisible()  # no rule until tanh's is known
+    assert reset.shown_plots() == ["counter"] and reset.hint.isVisible()
 
 
 def test_distributions_count_saturated_tanh_units(qtbot):

@@ -2,7 +2,7 @@
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QImage, QPainter
 
 from gui.views.cell_labels import CellLabels
 
@@ -37,7 +37,8 @@ def test_labels_keep_their_text_and_colour(qtbot):
 
 def test_bounds_cover_a_label_reaching_past_the_area(qtbot):
     """A text anchored at the area's edge reaches further in data units the more the view
-    is zoomed in: the item's bounds follow, or a repaint would leave old glyphs behind."""
+    is zoomed in: the item's bounds follow (computed in view pixels), or a repaint would
+    leave old glyphs behind."""
     widget, labels, _, last = labelled_plot(qtbot, (0, 1.05))
     labels.set(last, "100% of them")
     for x_range in ((0, 1.05), (0.9, 1.02)):
@@ -47,3 +48,34 @@ def test_bounds_cover_a_label_reaching_past_the_area(qtbot):
         assert box.right() > widget.plotItem.vb.mapViewToScene(
             pg.Point(1.0, 0.5)).x() + 20  # reaches well past the area's edge
         assert labels.sceneBoundingRect().contains(box), x_range
+
+
+def _label_height(widget, labels, scale):
+    """Height (pixels) of what the labels add to the plot rendered at ``scale``."""
+    size = widget.size() * scale
+
+    def render():
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(0xFFFFFFFF)
+        painter = QPainter(image)
+        widget.scene().render(painter, QRectF(image.rect()), QRectF(widget.rect()))
+        painter.end()
+        return image
+
+    labels.setVisible(True)
+    shown = render()
+    labels.setVisible(False)
+    bare = render()
+    labels.setVisible(True)
+    rows = [y for y in range(size.height())
+            if any(shown.pixel(x, y) != bare.pixel(x, y) for x in range(size.width()))]
+    return rows[-1] - rows[0] + 1 if rows else 0
+
+
+def test_an_export_at_twice_the_size_draws_the_labels_twice_as_large(qtbot):
+    """Exporters render the scene through a scaled painter: the labels scale with the
+    figure, as pyqtgraph's own texts do, instead of staying screen-sized."""
+    widget, labels, first, _ = labelled_plot(qtbot, (0, 2))
+    labels.set(first, "88")
+    once, twice = _label_height(widget, labels, 1), _label_height(widget, labels, 2)
+    assert once > 4 and 1.7 * once <= twice <= 2.3 * once, (once, twice)

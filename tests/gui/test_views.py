@@ -449,6 +449,8 @@ def test_curve_axes_move_in_steps(qtbot):
     assert band_span(-0.2, 0.3, current=(-1.2, 1.2)) == (-0.26, 0.36)  # fills < 40 %: shrinks
     assert band_span(-0.8, 1.5, current=(-1.2, 1.2)) == (-1.2, 1.8)  # outgrown: grows
     assert band_span(0.0, 0.0) == (-0.1, 0.1)
+    assert band_span(-1e308, 1e308) == (-1e308, 1e308)  # the extent overflows: as they are
+    assert band_span(0.0, 5e-324)[1] >= 5e-324  # a subnormal extent: no grid, no error
     trainer = trained("circles", epochs=101)
     view = make_view(qtbot, LossCurvesView, trainer)
     ranges = set()
