@@ -8,6 +8,7 @@ plot's zoom, as a ``TextItem``'s does not.
 """
 
 import pyqtgraph as pg
+from pyqtgraph import debug
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 
@@ -96,6 +97,7 @@ class CellLabels(pg.GraphicsObject):
         super().viewTransformChanged()
         self.prepareGeometryChange()
 
+    @debug.warnOnException  # as pyqtgraph's items: an exception out of paint() ends the app
     def paint(self, painter, *args):
         # Laid out in the view's pixels (as on screen), then drawn through whatever maps
         # those to the painter's device: the identity on screen, a scale in an export.
