@@ -410,9 +410,12 @@ class TrainingWorker(RemoteTraining, QObject):
         return now - self._last_emit >= max(self.min_interval, paced) and self._drawn.is_set()
 
     def _emit_state(self):
-        """Always emit counters and a snapshot of the current state."""
-        self._emit_counters()
+        """Always emit a snapshot of the current state, then its counters: sent first, the
+        counters are drawn by the GUI thread while this one takes the snapshot, and the two
+        threads' turns at the interpreter lock made a paused Step's snapshot ~2 ms later
+        (circles: 4.5–5.2 → 2.9–3.5 ms from the request to the snapshot sent)."""
         self._emit_snapshot(time.perf_counter())
+        self._emit_counters()
 
     def _emit_counters(self):
         t = self._trainer
