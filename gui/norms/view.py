@@ -219,7 +219,7 @@ class GradientNormsView(QWidget):
             curves.clear()
             for i, color in enumerate(colors):
                 pen = pg.mkPen(color, width=2)
-                curves.append(long_history_curve(plot, pen, layer_name(i, n), anchored=True))
+                curves.append(long_history_curve(plot, pen, layer_name(i, n)))
         self.legend.setText(legend_html(colors))
 
     def _clear(self):

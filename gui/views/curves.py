@@ -141,10 +141,10 @@ class LossCurvesView(QWidget):
             plot.addItem(self.anchors[plot])
         self.loss_plot.getAxis("left").setWidth(44)  # both plots' curves start at the same x
         self.metric_plot.getAxis("left").setWidth(44)
-        self.train_loss = long_history_curve(self.loss_plot, TRAIN_PEN, "train", anchored=True)
-        self.test_loss = long_history_curve(self.loss_plot, TEST_PEN, "test", anchored=True)
-        self.train_metric = long_history_curve(self.metric_plot, TRAIN_PEN, "train", anchored=True)
-        self.test_metric = long_history_curve(self.metric_plot, TEST_PEN, "test", anchored=True)
+        self.train_loss = long_history_curve(self.loss_plot, TRAIN_PEN, "train")
+        self.test_loss = long_history_curve(self.loss_plot, TEST_PEN, "test")
+        self.train_metric = long_history_curve(self.metric_plot, TRAIN_PEN, "train")
+        self.test_metric = long_history_curve(self.metric_plot, TEST_PEN, "test")
         self.hint = add_hint(self.loss_plot, EMPTY_HINT)
 
     # ----------------------------------------------------------------- contract slots

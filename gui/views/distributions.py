@@ -212,13 +212,9 @@ class DistributionsView(OnScreenGate, QWidget):
         super().resizeEvent(event)
         self._arrange()
 
-    def _all_fit(self):
-        bar = self.height() - self.layout_widget.height()  # what the bar and label take
-        return self.height() - max(bar, 0) >= ALL_PLOTS_HEIGHT
-
     def _arrange(self):
         """Lay out the plots the "Show" choice asks for (all of them only when they fit)."""
-        fits = self._all_fit()
+        fits = self.layout_widget.height() >= ALL_PLOTS_HEIGHT
         self.show_combo.model().item(0).setEnabled(fits)
         self.show_combo.model().item(len(SHOW_CHOICES) - 1).setEnabled(self._has_counter)
         want = self._picked or "all"
@@ -273,9 +269,8 @@ class DistributionsView(OnScreenGate, QWidget):
         self.layer_combo.blockSignals(False)
         self._has_counter = counter_kind(trainer_info.activation_names[0]) is not None
         self._counter_rule = ""
-        self._shown = None  # arranged again for this network's first layer
+        self._shown = None  # arranged again (and the count's title reset) for this network
         self._arrange()
-        self._title_counter()
         show_hint(self._hint_plot, self.hint, True)
         self._draw_nothing()
 

@@ -68,16 +68,16 @@ def style_plot(plot, title=None):
 SAMPLES_PER_PIXEL = 1.0
 
 
-def long_history_curve(plot, pen, name, anchored=False):
+def long_history_curve(plot, pen, name):
     """A ``pg.PlotDataItem`` added to ``plot`` (a ``PlotItem``) that stays cheap to redraw
     with 10⁵ points: clipped to the view and peak-downsampled to the plot's width.
 
-    ``anchored``: the plot's range is framed by a ``curve_ranges.RangeAnchor`` that holds
-    this curve, so auto-range need not measure the curve's data on every repaint.
+    The curve takes no part in auto-range: the plot frames a ``curve_ranges.RangeAnchor``
+    that holds it, so the data need not be measured on every repaint.
     """
     curve = pg.PlotDataItem(pen=pen, name=name)
     # PlotItem.addItem applies the plot's clip/downsampling modes
-    plot.addItem(curve, ignoreBounds=anchored)
+    plot.addItem(curve, ignoreBounds=True)
     curve.setClipToView(True)
     curve.setDownsampling(auto=True, method="peak")
     curve.opts["autoDownsampleFactor"] = SAMPLES_PER_PIXEL  # no setter in pyqtgraph 0.14
