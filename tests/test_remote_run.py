@@ -30,6 +30,7 @@ from core.watch.remote_run import (
     capture_state,
     pack_trainer,
     progress_of,
+    receive,
     serve,
     unpack_trainer,
 )
@@ -126,7 +127,7 @@ def receive_until(conn, kind, timeout=30.0):
     """Messages up to and including the first of type ``kind`` (the last element)."""
     seen = []
     while conn.poll(timeout):
-        seen.append(conn.recv())
+        seen.append(receive(conn))
         if isinstance(seen[-1], kind):
             return seen
     raise AssertionError(f"no {kind.__name__} within {timeout} s; got {seen}")

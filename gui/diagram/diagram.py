@@ -144,7 +144,7 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
             return
         self._snapshot = snapshot
         self._paint_edges()
-        images = self._heatmap_images(snapshot.surface)
+        images = self._heatmap_images(snapshot)
         scale = frames.abs_max(snapshot.biases)
         for c, column in enumerate(self._neurons):
             biases = [None] * len(column) if c == 0 else \
@@ -192,8 +192,10 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
 
     def neuron_tooltip(self, column: int, unit: int) -> str:
         """Hover text of unit `unit` of `column`, from the latest snapshot."""
-        text = neuron_text(self._labels, self._snapshot, column, unit,
-                           self._unit_values(column, unit))
+        values, where = self._unit_values(column, unit)
+        text = neuron_text(self._labels, self._snapshot, column, unit, values, where)
+        if column == 1 and self.input_block is not None:
+            text = f"{text}\n{self.weight_image_text()}"
         text = self._with_extra(text, "neuron", (column, unit))
         return text if column == 0 else f"{text}\n{NEURON_HINT}"
 
@@ -355,11 +357,17 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
             fan = fan_values(arrays[0], self._edges[0].n_dst)
             self._edges[0].set_values(fan, frames.abs_max([fan]))
 
-    def _heatmap_images(self, surface) -> list[list]:
-        """Per column, the QImages of its drawn units ([] for a column without heatmaps)."""
+    def _heatmap_images(self, snapshot) -> list[list]:
+        """Per column, the QImages of its drawn units ([] for a column without heatmaps):
+        heatmaps over the surface's plane, or for image inputs the first layer's weights."""
+        surface = snapshot.surface
+        self._pixels = []
+        if self.input_block is not None:
+            units = len(self._neurons[1]) if len(self._neurons) > 1 else 0
+            first = self._weight_images(snapshot.weights[0], units) if units else []
+            return [[], first] + [[] for _ in self._neurons[2:]]
         if surface is None:
             return [[] for _ in self._neurons]
-        self._pixels = []
         out = [self._input_images(surface)]
         acts = self._labels.activations
         for layer, values in enumerate(surface.neurons[: len(self._neurons) - 1]):
@@ -396,16 +404,15 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
             images.append((pixels, pixels_to_image(pixels[0])))
         return images
 
-    def _unit_values(self, column: int, unit: int) -> np.ndarray | None:
-        """A unit's current outputs for its tooltip: over the plane, or on the test set."""
+    def _unit_values(self, column: int, unit: int) -> tuple[np.ndarray | None, str]:
+        """A unit's current outputs for its tooltip and where they are: over the plane (not
+        for image inputs, whose plane of two pixels says nothing), or on the test set."""
         s = self._snapshot
-        if s is None:
-            return None
-        if s.surface is not None:
+        if s is not None and s.surface is not None and self.input_block is None:
             grids = [self._input_grid(s.surface), *s.surface.neurons]
             grid = grids[column] if column < len(grids) else None
-            return None if grid is None else grid[:, :, unit]
+            return (None if grid is None else grid[:, :, unit]), "over the plane"
         last = len(self._neurons) - 1
-        if column == last and s.test_probs is not None:
-            return s.test_probs[:, unit]
-        return None
+        if s is not None and column == last and s.test_probs is not None:
+            return s.test_probs[:, unit], "on the test set"
+        return None, "on the test set"

@@ -6,6 +6,10 @@ square image (the 8×8 digits, a 28×28 CSV), the input column has no neuron ite
 and one fan line per drawn first-layer unit, coloured by the mean weight from all pixels into
 it, stands for the first layer's edges. Their hover texts say so; a pixel's hover text gives
 its name, value and weights. Fan lines are summaries, so clicking one edits nothing.
+
+Each drawn first-layer unit shows its incoming weights as the picture they weigh (the
+pattern of pixels it responds to), not a heatmap over two pixels' plane, which says nothing
+of an image; deeper units are discs coloured by their bias.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.data.image_shape import dataset_image_side, image_side
+from gui.diagram.heatmaps import LUT32, lut_indices, pixels_to_image
 from gui.diagram.input_image import InputImageItem
 from gui.diagram.labels import fmt
 
@@ -90,6 +95,32 @@ class InputBlock:
             text += (f": mean {fmt(float(np.mean(w)))}, largest |w| {fmt(float(w[k]))} "
                      f"from {self._labels.unit_name(0, k)}")
         return f"{text}\nHover the image for one pixel's weights."
+
+    def _weight_images(self, W: np.ndarray, n_units: int) -> list:
+        """QImages of the first ``n_units`` units' incoming weights, each ``W[:, u]``
+        (``W`` is ``(side * side, fan_out)``) as the ``side × side`` picture, row 0 on top, on
+        one symmetric diverging scale (zero white); their pixels join ``self._pixels``."""
+        side = self.input_block.side
+        weights = np.asarray(W, dtype=np.float64)[:, :n_units]
+        finite = np.abs(weights[np.isfinite(weights)])
+        scale = max(float(finite.max()) if finite.size else 0.0, 1e-12)
+        pixels = np.ascontiguousarray(LUT32[lut_indices(weights.T, -scale, scale)])
+        pixels = pixels.reshape(-1, side, side)
+        self._pixels.append(pixels)
+        return [pixels_to_image(p) for p in pixels]
+
+    def weight_image_text(self) -> str:
+        """What a first-layer unit's square shows (a line of its hover text)."""
+        side = self.input_block.side
+        s = self._snapshot
+        scale = ""
+        if s is not None:
+            w = np.asarray(s.weights[0], dtype=np.float64)[:, : len(self._neurons[1])]
+            finite = np.abs(w[np.isfinite(w)])
+            if finite.size:
+                scale = f"; colours span ±{fmt(float(finite.max()))}"
+        return (f"Square: its {side * side} weights from the {side}×{side} pixels, as that "
+                f"picture (blue +, orange −{scale})")
 
     def hit_at(self, scene_x: float, scene_y: float):
         """As `ClickEditing.hit_at`, but a fan line (a summary) is not an editable weight."""

@@ -92,7 +92,13 @@ class NeuronItem(QGraphicsItem):
         rect = QRectF(-h, -h, 2 * h, 2 * h)
         painter.setPen(QPen(BORDER, 1.0))
         if self._image is not None:
+            # a heatmap shrunk to the square is smoothed; a small picture (8×8 weights)
+            # enlarged to it keeps its pixels crisp
+            smooth = painter.testRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform,
+                                  smooth and self._image.width() > self._size)
             painter.drawImage(rect, self._image)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect)
         else:

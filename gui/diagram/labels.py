@@ -156,10 +156,12 @@ def _value_line(values: np.ndarray | None, where: str) -> str | None:
             f"range {fmt(np.min(values))} … {fmt(np.max(values))}")
 
 
-def neuron_text(labels: Labels, snapshot, column: int, unit: int, values=None) -> str:
+def neuron_text(labels: Labels, snapshot, column: int, unit: int, values=None,
+                where: str | None = None) -> str:
     """Hover text of a unit: name, activation, bias, its gradient and update, current value.
 
-    `values` are the unit's current outputs (over the input plane or the test set) or None.
+    `values` are the unit's current outputs or None; `where` they are ("over the plane",
+    "on the test set"; default: over the plane when the snapshot has a surface).
     """
     name = labels.unit_name(column, unit)
     if column == 0:
@@ -173,7 +175,8 @@ def neuron_text(labels: Labels, snapshot, column: int, unit: int, values=None) -
             lines += [f"bias b = {fmt(_item(snapshot.biases, layer, unit))}",
                       f"∂L/∂b = {fmt(_item(snapshot.bias_grads, layer, unit))}",
                       f"Δb (last step) = {fmt(_item(snapshot.bias_updates, layer, unit))}"]
-    where = "over the plane" if snapshot is not None and snapshot.surface is not None else \
-        "on the test set"
+    if where is None:
+        where = "over the plane" if snapshot is not None and snapshot.surface is not None \
+            else "on the test set"
     line = _value_line(values, where)
     return "\n".join(lines + ([line] if line else []))

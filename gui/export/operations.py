@@ -223,9 +223,25 @@ def export_onnx_to(window, path):
 
 
 # ----------------------------------------------------------------------------- plots
+def _with_current_surface(window, views):
+    """Show the decision surface of the current state to the decision view if it is among
+    ``views`` while snapshots come without a surface (image data, Surface tab not in front):
+    it would otherwise be exported as last drawn, at an older step."""
+    session = window.session
+    if session.surface_shown or window.decision_view not in views:
+        return
+    try:
+        snapshot = session.surface_snapshot()
+    except Exception as exc:  # noqa: BLE001 - training shut down or busy: export as drawn
+        window.statusBar().showMessage(f"The surface could not be brought up to date ({exc}).")
+        return
+    window.decision_view.show_snapshot(snapshot)
+
+
 def export_view_to(window, view, path, size=None, dpi=None):
     """Export one view to ``path`` (PNG/SVG); returns the path or None after an error."""
     window.session.painter.bring_up_to_date()  # a hidden view may hold an older frame
+    _with_current_surface(window, [view])
     try:
         written = export_view(view, path, size, info=window.session.info, dpi=dpi)
     except Exception as exc:  # noqa: BLE001 - unwritable path, full disk, bad size…
@@ -242,6 +258,7 @@ def export_plots_to(window, folder, size=None, formats=("png", "svg"), dpi=None)
     # built now if never shown, up to date at once
     views = {name: view_of(view)
              for name, view in applicable_views(window_views(window), session.info).items()}
+    _with_current_surface(window, views.values())
     norms = views.get("gradient_norms")
     if norms is not None:
         norms.bring_up_to_date()  # a dock tab behind another one draws only when shown

@@ -19,8 +19,10 @@ from core.watch.remote_run import (
     SnapshotTaken,
     Stop,
     Stopped,
+    Unreadable,
     pack_trainer,
     progress_of,
+    receive,
     send_buffered,
     serve,
 )
@@ -122,10 +124,11 @@ class RemoteRunner:
         received = []
         try:
             while self._conn.poll():
-                received.append(self._note(self._conn.recv()))
+                received.append(self._note(receive(self._conn)))
         except (EOFError, OSError) as exc:
             raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
-        return received
+        # a progress report that could not be read is dropped: the next one follows
+        return [m for m in received if not isinstance(m, Unreadable)]
 
     def recall(self, timeout=RECALL_TIMEOUT):
         """Stop the run; the messages up to and including its ``Stopped``."""
@@ -135,10 +138,10 @@ class RemoteRunner:
             while self.running:
                 if not self._conn.poll(timeout):
                     raise RemoteFailed(f"the training process did not answer in {timeout:g} s")
-                received.append(self._note(self._conn.recv()))
+                received.append(self._note(receive(self._conn)))
         except (EOFError, OSError) as exc:
             raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
-        return received
+        return [m for m in received if not isinstance(m, Unreadable)]
 
     def close(self, timeout=5.0):
         """End the child process (waits up to ``timeout`` seconds, then kills it)."""

@@ -168,6 +168,11 @@ class TrainingWorker(RemoteTraining, QObject):
         """Compute the surface over raw input ``columns`` (None: 2-D data only)."""
         self._submit(self._do_columns, columns)
 
+    def set_resolution(self, resolution):
+        """Surface grid points per axis from the next snapshot on; 0: no surface (no view
+        that shows one is on screen)."""
+        self._submit(self._do_resolution, int(resolution))
+
     def replace(self, trainer, generation, surface_columns):
         """Train ``trainer`` (not shared with any other thread) from now on, paused."""
         self._submit(self._do_replace, trainer, generation, surface_columns)
@@ -275,6 +280,12 @@ class TrainingWorker(RemoteTraining, QObject):
     def _do_columns(self, columns):
         self.surface_columns = columns
         self._emit_state()
+
+    def _do_resolution(self, resolution):
+        gained = resolution and not self.surface_resolution
+        self.surface_resolution = resolution
+        if gained:  # the view that wants it shows the current state's surface at once
+            self._emit_state()
 
     def _do_replace(self, trainer, generation, surface_columns):
         self._set_running(False)

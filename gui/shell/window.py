@@ -50,7 +50,7 @@ from gui.running.health_watch import install_health_watch
 from gui.running.session import TrainingSession
 from gui.shell.banner import MessageBanner
 from gui.shell.menus import APP_NAME, WindowMenus, build_menus
-from gui.shell.output_tabs import OutputTabs
+from gui.shell.output_tabs import DIGITS_TAB, OutputTabs
 from gui.shell.reset_actions import install_reset
 from gui.shell.transport import TransportBar
 from gui.shell.wheel_guard import install_wheel_guard
@@ -331,6 +331,8 @@ class MainWindow(RememberedSettings, QMainWindow):
         s.runningChanged.connect(self.banner.close_when_run_starts)
         s.countersChanged.connect(self._on_counters)
         s.trainerChanging.connect(self._show_tabs_for)
+        self.tabs.currentChanged.connect(self._follow_surface_tab)
+        self._follow_surface_tab()
         s.trainerChanged.connect(self._on_trainer_changed)
         s.error.connect(self.show_error)
         s.message.connect(self._show_message)
@@ -364,6 +366,13 @@ class MainWindow(RememberedSettings, QMainWindow):
     def _show_tabs_for(self, info):
         """Show the views that fit the new run's data (before they reset for it)."""
         self.tabs.show_run(info)
+        self._follow_surface_tab()
+
+    def _follow_surface_tab(self, *_):
+        """Snapshots carry the surface unless the data are images and the Surface tab is
+        not in front: then no view draws it (the diagram shows first-layer weights)."""
+        images = self.tabs.isTabVisible(DIGITS_TAB)
+        self.session.set_surface_shown(not images or self.tabs.currentIndex() == 0)
 
     def _show_message(self, text):
         self.statusBar().showMessage(text, 8000)

@@ -355,3 +355,42 @@ def test_a_network_on_big_data_is_built_off_the_gui_thread(qtbot, window, monkey
     with qtbot.waitSignal(session.trainerChanged, timeout=120_000):
         session.set_dataset(small)
     assert session.dataset is small and session.info.sizes[-1] == 3
+
+
+def test_image_data_takes_the_surface_only_while_its_tab_is_in_front(qtbot, tmp_path):
+    """Over two pixels the surface is drawn only by the Surface tab: with the Images tab in
+    front, snapshots come without it (a forward pass per snapshot that nothing showed);
+    brought to the front, the tab gets the current state's surface at once, and an export
+    of every plot brings a hidden surface up to the step shown."""
+    from core.train.config import TrainConfig
+    from gui.export import operations
+    from gui.shell.output_tabs import DIGITS_TAB
+    from tests.gui.helpers import shown_window
+
+    window = shown_window(qtbot, "digits", TrainConfig(hidden=(8,)))
+    session, decision = window.session, window.decision_view
+    assert window.tabs.currentIndex() == DIGITS_TAB and not session.surface_shown
+
+    def step():
+        with qtbot.waitSignal(session.snapshotShown, timeout=15_000):
+            session.step()
+        return session.last_snapshot
+
+    assert step().surface is None
+    with qtbot.waitSignal(session.snapshotShown, timeout=15_000):
+        window.tabs.setCurrentIndex(0)  # paused: the surface comes without a step
+    snap = session.last_snapshot
+    assert snap.surface is not None and snap.step == session.counters[0] == 1
+    assert decision.shown_columns() == (0, 1)
+    assert step().surface is not None
+    window.tabs.setCurrentIndex(DIGITS_TAB)
+    assert step().surface is None and step().surface is None
+    assert operations.export_plots_to(window, tmp_path) is not None
+    now = session.surface_snapshot()
+    assert now.step == 4
+    np.testing.assert_array_equal(decision._surface.output, now.surface.output)
+    # a dataset that is not images keeps its surface, whatever the tabs did before
+    with qtbot.waitSignal(session.trainerChanged, timeout=15_000):
+        window.dataset_panel.select_dataset("circles")
+    assert session.surface_shown
+    assert step().surface is not None

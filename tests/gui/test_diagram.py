@@ -470,6 +470,35 @@ def test_digits_inputs_are_one_image_block(diagram, qtbot):
     assert block.caption == "example 1"
 
 
+def test_first_layer_units_of_image_inputs_show_their_weights_as_the_picture(diagram):
+    """Not a heatmap over the plane of pixel 0 and pixel 1 (which says nothing of an image):
+    unit u's square is W[:, u] as the 8×8 picture, on one symmetric scale; deeper units are
+    discs coloured by their bias, and no value is said to be "over the plane"."""
+    from gui.diagram.heatmaps import LUT32, lut_indices
+
+    trainer = trainer_for("digits", hidden=(16, 8), steps=3)
+    diagram.reset(trainer.info())
+    for surface in (None, 20):  # with or without a surface, the squares are the weights
+        snap = take_snapshot(trainer, surface_resolution=surface)
+        diagram.show_snapshot(snap)
+        W = snap.weights[0]
+        scale = np.abs(W[:, :16]).max()
+        for u in (0, 7, 15):
+            image = diagram.neuron_item(1, u)._image
+            assert (image.width(), image.height()) == (8, 8)
+            expected = LUT32[lut_indices(W[:, u], -scale, scale)].reshape(8, 8)
+            got = np.array([[image.pixel(c, r) for c in range(8)] for r in range(8)],
+                           dtype=np.uint32)
+            np.testing.assert_array_equal(got, expected)  # row 0 of the picture on top
+        assert not diagram.neuron_item(2, 0).has_image
+        assert not diagram.neuron_item(3, 0).has_image
+        text = diagram.neuron_tooltip(1, 3)
+        assert "its 64 weights from the 8×8 pixels" in text
+        assert f"±{fmt(scale)}" in text
+        assert "over the plane" not in diagram.neuron_tooltip(3, 0)
+        assert "on the test set" in diagram.neuron_tooltip(3, 0)
+
+
 def test_non_pixel_inputs_keep_their_neurons(diagram):
     shown(diagram, trainer_for("wine", hidden=(4,), steps=1))
     assert diagram.input_block is None and len(diagram._neurons[0]) == 13
