@@ -144,6 +144,7 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
             return
         self._snapshot = snapshot
         self._paint_edges()
+        previous = len(self._pixels)  # freed once no item shows an image over them
         images = self._heatmap_images(snapshot)
         scale = frames.abs_max(snapshot.biases)
         for c, column in enumerate(self._neurons):
@@ -155,6 +156,7 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
                     item.set_look(None, NEUTRAL if bias is None else bias, None)
                 else:                  # a heatmap with the bias as a corner marker
                     item.set_look(image, NEUTRAL, bias)
+        del self._pixels[:previous]
 
     # ----- public helpers ----------------------------------------------------------------
 
@@ -361,7 +363,6 @@ class NetworkDiagram(InputBlock, ClickEditing, QGraphicsView):
         """Per column, the QImages of its drawn units ([] for a column without heatmaps):
         heatmaps over the surface's plane, or for image inputs the first layer's weights."""
         surface = snapshot.surface
-        self._pixels = []
         if self.input_block is not None:
             units = len(self._neurons[1]) if len(self._neurons) > 1 else 0
             first = self._weight_images(snapshot.weights[0], units) if units else []

@@ -17,10 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from core.data.image_shape import dataset_image_side, image_side
-from gui.diagram.heatmaps import LUT32, lut_indices, pixels_to_image
+from gui.diagram.heatmaps import LUT32, NAN_GREY, lut_indices, pixels_to_image
 from gui.diagram.input_image import InputImageItem
 from gui.diagram.labels import fmt
 
+#: The colour of a non-finite weight, as an ARGB32 pixel.
+NAN_ARGB = np.uint32(0xFF000000 | int(NAN_GREY[1:], 16))
 #: First-layer weights listed in a pixel's hover text.
 HOVER_WEIGHTS = 6
 
@@ -99,12 +101,14 @@ class InputBlock:
     def _weight_images(self, W: np.ndarray, n_units: int) -> list:
         """QImages of the first ``n_units`` units' incoming weights, each ``W[:, u]``
         (``W`` is ``(side * side, fan_out)``) as the ``side × side`` picture, row 0 on top, on
-        one symmetric diverging scale (zero white); their pixels join ``self._pixels``."""
+        one symmetric diverging scale (zero white, non-finite grey); their pixels join
+        ``self._pixels``."""
         side = self.input_block.side
         weights = np.asarray(W, dtype=np.float64)[:, :n_units]
         finite = np.abs(weights[np.isfinite(weights)])
         scale = max(float(finite.max()) if finite.size else 0.0, 1e-12)
         pixels = np.ascontiguousarray(LUT32[lut_indices(weights.T, -scale, scale)])
+        pixels[~np.isfinite(weights.T)] = NAN_ARGB  # a diverged weight is not a zero one
         pixels = pixels.reshape(-1, side, side)
         self._pixels.append(pixels)
         return [pixels_to_image(p) for p in pixels]

@@ -224,18 +224,16 @@ def export_onnx_to(window, path):
 
 # ----------------------------------------------------------------------------- plots
 def _with_current_surface(window, views):
-    """Show the decision surface of the current state to the decision view if it is among
-    ``views`` while snapshots come without a surface (image data, Surface tab not in front):
-    it would otherwise be exported as last drawn, at an older step."""
+    """If the decision view is among ``views`` while snapshots come without a surface
+    (image data, Surface tab not in front), move every view to the current state with its
+    surface: the decision view would otherwise be exported as last drawn, at an older step."""
     session = window.session
     if session.surface_shown or window.decision_view not in views:
         return
     try:
-        snapshot = session.surface_snapshot()
+        session.show_with_surface()
     except Exception as exc:  # noqa: BLE001 - training shut down or busy: export as drawn
         window.statusBar().showMessage(f"The surface could not be brought up to date ({exc}).")
-        return
-    window.decision_view.show_snapshot(snapshot)
 
 
 def export_view_to(window, view, path, size=None, dpi=None):

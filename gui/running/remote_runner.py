@@ -124,11 +124,10 @@ class RemoteRunner:
         received = []
         try:
             while self._conn.poll():
-                received.append(self._note(receive(self._conn)))
+                self._keep(received, receive(self._conn))
         except (EOFError, OSError) as exc:
             raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
-        # a progress report that could not be read is dropped: the next one follows
-        return [m for m in received if not isinstance(m, Unreadable)]
+        return received
 
     def recall(self, timeout=RECALL_TIMEOUT):
         """Stop the run; the messages up to and including its ``Stopped``."""
@@ -138,10 +137,17 @@ class RemoteRunner:
             while self.running:
                 if not self._conn.poll(timeout):
                     raise RemoteFailed(f"the training process did not answer in {timeout:g} s")
-                received.append(self._note(receive(self._conn)))
+                self._keep(received, receive(self._conn))
         except (EOFError, OSError) as exc:
             raise RemoteFailed(f"the training process stopped unexpectedly ({exc!r})") from exc
-        return [m for m in received if not isinstance(m, Unreadable)]
+        return received
+
+    def _keep(self, received, message):
+        """Append ``message`` to ``received`` (noted); a progress report that could not be
+        read is dropped (only those are sent buffered): the next one follows, and the
+        histories it carried keep a gap, as when their pacer skips steps."""
+        if not isinstance(message, Unreadable):
+            received.append(self._note(message))
 
     def close(self, timeout=5.0):
         """End the child process (waits up to ``timeout`` seconds, then kills it)."""

@@ -21,6 +21,7 @@ import traceback
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal
 
+from core.data.image_shape import dataset_image_side
 from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.shared_inputs import InputsReuse
@@ -395,8 +396,11 @@ class TrainingSession(QObject):
         return take_snapshot(trainer, **self._snapshot_options(trainer.dataset))
 
     def _snapshot_options(self, dataset):
-        """``take_snapshot`` keywords for a new run's first snapshot on ``dataset``."""
-        return {"surface_resolution": self._resolution(),
+        """``take_snapshot`` keywords for a new run's first snapshot on ``dataset``: with its
+        surface unless the data are images, whose Images tab comes first, not the Surface
+        tab (``gui.shell.output_tabs``; the window then says so: :meth:`set_surface_shown`)."""
+        images = dataset.is_classification and dataset_image_side(dataset) is not None
+        return {"surface_resolution": 0 if images else self.surface_resolution,
                 "surface_columns": default_columns(dataset)}
 
     def _resolution(self):
@@ -408,16 +412,27 @@ class TrainingSession(QObject):
         without it (on the digits, 7 of a paused Step's ~11 ms in the worker went to the
         surface over two pixels that nothing on screen drew); back on, the current state's
         surface is sent at once."""
-        if bool(shown) != self.surface_shown:
+        if bool(shown) != self.surface_shown and self.thread is not None:
             self.surface_shown = bool(shown)
             self.worker.set_resolution(self._resolution())
 
     def surface_snapshot(self):
-        """A snapshot of the current state with its surface, taken now by the worker (for
-        an export of the surface while no view shows it, and so none is taken)."""
+        """A snapshot of the current state with its surface, taken now by the worker."""
         columns = self.surface_columns
         return self.call(lambda trainer: take_snapshot(
             trainer, surface_resolution=self.surface_resolution, surface_columns=columns))
+
+    def show_with_surface(self):
+        """Show every view, hidden ones included, the current state with its surface, now;
+        returns it. For an export while no view draws the surface (none is taken): the
+        decision view's would be older than the others, and while training runs the current
+        state is newer than what the views show, so all of them move to it together."""
+        snapshot = self.surface_snapshot()
+        start = time.thread_time()
+        self.painter.show_now(snapshot)
+        self.painter.bring_up_to_date()
+        self._shown(snapshot, start)
+        return snapshot
 
     def _show_first(self, snapshot):
         """Reset every view for the new run (``self.info``) and show its first ``snapshot``."""

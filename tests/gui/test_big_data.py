@@ -363,11 +363,12 @@ def test_image_data_takes_the_surface_only_while_its_tab_is_in_front(qtbot, tmp_
     brought to the front, the tab gets the current state's surface at once, and an export
     of every plot brings a hidden surface up to the step shown."""
     from core.train.config import TrainConfig
+    from core.train.confusion import confusion_matrix, predicted_labels
     from gui.export import operations
     from gui.shell.output_tabs import DIGITS_TAB
-    from tests.gui.helpers import shown_window
+    from tests.gui.helpers import pause_training, shown_window
 
-    window = shown_window(qtbot, "digits", TrainConfig(hidden=(8,)))
+    window = shown_window(qtbot, "digits", TrainConfig(hidden=(8,), epochs=10**6))
     session, decision = window.session, window.decision_view
     assert window.tabs.currentIndex() == DIGITS_TAB and not session.surface_shown
 
@@ -387,10 +388,26 @@ def test_image_data_takes_the_surface_only_while_its_tab_is_in_front(qtbot, tmp_
     assert step().surface is None and step().surface is None
     assert operations.export_plots_to(window, tmp_path) is not None
     now = session.surface_snapshot()
-    assert now.step == 4
+    assert now.step == 4 == session.last_snapshot.step
     np.testing.assert_array_equal(decision._surface.output, now.surface.output)
-    # a dataset that is not images keeps its surface, whatever the tabs did before
+    # while training runs (what an export does first): every view, hidden ones included,
+    # moves to the current state, whose surface the decision view draws
+    session.set_speed(50)
+    session.play()
+    qtbot.waitUntil(lambda: session.last_snapshot.step > 8, timeout=15_000)
+    shown = session.show_with_surface()
+    assert shown.surface is not None and session.last_snapshot is shown
+    assert decision._surface is shown.surface and window.diagram._snapshot is shown
+    ds = session.dataset
+    true = ds.y_test.argmax(axis=1)  # one-hot rows
+    expected = confusion_matrix(true, predicted_labels(shown.test_probs), ds.n_classes)
+    np.testing.assert_array_equal(window.digits_view.confusion(), expected)
+    pause_training(qtbot, window)
+    # a dataset that is not images keeps its surface from its first frame on
+    frames = []
+    session.snapshotShown.connect(frames.append)
     with qtbot.waitSignal(session.trainerChanged, timeout=15_000):
         window.dataset_panel.select_dataset("circles")
-    assert session.surface_shown
+    assert session.surface_shown and session.last_snapshot.surface is not None
     assert step().surface is not None
+    assert frames and all(f.surface is not None for f in frames)

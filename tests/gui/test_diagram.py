@@ -497,6 +497,13 @@ def test_first_layer_units_of_image_inputs_show_their_weights_as_the_picture(dia
         assert f"±{fmt(scale)}" in text
         assert "over the plane" not in diagram.neuron_tooltip(3, 0)
         assert "on the test set" in diagram.neuron_tooltip(3, 0)
+    # a diverged weight is grey, not the white of a zero one
+    W = snap.weights[0].copy()
+    W[5, 2] = np.nan
+    diagram.show_snapshot(dataclasses.replace(snap, weights=[W, *snap.weights[1:]]))
+    image = diagram.neuron_item(1, 2)._image
+    assert image.pixelColor(5, 0).name() == "#888888"  # pixel 5: row 0, column 5
+    assert image.pixelColor(4, 0).name() != "#888888"
 
 
 def test_non_pixel_inputs_keep_their_neurons(diagram):

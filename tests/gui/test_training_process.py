@@ -451,3 +451,26 @@ def test_a_run_brought_back_on_big_data_feeds_from_the_shared_inputs(qtbot, monk
     assert state["step_count"] >= step + 300
     assert_same(state, reference_state("digits", session.config, state["step_count"]))
 
+
+
+def test_a_progress_report_that_cannot_be_read_is_dropped_and_training_goes_on():
+    """Progress reports come buffered (pickle 5): one whose pickle cannot be rebuilt is
+    dropped, while reading and while taking the trainer back, instead of failing the child."""
+    from core.watch.remote_run import Buffered, Progress, Stopped, send_buffered
+    from gui.running.remote_runner import RemoteRunner
+
+    parent, child = multiprocessing.Pipe()
+    runner = RemoteRunner()
+    runner._process = object()  # a child "already started", running
+    runner._conn, runner.running = parent, True
+    child.send(Buffered(b"not a pickle", (3,)))
+    child.send_bytes(b"abc")
+    send_buffered(child, Progress(5, 0, [[(5, np.arange(3.0))]]))
+    got = runner.messages()
+    assert [type(m) for m in got] == [Progress] and got[0].step == 5
+    np.testing.assert_array_equal(got[0].records[0][0][1], np.arange(3.0))
+    child.send(Buffered(b"nor this", (1,)))
+    child.send_bytes(b"x")
+    child.send(Stopped(None, []))
+    assert [type(m) for m in runner.recall(timeout=5)] == [Stopped]
+    assert not runner.running
