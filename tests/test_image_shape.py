@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from core.data import load_dataset, make_dataset_from_arrays
-from core.data.image_shape import dataset_image_side, image_side, is_pixel_name, square_side
+from core.data.image_shape import (
+    dataset_image_side,
+    image_side,
+    is_image_classification,
+    is_pixel_name,
+    square_side,
+)
 
 
 @pytest.mark.parametrize("side", [8, 28, 32])
@@ -68,6 +74,11 @@ def test_the_shipped_digits_are_8_by_8_images_and_the_user_can_confirm_others():
     confirmed = make_dataset_from_arrays(X, y, "binary", spec={"image_pixels": True})
     assert dataset_image_side(plain) is None and dataset_image_side(confirmed) == 4
     assert square_side(17) is None and square_side(1024) == 32
+    assert is_image_classification(load_dataset("digits")) and is_image_classification(confirmed)
+    assert not is_image_classification(plain)
+    regression = make_dataset_from_arrays(X, np.arange(20.0), "regression",
+                                          spec={"image_pixels": True})
+    assert not is_image_classification(regression)  # pixels, but not classes to show
 
 
 def test_a_drawn_stroke_becomes_a_centred_mnist_style_image():

@@ -62,6 +62,12 @@ def dataset_image_side(dataset):
     return side
 
 
+def is_image_classification(dataset):
+    """Whether ``dataset`` is classification of square images (the digits, an MNIST-style
+    CSV): the data the image views are for."""
+    return dataset.is_classification and dataset_image_side(dataset) is not None
+
+
 def label_beside_pixels(header):
     """Index of the one column that is not a pixel when all the others are a square image's
     pixels (MNIST's CSV: ``label, pixel0 … pixel783``); None otherwise."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.data.image_shape import dataset_image_side, image_side
+from gui.diagram.frames import abs_max
 from gui.diagram.heatmaps import LUT32, NAN_GREY, lut_indices, pixels_to_image
 from gui.diagram.input_image import InputImageItem
 from gui.diagram.labels import fmt
@@ -105,8 +106,7 @@ class InputBlock:
         ``self._pixels``."""
         side = self.input_block.side
         weights = np.asarray(W, dtype=np.float64)[:, :n_units]
-        finite = np.abs(weights[np.isfinite(weights)])
-        scale = max(float(finite.max()) if finite.size else 0.0, 1e-12)
+        scale = max(abs_max([weights]), 1e-12)
         pixels = np.ascontiguousarray(LUT32[lut_indices(weights.T, -scale, scale)])
         pixels[~np.isfinite(weights.T)] = NAN_ARGB  # a diverged weight is not a zero one
         pixels = pixels.reshape(-1, side, side)
@@ -119,10 +119,8 @@ class InputBlock:
         s = self._snapshot
         scale = ""
         if s is not None:
-            w = np.asarray(s.weights[0], dtype=np.float64)[:, : len(self._neurons[1])]
-            finite = np.abs(w[np.isfinite(w)])
-            if finite.size:
-                scale = f"; colours span ±{fmt(float(finite.max()))}"
+            m = abs_max([s.weights[0][:, : len(self._neurons[1])]])
+            scale = f"; colours span ±{fmt(m)}" if m > 0 else ""
         return (f"Square: its {side * side} weights from the {side}×{side} pixels, as that "
                 f"picture (blue +, orange −{scale})")
 

@@ -21,7 +21,7 @@ import traceback
 from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal
 
-from core.data.image_shape import dataset_image_side
+from core.data.image_shape import is_image_classification
 from core.io.session import data_fingerprint
 from core.train.trainer import LIVE_FIELDS, Trainer
 from core.watch.shared_inputs import InputsReuse
@@ -399,7 +399,7 @@ class TrainingSession(QObject):
         """``take_snapshot`` keywords for a new run's first snapshot on ``dataset``: with its
         surface unless the data are images, whose Images tab comes first, not the Surface
         tab (``gui.shell.output_tabs``; the window then says so: :meth:`set_surface_shown`)."""
-        images = dataset.is_classification and dataset_image_side(dataset) is not None
+        images = is_image_classification(dataset)
         return {"surface_resolution": 0 if images else self.surface_resolution,
                 "surface_columns": default_columns(dataset)}
 

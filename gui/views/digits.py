@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from core.data.image_shape import dataset_image_side
+from core.data.image_shape import dataset_image_side, is_image_classification
 from gui.theme.style import NEUTRAL_HEX, POSITIVE_HEX, diverging_lut
 from gui.views.cell_labels import CellLabels
 from gui.views.image_tiles import mosaic, pixel_levels
@@ -93,7 +93,7 @@ class DigitsView(QWidget):
     @staticmethod
     def supports(dataset):
         """True for classification data whose inputs are a square image's pixels."""
-        return dataset.is_classification and dataset_image_side(dataset) is not None
+        return is_image_classification(dataset)
 
     def __init__(self, parent=None):
         super().__init__(parent)
